@@ -1,0 +1,134 @@
+// Pre-decoded code, per physical page (shared/notes/ts-performance.md: struct-of-arrays plus one
+// switch is the fastest dispatch). A page of guest memory maps to one of CODE_PAGES slots of
+// 2048 two-byte positions; each position is decoded lazily the first time it executes.
+//
+// Per position: OP = op | length << 8 (0 = not decoded yet), RD/RS1/RS2 register numbers
+// (integer rd 0 renamed to the x0 sink), RS3 = rs3 | rm << 5 for FP ops, IMM = immediate.
+
+import { ENCODINGS, Format, lookupEncoding, Op, type Encoding } from './isa/encodings.js';
+import { expandCompressed } from './isa/compressed.js';
+import { X0_SINK } from './state.js';
+
+export const CODE_PAGES = 1024;
+export const SLOTS_PER_PAGE = 2048;
+/** A spare position past the last page, used for an instruction that straddles two pages. */
+export const SCRATCH_SLOT = CODE_PAGES * SLOTS_PER_PAGE;
+
+const CODE_FLAG = 1;
+
+export class CodeCache {
+  readonly op = new Int32Array(SCRATCH_SLOT + 1);
+  readonly rd = new Uint8Array(SCRATCH_SLOT + 1);
+  readonly rs1 = new Uint8Array(SCRATCH_SLOT + 1);
+  readonly rs2 = new Uint8Array(SCRATCH_SLOT + 1);
+  readonly rs3 = new Uint8Array(SCRATCH_SLOT + 1);
+  readonly imm = new Int32Array(SCRATCH_SLOT + 1);
+  /** host page number held by each cache page, or -1 */
+  private readonly tag = new Int32Array(CODE_PAGES).fill(-1);
+  private readonly pageFlags: Uint8Array;
+  /** raw instruction bits of the straddling instruction last decoded into SCRATCH_SLOT */
+  private scratchBits = -1;
+  decodedPages = 0;
+
+  constructor(pageFlags: Uint8Array) {
+    this.pageFlags = pageFlags;
+  }
+
+  /**
+   * Returns the first slot index of host page `hostPage`, claiming a cache page for it if
+   * needed; `claimed` tells the caller that a new page now holds code (write entries to it
+   * must go through the slow path).
+   */
+  pageBase(hostPage: number): number {
+    const i = hostPage & (CODE_PAGES - 1);
+    const base = i * SLOTS_PER_PAGE;
+    if (this.tag[i] !== hostPage) {
+      const old = this.tag[i];
+      if (old >= 0) this.pageFlags[old] &= ~CODE_FLAG;
+      this.tag[i] = hostPage;
+      this.op.fill(0, base, base + SLOTS_PER_PAGE);
+      this.pageFlags[hostPage] |= CODE_FLAG;
+      this.decodedPages++;
+      this.claimed = true;
+    }
+    return base;
+  }
+  claimed = false;
+
+  /** Whether host page `hostPage` holds decoded code. */
+  holdsCode(hostPage: number): boolean {
+    return (this.pageFlags[hostPage] & CODE_FLAG) !== 0;
+  }
+
+  /** Drops the decoded code of one host page (it was written). */
+  invalidatePage(hostPage: number): void {
+    const i = hostPage & (CODE_PAGES - 1);
+    if (this.tag[i] === hostPage) {
+      this.tag[i] = -1;
+      this.pageFlags[hostPage] &= ~CODE_FLAG;
+    }
+  }
+
+  /** Drops all decoded code (fence.i). */
+  invalidateAll(): void {
+    for (let i = 0; i < CODE_PAGES; i++) {
+      const t = this.tag[i];
+      if (t >= 0) this.pageFlags[t] &= ~CODE_FLAG;
+      this.tag[i] = -1;
+    }
+    this.scratchBits = -1;
+  }
+
+  /** Decodes a 16- or 32-bit instruction into slot `s`; returns the slot's OP word. */
+  decode(s: number, bits: number, length: 2 | 4): number {
+    const insn = length === 2 ? expandCompressed(bits & 0xffff) : bits;
+    const e = insn === 0 ? undefined : lookupEncoding(insn);
+    if (!e) {
+      this.op[s] = Op.ILLEGAL | (length << 8);
+      this.imm[s] = length === 2 ? bits & 0xffff : bits; // mtval of an illegal instruction: its bits
+      return this.op[s];
+    }
+    fillFields(this, s, e, insn);
+    this.op[s] = e.op | (length << 8);
+    return this.op[s];
+  }
+
+  /** Decodes a page-straddling 32-bit instruction into the scratch slot (reused while unchanged). */
+  decodeScratch(bits: number): number {
+    if (bits !== this.scratchBits) {
+      this.decode(SCRATCH_SLOT, bits, 4);
+      this.scratchBits = bits;
+    }
+    return SCRATCH_SLOT;
+  }
+}
+
+function fillFields(c: CodeCache, s: number, e: Encoding, insn: number): void {
+  let rd = (insn >>> 7) & 31;
+  const rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+  if (rd === 0 && e.regs[0] === 'x') rd = X0_SINK;
+  c.rd[s] = rd;
+  c.rs1[s] = rs1;
+  c.rs2[s] = rs2;
+  c.rs3[s] = (insn >>> 27) | (((insn >>> 12) & 7) << 5);
+  let imm = 0;
+  switch (e.format) {
+    case Format.I: imm = insn >> 20; break;
+    case Format.S: imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31); break;
+    case Format.B:
+      imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 63) << 5) | (((insn >>> 8) & 15) << 1);
+      break;
+    case Format.U: imm = insn & ~0xfff; break;
+    case Format.J:
+      imm = ((insn >> 31) << 20) | (((insn >>> 12) & 255) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 1023) << 1);
+      break;
+    case Format.SHIFT: imm = (insn >>> 20) & 63; break;
+    case Format.SHIFTW: imm = (insn >>> 20) & 31; break;
+    case Format.CSR: case Format.CSRI: imm = insn >>> 20; break;
+    case Format.FENCE: imm = (insn >>> 20) & 0xff; break;
+  }
+  c.imm[s] = imm;
+}
+
+/** Every op id the table defines, for a self-check of the interpreter's switch in tests. */
+export const DEFINED_OPS: readonly Op[] = ENCODINGS.map((e) => e.op);
