@@ -4,6 +4,7 @@
  * immediates, LUI/AUIPC with negative immediates (sign-extended to 64 bits). */
 #include "isa.h"
 TEST_BEGIN
+  .option norvc   /* test the 32-bit encodings; rvc.S covers compressed ones */
   /* ADD */
   TEST_RR(2, add, 0, 0, 0)
   TEST_RR(3, add, 2, 1, 1)
