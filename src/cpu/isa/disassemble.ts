@@ -1,0 +1,159 @@
+// Disassembler for `--trace` and error messages: objdump-like text (no-aliases style) built from
+// the one encoding table (names, formats, register classes). Never throws.
+
+import { Format, lookupEncoding, type Encoding } from './encodings.js';
+import { expandCompressed } from './compressed.js';
+
+const X_NAMES = [
+  'zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
+  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6',
+];
+const F_NAMES = [
+  'ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
+  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
+];
+
+/** ABI name of integer register `i` (0..31). */
+export function xRegName(i: number): string {
+  return X_NAMES[i & 31];
+}
+
+/** ABI name of float register `i` (0..31). */
+export function fRegName(i: number): string {
+  return F_NAMES[i & 31];
+}
+
+const CSR_NAMES = new Map<number, string>([
+  [0x001, 'fflags'], [0x002, 'frm'], [0x003, 'fcsr'],
+  [0xc00, 'cycle'], [0xc01, 'time'], [0xc02, 'instret'],
+  [0x100, 'sstatus'], [0x104, 'sie'], [0x105, 'stvec'], [0x106, 'scounteren'], [0x10a, 'senvcfg'],
+  [0x140, 'sscratch'], [0x141, 'sepc'], [0x142, 'scause'], [0x143, 'stval'], [0x144, 'sip'],
+  [0x14d, 'stimecmp'], [0x180, 'satp'],
+  [0x300, 'mstatus'], [0x301, 'misa'], [0x302, 'medeleg'], [0x303, 'mideleg'], [0x304, 'mie'],
+  [0x305, 'mtvec'], [0x306, 'mcounteren'], [0x30a, 'menvcfg'], [0x320, 'mcountinhibit'],
+  [0x340, 'mscratch'], [0x341, 'mepc'], [0x342, 'mcause'], [0x343, 'mtval'], [0x344, 'mip'],
+  [0x34a, 'mtinst'], [0x34b, 'mtval2'],
+  [0xb00, 'mcycle'], [0xb02, 'minstret'],
+  [0xf11, 'mvendorid'], [0xf12, 'marchid'], [0xf13, 'mimpid'], [0xf14, 'mhartid'], [0xf15, 'mconfigptr'],
+  [0x7a0, 'tselect'], [0x7a1, 'tdata1'], [0x7a2, 'tdata2'], [0x7a3, 'tdata3'],
+  [0x7b0, 'dcsr'], [0x7b1, 'dpc'], [0x7b2, 'dscratch0'], [0x7b3, 'dscratch1'],
+]);
+for (let i = 0; i < 16; i += 2) CSR_NAMES.set(0x3a0 + i, `pmpcfg${i}`);
+for (let i = 0; i < 64; i++) CSR_NAMES.set(0x3b0 + i, `pmpaddr${i}`);
+for (let i = 3; i < 32; i++) {
+  CSR_NAMES.set(0xc00 + i, `hpmcounter${i}`);
+  CSR_NAMES.set(0xb00 + i, `mhpmcounter${i}`);
+  CSR_NAMES.set(0x320 + i, `mhpmevent${i}`);
+}
+
+/** Name of CSR `csr`, or its number in hex if it has no well-known name. */
+export function csrName(csr: number): string {
+  return CSR_NAMES.get(csr) ?? `0x${csr.toString(16)}`;
+}
+
+function reg(cls: string, i: number): string {
+  return cls === 'f' ? F_NAMES[i] : X_NAMES[i];
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}
+
+function fenceSet(bits: number): string {
+  let s = '';
+  if (bits & 8) s += 'i';
+  if (bits & 4) s += 'o';
+  if (bits & 2) s += 'r';
+  if (bits & 1) s += 'w';
+  return s === '' ? '0' : s;
+}
+
+function target(offset: number, pc: bigint | undefined): string {
+  if (pc === undefined) return offset < 0 ? `.${offset}` : `.+${offset}`;
+  return `0x${BigInt.asUintN(64, pc + BigInt(offset)).toString(16)}`;
+}
+
+function unknown(insn: number, length: 2 | 4): string {
+  return length === 2
+    ? `unknown 0x${(insn & 0xffff).toString(16).padStart(4, '0')}`
+    : `unknown 0x${(insn >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+function operands(e: Encoding, insn: number, pc: bigint | undefined): string {
+  const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
+  const c = e.regs;
+  switch (e.format) {
+    case Format.R:
+      if (c[0] === '-') return `${reg(c[1], rs1)},${reg(c[2], rs2)}`; // sfence.vma
+      return `${reg(c[0], rd)},${reg(c[1], rs1)},${reg(c[2], rs2)}`;
+    case Format.R4:
+      return `${reg(c[0], rd)},${reg(c[1], rs1)},${reg(c[2], rs2)},${reg(c[3], insn >>> 27)}`;
+    case Format.R1:
+      return `${reg(c[0], rd)},${reg(c[1], rs1)}`;
+    case Format.I: {
+      const imm = insn >> 20;
+      const opcode = insn & 0x7f;
+      if (opcode === 0x03 || opcode === 0x07 || opcode === 0x67) return `${reg(c[0], rd)},${imm}(${reg(c[1], rs1)})`;
+      return `${reg(c[0], rd)},${reg(c[1], rs1)},${imm}`;
+    }
+    case Format.S: {
+      const imm = ((insn >> 25) << 5) | ((insn >>> 7) & 31);
+      return `${reg(c[2], rs2)},${imm}(${reg(c[1], rs1)})`;
+    }
+    case Format.B: {
+      const imm = ((insn >> 31) << 12) | (((insn >>> 7) & 1) << 11) | (((insn >>> 25) & 63) << 5) | (((insn >>> 8) & 15) << 1);
+      return `${X_NAMES[rs1]},${X_NAMES[rs2]},${target(imm, pc)}`;
+    }
+    case Format.U:
+      return `${X_NAMES[rd]},${hex(insn >>> 12)}`;
+    case Format.J: {
+      const imm = ((insn >> 31) << 20) | (((insn >>> 12) & 255) << 12) | (((insn >>> 20) & 1) << 11) | (((insn >>> 21) & 1023) << 1);
+      return `${X_NAMES[rd]},${target(imm, pc)}`;
+    }
+    case Format.SHIFT:
+      return `${X_NAMES[rd]},${X_NAMES[rs1]},${hex((insn >>> 20) & 63)}`;
+    case Format.SHIFTW:
+      return `${X_NAMES[rd]},${X_NAMES[rs1]},${hex((insn >>> 20) & 31)}`;
+    case Format.CSR:
+      return `${X_NAMES[rd]},${csrName(insn >>> 20)},${X_NAMES[rs1]}`;
+    case Format.CSRI:
+      return `${X_NAMES[rd]},${csrName(insn >>> 20)},${rs1}`;
+    case Format.AMO:
+      if (e.name.startsWith('lr.')) return `${X_NAMES[rd]},(${X_NAMES[rs1]})`;
+      return `${X_NAMES[rd]},${X_NAMES[rs2]},(${X_NAMES[rs1]})`;
+    case Format.FENCE:
+      return `${fenceSet((insn >>> 24) & 15)},${fenceSet((insn >>> 20) & 15)}`;
+    default:
+      return '';
+  }
+}
+
+/**
+ * objdump-like text for one instruction. A 16-bit instruction (bits 1:0 != 3) is printed as the
+ * 32-bit instruction it expands to. `pc`, when given, turns branch and jump offsets into target
+ * addresses. Unknown encodings print as `unknown 0x...`.
+ */
+export function disassemble(insn: number, pc?: bigint): string {
+  try {
+    let word = insn >>> 0;
+    let length: 2 | 4 = 4;
+    if ((word & 3) !== 3) {
+      length = 2;
+      word = expandCompressed(word & 0xffff);
+      if (word === 0) return unknown(insn, 2);
+    }
+    const e = lookupEncoding(word);
+    if (!e) return unknown(insn, length);
+    let name = e.name;
+    if (e.format === Format.AMO) {
+      const aq = (word >>> 26) & 1, rl = (word >>> 25) & 1;
+      if (aq || rl) name += `.${aq ? 'aq' : ''}${rl ? 'rl' : ''}`;
+    } else if (e.format === Format.FENCE && (word >>> 20) === 0x833) {
+      return 'fence.tso';
+    }
+    const ops = operands(e, word, pc);
+    return ops === '' ? name : `${name} ${ops}`;
+  } catch {
+    return `unknown 0x${(insn >>> 0).toString(16)}`;
+  }
+}
