@@ -67,3 +67,32 @@ export function relativeTarget(entry, pc) {
   parts[parts.length - 1] = 'pc' + (rel < 0n ? '' : '+') + rel;
   return parts.join(',');
 }
+
+/**
+ * Disassembles 32-bit words through an assembled object (`.insn 4, X`), so objdump honours the
+ * object's ISA attributes (Zba/Zbb/Zbs are not decoded in raw binary mode). Returns a Map from
+ * byte offset (index * 4) to { mnemonic, operands }.
+ */
+export function objdumpWordsElf(words, { noAliases = false, march = 'rv64gc_zba_zbb_zbs' } = {}) {
+  const as = OBJDUMP.replace(/objdump$/, 'as');
+  const dir = mkdtempSync(join(tmpdir(), 'hartvm-objdump-'));
+  try {
+    const src = join(dir, 'code.s'), obj = join(dir, 'code.o');
+    writeFileSync(src, '.text\n' + words.map((w) => `.insn 4, 0x${(w >>> 0).toString(16)}\n`).join(''));
+    execFileSync(as, [`-march=${march}`, '-o', obj, src]);
+    const args = ['-d'];
+    if (noAliases) args.push('-M', 'no-aliases');
+    args.push(obj);
+    const out = execFileSync(OBJDUMP, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const result = new Map();
+    for (const line of out.split('\n')) {
+      const m = /^\s*([0-9a-f]+):\t[0-9a-f ]+\t([^\t]+)(?:\t(.*))?$/.exec(line);
+      if (!m) continue;
+      const operands = (m[3] ?? '').replace(/\s*<[^>]*>/g, '').replace(/\s*#.*$/, '').trim();
+      result.set(parseInt(m[1], 16), { mnemonic: m[2].trim(), operands });
+    }
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

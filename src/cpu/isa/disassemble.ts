@@ -73,6 +73,16 @@ function target(offset: number, pc: bigint | undefined): string {
   return `0x${BigInt.asUintN(64, pc + BigInt(offset)).toString(16)}`;
 }
 
+const RM_NAMES = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'rm5', 'rm6', 'dyn'];
+
+/** OP-FP and the fused multiply-add opcodes: the ones with a rounding-mode field. */
+function isFpOpcode(opcode: number): boolean {
+  return opcode === 0x53 || opcode === 0x43 || opcode === 0x47 || opcode === 0x4b || opcode === 0x4f;
+}
+
+/** Conversions that are always exact: objdump leaves their (ignored) rounding mode out. */
+const EXACT_CONVERSIONS = new Set(['fcvt.d.s', 'fcvt.d.w', 'fcvt.d.wu']);
+
 function unknown(insn: number, length: 2 | 4): string {
   return length === 2
     ? `unknown 0x${(insn & 0xffff).toString(16).padStart(4, '0')}`
@@ -151,7 +161,11 @@ export function disassemble(insn: number, pc?: bigint): string {
     } else if (e.format === Format.FENCE && (word >>> 20) === 0x833) {
       return 'fence.tso';
     }
-    const ops = operands(e, word, pc);
+    let ops = operands(e, word, pc);
+    if ((e.mask & 0x7000) === 0 && isFpOpcode(word & 0x7f) && !EXACT_CONVERSIONS.has(name)) {
+      const rm = (word >>> 12) & 7;
+      if (rm !== 7) ops += `,${RM_NAMES[rm]}`; // dynamic rounding is the default, not printed
+    }
     return ops === '' ? name : `${name} ${ops}`;
   } catch {
     return `unknown 0x${(insn >>> 0).toString(16)}`;
