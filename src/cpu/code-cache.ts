@@ -27,7 +27,7 @@ export class CodeCache {
   private readonly tag = new Int32Array(CODE_PAGES).fill(-1);
   private readonly pageFlags: Uint8Array;
   /** raw instruction bits of the straddling instruction last decoded into SCRATCH_SLOT */
-  private scratchBits = -1;
+  scratchBits = -1;
   decodedPages = 0;
 
   constructor(pageFlags: Uint8Array) {
@@ -60,13 +60,17 @@ export class CodeCache {
     return (this.pageFlags[hostPage] & CODE_FLAG) !== 0;
   }
 
-  /** Drops the decoded code of one host page (it was written). */
+  /**
+   * Forgets the decoded instructions of one host page (it was written). The page keeps its
+   * cache slot, so an interpreter running on it simply re-decodes from the new bytes.
+   */
   invalidatePage(hostPage: number): void {
     const i = hostPage & (CODE_PAGES - 1);
     if (this.tag[i] === hostPage) {
-      this.tag[i] = -1;
-      this.pageFlags[hostPage] &= ~CODE_FLAG;
+      const base = i * SLOTS_PER_PAGE;
+      this.op.fill(0, base, base + SLOTS_PER_PAGE);
     }
+    this.scratchBits = -1;
   }
 
   /** Drops all decoded code (fence.i). */

@@ -52,7 +52,6 @@ const SUPERVISOR_IRQS = IrqBit.SSIP | IrqBit.STIP | IrqBit.SEIP;
 const ALL_IRQS = SUPERVISOR_IRQS | IrqBit.MSIP | IrqBit.MTIP | IrqBit.MEIP;
 /** mip bits M-mode software may write: the supervisor ones (STIP only while Sstc is off). */
 const MIP_WRITABLE = SUPERVISOR_IRQS;
-const MASK64 = (1n << 64n) - 1n;
 
 export class Csrs {
   readonly v64 = new BigInt64Array(CsrSlot.COUNT);
@@ -109,7 +108,7 @@ export class Csrs {
       case Csr.FCSR: return BigInt(((h.state.misc[Misc.FRM] & 7) << 5) | (h.state.misc[Misc.FFLAGS] & 0x1f));
       case Csr.CYCLE: case Csr.MCYCLE: return this.counter(CsrSlot.CYCLE_BASE, CsrSlot.CYCLE_FROZEN, 1);
       case Csr.INSTRET: case Csr.MINSTRET: return this.counter(CsrSlot.INSTRET_BASE, CsrSlot.INSTRET_FROZEN, 4);
-      case Csr.TIME: return h.clock.mtime();
+      case Csr.TIME: return BigInt(Math.floor(h.host.mtime()));
       case Csr.SSTATUS: return this.mstatusValue() & SSTATUS_MASK;
       case Csr.SIE: return BigInt(this.lo(CsrSlot.MIE) & this.lo(CsrSlot.MIDELEG));
       case Csr.SIP: return BigInt(this.mip() & this.lo(CsrSlot.MIDELEG));
@@ -147,8 +146,8 @@ export class Csrs {
         h.state.misc[Misc.FRM] = Number((value >> 5n) & 7n);
         h.markFpDirty();
         return;
-      case Csr.MCYCLE: this.setCounter(CsrSlot.CYCLE_BASE, CsrSlot.CYCLE_FROZEN, 1, value); return;
-      case Csr.MINSTRET: this.setCounter(CsrSlot.INSTRET_BASE, CsrSlot.INSTRET_FROZEN, 4, value); return;
+      case Csr.MCYCLE: this.setCounter(CsrSlot.CYCLE_BASE, CsrSlot.CYCLE_FROZEN, value); return;
+      case Csr.MINSTRET: this.setCounter(CsrSlot.INSTRET_BASE, CsrSlot.INSTRET_FROZEN, value); return;
       case Csr.MSTATUS: this.writeMstatus((this.mstatusValue() & ~MSTATUS_WRITABLE) | (value & MSTATUS_WRITABLE)); return;
       case Csr.SSTATUS: {
         const mask = SSTATUS_MASK & MSTATUS_WRITABLE;
@@ -258,12 +257,11 @@ export class Csrs {
     return BigInt.asUintN(64, this.v64[base] + BigInt(this.hart.retiredBeforeCurrent()));
   }
 
-  private setCounter(base: CsrSlot, frozen: CsrSlot, inhibitBit: number, value: bigint): void {
+  private setCounter(base: CsrSlot, frozen: CsrSlot, value: bigint): void {
     // The written value is what the next instruction reads: the writing instruction's own
     // retirement does not count.
     this.v64[frozen] = BigInt.asIntN(64, value);
     this.v64[base] = BigInt.asIntN(64, value - BigInt(this.hart.retiredBeforeCurrent() + 1));
-    if (this.lo(CsrSlot.MCOUNTINHIBIT) & inhibitBit) this.v64[frozen] = BigInt.asIntN(64, value);
   }
 
   private writeCountInhibit(bits: number): void {
@@ -281,4 +279,3 @@ export class Csrs {
   }
 }
 
-export { MASK64 };

@@ -1,0 +1,441 @@
+// One RISC-V hart: architectural state, the run loop, traps and interrupts, and the system
+// instructions. The instruction interpreter itself lives in interpreter.ts; memory slow paths
+// in mmu/mmu.ts. A hart owns its translation store and code cache; it shares only guest memory
+// and the bus with other harts, so it can run on a thread of its own.
+
+import type { Bus } from '../bus/bus.js';
+import { Mmu, type MmuHart } from '../mmu/mmu.js';
+import { Priv, SatpMode } from '../mmu/page-walker.js';
+import { Pmp } from '../mmu/pmp.js';
+import { FlushPolicy, TranslationStore } from '../mmu/translation-store.js';
+import { CodeCache, SCRATCH_SLOT } from './code-cache.js';
+import { Csrs, CsrSlot, Mstatus } from './csr.js';
+import { FpUnit } from './fpu/fp-unit.js';
+import type { HartHost } from './hart-host.js';
+import { interpret } from './interpreter.js';
+import { Op } from './isa/encodings.js';
+import { HartState } from './state.js';
+import { Cause, IRQ_PRIORITY, TrapSignal } from './trap.js';
+
+/** Instructions per interpreter slice: interrupts are looked at between slices. */
+const SLICE = 8192;
+
+export interface HartOptions {
+  hartId: number;
+  policy: FlushPolicy;
+  /** State buffer (e.g. shared memory); a private one by default. */
+  stateBuffer?: ArrayBufferLike;
+}
+
+export class Hart implements MmuHart {
+  readonly hartId: number;
+  readonly state: HartState;
+  readonly csrs: Csrs;
+  readonly pmp = new Pmp();
+  readonly store: TranslationStore;
+  readonly code: CodeCache;
+  readonly mmu: Mmu;
+  readonly fpu: FpUnit;
+  readonly bus: Bus;
+  readonly host: HartHost;
+  readonly policy: FlushPolicy;
+
+  priv: Priv = Priv.M;
+  /** pc of the next instruction, as two int32 words */
+  pcLo = 0;
+  pcHi = 0;
+
+  // Interpreter position, valid while a slice runs and when a trap unwinds out of it:
+  // the current code page (VA words), its first slot in the code cache, the byte offset of
+  // the current instruction in the page, and the instructions left in the slice.
+  pageLo = 0;
+  pageHi = 0;
+  codeBase = 0;
+  /** host offset of the current code page in guest memory */
+  codeHost = 0;
+  off = 0;
+  left = 0;
+  sliceBudget = 0;
+
+  /** instructions retired since reset (a double: exact to 2^53) */
+  retired = 0;
+  /** translation store fast-path hits, added by the interpreter */
+  fastHits = 0;
+
+  /** the pending exception of the instruction being executed */
+  trapCause = 0;
+  trapTvalLo = 0;
+  trapTvalHi = 0;
+
+  /** in wfi with nothing pending */
+  waiting = false;
+  /** stop after the current instruction and look at interrupts/devices */
+  yieldRequested = false;
+  /** the guest asked to stop (HTIF exit) */
+  stopRequested = false;
+  /** a trap was taken on this hart at least once (for diagnostics) */
+  trapsTaken = 0;
+
+  constructor(bus: Bus, host: HartHost, options: HartOptions) {
+    this.hartId = options.hartId;
+    this.bus = bus;
+    this.host = host;
+    this.policy = options.policy;
+    this.state = new HartState(options.stateBuffer);
+    this.csrs = new Csrs(this);
+    this.store = new TranslationStore(options.policy);
+    this.code = new CodeCache(bus.memory.pageFlags);
+    this.mmu = new Mmu(this, bus, this.pmp, this.store, this.code, host);
+    this.fpu = new FpUnit(this.state);
+    this.translationContextChanged();
+  }
+
+  /** Resets the pc (and a0/a1, as boot ROMs do) and enters M-mode. */
+  reset(pc: bigint, a0 = 0n, a1 = 0n): void {
+    this.setPc(pc);
+    this.priv = Priv.M;
+    this.state.x64[10] = a0;
+    this.state.x64[11] = a1;
+    this.translationContextChanged();
+  }
+
+  setPc(pc: bigint): void {
+    this.pcLo = Number(BigInt.asIntN(32, pc));
+    this.pcHi = Number(BigInt.asIntN(32, pc >> 32n));
+  }
+
+  get pc(): bigint {
+    return (BigInt(this.pcHi) << 32n) | BigInt(this.pcLo >>> 0);
+  }
+
+  // ---- services to CSRs, the MMU and the interpreter -----------------------------------
+
+  raise(cause: number, tvalLo: number, tvalHi: number): never {
+    this.trapCause = cause;
+    this.trapTvalLo = tvalLo;
+    this.trapTvalHi = tvalHi;
+    throw TrapSignal.INSTANCE;
+  }
+
+  requestYield(): void {
+    this.yieldRequested = true;
+  }
+
+  requestStop(): void {
+    this.stopRequested = true;
+    this.yieldRequested = true;
+  }
+
+  interruptLines(): number {
+    return this.host.interruptLines(this.hartId);
+  }
+
+  interruptsChanged(): void {
+    this.yieldRequested = true;
+  }
+
+  markFpDirty(): void {
+    if ((this.csrs.mstatus & Mstatus.FS) !== Mstatus.FS_DIRTY) this.csrs.setMstatusLo(this.csrs.mstatus | Mstatus.FS_DIRTY);
+  }
+
+  /** Instructions retired before the one executing now (CSR reads of minstret/mcycle). */
+  retiredBeforeCurrent(): number {
+    return this.retired + (this.sliceBudget - this.left);
+  }
+
+  /**
+   * Privilege, satp, MPRV/MPP/SUM/MXR or PMP changed: every cached translation may be wrong.
+   * One bulk invalidation (mission: the `fence` policy's boundaries).
+   */
+  translationContextChanged(): void {
+    const mstatus = this.csrs.mstatus;
+    const satp = this.csrs.get(CsrSlot.SATP);
+    const mode = Number(BigInt.asUintN(64, satp) >> 60n) as SatpMode;
+    const rootPpn = Number(satp & ((1n << 44n) - 1n));
+    const dataPriv = (mstatus & Mstatus.MPRV) && this.priv === Priv.M ? ((mstatus >> Mstatus.MPP_SHIFT) & 3) as Priv : this.priv;
+    this.mmu.setContext(this.priv, dataPriv, mode, rootPpn, (mstatus & Mstatus.SUM) !== 0, (mstatus & Mstatus.MXR) !== 0);
+    this.store.invalidateAll();
+    this.yieldRequested = true;
+  }
+
+  private setPriv(priv: Priv): void {
+    if (priv !== this.priv) {
+      this.priv = priv;
+      this.translationContextChanged();
+    }
+  }
+
+  // ---- the run loop -----------------------------------------------------------------------
+
+  /**
+   * Runs up to `maxInsns` instructions (fewer if the hart waits in wfi, the guest stops, or a
+   * device asks for attention). Returns the number retired.
+   */
+  execute(maxInsns: number): number {
+    const start = this.retired;
+    const policy = this.policy;
+    this.yieldRequested = false;
+    while (this.retired - start < maxInsns) {
+      if (this.stopRequested) break;
+      if (this.checkInterrupts()) continue;
+      if (this.waiting) break;
+      const remaining = maxInsns - (this.retired - start);
+      const budget = policy === FlushPolicy.INSTRUCTION ? 1 : remaining < SLICE ? remaining : SLICE;
+      this.sliceBudget = 0;
+      this.left = 0;
+      try {
+        this.enterPage();
+        this.sliceBudget = budget;
+        this.left = budget;
+        interpret(this, budget);
+      } catch (e) {
+        if (e !== TrapSignal.INSTANCE) throw e;
+        this.retired += this.sliceBudget - this.left;
+        this.setPcFromPage(this.off);
+        this.takeTrap(this.trapCause, false);
+      }
+      this.sliceBudget = 0;
+      this.left = 0;
+      if (policy !== FlushPolicy.FENCE) this.store.invalidateAll();
+      if (this.yieldRequested) {
+        this.yieldRequested = false;
+        if (this.stopRequested) break;
+      }
+    }
+    return this.retired - start;
+  }
+
+  /** Translates the page of the pc for fetching and points the interpreter at it. */
+  enterPage(): void {
+    const lo = this.pcLo, hi = this.pcHi;
+    this.pageLo = lo & -4096;
+    this.pageHi = hi;
+    this.off = lo & 4095;
+    if (lo & 1) this.raise(Cause.FETCH_MISALIGNED, lo, hi);
+    this.codeHost = this.mmu.fetchPage(lo, hi);
+    const hostPage = this.codeHost >>> 12;
+    this.codeBase = this.code.pageBase(hostPage);
+    if (this.code.claimed) {
+      this.code.claimed = false;
+      this.store.demoteWritesTo(hostPage);
+    }
+  }
+
+  /** Sets pc = current page + `off` (off may run past the page by a few bytes). */
+  setPcFromPage(off: number): void {
+    let t = (this.pageLo >>> 0) + off;
+    let hi = this.pageHi;
+    if (t >= 4294967296) { t -= 4294967296; hi = (hi + 1) | 0; } else if (t < 0) { t += 4294967296; hi = (hi - 1) | 0; }
+    this.pcLo = t | 0;
+    this.pcHi = hi;
+  }
+
+  // ---- traps and interrupts ---------------------------------------------------------------
+
+  /** Takes the highest-priority pending and enabled interrupt, if any. */
+  private checkInterrupts(): boolean {
+    const csrs = this.csrs;
+    const pending = csrs.mip() & csrs.lo(CsrSlot.MIE);
+    if (pending === 0) return false;
+    this.waiting = false; // wfi wakes on any pending enabled interrupt, taken or not
+    const mideleg = csrs.lo(CsrSlot.MIDELEG);
+    const mstatus = csrs.mstatus;
+    const mEnabled = this.priv < Priv.M || (mstatus & Mstatus.MIE) !== 0;
+    const sEnabled = this.priv < Priv.S || (this.priv === Priv.S && (mstatus & Mstatus.SIE) !== 0);
+    for (const irq of IRQ_PRIORITY) {
+      const bit = 1 << irq;
+      if ((pending & bit) === 0) continue;
+      if ((mideleg & bit) === 0 ? mEnabled : sEnabled) {
+        this.takeTrap(irq, true);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Enters the trap handler for `cause` at the current pc (priv spec 3.1.6.1, 4.1.1). */
+  takeTrap(cause: number, interrupt: boolean): void {
+    const csrs = this.csrs;
+    const priv = this.priv;
+    const tval = interrupt ? 0n : BigInt.asIntN(64, (BigInt(this.trapTvalHi) << 32n) | BigInt(this.trapTvalLo >>> 0));
+    const causeValue = interrupt ? BigInt(cause) | (1n << 63n) : BigInt(cause);
+    const delegated = priv <= Priv.S && ((interrupt ? csrs.lo(CsrSlot.MIDELEG) : csrs.lo(CsrSlot.MEDELEG)) >>> cause) & 1;
+    const pc = this.pc;
+    this.trapsTaken++;
+    this.mmu.clearReservation();
+    let mstatus = csrs.mstatus;
+    let vector: bigint;
+    if (delegated) {
+      csrs.set(CsrSlot.SEPC, pc);
+      csrs.set(CsrSlot.SCAUSE, causeValue);
+      csrs.set(CsrSlot.STVAL, tval);
+      mstatus = (mstatus & ~(Mstatus.SPP | Mstatus.SPIE | Mstatus.SIE))
+        | (priv === Priv.S ? Mstatus.SPP : 0) | (mstatus & Mstatus.SIE ? Mstatus.SPIE : 0);
+      vector = csrs.get(CsrSlot.STVEC);
+    } else {
+      csrs.set(CsrSlot.MEPC, pc);
+      csrs.set(CsrSlot.MCAUSE, causeValue);
+      csrs.set(CsrSlot.MTVAL, tval);
+      mstatus = (mstatus & ~(Mstatus.MPP | Mstatus.MPIE | Mstatus.MIE))
+        | (priv << Mstatus.MPP_SHIFT) | (mstatus & Mstatus.MIE ? Mstatus.MPIE : 0);
+      vector = csrs.get(CsrSlot.MTVEC);
+    }
+    csrs.setMstatusLo(mstatus);
+    const base = vector & ~3n;
+    this.setPc(interrupt && (vector & 1n) ? base + BigInt(4 * cause) : base);
+    this.setPriv(delegated ? Priv.S : Priv.M);
+    this.waiting = false;
+  }
+
+  // ---- system instructions (called by the interpreter, pc = this instruction) -------------
+
+  /**
+   * Executes a SYSTEM-opcode instruction or fence.i at slot `s`. On return, pcLo/pcHi hold the
+   * next pc; the interpreter ends its slice, since privilege, translation or interrupt state
+   * may have changed.
+   */
+  system(op: Op, s: number, length: number): void {
+    const code = this.code;
+    switch (op) {
+      case Op.ECALL:
+        return this.raise(Cause.ECALL_U + this.priv, 0, 0);
+      case Op.EBREAK:
+        return this.raise(Cause.BREAKPOINT, this.pcLo, this.pcHi);
+      case Op.MRET: {
+        if (this.priv < Priv.M) return this.illegal(s);
+        const m = this.csrs.mstatus;
+        const mpp = ((m >> Mstatus.MPP_SHIFT) & 3) as Priv;
+        let next = (m & ~(Mstatus.MIE | Mstatus.MPP)) | (m & Mstatus.MPIE ? Mstatus.MIE : 0) | Mstatus.MPIE;
+        if (mpp !== Priv.M) next &= ~Mstatus.MPRV;
+        this.csrs.setMstatusLo(next);
+        this.setPc(this.csrs.get(CsrSlot.MEPC));
+        this.setPriv(mpp);
+        return;
+      }
+      case Op.SRET: {
+        if (this.priv < Priv.S || (this.priv === Priv.S && (this.csrs.mstatus & Mstatus.TSR))) return this.illegal(s);
+        const m = this.csrs.mstatus;
+        const spp = m & Mstatus.SPP ? Priv.S : Priv.U;
+        const next = ((m & ~(Mstatus.SIE | Mstatus.SPP | Mstatus.MPRV)) | (m & Mstatus.SPIE ? Mstatus.SIE : 0) | Mstatus.SPIE);
+        this.csrs.setMstatusLo(next);
+        this.setPc(this.csrs.get(CsrSlot.SEPC));
+        this.setPriv(spp);
+        return;
+      }
+      case Op.WFI:
+        if (this.priv === Priv.U || (this.priv === Priv.S && (this.csrs.mstatus & Mstatus.TW))) return this.illegal(s);
+        this.advancePc(length);
+        if ((this.csrs.mip() & this.csrs.lo(CsrSlot.MIE)) === 0) this.waiting = true;
+        return;
+      case Op.SFENCE_VMA:
+        if (this.priv === Priv.U || (this.priv === Priv.S && (this.csrs.mstatus & Mstatus.TVM))) return this.illegal(s);
+        this.store.invalidateAll();
+        this.advancePc(length);
+        return;
+      case Op.FENCE_I:
+        code.invalidateAll();
+        this.advancePc(length);
+        return;
+      default:
+        return this.csrInstruction(op, s, length);
+    }
+  }
+
+  private csrInstruction(op: Op, s: number, length: number): void {
+    const code = this.code;
+    const addr = code.imm[s] & 0xfff;
+    const rd = code.rd[s];
+    const src = code.rs1[s];
+    const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
+    const isWrite = op === Op.CSRRW || op === Op.CSRRWI;
+    // csrrs/csrrc with x0 / uimm 0 do not write (and so may target read-only CSRs).
+    const writes = isWrite || src !== 0;
+    const csrs = this.csrs;
+    if (!csrs.accessible(addr, writes)) return this.illegal(s);
+    // csrrw with rd = x0 does not read (no read side effects), but the CSR must exist.
+    const old = csrs.read(addr);
+    if (old === undefined) return this.illegal(s);
+    const operand = immediate ? BigInt(src) : BigInt.asUintN(64, this.state.x64[src]);
+    if (writes) {
+      const value = isWrite ? operand
+        : op === Op.CSRRS || op === Op.CSRRSI ? old | operand : old & ~operand;
+      csrs.write(addr, value);
+    }
+    this.state.x64[rd] = BigInt.asIntN(64, old);
+    this.advancePc(length);
+  }
+
+  /** Raises illegal instruction for the instruction at slot `s` (mtval = its bits). */
+  illegal(s: number): never {
+    return this.raise(Cause.ILLEGAL_INSTRUCTION, this.instructionBits(s), 0);
+  }
+
+  /** The raw bits of the current instruction (16 bits for a compressed one). */
+  instructionBits(s: number): number {
+    if (s === SCRATCH_SLOT) return this.code.scratchBits;
+    const view = this.bus.memory.view;
+    const half = view.getUint16(this.codeHost + this.off, true);
+    return (half & 3) !== 3 ? half : view.getInt32(this.codeHost + this.off, true);
+  }
+
+  /**
+   * Decodes the instruction at slot `s` (byte `off` of the current code page). An instruction
+   * that straddles into the next page is marked CROSS_PAGE: it is fetched afresh each time.
+   */
+  decodeAt(s: number, off: number): number {
+    const view = this.bus.memory.view;
+    const half = view.getUint16(this.codeHost + off, true);
+    if ((half & 3) !== 3) return this.code.decode(s, half, 2);
+    if (off === 4094) return (this.code.op[s] = Op.CROSS_PAGE | (4 << 8));
+    return this.code.decode(s, view.getInt32(this.codeHost + off, true), 4);
+  }
+
+  /**
+   * Fetches a page-straddling instruction at the end of the current page: translates the next
+   * page (a fault there reports the next page's address) and decodes into the scratch slot.
+   */
+  fetchStraddling(): number {
+    const low = this.bus.memory.view.getUint16(this.codeHost + 4094, true);
+    let next = (this.pageLo >>> 0) + 4096;
+    let hi = this.pageHi;
+    if (next >= 4294967296) { next -= 4294967296; hi = (hi + 1) | 0; }
+    const nextHost = this.mmu.fetchPage(next | 0, hi);
+    const high = this.bus.memory.view.getUint16(nextHost, true);
+    return this.code.decodeScratch((low | (high << 16)) | 0);
+  }
+
+  private advancePc(length: number): void {
+    this.setPc(this.pc + BigInt(length));
+  }
+
+  /** Statistics of this hart (for --stats). */
+  statistics(): HartStatistics {
+    const st = this.store.stats;
+    return {
+      hartId: this.hartId,
+      instructions: this.retired,
+      lookups: st[0] + this.fastHits,
+      hits: st[1] + this.fastHits,
+      negativeHits: st[2],
+      walks: st[3],
+      invalidations: st[4],
+      negativeFills: st[5],
+      decodedPages: this.code.decodedPages,
+      traps: this.trapsTaken,
+    };
+  }
+}
+
+export interface HartStatistics {
+  hartId: number;
+  instructions: number;
+  lookups: number;
+  hits: number;
+  negativeHits: number;
+  walks: number;
+  invalidations: number;
+  negativeFills: number;
+  decodedPages: number;
+  traps: number;
+}
+

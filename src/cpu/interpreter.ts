@@ -1,0 +1,439 @@
+// The instruction interpreter: runs pre-decoded instructions of one code page in a single
+// switch (shared/notes/ts-performance.md, dispatch D2 + hybrid registers C).
+//
+// The pc is the current code page (h.pageLo/h.pageHi) plus a local byte offset `off`. A slice
+// ends when the budget is used up, when control leaves the page, after a system instruction,
+// or (block policy) after any taken branch or jump: the run loop then re-enters.
+//
+// Loads and stores try the translation store inline: the record for the page is compared
+// with the access's tag (alignment bits folded in, so misaligned accesses miss), and a hit
+// goes straight to guest RAM. Everything else calls the MMU's slow path, after saving `off`
+// and `left` in the hart so that a trap can be taken precisely.
+
+import { Access, ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, FlushPolicy, STORE_INDEX_MASK } from '../mmu/translation-store.js';
+import { AmoOp } from '../mmu/mmu.js';
+import {
+  bswap32, ctz32, div32, div64, divu32, divu64, ltu64, mulHigh, orcb32, popcount32, rem32, rem64, remu32, remu64,
+  ror64, sll64, sra64, srl64,
+} from './alu.js';
+import { Mstatus } from './csr.js';
+import type { Hart } from './hart.js';
+import { Op } from './isa/encodings.js';
+import { Cause } from './trap.js';
+
+/** Added to the offset of a taken branch under the block policy: it ends the slice. */
+const BLOCK_BIAS = 1 << 24;
+
+const POW2 = BigInt64Array.from({ length: 64 }, (_, i) => BigInt.asIntN(64, 1n << BigInt(i)));
+
+/** AMO operation of each AMO op id (-1 for others). */
+const AMO_OF_OP = (() => {
+  const t = new Int8Array(Op.COUNT).fill(-1);
+  const pairs: [Op, Op, AmoOp][] = [
+    [Op.AMOSWAP_W, Op.AMOSWAP_D, AmoOp.SWAP], [Op.AMOADD_W, Op.AMOADD_D, AmoOp.ADD], [Op.AMOXOR_W, Op.AMOXOR_D, AmoOp.XOR],
+    [Op.AMOAND_W, Op.AMOAND_D, AmoOp.AND], [Op.AMOOR_W, Op.AMOOR_D, AmoOp.OR], [Op.AMOMIN_W, Op.AMOMIN_D, AmoOp.MIN],
+    [Op.AMOMAX_W, Op.AMOMAX_D, AmoOp.MAX], [Op.AMOMINU_W, Op.AMOMINU_D, AmoOp.MINU], [Op.AMOMAXU_W, Op.AMOMAXU_D, AmoOp.MAXU],
+  ];
+  for (const [w, d, amo] of pairs) { t[w] = amo; t[d] = amo; }
+  return t;
+})();
+
+export function interpret(h: Hart, budget: number): void {
+  const state = h.state;
+  const X64 = state.x64, X32 = state.x32, FI = state.fi32;
+  const code = h.code;
+  const OP = code.op, RD = code.rd, RS1 = code.rs1, RS2 = code.rs2, RS3 = code.rs3, IMM = code.imm;
+  const mmu = h.mmu;
+  const store = h.store;
+  const RT = store.tables[Access.READ], WT = store.tables[Access.WRITE];
+  const gk = store.genKey;
+  const dv = h.bus.memory.view;
+  const fpu = h.fpu;
+  const bias = h.policy === FlushPolicy.BLOCK ? BLOCK_BIAS : 0;
+  const pageLo = h.pageLo, pageHi = h.pageHi;
+  const fsBits = h.csrs.mstatus & Mstatus.FS;
+  const fpOn = fsBits !== 0;
+  let fpDirty = fsBits === Mstatus.FS_DIRTY;
+  const base = h.codeBase;
+  let off = h.off;
+  let left = budget;
+  let hits = 0;
+  let pcSet = false;
+
+  for (;;) {
+    let s = base + (off >> 1);
+    let c = OP[s];
+    if ((c & 255) <= Op.CROSS_PAGE) {
+      h.off = off;
+      h.left = left;
+      if (c === 0) c = h.decodeAt(s, off);
+      if ((c & 255) === Op.CROSS_PAGE) { s = h.fetchStraddling(); c = OP[s]; }
+      if ((c & 255) === Op.ILLEGAL) h.raise(Cause.ILLEGAL_INSTRUCTION, IMM[s], 0);
+    }
+    switch (c & 255) {
+      // ---- upper immediates, jumps, branches ----
+      case Op.LUI: { const d = RD[s] << 1, v = IMM[s]; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.AUIPC: {
+        let t = (pageLo >>> 0) + off + IMM[s], hi = pageHi;
+        if (t >= 4294967296) { t -= 4294967296; hi = (hi + 1) | 0; } else if (t < 0) { t += 4294967296; hi = (hi - 1) | 0; }
+        const d = RD[s] << 1; X32[d] = t | 0; X32[d + 1] = hi;
+        off += c >>> 8; break;
+      }
+      case Op.JAL: {
+        let t = (pageLo >>> 0) + off + (c >>> 8), hi = pageHi;
+        if (t >= 4294967296) { t -= 4294967296; hi = (hi + 1) | 0; }
+        const d = RD[s] << 1; X32[d] = t | 0; X32[d + 1] = hi;
+        off += IMM[s] + bias; break;
+      }
+      case Op.JALR: {
+        const a = RS1[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], thi = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; thi = (thi + 1) | 0; } else if (t < 0) { t += 4294967296; thi = (thi - 1) | 0; }
+        const target = (t | 0) & ~1;
+        let r = (pageLo >>> 0) + off + (c >>> 8), rhi = pageHi;
+        if (r >= 4294967296) { r -= 4294967296; rhi = (rhi + 1) | 0; }
+        const d = RD[s] << 1; X32[d] = r | 0; X32[d + 1] = rhi;
+        if (bias === 0 && thi === pageHi && (target & -4096) === pageLo) { off = target & 4095; break; }
+        h.pcLo = target; h.pcHi = thi; pcSet = true; left--;
+        h.retired += budget - left; h.fastHits += hits;
+        return;
+      }
+      case Op.BEQ: off += X64[RS1[s]] === X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
+      case Op.BNE: off += X64[RS1[s]] !== X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
+      case Op.BLT: off += X64[RS1[s]] < X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
+      case Op.BGE: off += X64[RS1[s]] >= X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
+      case Op.BLTU: off += ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? IMM[s] + bias : c >>> 8; break;
+      case Op.BGEU: off += ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? c >>> 8 : IMM[s] + bias; break;
+
+      // ---- loads ----
+      case Op.LB: case Op.LBU: {
+        const a = RS1[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
+        let v: number;
+        if (RT[j] === ((vl & ALIGN_MASK_1) ^ gk) && RT[j + 1] === vh) { hits++; v = dv.getUint8(RT[j + 2] + (vl & 4095)); }
+        else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 1); }
+        const d = RD[s] << 1;
+        if ((c & 255) === Op.LB) { X32[d] = (v << 24) >> 24; X32[d + 1] = X32[d] >> 31; } else { X32[d] = v; X32[d + 1] = 0; }
+        off += c >>> 8; break;
+      }
+      case Op.LH: case Op.LHU: {
+        const a = RS1[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
+        let v: number;
+        if (RT[j] === ((vl & ALIGN_MASK_2) ^ gk) && RT[j + 1] === vh) { hits++; v = dv.getUint16(RT[j + 2] + (vl & 4095), true); }
+        else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 2); }
+        const d = RD[s] << 1;
+        if ((c & 255) === Op.LH) { X32[d] = (v << 16) >> 16; X32[d + 1] = X32[d] >> 31; } else { X32[d] = v & 0xffff; X32[d + 1] = 0; }
+        off += c >>> 8; break;
+      }
+      case Op.LW: case Op.LWU: {
+        const a = RS1[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
+        let v: number;
+        if (RT[j] === ((vl & ALIGN_MASK_4) ^ gk) && RT[j + 1] === vh) { hits++; v = dv.getInt32(RT[j + 2] + (vl & 4095), true); }
+        else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 4); }
+        const d = RD[s] << 1;
+        X32[d] = v; X32[d + 1] = (c & 255) === Op.LW ? v >> 31 : 0;
+        off += c >>> 8; break;
+      }
+      case Op.LD: {
+        const a = RS1[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
+        const d = RD[s] << 1;
+        if (RT[j] === ((vl & ALIGN_MASK_8) ^ gk) && RT[j + 1] === vh) {
+          hits++;
+          const p = RT[j + 2] + (vl & 4095);
+          X32[d] = dv.getInt32(p, true); X32[d + 1] = dv.getInt32(p + 4, true);
+        } else {
+          h.off = off; h.left = left;
+          const v = mmu.loadSlow(vl, vh, 8);
+          X32[d] = v; X32[d + 1] = mmu.valueHi;
+        }
+        off += c >>> 8; break;
+      }
+
+      // ---- stores ----
+      case Op.SB: {
+        const a = RS1[s] << 1, b = RS2[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
+        if (WT[j] === ((vl & ALIGN_MASK_1) ^ gk) && WT[j + 1] === vh) { hits++; dv.setUint8(WT[j + 2] + (vl & 4095), X32[b]); }
+        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 1, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break; } }
+        off += c >>> 8; break;
+      }
+      case Op.SH: {
+        const a = RS1[s] << 1, b = RS2[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
+        if (WT[j] === ((vl & ALIGN_MASK_2) ^ gk) && WT[j + 1] === vh) { hits++; dv.setUint16(WT[j + 2] + (vl & 4095), X32[b], true); }
+        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 2, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break; } }
+        off += c >>> 8; break;
+      }
+      case Op.SW: {
+        const a = RS1[s] << 1, b = RS2[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
+        if (WT[j] === ((vl & ALIGN_MASK_4) ^ gk) && WT[j + 1] === vh) { hits++; dv.setInt32(WT[j + 2] + (vl & 4095), X32[b], true); }
+        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 4, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break; } }
+        off += c >>> 8; break;
+      }
+      case Op.SD: {
+        const a = RS1[s] << 1, b = RS2[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
+        if (WT[j] === ((vl & ALIGN_MASK_8) ^ gk) && WT[j + 1] === vh) {
+          hits++;
+          const p = WT[j + 2] + (vl & 4095);
+          dv.setInt32(p, X32[b], true); dv.setInt32(p + 4, X32[b + 1], true);
+        } else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 8, X32[b], X32[b + 1]); if (h.yieldRequested) { off += c >>> 8; left--; break; } }
+        off += c >>> 8; break;
+      }
+
+      // ---- integer register-immediate ----
+      case Op.ADDI: X64[RD[s]] = X64[RS1[s]] + BigInt(IMM[s]); off += c >>> 8; break;
+      case Op.SLTI: X64[RD[s]] = X64[RS1[s]] < BigInt(IMM[s]) ? 1n : 0n; off += c >>> 8; break;
+      case Op.SLTIU: {
+        const a = RS1[s] << 1, imm = IMM[s];
+        const ah = X32[a + 1] >>> 0, bh = (imm >> 31) >>> 0;
+        const r = ah < bh || (ah === bh && (X32[a] >>> 0) < (imm >>> 0)) ? 1 : 0;
+        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0;
+        off += c >>> 8; break;
+      }
+      case Op.XORI: X64[RD[s]] = X64[RS1[s]] ^ BigInt(IMM[s]); off += c >>> 8; break;
+      case Op.ORI: X64[RD[s]] = X64[RS1[s]] | BigInt(IMM[s]); off += c >>> 8; break;
+      case Op.ANDI: X64[RD[s]] = X64[RS1[s]] & BigInt(IMM[s]); off += c >>> 8; break;
+      case Op.SLLI: sll64(X32, RD[s] << 1, RS1[s] << 1, IMM[s]); off += c >>> 8; break;
+      case Op.SRLI: srl64(X32, RD[s] << 1, RS1[s] << 1, IMM[s]); off += c >>> 8; break;
+      case Op.SRAI: sra64(X32, RD[s] << 1, RS1[s] << 1, IMM[s]); off += c >>> 8; break;
+
+      // ---- integer register-register ----
+      case Op.ADD: X64[RD[s]] = X64[RS1[s]] + X64[RS2[s]]; off += c >>> 8; break;
+      case Op.SUB: X64[RD[s]] = X64[RS1[s]] - X64[RS2[s]]; off += c >>> 8; break;
+      case Op.SLL: sll64(X32, RD[s] << 1, RS1[s] << 1, X32[RS2[s] << 1] & 63); off += c >>> 8; break;
+      case Op.SLT: X64[RD[s]] = X64[RS1[s]] < X64[RS2[s]] ? 1n : 0n; off += c >>> 8; break;
+      case Op.SLTU: {
+        const r = ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? 1 : 0;
+        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0;
+        off += c >>> 8; break;
+      }
+      case Op.XOR: X64[RD[s]] = X64[RS1[s]] ^ X64[RS2[s]]; off += c >>> 8; break;
+      case Op.SRL: srl64(X32, RD[s] << 1, RS1[s] << 1, X32[RS2[s] << 1] & 63); off += c >>> 8; break;
+      case Op.SRA: sra64(X32, RD[s] << 1, RS1[s] << 1, X32[RS2[s] << 1] & 63); off += c >>> 8; break;
+      case Op.OR: X64[RD[s]] = X64[RS1[s]] | X64[RS2[s]]; off += c >>> 8; break;
+      case Op.AND: X64[RD[s]] = X64[RS1[s]] & X64[RS2[s]]; off += c >>> 8; break;
+
+      // ---- 32-bit (W) operations ----
+      case Op.ADDIW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] + IMM[s]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.SLLIW: { const d = RD[s] << 1, v = X32[RS1[s] << 1] << IMM[s]; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.SRLIW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] >>> IMM[s]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.SRAIW: { const d = RD[s] << 1, v = X32[RS1[s] << 1] >> IMM[s]; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.ADDW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] + X32[RS2[s] << 1]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.SUBW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] - X32[RS2[s] << 1]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.SLLW: { const d = RD[s] << 1, v = X32[RS1[s] << 1] << (X32[RS2[s] << 1] & 31); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.SRLW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] >>> (X32[RS2[s] << 1] & 31)) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.SRAW: { const d = RD[s] << 1, v = X32[RS1[s] << 1] >> (X32[RS2[s] << 1] & 31); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+
+      // ---- M ----
+      case Op.MUL: X64[RD[s]] = X64[RS1[s]] * X64[RS2[s]]; off += c >>> 8; break;
+      case Op.MULH: mulHigh(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, true, true); off += c >>> 8; break;
+      case Op.MULHSU: mulHigh(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, true, false); off += c >>> 8; break;
+      case Op.MULHU: mulHigh(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, false, false); off += c >>> 8; break;
+      case Op.DIV: X64[RD[s]] = div64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
+      case Op.DIVU: X64[RD[s]] = divu64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
+      case Op.REM: X64[RD[s]] = rem64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
+      case Op.REMU: X64[RD[s]] = remu64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
+      case Op.MULW: { const d = RD[s] << 1, v = Math.imul(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.DIVW: { const d = RD[s] << 1, v = div32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.DIVUW: { const d = RD[s] << 1, v = divu32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.REMW: { const d = RD[s] << 1, v = rem32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.REMUW: { const d = RD[s] << 1, v = remu32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+
+      // ---- A ----
+      case Op.LR_W: case Op.LR_D: {
+        const a = RS1[s] << 1;
+        h.off = off; h.left = left;
+        X64[RD[s]] = mmu.loadReserved(X32[a], X32[a + 1], (c & 255) === Op.LR_W ? 4 : 8);
+        off += c >>> 8; break;
+      }
+      case Op.SC_W: case Op.SC_D: {
+        const a = RS1[s] << 1;
+        h.off = off; h.left = left;
+        X64[RD[s]] = BigInt(mmu.storeConditional(X32[a], X32[a + 1], (c & 255) === Op.SC_W ? 4 : 8, X64[RS2[s]]));
+        if (h.yieldRequested) { off += c >>> 8; left--; break; }
+        off += c >>> 8; break;
+      }
+      case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W: case Op.AMOOR_W:
+      case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W: {
+        const a = RS1[s] << 1;
+        h.off = off; h.left = left;
+        X64[RD[s]] = mmu.amo(X32[a], X32[a + 1], 4, AMO_OF_OP[c & 255], X64[RS2[s]]);
+        if (h.yieldRequested) { off += c >>> 8; left--; break; }
+        off += c >>> 8; break;
+      }
+      case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D: case Op.AMOOR_D:
+      case Op.AMOMIN_D: case Op.AMOMAX_D: case Op.AMOMINU_D: case Op.AMOMAXU_D: {
+        const a = RS1[s] << 1;
+        h.off = off; h.left = left;
+        X64[RD[s]] = mmu.amo(X32[a], X32[a + 1], 8, AMO_OF_OP[c & 255], X64[RS2[s]]);
+        if (h.yieldRequested) { off += c >>> 8; left--; break; }
+        off += c >>> 8; break;
+      }
+
+      // ---- fences and system ----
+      case Op.FENCE: off += c >>> 8; break;
+      case Op.FENCE_I: case Op.ECALL: case Op.EBREAK: case Op.SRET: case Op.MRET: case Op.WFI: case Op.SFENCE_VMA:
+      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI: {
+        h.off = off; h.left = left;
+        h.setPcFromPage(off);
+        h.system(c & 255, s, c >>> 8);
+        left--;
+        h.retired += budget - left; h.fastHits += hits;
+        return;
+      }
+
+      // ---- F and D: loads and stores inline, arithmetic in the FP unit ----
+      case Op.FLW: case Op.FLD: {
+        if (!fpOn) { h.off = off; h.left = left; h.illegal(s); }
+        const a = RS1[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK, d = RD[s] << 1;
+        const single = (c & 255) === Op.FLW;
+        if (RT[j] === ((vl & (single ? ALIGN_MASK_4 : ALIGN_MASK_8)) ^ gk) && RT[j + 1] === vh) {
+          hits++;
+          const p = RT[j + 2] + (vl & 4095);
+          FI[d] = dv.getInt32(p, true); FI[d + 1] = single ? -1 : dv.getInt32(p + 4, true);
+        } else {
+          h.off = off; h.left = left;
+          const v = mmu.loadSlow(vl, vh, single ? 4 : 8);
+          FI[d] = v; FI[d + 1] = single ? -1 : mmu.valueHi;
+        }
+        if (!fpDirty) { h.markFpDirty(); fpDirty = true; }
+        off += c >>> 8; break;
+      }
+      case Op.FSW: case Op.FSD: {
+        if (!fpOn) { h.off = off; h.left = left; h.illegal(s); }
+        const a = RS1[s] << 1, b = RS2[s] << 1;
+        let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
+        if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
+        const single = (c & 255) === Op.FSW;
+        if (WT[j] === ((vl & (single ? ALIGN_MASK_4 : ALIGN_MASK_8)) ^ gk) && WT[j + 1] === vh) {
+          hits++;
+          const p = WT[j + 2] + (vl & 4095);
+          dv.setInt32(p, FI[b], true);
+          if (!single) dv.setInt32(p + 4, FI[b + 1], true);
+        } else {
+          h.off = off; h.left = left;
+          mmu.storeSlow(vl, vh, single ? 4 : 8, FI[b], FI[b + 1]);
+          if (h.yieldRequested) { off += c >>> 8; left--; break; }
+        }
+        off += c >>> 8; break;
+      }
+      case Op.FMADD_S: case Op.FMSUB_S: case Op.FNMSUB_S: case Op.FNMADD_S: case Op.FADD_S: case Op.FSUB_S:
+      case Op.FMUL_S: case Op.FDIV_S: case Op.FSQRT_S: case Op.FSGNJ_S: case Op.FSGNJN_S: case Op.FSGNJX_S:
+      case Op.FMIN_S: case Op.FMAX_S: case Op.FCVT_W_S: case Op.FCVT_WU_S: case Op.FCVT_L_S: case Op.FCVT_LU_S:
+      case Op.FMV_X_W: case Op.FCLASS_S: case Op.FEQ_S: case Op.FLT_S: case Op.FLE_S: case Op.FCVT_S_W:
+      case Op.FCVT_S_WU: case Op.FCVT_S_L: case Op.FCVT_S_LU: case Op.FMV_W_X:
+      case Op.FMADD_D: case Op.FMSUB_D: case Op.FNMSUB_D: case Op.FNMADD_D: case Op.FADD_D: case Op.FSUB_D:
+      case Op.FMUL_D: case Op.FDIV_D: case Op.FSQRT_D: case Op.FSGNJ_D: case Op.FSGNJN_D: case Op.FSGNJX_D:
+      case Op.FMIN_D: case Op.FMAX_D: case Op.FCVT_S_D: case Op.FCVT_D_S: case Op.FEQ_D: case Op.FLT_D:
+      case Op.FLE_D: case Op.FCLASS_D: case Op.FCVT_W_D: case Op.FCVT_WU_D: case Op.FCVT_L_D: case Op.FCVT_LU_D:
+      case Op.FMV_X_D: case Op.FCVT_D_W: case Op.FCVT_D_WU: case Op.FCVT_D_L: case Op.FCVT_D_LU: case Op.FMV_D_X: {
+        const r3 = RS3[s];
+        if (!fpOn || !fpu.execute(c & 255, RD[s], RS1[s], RS2[s], r3 & 31, r3 >>> 5)) { h.off = off; h.left = left; h.illegal(s); }
+        if (!fpDirty) { h.markFpDirty(); fpDirty = true; }
+        off += c >>> 8; break;
+      }
+
+      // ---- Zba ----
+      case Op.SH1ADD: X64[RD[s]] = X64[RS1[s]] * 2n + X64[RS2[s]]; off += c >>> 8; break;
+      case Op.SH2ADD: X64[RD[s]] = X64[RS1[s]] * 4n + X64[RS2[s]]; off += c >>> 8; break;
+      case Op.SH3ADD: X64[RD[s]] = X64[RS1[s]] * 8n + X64[RS2[s]]; off += c >>> 8; break;
+      case Op.ADD_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) + X64[RS2[s]]; off += c >>> 8; break;
+      case Op.SH1ADD_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) * 2n + X64[RS2[s]]; off += c >>> 8; break;
+      case Op.SH2ADD_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) * 4n + X64[RS2[s]]; off += c >>> 8; break;
+      case Op.SH3ADD_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) * 8n + X64[RS2[s]]; off += c >>> 8; break;
+      case Op.SLLI_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) * POW2[IMM[s]]; off += c >>> 8; break;
+
+      // ---- Zbb ----
+      case Op.ANDN: X64[RD[s]] = X64[RS1[s]] & ~X64[RS2[s]]; off += c >>> 8; break;
+      case Op.ORN: X64[RD[s]] = X64[RS1[s]] | ~X64[RS2[s]]; off += c >>> 8; break;
+      case Op.XNOR: X64[RD[s]] = ~(X64[RS1[s]] ^ X64[RS2[s]]); off += c >>> 8; break;
+      case Op.CLZ: {
+        const a = RS1[s] << 1, hi = X32[a + 1];
+        const r = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(X32[a]);
+        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0; off += c >>> 8; break;
+      }
+      case Op.CTZ: {
+        const a = RS1[s] << 1, lo = X32[a];
+        const r = lo !== 0 ? ctz32(lo) : 32 + ctz32(X32[a + 1]);
+        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0; off += c >>> 8; break;
+      }
+      case Op.CPOP: {
+        const a = RS1[s] << 1, r = popcount32(X32[a]) + popcount32(X32[a + 1]);
+        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0; off += c >>> 8; break;
+      }
+      case Op.CLZW: { const d = RD[s] << 1; X32[d] = Math.clz32(X32[RS1[s] << 1]); X32[d + 1] = 0; off += c >>> 8; break; }
+      case Op.CTZW: { const d = RD[s] << 1; X32[d] = ctz32(X32[RS1[s] << 1]); X32[d + 1] = 0; off += c >>> 8; break; }
+      case Op.CPOPW: { const d = RD[s] << 1; X32[d] = popcount32(X32[RS1[s] << 1]); X32[d + 1] = 0; off += c >>> 8; break; }
+      case Op.MAX: { const x = X64[RS1[s]], y = X64[RS2[s]]; X64[RD[s]] = x > y ? x : y; off += c >>> 8; break; }
+      case Op.MIN: { const x = X64[RS1[s]], y = X64[RS2[s]]; X64[RD[s]] = x < y ? x : y; off += c >>> 8; break; }
+      case Op.MAXU: { const x = X64[RS1[s]], y = X64[RS2[s]]; X64[RD[s]] = ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? y : x; off += c >>> 8; break; }
+      case Op.MINU: { const x = X64[RS1[s]], y = X64[RS2[s]]; X64[RD[s]] = ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? x : y; off += c >>> 8; break; }
+      case Op.SEXT_B: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] << 24) >> 24; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.SEXT_H: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] << 16) >> 16; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.ZEXT_H: { const d = RD[s] << 1; X32[d] = X32[RS1[s] << 1] & 0xffff; X32[d + 1] = 0; off += c >>> 8; break; }
+      case Op.ROL: ror64(X32, RD[s] << 1, RS1[s] << 1, (64 - (X32[RS2[s] << 1] & 63)) & 63); off += c >>> 8; break;
+      case Op.ROR: ror64(X32, RD[s] << 1, RS1[s] << 1, X32[RS2[s] << 1] & 63); off += c >>> 8; break;
+      case Op.RORI: ror64(X32, RD[s] << 1, RS1[s] << 1, IMM[s]); off += c >>> 8; break;
+      case Op.ROLW: case Op.RORW: case Op.RORIW: {
+        const op = c & 255;
+        let sh = op === Op.RORIW ? IMM[s] : X32[RS2[s] << 1] & 31;
+        if (op === Op.ROLW) sh = (32 - sh) & 31;
+        const x = X32[RS1[s] << 1];
+        const v = sh === 0 ? x : (x >>> sh) | (x << (32 - sh));
+        const d = RD[s] << 1; X32[d] = v; X32[d + 1] = v >> 31;
+        off += c >>> 8; break;
+      }
+      case Op.ORC_B: { const a = RS1[s] << 1, lo = orcb32(X32[a]), hi = orcb32(X32[a + 1]); const d = RD[s] << 1; X32[d] = lo; X32[d + 1] = hi; off += c >>> 8; break; }
+      case Op.REV8: { const a = RS1[s] << 1, lo = bswap32(X32[a + 1]), hi = bswap32(X32[a]); const d = RD[s] << 1; X32[d] = lo; X32[d + 1] = hi; off += c >>> 8; break; }
+
+      // ---- Zbs ----
+      case Op.BCLR: case Op.BCLRI: case Op.BINV: case Op.BINVI: case Op.BSET: case Op.BSETI: case Op.BEXT: case Op.BEXTI: {
+        const op = c & 255;
+        const index = (op === Op.BCLR || op === Op.BINV || op === Op.BSET || op === Op.BEXT ? X32[RS2[s] << 1] : IMM[s]) & 63;
+        const a = RS1[s] << 1, d = RD[s] << 1;
+        let lo = X32[a], hi = X32[a + 1];
+        const bit = 1 << (index & 31), upper = index >= 32;
+        if (op === Op.BEXT || op === Op.BEXTI) { lo = ((upper ? hi : lo) & bit) !== 0 ? 1 : 0; hi = 0; }
+        else if (op === Op.BCLR || op === Op.BCLRI) { if (upper) hi &= ~bit; else lo &= ~bit; }
+        else if (op === Op.BINV || op === Op.BINVI) { if (upper) hi ^= bit; else lo ^= bit; }
+        else { if (upper) hi |= bit; else lo |= bit; }
+        X32[d] = lo; X32[d + 1] = hi;
+        off += c >>> 8; break;
+      }
+
+      default:
+        h.off = off; h.left = left;
+        h.illegal(s);
+    }
+    if (--left <= 0 || (off >>> 0) >= 4096) break;
+  }
+  if (off >= BLOCK_BIAS >> 1) off -= BLOCK_BIAS;
+  h.retired += budget - left;
+  h.fastHits += hits;
+  if (!pcSet) h.setPcFromPage(off);
+}

@@ -1,0 +1,401 @@
+// The slow paths of guest memory access: everything the interpreter's inline fast path does not
+// serve. A fast-path miss comes here; this is where the translation store is searched again
+// (claim step B1), the page tables are walked on a miss (B2a), positive and negative entries are
+// filled (B2b, B2c), and accesses that need care are done: misaligned ones, ones that straddle
+// two pages, MMIO, stores to pages holding decoded code or watched words, and AMOs.
+//
+// An access that touches two pages, and every AMO, resolves all of its pages before its first
+// side effect, so the mapping an instruction uses cannot change (or fault) halfway through it.
+
+import { PhysKind, type Bus } from '../bus/bus.js';
+import { Cause } from '../cpu/trap.js';
+import type { CodeCache } from '../cpu/code-cache.js';
+import type { HartHost } from '../cpu/hart-host.js';
+import { ACCESS_FAULT, PageWalker, Priv, SatpMode } from './page-walker.js';
+import { PageCheck, Perm, type Pmp } from './pmp.js';
+import { Access, EntryKind, StoreStat, TranslationStore } from './translation-store.js';
+
+/** Guest-memory page flags (GuestMemory.pageFlags). */
+export const enum PageFlag { CODE = 1, WATCHED = 2 }
+
+const PERM_OF_ACCESS: readonly Perm[] = [Perm.R, Perm.W, Perm.X];
+const MISALIGNED_CAUSE: readonly number[] = [Cause.LOAD_MISALIGNED, Cause.STORE_MISALIGNED, Cause.FETCH_MISALIGNED];
+
+/** AMO operations, in the order of the A-extension's funct5 table used by the interpreter. */
+export const enum AmoOp { SWAP, ADD, XOR, AND, OR, MIN, MAX, MINU, MAXU }
+
+/** What the MMU needs from its hart: the trap channel and the translation context. */
+export interface MmuHart {
+  readonly hartId: number;
+  /** Records an exception for the current instruction and throws TrapSignal. */
+  raise(cause: number, tvalLo: number, tvalHi: number): never;
+  /** Asks the run loop to stop after the current instruction (device side effects). */
+  requestYield(): void;
+  /** The guest asked to exit (HTIF). */
+  requestStop(): void;
+}
+
+export class Mmu {
+  private readonly hart: MmuHart;
+  private readonly bus: Bus;
+  private readonly pmp: Pmp;
+  readonly store: TranslationStore;
+  private readonly walker: PageWalker;
+  private readonly code: CodeCache;
+  private readonly host: HartHost;
+  private readonly view: DataView;
+  private readonly bytes: Uint8Array;
+  private readonly ram32: Int32Array;
+  private readonly ram64: BigInt64Array;
+  private readonly pageFlags: Uint8Array;
+
+  // Translation context, refreshed by setContext() whenever it changes.
+  private fetchPriv: Priv = Priv.M;
+  private dataPriv: Priv = Priv.M;
+  private satpMode: SatpMode = SatpMode.BARE;
+  private rootPpn = 0;
+  private sum = false;
+  private mxr = false;
+
+  // Result of translate(): plain fields so the slow path allocates nothing.
+  kind: EntryKind = EntryKind.EMPTY;
+  /** RAM: host offset of the byte; DEVICE: offset from the device base */
+  where = 0;
+  deviceIndex = 0;
+
+  /** Value returned by load(): low word, and high word for 8-byte loads. */
+  valueHi = 0;
+
+  /** LR/SC reservation: virtual address and size of the reserved word, host offset, value. */
+  private resvValid = false;
+  private resvLo = 0;
+  private resvHi = 0;
+  private resvSize = 0;
+  private resvValue = 0n;
+
+  constructor(hart: MmuHart, bus: Bus, pmp: Pmp, store: TranslationStore, code: CodeCache, host: HartHost) {
+    this.hart = hart;
+    this.bus = bus;
+    this.pmp = pmp;
+    this.store = store;
+    this.walker = new PageWalker(bus, pmp);
+    this.code = code;
+    this.host = host;
+    this.view = bus.memory.view;
+    this.bytes = bus.memory.bytes;
+    this.ram32 = bus.memory.i32;
+    this.ram64 = bus.memory.i64;
+    this.pageFlags = bus.memory.pageFlags;
+  }
+
+  /** Installs a new translation context. The caller invalidates the store. */
+  setContext(priv: Priv, mprvPriv: Priv, satpMode: SatpMode, rootPpn: number, sum: boolean, mxr: boolean): void {
+    this.fetchPriv = priv;
+    this.dataPriv = mprvPriv;
+    this.satpMode = satpMode;
+    this.rootPpn = rootPpn;
+    this.sum = sum;
+    this.mxr = mxr;
+  }
+
+  /**
+   * Translates the page of (vaLo, vaHi) for `access` and leaves the result in kind/where/
+   * deviceIndex; raises the fault otherwise. `size` is only used for a PMP check of a page that
+   * PMP splits (such translations are not cached).
+   */
+  translate(vaLo: number, vaHi: number, access: Access, size: number): void {
+    const store = this.store;
+    const stats = store.stats;
+    stats[StoreStat.LOOKUPS]++;
+    const j = store.find(access, vaLo, vaHi);
+    if (j >= 0) {
+      const t = store.tables[access];
+      const aux = t[j + 3];
+      const kind = aux & 7;
+      if (kind === EntryKind.NEGATIVE) {
+        stats[StoreStat.NEGATIVE_HITS]++;
+        this.hart.raise(aux >>> 3, vaLo, vaHi);
+      }
+      stats[StoreStat.HITS]++;
+      this.kind = kind;
+      this.where = t[j + 2] + (vaLo & 4095);
+      this.deviceIndex = aux >>> 3;
+      return;
+    }
+
+    // Miss: establish the mapping (claim step B2a).
+    const priv = access === Access.FETCH ? this.fetchPriv : this.dataPriv;
+    let pagePa: number;
+    if (priv === Priv.M || this.satpMode === SatpMode.BARE) {
+      // No translation; physical addresses are 56 bits wide.
+      if (vaHi < 0 || vaHi >= 0x1000000) return this.fault(access, vaLo, vaHi, ACCESS_FAULT[access]);
+      pagePa = vaHi * 4294967296 + ((vaLo & -4096) >>> 0);
+    } else {
+      stats[StoreStat.WALKS]++;
+      const cause = this.walker.walk(vaLo, vaHi, access, this.satpMode, this.rootPpn, priv, this.sum, this.mxr);
+      if (cause !== 0) return this.fault(access, vaLo, vaHi, cause);
+      pagePa = this.walker.pagePa;
+    }
+
+    const perm = PERM_OF_ACCESS[access];
+    const pmpCheck = this.pmp.checkPage(pagePa, perm, priv === Priv.M);
+    if (pmpCheck === PageCheck.DENIED) return this.fault(access, vaLo, vaHi, ACCESS_FAULT[access]);
+    const pa = pagePa + (vaLo & 4095);
+    const cacheable = pmpCheck === PageCheck.ALLOWED;
+    if (!cacheable && !this.pmp.check(pa, size, perm, priv === Priv.M)) {
+      this.hart.raise(ACCESS_FAULT[access], vaLo, vaHi);
+    }
+
+    const bus = this.bus;
+    switch (bus.resolve(pagePa)) {
+      case PhysKind.MEMORY: {
+        if (access === Access.WRITE && !bus.writable) return this.fault(access, vaLo, vaHi, ACCESS_FAULT[access]);
+        const hostPage = bus.hostOffset;
+        const kind = access === Access.WRITE && this.pageFlags[hostPage >>> 12] !== 0 ? EntryKind.RAM_SLOW : EntryKind.RAM;
+        if (cacheable) store.fill(access, vaLo, vaHi, kind, hostPage, 0);
+        this.kind = kind;
+        this.where = hostPage + (vaLo & 4095);
+        return;
+      }
+      case PhysKind.DEVICE: {
+        if (access === Access.FETCH) return this.fault(access, vaLo, vaHi, ACCESS_FAULT[access]);
+        const pageOffset = bus.deviceOffset;
+        if (cacheable) store.fill(access, vaLo, vaHi, EntryKind.DEVICE, pageOffset, bus.deviceIndex);
+        this.kind = EntryKind.DEVICE;
+        this.where = pageOffset + (vaLo & 4095);
+        this.deviceIndex = bus.deviceIndex;
+        return;
+      }
+      default:
+        return this.fault(access, vaLo, vaHi, ACCESS_FAULT[access]);
+    }
+  }
+
+  /** A failed translation: record a negative entry (claim step B2c), then raise. */
+  private fault(access: Access, vaLo: number, vaHi: number, cause: number): never {
+    this.store.fill(access, vaLo, vaHi, EntryKind.NEGATIVE, 0, cause);
+    return this.hart.raise(cause, vaLo, vaHi);
+  }
+
+  /** Host page offset of the page holding the instruction at (vaLo, vaHi). */
+  fetchPage(vaLo: number, vaHi: number): number {
+    this.translate(vaLo, vaHi, Access.FETCH, 2);
+    return this.where & -4096;
+  }
+
+  // ---- loads and stores ------------------------------------------------------------------
+
+  /**
+   * A load the fast path did not serve. Returns the low 32 bits (zero-extended for 1 and 2
+   * bytes); for 8-byte loads the high word is left in valueHi.
+   */
+  loadSlow(vaLo: number, vaHi: number, size: number): number {
+    const inPage = 4096 - (vaLo & 4095);
+    if (size > inPage) return this.loadSplit(vaLo, vaHi, size, inPage);
+    this.translate(vaLo, vaHi, Access.READ, size);
+    if (this.kind === EntryKind.DEVICE) return this.deviceRead(vaLo, vaHi, size, Access.READ);
+    return this.readRam(this.where, size);
+  }
+
+  private readRam(h: number, size: number): number {
+    const v = this.view;
+    switch (size) {
+      case 1: return v.getUint8(h);
+      case 2: return v.getUint16(h, true);
+      case 4: return v.getInt32(h, true);
+      default:
+        this.valueHi = v.getInt32(h + 4, true);
+        return v.getInt32(h, true);
+    }
+  }
+
+  /** A load that straddles two pages: both are translated before any byte is read. */
+  private loadSplit(vaLo: number, vaHi: number, size: number, inPage: number): number {
+    const h1 = this.ramForSplit(vaLo, vaHi, Access.READ, inPage);
+    const [lo2, hi2] = nextPage(vaLo, vaHi);
+    const h2 = this.ramForSplit(lo2, hi2, Access.READ, size - inPage);
+    let lo = 0, hi = 0;
+    for (let i = size - 1; i >= 0; i--) {
+      const b = this.bytes[i < inPage ? h1 + i : h2 + i - inPage];
+      hi = (hi << 8) | (lo >>> 24);
+      lo = (lo << 8) | b;
+    }
+    this.valueHi = hi;
+    return lo;
+  }
+
+  /** Translates one part of a page-straddling access; MMIO cannot be split. */
+  private ramForSplit(vaLo: number, vaHi: number, access: Access, size: number): number {
+    this.translate(vaLo, vaHi, access, size);
+    if (this.kind === EntryKind.DEVICE) this.hart.raise(ACCESS_FAULT[access], vaLo, vaHi);
+    return this.where;
+  }
+
+  private deviceRead(vaLo: number, vaHi: number, size: number, access: Access): number {
+    const mapping = this.bus.devices[this.deviceIndex];
+    const offset = this.where;
+    const value = (offset & (size - 1)) === 0 && offset + size <= mapping.size ? mapping.device.read(offset, size) : undefined;
+    if (value === undefined) return this.hart.raise(ACCESS_FAULT[access], vaLo, vaHi);
+    this.valueHi = Number(BigInt.asIntN(32, value >> 32n));
+    return Number(BigInt.asIntN(32, value));
+  }
+
+  /** A store the fast path did not serve; value in (lo, hi). */
+  storeSlow(vaLo: number, vaHi: number, size: number, lo: number, hi: number): void {
+    const inPage = 4096 - (vaLo & 4095);
+    if (size > inPage) return this.storeSplit(vaLo, vaHi, size, inPage, lo, hi);
+    this.translate(vaLo, vaHi, Access.WRITE, size);
+    if (this.kind === EntryKind.DEVICE) return this.deviceWrite(vaLo, vaHi, size, lo, hi);
+    const h = this.where;
+    const v = this.view;
+    switch (size) {
+      case 1: v.setUint8(h, lo & 0xff); break;
+      case 2: v.setUint16(h, lo & 0xffff, true); break;
+      case 4: v.setInt32(h, lo, true); break;
+      default: v.setInt32(h, lo, true); v.setInt32(h + 4, hi, true); break;
+    }
+    if (this.kind === EntryKind.RAM_SLOW) this.afterSlowWrite(h, size);
+  }
+
+  /** A store that straddles two pages: both are translated (and may fault) before any byte changes. */
+  private storeSplit(vaLo: number, vaHi: number, size: number, inPage: number, lo: number, hi: number): void {
+    const h1 = this.ramForSplit(vaLo, vaHi, Access.WRITE, inPage);
+    const slow1 = this.kind === EntryKind.RAM_SLOW;
+    const [lo2, hi2] = nextPage(vaLo, vaHi);
+    const h2 = this.ramForSplit(lo2, hi2, Access.WRITE, size - inPage);
+    const slow2 = this.kind === EntryKind.RAM_SLOW;
+    for (let i = 0; i < size; i++) {
+      const b = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
+      this.bytes[i < inPage ? h1 + i : h2 + i - inPage] = b;
+    }
+    if (slow1) this.afterSlowWrite(h1, inPage);
+    if (slow2) this.afterSlowWrite(h2, size - inPage);
+  }
+
+  private deviceWrite(vaLo: number, vaHi: number, size: number, lo: number, hi: number): void {
+    const mapping = this.bus.devices[this.deviceIndex];
+    const offset = this.where;
+    const value = size === 8 ? (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)
+      : BigInt((size === 4 ? lo : lo & ((1 << (8 * size)) - 1)) >>> 0);
+    const ok = (offset & (size - 1)) === 0 && offset + size <= mapping.size && mapping.device.write(offset, size, value);
+    if (!ok) this.hart.raise(Cause.STORE_ACCESS_FAULT, vaLo, vaHi);
+    // A device write may raise or clear an interrupt: let the run loop look.
+    this.hart.requestYield();
+  }
+
+  /** A store reached a page holding decoded code or a watched word. */
+  private afterSlowWrite(h: number, size: number): void {
+    const page = h >>> 12;
+    const flags = this.pageFlags[page];
+    if (flags & PageFlag.CODE) this.code.invalidatePage(page);
+    if (flags & PageFlag.WATCHED) {
+      if (this.host.watchedWrite(this.hart.hartId, h, size)) this.hart.requestStop();
+    }
+    // The reservation of an LR is broken by any store of this hart to the reserved word.
+  }
+
+  // ---- atomics ---------------------------------------------------------------------------
+
+  /** Resolves the address of an AMO/LR/SC: alignment, then translation; returns the host offset. */
+  private atomicAddress(vaLo: number, vaHi: number, size: number, access: Access): number {
+    if ((vaLo & (size - 1)) !== 0) this.hart.raise(MISALIGNED_CAUSE[access], vaLo, vaHi);
+    this.translate(vaLo, vaHi, access, size);
+    if (this.kind === EntryKind.DEVICE) this.hart.raise(ACCESS_FAULT[access], vaLo, vaHi);
+    return this.where;
+  }
+
+  /** lr.w / lr.d: returns the loaded value (BigInt, sign-extended). */
+  loadReserved(vaLo: number, vaHi: number, size: number): bigint {
+    const h = this.atomicAddress(vaLo, vaHi, size, Access.READ);
+    const value = size === 4 ? BigInt(Atomics.load(this.ram32, h >>> 2)) : Atomics.load(this.ram64, h >>> 3);
+    this.resvValid = true;
+    this.resvLo = vaLo;
+    this.resvHi = vaHi;
+    this.resvSize = size;
+    this.resvValue = value;
+    return value;
+  }
+
+  /**
+   * sc.w / sc.d: returns 0 on success, 1 on failure. Without a matching reservation it fails
+   * without touching memory; with one it stores only if the word still holds the value the LR
+   * saw (compare-and-swap).
+   */
+  storeConditional(vaLo: number, vaHi: number, size: number, value: bigint): number {
+    if ((vaLo & (size - 1)) !== 0) this.hart.raise(Cause.STORE_MISALIGNED, vaLo, vaHi);
+    const matches = this.resvValid && this.resvLo === vaLo && this.resvHi === vaHi && this.resvSize === size;
+    this.resvValid = false;
+    if (!matches) return 1;
+    const h = this.atomicAddress(vaLo, vaHi, size, Access.WRITE);
+    let ok: boolean;
+    if (size === 4) {
+      const expected = Number(this.resvValue);
+      ok = Atomics.compareExchange(this.ram32, h >>> 2, expected, Number(BigInt.asIntN(32, value))) === expected;
+    } else {
+      ok = Atomics.compareExchange(this.ram64, h >>> 3, this.resvValue, BigInt.asIntN(64, value)) === this.resvValue;
+    }
+    if (ok && this.kind === EntryKind.RAM_SLOW) this.afterSlowWrite(h, size);
+    return ok ? 0 : 1;
+  }
+
+  /** Drops any LR reservation (trap entry, context switch). */
+  clearReservation(): void {
+    this.resvValid = false;
+  }
+
+  /** A read-modify-write AMO; returns the old value (sign-extended BigInt). */
+  amo(vaLo: number, vaHi: number, size: number, op: AmoOp, operand: bigint): bigint {
+    const h = this.atomicAddress(vaLo, vaHi, size, Access.WRITE);
+    const old = size === 4 ? BigInt(amo32(this.ram32, h >>> 2, op, Number(BigInt.asIntN(32, operand))))
+      : amo64(this.ram64, h >>> 3, op, BigInt.asIntN(64, operand));
+    if (this.kind === EntryKind.RAM_SLOW) this.afterSlowWrite(h, size);
+    return old;
+  }
+}
+
+function nextPage(vaLo: number, vaHi: number): [number, number] {
+  const next = ((vaLo & -4096) >>> 0) + 4096;
+  return next >= 4294967296 ? [0, (vaHi + 1) | 0] : [next | 0, vaHi];
+}
+
+function amo32(m: Int32Array, i: number, op: AmoOp, v: number): number {
+  switch (op) {
+    case AmoOp.SWAP: return Atomics.exchange(m, i, v);
+    case AmoOp.ADD: return Atomics.add(m, i, v);
+    case AmoOp.XOR: return Atomics.xor(m, i, v);
+    case AmoOp.AND: return Atomics.and(m, i, v);
+    case AmoOp.OR: return Atomics.or(m, i, v);
+  }
+  for (;;) {
+    const old = Atomics.load(m, i);
+    let pick: boolean;
+    switch (op) {
+      case AmoOp.MIN: pick = v < old; break;
+      case AmoOp.MAX: pick = v > old; break;
+      case AmoOp.MINU: pick = (v >>> 0) < (old >>> 0); break;
+      default: pick = (v >>> 0) > (old >>> 0); break;
+    }
+    if (!pick || Atomics.compareExchange(m, i, old, v) === old) return old;
+  }
+}
+
+function amo64(m: BigInt64Array, i: number, op: AmoOp, v: bigint): bigint {
+  switch (op) {
+    case AmoOp.SWAP: return Atomics.exchange(m, i, v);
+    case AmoOp.ADD: return Atomics.add(m, i, v);
+    case AmoOp.XOR: return Atomics.xor(m, i, v);
+    case AmoOp.AND: return Atomics.and(m, i, v);
+    case AmoOp.OR: return Atomics.or(m, i, v);
+  }
+  for (;;) {
+    const old = Atomics.load(m, i);
+    let pick: boolean;
+    switch (op) {
+      case AmoOp.MIN: pick = v < old; break;
+      case AmoOp.MAX: pick = v > old; break;
+      case AmoOp.MINU: pick = BigInt.asUintN(64, v) < BigInt.asUintN(64, old); break;
+      default: pick = BigInt.asUintN(64, v) > BigInt.asUintN(64, old); break;
+    }
+    if (!pick || Atomics.compareExchange(m, i, old, v) === old) return old;
+  }
+}
