@@ -408,6 +408,28 @@ export class Hart implements MmuHart {
     this.setPc(this.pc + BigInt(length));
   }
 
+  /**
+   * The bits of the instruction at the pc without executing it (for --trace), or undefined if
+   * fetching it would fault. May fill translation-store entries, as a fetch would.
+   */
+  peekInstruction(): number | undefined {
+    const view = this.bus.memory.view;
+    const lo = this.pcLo, hi = this.pcHi;
+    try {
+      const page = this.mmu.fetchPage(lo, hi);
+      const half = view.getUint16(page + (lo & 4095), true);
+      if ((half & 3) !== 3) return half;
+      if ((lo & 4095) !== 4094) return view.getInt32(page + (lo & 4095), true) >>> 0;
+      let next = ((lo & -4096) >>> 0) + 4096, nextHi = hi;
+      if (next >= 4294967296) { next -= 4294967296; nextHi = (nextHi + 1) | 0; }
+      const upper = view.getUint16(this.mmu.fetchPage(next | 0, nextHi), true);
+      return (half | (upper << 16)) >>> 0;
+    } catch (e) {
+      if (e === TrapSignal.INSTANCE) return undefined;
+      throw e;
+    }
+  }
+
   /** Statistics of this hart (for --stats). */
   statistics(): HartStatistics {
     const st = this.store.stats;

@@ -60,7 +60,7 @@ export function interpret(h: Hart, budget: number): void {
   let hits = 0;
   let pcSet = false;
 
-  for (;;) {
+  run: for (;;) {
     let s = base + (off >> 1);
     let c = OP[s];
     if ((c & 255) <= Op.CROSS_PAGE) {
@@ -167,7 +167,7 @@ export function interpret(h: Hart, budget: number): void {
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         if (WT[j] === ((vl & ALIGN_MASK_1) ^ gk) && WT[j + 1] === vh) { hits++; dv.setUint8(WT[j + 2] + (vl & 4095), X32[b]); }
-        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 1, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break; } }
+        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 1, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break run; } }
         off += c >>> 8; break;
       }
       case Op.SH: {
@@ -176,7 +176,7 @@ export function interpret(h: Hart, budget: number): void {
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         if (WT[j] === ((vl & ALIGN_MASK_2) ^ gk) && WT[j + 1] === vh) { hits++; dv.setUint16(WT[j + 2] + (vl & 4095), X32[b], true); }
-        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 2, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break; } }
+        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 2, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break run; } }
         off += c >>> 8; break;
       }
       case Op.SW: {
@@ -185,7 +185,7 @@ export function interpret(h: Hart, budget: number): void {
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         if (WT[j] === ((vl & ALIGN_MASK_4) ^ gk) && WT[j + 1] === vh) { hits++; dv.setInt32(WT[j + 2] + (vl & 4095), X32[b], true); }
-        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 4, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break; } }
+        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 4, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break run; } }
         off += c >>> 8; break;
       }
       case Op.SD: {
@@ -197,7 +197,7 @@ export function interpret(h: Hart, budget: number): void {
           hits++;
           const p = WT[j + 2] + (vl & 4095);
           dv.setInt32(p, X32[b], true); dv.setInt32(p + 4, X32[b + 1], true);
-        } else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 8, X32[b], X32[b + 1]); if (h.yieldRequested) { off += c >>> 8; left--; break; } }
+        } else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 8, X32[b], X32[b + 1]); if (h.yieldRequested) { off += c >>> 8; left--; break run; } }
         off += c >>> 8; break;
       }
 
@@ -271,7 +271,7 @@ export function interpret(h: Hart, budget: number): void {
         const a = RS1[s] << 1;
         h.off = off; h.left = left;
         X64[RD[s]] = BigInt(mmu.storeConditional(X32[a], X32[a + 1], (c & 255) === Op.SC_W ? 4 : 8, X64[RS2[s]]));
-        if (h.yieldRequested) { off += c >>> 8; left--; break; }
+        if (h.yieldRequested) { off += c >>> 8; left--; break run; }
         off += c >>> 8; break;
       }
       case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W: case Op.AMOOR_W:
@@ -279,7 +279,7 @@ export function interpret(h: Hart, budget: number): void {
         const a = RS1[s] << 1;
         h.off = off; h.left = left;
         X64[RD[s]] = mmu.amo(X32[a], X32[a + 1], 4, AMO_OF_OP[c & 255], X64[RS2[s]]);
-        if (h.yieldRequested) { off += c >>> 8; left--; break; }
+        if (h.yieldRequested) { off += c >>> 8; left--; break run; }
         off += c >>> 8; break;
       }
       case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D: case Op.AMOOR_D:
@@ -287,7 +287,7 @@ export function interpret(h: Hart, budget: number): void {
         const a = RS1[s] << 1;
         h.off = off; h.left = left;
         X64[RD[s]] = mmu.amo(X32[a], X32[a + 1], 8, AMO_OF_OP[c & 255], X64[RS2[s]]);
-        if (h.yieldRequested) { off += c >>> 8; left--; break; }
+        if (h.yieldRequested) { off += c >>> 8; left--; break run; }
         off += c >>> 8; break;
       }
 
@@ -338,7 +338,7 @@ export function interpret(h: Hart, budget: number): void {
         } else {
           h.off = off; h.left = left;
           mmu.storeSlow(vl, vh, single ? 4 : 8, FI[b], FI[b + 1]);
-          if (h.yieldRequested) { off += c >>> 8; left--; break; }
+          if (h.yieldRequested) { off += c >>> 8; left--; break run; }
         }
         off += c >>> 8; break;
       }

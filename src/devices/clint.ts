@@ -1,0 +1,90 @@
+// Core-local interruptor (SiFive CLINT layout, as on QEMU's virt and spike boards): per-hart
+// msip words at +0, mtimecmp at +0x4000, the shared mtime at +0xbff8. It drives MSIP and MTIP.
+
+import type { MmioDevice } from '../bus/device.js';
+import { IrqBit } from '../cpu/trap.js';
+
+export const CLINT_BASE = 0x2000000;
+export const CLINT_SIZE = 0x10000;
+const MTIMECMP = 0x4000;
+const MTIME = 0xbff8;
+
+export class Clint implements MmioDevice {
+  readonly name = 'clint';
+  private readonly msip: Int32Array;
+  private readonly mtimecmp: BigInt64Array;
+  /** mtimecmp as Numbers, for the per-slice compare (values past 2^53 just mean "never") */
+  private readonly mtimecmpNumber: Float64Array;
+  private readonly clock: () => number;
+  /** added to the clock when software writes mtime */
+  private timeOffset = 0;
+
+  constructor(harts: number, clock: () => number) {
+    this.msip = new Int32Array(harts);
+    this.mtimecmp = new BigInt64Array(harts).fill(-1n);
+    this.mtimecmpNumber = new Float64Array(harts).fill(Infinity);
+    this.clock = clock;
+  }
+
+  mtime(): number {
+    return Math.floor(this.clock() + this.timeOffset);
+  }
+
+  /** MSIP/MTIP lines of a hart. */
+  lines(hartId: number): number {
+    return (this.msip[hartId] ? IrqBit.MSIP : 0) | (this.mtime() >= this.mtimecmpNumber[hartId] ? IrqBit.MTIP : 0);
+  }
+
+  /** Ticks until hart `hartId`'s timer fires (Infinity if it is not armed). */
+  ticksUntilTimer(hartId: number): number {
+    return this.mtimecmpNumber[hartId] - this.mtime();
+  }
+
+  read(offset: number, size: number): bigint | undefined {
+    if (offset < MTIMECMP) {
+      const hart = offset >> 2;
+      return size === 4 && hart < this.msip.length ? BigInt(this.msip[hart]) : undefined;
+    }
+    if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.mtimecmp.length) {
+      return slice(BigInt.asUintN(64, this.mtimecmp[(offset - MTIMECMP) >> 3]), offset & 7, size);
+    }
+    if (offset >= MTIME && offset < MTIME + 8) return slice(BigInt(this.mtime()), offset & 7, size);
+    return undefined;
+  }
+
+  write(offset: number, size: number, value: bigint): boolean {
+    if (offset < MTIMECMP) {
+      const hart = offset >> 2;
+      if (size !== 4 || hart >= this.msip.length) return false;
+      this.msip[hart] = Number(value & 1n);
+      return true;
+    }
+    if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.mtimecmp.length) {
+      if (size !== 4 && size !== 8) return false;
+      const hart = (offset - MTIMECMP) >> 3;
+      const merged = merge(BigInt.asUintN(64, this.mtimecmp[hart]), offset & 7, size, value);
+      this.mtimecmp[hart] = BigInt.asIntN(64, merged);
+      this.mtimecmpNumber[hart] = Number(merged);
+      return true;
+    }
+    if (offset >= MTIME && offset < MTIME + 8) {
+      if (size !== 4 && size !== 8) return false;
+      const merged = merge(BigInt(this.mtime()), offset & 7, size, value);
+      this.timeOffset += Number(merged) - this.mtime();
+      return true;
+    }
+    return false;
+  }
+}
+
+/** The `size` bytes at byte `at` of a 64-bit register. */
+function slice(register: bigint, at: number, size: number): bigint | undefined {
+  if (size !== 4 && size !== 8) return undefined;
+  return BigInt.asUintN(size * 8, register >> BigInt(at * 8));
+}
+
+function merge(register: bigint, at: number, size: number, value: bigint): bigint {
+  const shift = BigInt(at * 8);
+  const mask = ((1n << BigInt(size * 8)) - 1n) << shift;
+  return BigInt.asUintN(64, (register & ~mask) | ((value << shift) & mask));
+}

@@ -1,0 +1,180 @@
+// `hartvm run`: loads a bare-metal ELF into the spike-like machine and runs it until it exits
+// through HTIF, on this (main) thread.
+
+import { readFileSync, writeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { CsrSlot } from '../../cpu/csr.js';
+import type { HartStatistics } from '../../cpu/hart.js';
+import { disassemble } from '../../cpu/isa/disassemble.js';
+import { CAUSE_NAMES, IrqBit } from '../../cpu/trap.js';
+import { BareMachine } from '../../machine/bare-machine.js';
+import { ElfError, parseElf } from '../../loader/elf.js';
+import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../mmu/translation-store.js';
+import { formatSize } from './size.js';
+import { UserError } from './user-error.js';
+
+export interface RunOptions {
+  program: string;
+  policy: FlushPolicy;
+  stats: boolean;
+  maxInsns: number | undefined;
+  trace: boolean;
+  ramSize: number;
+}
+
+const CHUNK = 1 << 22;
+const TIMEBASE_HZ = 10_000_000;
+/** A timer further away than this is treated as never firing. */
+const NEVER_TICKS = 2 ** 62;
+
+/** Runs the program; returns the process exit status. */
+export function runProgram(options: RunOptions): number {
+  const image = loadElf(options.program);
+  const console = new ConsoleBuffer();
+  const start = performance.now();
+  const machine = new BareMachine({
+    ramSize: options.ramSize,
+    policy: options.policy,
+    clock: () => (performance.now() - start) * (TIMEBASE_HZ / 1000),
+    output: (bytes) => console.write(bytes),
+  });
+  try {
+    machine.loadProgram(image);
+  } catch (e) {
+    if (e instanceof ElfError) throw new UserError(`${options.program}: ${e.message} (RAM is ${formatSize(options.ramSize)}; use -m for more)`);
+    throw e;
+  }
+  if (!machine.htif) {
+    process.stderr.write(`hartvm: warning: ${options.program} has no 'tohost' symbol, so it cannot report an exit status\n`);
+  }
+
+  const hart = machine.hart;
+  const trace = options.trace ? new Tracer(machine) : undefined;
+  let status: number | undefined;
+  for (;;) {
+    let n = CHUNK;
+    if (options.maxInsns !== undefined) n = Math.min(n, options.maxInsns - hart.retired);
+    if (trace) trace.step(); else if (n > 0) hart.execute(n);
+    console.flushIfLarge();
+    if (machine.htif?.exitCode !== undefined) { status = machine.htif.exitCode; break; }
+    if (options.maxInsns !== undefined && hart.retired >= options.maxInsns) break;
+    if (hart.waiting) {
+      const ticks = machine.clint.ticksUntilTimer(0);
+      const timerCanWake = (hart.csrs.lo(CsrSlot.MIE) & IrqBit.MTIP) !== 0 && ticks < NEVER_TICKS;
+      if (!timerCanWake) {
+        console.flush();
+        throw new UserError(`hart 0 waits in wfi at pc 0x${hart.pc.toString(16)} with no enabled interrupt that could wake it`, 3);
+      }
+      sleepMs(Math.min(100, Math.max(0, ticks / (TIMEBASE_HZ / 1000))));
+    }
+  }
+  console.flush();
+  trace?.flush();
+  if (options.stats) process.stderr.write(formatStatistics([hart.statistics()], options.policy));
+  if (status === undefined) {
+    throw new UserError(`stopped after ${hart.retired} instructions (--max-insns ${options.maxInsns}) at pc 0x${hart.pc.toString(16)}`, 124);
+  }
+  if (status !== 0) process.stderr.write(`hartvm: ${options.program} exited with status ${status}\n`);
+  // Exit statuses are 8 bits; a failure must never wrap to 0.
+  return status === 0 ? 0 : (status & 0xff) || 255;
+}
+
+function loadElf(path: string) {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UserError(`cannot read ${path}: ${reason}`);
+  }
+  try {
+    return parseElf(bytes);
+  } catch (e) {
+    if (e instanceof ElfError) throw new UserError(`${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Collects guest console output and writes it in large pieces. */
+class ConsoleBuffer {
+  private parts: Uint8Array[] = [];
+  private size = 0;
+
+  write(bytes: Uint8Array): void {
+    this.parts.push(bytes);
+    this.size += bytes.length;
+    if (bytes.includes(10) || this.size > 4096) this.flush();
+  }
+
+  flushIfLarge(): void {
+    if (this.size > 0) this.flush();
+  }
+
+  flush(): void {
+    if (this.size === 0) return;
+    const all = Buffer.concat(this.parts);
+    this.parts = [];
+    this.size = 0;
+    let done = 0;
+    while (done < all.length) done += writeSync(1, all, done);
+  }
+}
+
+/** --trace: one line per instruction, like Spike's log: hart, privilege, pc, bits, disassembly. */
+class Tracer {
+  private readonly machine: BareMachine;
+  private lines: string[] = [];
+  private traps: number;
+
+  constructor(machine: BareMachine) {
+    this.machine = machine;
+    this.traps = machine.hart.trapsTaken;
+  }
+
+  step(): void {
+    const hart = this.machine.hart;
+    const pc = hart.pc;
+    const bits = hart.peekInstruction();
+    const mode = 'USHM'[hart.priv];
+    const pcText = pc.toString(16).padStart(16, '0');
+    if (bits === undefined) {
+      this.lines.push(`hart 0 ${mode} 0x${pcText} (fetch faults)`);
+    } else {
+      const width = (bits & 3) === 3 ? 8 : 4;
+      this.lines.push(`hart 0 ${mode} 0x${pcText} (0x${bits.toString(16).padStart(width, '0')}) ${disassemble(bits, pc)}`);
+    }
+    hart.execute(1);
+    if (hart.trapsTaken !== this.traps) {
+      this.traps = hart.trapsTaken;
+      const cause = hart.csrs.get(hart.priv === 1 ? CsrSlot.SCAUSE : CsrSlot.MCAUSE);
+      const tval = hart.csrs.get(hart.priv === 1 ? CsrSlot.STVAL : CsrSlot.MTVAL);
+      const interrupt = cause < 0n;
+      const code = Number(BigInt.asUintN(63, cause));
+      const name = interrupt ? `interrupt ${code}` : CAUSE_NAMES[code] ?? `cause ${code}`;
+      this.lines.push(`hart 0 trap: ${name}, tval 0x${BigInt.asUintN(64, tval).toString(16)}, handler 0x${hart.pc.toString(16)}`);
+    }
+    if (this.lines.length >= 256) this.flush();
+  }
+
+  flush(): void {
+    if (this.lines.length) process.stderr.write(this.lines.join('\n') + '\n');
+    this.lines = [];
+  }
+}
+
+export function formatStatistics(harts: HartStatistics[], policy: FlushPolicy): string {
+  const rows = [['hart', 'instructions', 'lookups', 'hits', 'negative hits', 'page walks', 'invalidations', 'walks/1000 insns']];
+  for (const s of harts) {
+    const walksPerK = s.instructions > 0 ? (1000 * s.walks / s.instructions).toFixed(3) : '0';
+    rows.push([String(s.hartId), String(s.instructions), String(s.lookups), String(s.hits), String(s.negativeHits),
+      String(s.walks), String(s.invalidations), walksPerK]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const text = rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
+  return `translation store (--tlb-flush=${FLUSH_POLICY_NAMES[policy]}):\n${text}\n`;
+}

@@ -1,0 +1,62 @@
+// The machine of `hartvm run`: one hart, RAM at 0x80000000, a CLINT, and HTIF through the
+// program's tohost/fromhost symbols, like Spike and QEMU's spike board. It runs bare-metal
+// test programs; the Linux-capable board is the virt machine.
+
+import { Bus } from '../bus/bus.js';
+import { GuestMemory } from '../bus/guest-memory.js';
+import { Hart } from '../cpu/hart.js';
+import type { HartHost } from '../cpu/hart-host.js';
+import { Clint, CLINT_BASE, CLINT_SIZE } from '../devices/clint.js';
+import { Htif } from '../devices/htif.js';
+import { checkSegmentsFit, type ElfImage } from '../loader/elf.js';
+import type { FlushPolicy } from '../mmu/translation-store.js';
+
+export const RAM_BASE = 0x80000000n;
+
+export interface BareMachineOptions {
+  ramSize: number;
+  policy: FlushPolicy;
+  /** the platform clock in timebase ticks (10 MHz) */
+  clock: () => number;
+  /** console output (HTIF) */
+  output: (bytes: Uint8Array) => void;
+}
+
+export class BareMachine {
+  readonly memory: GuestMemory;
+  readonly bus: Bus;
+  readonly clint: Clint;
+  readonly hart: Hart;
+  htif: Htif | undefined;
+
+  constructor(options: BareMachineOptions) {
+    this.memory = new GuestMemory([{ name: 'ram', base: RAM_BASE, size: options.ramSize, writable: true }]);
+    this.bus = new Bus(this.memory);
+    this.clint = new Clint(1, options.clock);
+    this.bus.addDevice(CLINT_BASE, CLINT_SIZE, this.clint);
+    const host: HartHost = {
+      mtime: () => this.clint.mtime(),
+      interruptLines: (hartId) => this.clint.lines(hartId),
+      watchedWrite: (_hartId, hostOffset, size) => this.htif?.watchedWrite(hostOffset, size) ?? false,
+    };
+    this.hart = new Hart(this.bus, host, { hartId: 0, policy: options.policy });
+    this.output = options.output;
+  }
+
+  private readonly output: (bytes: Uint8Array) => void;
+
+  /** Loads an ELF program (throws ElfError if it does not fit) and points the hart at its entry. */
+  loadProgram(image: ElfImage): void {
+    checkSegmentsFit(image, RAM_BASE, BigInt(this.memory.regions[0].size));
+    for (const segment of image.segments) {
+      if (segment.memSize === 0n) continue;
+      this.memory.load(segment.paddr, segment.data);
+      // the rest up to memSize is already zero: RAM starts zeroed
+    }
+    const tohost = image.symbols.get('tohost');
+    if (tohost !== undefined && this.memory.regionAt(tohost)) {
+      this.htif = new Htif(this.memory, tohost, image.symbols.get('fromhost'), this.output);
+    }
+    this.hart.reset(image.entry, 0n, 0n);
+  }
+}
