@@ -105,6 +105,8 @@
 vm_fail:
   li a7, VM_MAGIC
   ecall
+  li t0, MSTATUS_MPRV
+  csrc mstatus, t0
   j __test_fail
 
   .align 6
