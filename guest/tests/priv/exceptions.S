@@ -8,7 +8,7 @@
 
 /* expect a trap at site with (cause, tval) */
 /* breakpoint at the address in reg: mtval is the pc or 0 (both allowed by the spec; QEMU 7.2
- * writes 0, hartvm the pc: ebreak-tval.S, HARTVM_ONLY, insists on the pc) */
+ * writes 0, hartvm the pc: ebreak-tval.S, hartvm alone, insists on the pc) */
 #define EXPECT_BKPT(reg) CHECK(s2, 3); CHECK_R(s4, reg); beqz s3, 99f; bne s3, reg, vm_fail; 99:
 #define AT(site, cause, tval) EXPECT_TRAP(cause, tval); la t6, site; bne s4, t6, vm_fail; CHECK(s5, 1)
 
@@ -144,7 +144,7 @@ s1: sd t0, 0(t0)
   li t0, 0x90000010
 s2_: sw t0, 0(t0)
   AT(s2_, 7, 0x90000010)
-  /* (26: AMO access fault -> cause 7: amo-access.S, HARTVM_ONLY) */
+  /* (26: AMO access fault -> cause 7: amo-access.S, hartvm alone) */
   li TESTNUM, 27
   TRAP_CLEAR
   li t0, 0x38
@@ -171,7 +171,7 @@ l3: lw a0, 0(t0)
 
   /* --- misaligned AMO / LR / SC --- */
   la s0, buf
-  /* (31/32: misaligned AMO -> cause 6: amo-access.S, HARTVM_ONLY) */
+  /* (31/32: misaligned AMO -> cause 6: amo-access.S, hartvm alone) */
   li TESTNUM, 33
   TRAP_CLEAR
   addi t0, s0, 1

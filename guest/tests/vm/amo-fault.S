@@ -1,6 +1,6 @@
 /* AMOs and LR/SC under Sv39: an AMO needs read and write permission and reports a
  * store/AMO page fault (15) with memory and rd unchanged on a page it may read but not
- * write (AMOs on pages it cannot read: amo-fault-noread.S, HARTVM_ONLY); LR is a load (13); SC to a read-only page (with a
+ * write (AMOs on pages it cannot read: amo-fault-noread.S, hartvm alone); LR is a load (13); SC to a read-only page (with a
  * reservation from LR) is a store/AMO page fault (15). */
 #include "test.h"
 #include "vm.h"

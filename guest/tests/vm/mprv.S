@@ -1,7 +1,7 @@
 /* mstatus.MPRV: M-mode loads and stores (not fetches) are translated and checked as if in
  * mode MPP, with SUM and MXR applying; MPP = M means no translation; a trap into M sets MPP to
  * M (so the data accesses of the handler are physical); with satp = Bare nothing is
- * translated. (MRET/SRET clearing MPRV is checked by mprv-ret.S, HARTVM_ONLY.) */
+ * translated. (MRET/SRET clearing MPRV is checked by mprv-ret.S, hartvm alone.) */
 #include "test.h"
 #include "vm.h"
 
