@@ -12,6 +12,7 @@ import { Op } from '../isa/encodings.js';
 import * as S from './soft.js';
 
 const NX = 1;
+const RNE = 0, RTZ = 1, RDN = 2, RUP = 3;
 
 /** Dekker/Veltkamp split constant 2^27 + 1. */
 const SPLIT = 134217729;
@@ -21,16 +22,26 @@ const LO = 2 ** -968;
 const SPLIT_HI = 2 ** 995;
 const HI = 2 ** 1000;
 const MIN_NORMAL_S = 2 ** -126;
+const MAX_S = 3.4028234663852886e38;
 const TWO32 = 4294967296;
 
 const CANON_S = 0x7fc00000;
 
-// Scratch for bit-level access to a double (little-endian: [0] = low word).
+// Scratch for bit-level access to a double / a float (little-endian: [0] = low word).
 const sF = new Float64Array(1);
 const sI = new Int32Array(sF.buffer);
+const sF32 = new Float32Array(1);
+const sI32 = new Int32Array(sF32.buffer);
 
-/** Flags raised by the last fast-path helper. */
+// Results of the last fast-path helper:
+/** exception flags */
 let fx = 0;
+/** sign of (exact result - round-to-nearest result): -1, 0 (exact), 1 */
+let fd = 0;
+/** exact value of (exact - RN result) when it is a double that could make a tie, else 0 */
+let fe = 0;
+
+const sgn = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
 
 /** Round-to-odd of s + e where (s, e) is an exact TwoSum pair (s = RN(s + e)). */
 function roundOdd(s: number, e: number): number {
@@ -49,6 +60,49 @@ function roundOdd(s: number, e: number): number {
   return sF[0]!;
 }
 
+/** Next double towards +inf (up) or -inf; z finite, non-zero, not at an extreme. */
+function stepD(z: number, up: boolean): number {
+  sF[0] = z;
+  const lo = sI[0]!;
+  if ((z > 0) === up) {
+    if (lo === -1) { sI[0] = 0; sI[1] = sI[1]! + 1; } else sI[0] = lo + 1;
+  } else if (lo === 0) {
+    sI[0] = -1;
+    sI[1] = sI[1]! - 1;
+  } else {
+    sI[0] = lo - 1;
+  }
+  return sF[0]!;
+}
+
+/** Next float towards +inf (up) or -inf; r finite, non-zero, |r| < MAX_S. */
+function stepS(r: number, up: boolean): number {
+  sF32[0] = r;
+  sI32[0] = sI32[0]! + ((r > 0) === up ? 1 : -1);
+  return sF32[0]!;
+}
+
+/**
+ * Turns the round-to-nearest-even result z (with fd/fe describing the exact value) into the
+ * result in mode rm. Only called in the fast-path ranges (z far from 0, subnormals and overflow).
+ */
+function finishD(z: number, rm: number): number {
+  if (fd === 0) { fx = 0; return z; }
+  fx = NX;
+  switch (rm) {
+    case RNE: return z;
+    case RTZ: return (fd > 0) !== (z > 0) ? stepD(z, fd > 0) : z;
+    case RDN: return fd < 0 ? stepD(z, false) : z;
+    case RUP: return fd > 0 ? stepD(z, true) : z;
+    default: {
+      // RMM differs from RNE only on an exact tie, where z + 2*fe is the other neighbour
+      if (fe === 0) return z;
+      const t = z + 2 * fe;
+      return t - z === 2 * fe && Math.abs(t) > Math.abs(z) ? t : z;
+    }
+  }
+}
+
 /** Exact error of p = RN(a*b); valid for |a|,|b| in [LO, SPLIT_HI) and |p| >= LO. */
 function prodErr(a: number, b: number, p: number): number {
   let t = SPLIT * a;
@@ -58,60 +112,73 @@ function prodErr(a: number, b: number, p: number): number {
   return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
 }
 
-/** RNE double add; NaN means "use the slow path". */
-function addD(a: number, b: number): number {
-  const s = a + b;
-  if (s - s !== 0) return NaN;
-  const bb = s - a;
-  const err = (a - (s - bb)) + (b - bb);
-  if (err !== 0) {
-    if (err - err !== 0) return NaN;
-    fx = NX;
-  } else fx = 0;
-  return s;
-}
-
 function inRange(x: number): boolean {
   const ax = Math.abs(x);
   return ax >= LO && ax < SPLIT_HI;
 }
 
-function mulD(a: number, b: number): number {
+// Double-precision fast paths: return the result, or NaN meaning "use the exact slow path".
+
+function addD(a: number, b: number, rm: number): number {
+  const s = a + b;
+  if (s - s !== 0) return NaN;
+  const bb = s - a;
+  const err = (a - (s - bb)) + (b - bb);
+  if (err - err !== 0) return NaN;
+  if (s === 0) {
+    fx = 0;
+    // exact zero: +0 unless both operands are -0 (RNE...RMM); RDN: -0 unless both are +0
+    return rm === RDN ? -(-a + -b) : s;
+  }
+  fd = sgn(err);
+  fe = err;
+  // an inexact sum is never tiny (|s| >= 2^-1021); near overflow, leave it to the slow path
+  if (fd !== 0 && Math.abs(s) > HI) return NaN;
+  return finishD(s, rm);
+}
+
+function mulD(a: number, b: number, rm: number): number {
   const p = a * b;
   const ap = Math.abs(p);
   if (ap >= LO && ap <= HI && inRange(a) && inRange(b)) {
-    fx = prodErr(a, b, p) !== 0 ? NX : 0;
-    return p;
+    const err = prodErr(a, b, p);
+    fd = sgn(err);
+    fe = err;
+    return finishD(p, rm);
   }
   if ((a === 0 && b - b === 0) || (b === 0 && a - a === 0)) { fx = 0; return p; }
   return NaN;
 }
 
-function divD(a: number, b: number): number {
+function divD(a: number, b: number, rm: number): number {
   const q = a / b;
   const aq = Math.abs(q), aa = Math.abs(a);
   if (aq >= LO && aq < SPLIT_HI && aa >= LO && aa <= HI && inRange(b)) {
     const p = q * b;
-    fx = p === a && prodErr(q, b, p) === 0 ? 0 : NX;
-    return q;
+    // a - q*b = (a - p) - pl exactly in sign (a - p is exact: Sterbenz)
+    const rem = (a - p) - prodErr(q, b, p);
+    fd = b > 0 ? sgn(rem) : -sgn(rem);
+    fe = 0; // a quotient is never exactly halfway
+    return finishD(q, rm);
   }
   if (a === 0 && b !== 0 && b - b === 0) { fx = 0; return q; }
   return NaN;
 }
 
-function sqrtD(a: number): number {
+function sqrtD(a: number, rm: number): number {
   if (a >= LO && a <= HI) {
     const r = Math.sqrt(a);
     const p = r * r;
-    fx = p === a && prodErr(r, r, p) === 0 ? 0 : NX;
-    return r;
+    fd = sgn((a - p) - prodErr(r, r, p));
+    fe = 0; // a square root is never exactly halfway
+    return finishD(r, rm);
   }
   if (a === 0) { fx = 0; return a; }
   return NaN;
 }
 
-/** RNE fma(a, b, c) via exact product + round-to-odd (Boldo-Melquiond). */
-function fmaD(a: number, b: number, c: number): number {
+/** fma(a, b, c) via exact product + round-to-odd (Boldo-Melquiond), then rounding mode fix-up. */
+function fmaD(a: number, b: number, c: number, rm: number): number {
   const uh = a * b;
   const au = Math.abs(uh);
   if (au >= LO && au <= HI && inRange(a) && inRange(b) && Math.abs(c) <= HI) {
@@ -125,70 +192,106 @@ function fmaD(a: number, b: number, c: number): number {
     bb = s1 - tl;
     const e3 = (tl - (s1 - bb)) + (ul - bb);
     const v = roundOdd(s1, e3);
+    // z = RN(th + v) = RN(a*b + c); e2 = exact error of that addition
     const z = th + v;
     bb = z - th;
     const e2 = (th - (z - bb)) + (v - bb);
     if (z - z !== 0) return NaN;
-    if (e3 !== 0 || e2 !== 0) {
-      if (Math.abs(z) < LO) return NaN;
-      fx = NX;
-    } else fx = 0;
-    return z;
+    if (e2 !== 0) {
+      fd = sgn(e2);
+      fe = e3 === 0 ? e2 : 0;
+    } else if (e3 !== 0) {
+      // Unreachable: e3 != 0 needs tl != 0, so |v| <= ~ulp(th) and v is odd far below ulp(z),
+      // hence th + v is inexact (e2 != 0). Defer to the slow path rather than reason further.
+      return NaN;
+    } else {
+      if (z === 0 && rm === RDN) return NaN; // exact zero: sign rules, slow path
+      fx = 0;
+      return z;
+    }
+    if (Math.abs(z) < LO) return NaN;
+    return finishD(z, rm);
   }
   if ((a === 0 || b === 0) && a - a === 0 && b - b === 0 && c !== 0 && c - c === 0) { fx = 0; return c; }
   return NaN;
 }
 
-/** Finishes a single-precision RNE result r = RN24(d) of exact-or-odd-rounded d; NaN = slow. */
-function finishS(r: number, inexact: boolean): number {
-  if (r - r !== 0) return NaN;
-  if (inexact) {
-    if (Math.abs(r) <= MIN_NORMAL_S) return NaN;
-    fx = NX;
-  } else fx = 0;
-  return r;
+// Single-precision fast paths. Singles are exact in doubles; `o` below is either the exact
+// result or its round-to-odd to 53 bits, from which rounding to 24 bits in any mode is exact.
+
+function roundS(o: number, rm: number): number {
+  const r = Math.fround(o);
+  if (r === o) { fx = 0; return r; }
+  const ar = Math.abs(r);
+  if (!(ar > MIN_NORMAL_S)) return NaN; // possibly tiny (or NaN)
+  fx = NX;
+  if (rm === RNE) return ar <= MAX_S ? r : NaN;
+  if (!(ar < MAX_S)) return NaN;
+  const d = o > r;
+  switch (rm) {
+    case RTZ: return d !== (r > 0) ? stepS(r, d) : r;
+    case RDN: return d ? r : stepS(r, false);
+    case RUP: return d ? stepS(r, true) : r;
+    default: {
+      const t = r + 2 * (o - r); // the other neighbour iff o is exactly halfway
+      return Math.fround(t) === t && Math.abs(t) > ar ? t : r;
+    }
+  }
 }
 
-function addS(a: number, b: number): number {
+/** r = RN24 of a quotient or square root, d = sign(exact - r) (never a tie). */
+function directS(r: number, d: number, rm: number): number {
+  if (d === 0) { fx = 0; return r; }
+  const ar = Math.abs(r);
+  if (!(ar > MIN_NORMAL_S && ar < MAX_S)) return NaN;
+  fx = NX;
+  switch (rm) {
+    case RTZ: return (d > 0) !== (r > 0) ? stepS(r, d > 0) : r;
+    case RDN: return d < 0 ? stepS(r, false) : r;
+    case RUP: return d > 0 ? stepS(r, true) : r;
+    default: return r;
+  }
+}
+
+function addS(a: number, b: number, rm: number): number {
   const s = a + b;
   if (s - s !== 0) return NaN;
   const bb = s - a;
   const err = (a - (s - bb)) + (b - bb);
-  const r = Math.fround(s);
-  return finishS(r, err !== 0 || r !== s);
+  if (s === 0) { fx = 0; return rm === RDN ? -(-a + -b) : s; }
+  return roundS(roundOdd(s, err), rm);
 }
 
-function mulS(a: number, b: number): number {
-  const p = a * b; // exact in double
-  const r = Math.fround(p);
-  return finishS(r, r !== p);
+function mulS(a: number, b: number, rm: number): number {
+  return roundS(a * b, rm); // the double product of two singles is exact
 }
 
-function divS(a: number, b: number): number {
-  const r = Math.fround(a / b); // double rounding is innocuous: 53 >= 2*24+2
-  if (r - r !== 0 || b === 0) return NaN;
-  return finishS(r, r * b !== a); // r*b is exact in double
+function divS(a: number, b: number, rm: number): number {
+  if (b === 0 || b - b !== 0) return NaN;
+  const r = Math.fround(a / b); // double rounding is innocuous here: 53 >= 2*24+2
+  if (r - r !== 0) return NaN;
+  if (r === 0) { if (a === 0) { fx = 0; return r; } return NaN; }
+  const rem = a - r * b; // r*b is exact, and the difference too (Sterbenz)
+  return directS(r, b > 0 ? sgn(rem) : -sgn(rem), rm);
 }
 
-function sqrtS(a: number): number {
+function sqrtS(a: number, rm: number): number {
   if (a > 0 && a - a === 0) {
     const r = Math.fround(Math.sqrt(a));
-    fx = r * r !== a ? NX : 0;
-    return r;
+    return directS(r, sgn(a - r * r), rm);
   }
   if (a === 0) { fx = 0; return a; }
   return NaN;
 }
 
-function fmaS(a: number, b: number, c: number): number {
+function fmaS(a: number, b: number, c: number, rm: number): number {
   const p = a * b; // exact
   const s = p + c;
   if (s - s !== 0) return NaN;
   const bb = s - p;
   const err = (p - (s - bb)) + (c - bb);
-  const o = roundOdd(s, err);
-  const r = Math.fround(o);
-  return finishS(r, err !== 0 || r !== o);
+  if (s === 0 && rm === RDN) return NaN;
+  return roundS(roundOdd(s, err), rm);
 }
 
 /** Rounds a finite double to an integer value in mode rm (result may be -0). */
@@ -331,21 +434,14 @@ export class FpUnit {
       }
     }
     if (fmtD) {
-      if (err === 0 || rm === S.Rm.RNE) {
-        this.f64[rd] = s;
-        if (err !== 0) this.misc[Misc.FFLAGS] |= NX;
-        return true;
-      }
-    } else {
-      const o = roundOdd(s, err);
-      const r = Math.fround(o);
-      const inexact = err !== 0 || r !== o;
-      if (!inexact || rm === S.Rm.RNE) {
-        this.setS(rd, r);
-        if (inexact) this.misc[Misc.FFLAGS] |= NX;
-        return true;
-      }
+      fd = sgn(err);
+      fe = err;
+      this.f64[rd] = finishD(s, rm); // inexact only if |s| > 2^53
+      this.raise(fx);
+      return true;
     }
+    const z = roundS(roundOdd(s, err), rm);
+    if (z === z) { this.setS(rd, z); this.raise(fx); return true; }
     const x = this.x64[rs1]!;
     let v: bigint;
     switch (k) {
@@ -359,33 +455,29 @@ export class FpUnit {
   }
 
   private fmaOpD(rd: number, rs1: number, rs2: number, rs3: number, rm: number, negP: boolean, negC: boolean): boolean {
-    if (rm === S.Rm.RNE) {
-      const a = this.f64[rs1]!, c = this.f64[rs3]!;
-      const z = fmaD(negP ? -a : a, this.f64[rs2]!, negC ? -c : c);
-      if (z === z) { this.f64[rd] = z; this.raise(fx); return true; }
-    }
+    const a = this.f64[rs1]!, c = this.f64[rs3]!;
+    const z = fmaD(negP ? -a : a, this.f64[rs2]!, negC ? -c : c, rm);
+    if (z === z) { this.f64[rd] = z; this.raise(fx); return true; }
     const fb = this.fb;
     return this.slowD(rd, S.fma(S.F64, fb[rs1]!, fb[rs2]!, fb[rs3]!, negP, negC, rm));
   }
 
   private fmaOpS(rd: number, rs1: number, rs2: number, rs3: number, rm: number, negP: boolean, negC: boolean): boolean {
-    if (rm === S.Rm.RNE) {
-      const a = this.rS(rs1), c = this.rS(rs3);
-      const z = fmaS(negP ? -a : a, this.rS(rs2), negC ? -c : c);
-      if (z === z) { this.setS(rd, z); this.raise(fx); return true; }
-    }
+    const a = this.rS(rs1), c = this.rS(rs3);
+    const z = fmaS(negP ? -a : a, this.rS(rs2), negC ? -c : c, rm);
+    if (z === z) { this.setS(rd, z); this.raise(fx); return true; }
     return this.slowS(rd, S.fma(S.F32, this.bS(rs1), this.bS(rs2), this.bS(rs3), negP, negC, rm));
   }
 
   private binD(op: Op, rd: number, rs1: number, rs2: number, rm: number): boolean {
-    if (rm === S.Rm.RNE) {
+    {
       const a = this.f64[rs1]!, b = this.f64[rs2]!;
       let z: number;
       switch (op) {
-        case Op.FADD_D: z = addD(a, b); break;
-        case Op.FSUB_D: z = addD(a, -b); break;
-        case Op.FMUL_D: z = mulD(a, b); break;
-        default: z = divD(a, b); break;
+        case Op.FADD_D: z = addD(a, b, rm); break;
+        case Op.FSUB_D: z = addD(a, -b, rm); break;
+        case Op.FMUL_D: z = mulD(a, b, rm); break;
+        default: z = divD(a, b, rm); break;
       }
       if (z === z) { this.f64[rd] = z; this.raise(fx); return true; }
     }
@@ -401,14 +493,14 @@ export class FpUnit {
   }
 
   private binS(op: Op, rd: number, rs1: number, rs2: number, rm: number): boolean {
-    if (rm === S.Rm.RNE) {
+    {
       const a = this.rS(rs1), b = this.rS(rs2);
       let z: number;
       switch (op) {
-        case Op.FADD_S: z = addS(a, b); break;
-        case Op.FSUB_S: z = addS(a, -b); break;
-        case Op.FMUL_S: z = mulS(a, b); break;
-        default: z = divS(a, b); break;
+        case Op.FADD_S: z = addS(a, b, rm); break;
+        case Op.FSUB_S: z = addS(a, -b, rm); break;
+        case Op.FMUL_S: z = mulS(a, b, rm); break;
+        default: z = divS(a, b, rm); break;
       }
       if (z === z) { this.setS(rd, z); this.raise(fx); return true; }
     }
@@ -560,27 +652,18 @@ export class FpUnit {
       case Op.FNMSUB_S: return this.fmaOpS(rd, rs1, rs2, rs3, r, true, false);
       case Op.FNMADD_S: return this.fmaOpS(rd, rs1, rs2, rs3, r, true, true);
       case Op.FSQRT_D: {
-        if (r === S.Rm.RNE) {
-          const z = sqrtD(this.f64[rs1]!);
-          if (z === z) { this.f64[rd] = z; this.raise(fx); return true; }
-        }
+        const z = sqrtD(this.f64[rs1]!, r);
+        if (z === z) { this.f64[rd] = z; this.raise(fx); return true; }
         return this.slowD(rd, S.sqrt(S.F64, this.fb[rs1]!, r));
       }
       case Op.FSQRT_S: {
-        if (r === S.Rm.RNE) {
-          const z = sqrtS(this.rS(rs1));
-          if (z === z) { this.setS(rd, z); this.raise(fx); return true; }
-        }
+        const z = sqrtS(this.rS(rs1), r);
+        if (z === z) { this.setS(rd, z); this.raise(fx); return true; }
         return this.slowS(rd, S.sqrt(S.F32, this.bS(rs1), r));
       }
       case Op.FCVT_S_D: {
-        const d = this.f64[rs1]!;
-        const z = Math.fround(d);
-        if (z - z === 0 && (z === d || (r === S.Rm.RNE && Math.abs(z) > MIN_NORMAL_S))) {
-          this.setS(rd, z);
-          if (z !== d) this.misc[Misc.FFLAGS] |= NX;
-          return true;
-        }
+        const z = roundS(this.f64[rs1]!, r);
+        if (z === z) { this.setS(rd, z); this.raise(fx); return true; }
         return this.slowS(rd, S.convert(S.F64, S.F32, this.fb[rs1]!, r));
       }
       case Op.FCVT_W_D: return this.toInt(true, IntK.W, rd, rs1, r);
