@@ -11,7 +11,7 @@
  * still-pending source does not retrigger.
  *
  * TO_M (li a7, VM_MAGIC; ecall) returns to M-mode from any mode, at the next instruction;
- * it does not touch s2..s5. GO_S / GO_U continue at the next instruction in S / U mode
+ * it does not touch s2..s5 and leaves mstatus.MIE = 0. GO_S / GO_U continue at the next instruction in S / U mode
  * (GO_U jumps into the user alias of the code, see below, when paging is on).
  *
  * Paging: vm_init(a0 = satp mode 8/9/10) prepares an empty root table from a pool;
@@ -128,6 +128,8 @@ vm_trap_m:
   csrw mepc, s7
   li s7, MSTATUS_MPP
   csrs mstatus, s7
+  li s7, MSTATUS_MPIE       /* M-mode resumes with MIE = 0 */
+  csrc mstatus, s7
   mret
 1:
   mv s2, s7
