@@ -14,9 +14,9 @@
 #define MTIMECMP 0x2004000
 #define INT(c) ((1 << 63) | (c))
 /* interrupt delivery has no fixed latency: wait (bounded) until a trap was recorded */
-#define WAIT_TRAP li t2, 100000; 81: bnez s5, 82f; addi t2, t2, -1; bnez t2, 81b; 82:
+#define WAIT_TRAP li t2, 200000000; 81: bnez s5, 82f; addi t2, t2, -1; bnez t2, 81b; 82:
 /* wait (bounded) until all bits of mask are pending in mip (M-mode only) */
-#define WAIT_MIP(mask) li t2, 100000; li t3, mask; 83: csrr t4, mip; and t4, t4, t3; beq t4, t3, 84f; addi t2, t2, -1; bnez t2, 83b; 84:
+#define WAIT_MIP(mask) li t2, 200000000; li t3, mask; 83: csrr t4, mip; and t4, t4, t3; beq t4, t3, 84f; addi t2, t2, -1; bnez t2, 83b; 84:
 
 TEST_BEGIN
   VM_TRAPS_INIT
