@@ -1,11 +1,12 @@
-// Micro-benchmark: ns per FpUnit.execute call for a few hot ops (node tests/fpu/bench.mjs).
+// Micro-benchmark: ns per FpUnit.execute call for a few hot ops, best of 3 runs of N calls
+// (node tests/fpu/bench.mjs [mnemonic...]; operands are ordinary normal numbers: fast paths).
 import { HartState } from '../../dist/cpu/state.js';
 import { FpUnit } from '../../dist/cpu/fpu/fp-unit.js';
 import { FOPS } from './harness.mjs';
 
 const state = new HartState();
 const unit = new FpUnit(state);
-const N = Number(process.env.N ?? 5e6);
+const N = Number(process.env.N ?? 2e6);
 
 function setD(i, v) { state.f64[i] = v; }
 function setS(i, v) { state.f32[2 * i] = v; state.fi32[2 * i + 1] = -1; }
@@ -16,15 +17,18 @@ function bench(name, rm, init, rd = 10) {
   state.misc[1] = rm;
   // warm-up
   for (let i = 0; i < 200000; i++) unit.execute(op, rd, 1 + (i & 3), 5 + (i & 3), 9, 7);
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < N; i++) unit.execute(op, rd, 1 + (i & 3), 5 + (i & 3), 9, 7);
-  const ns = Number(process.hrtime.bigint() - t0) / N;
+  let ns = Infinity;
+  for (let rep = 0; rep < 3; rep++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) unit.execute(op, rd, 1 + (i & 3), 5 + (i & 3), 9, 7);
+    ns = Math.min(ns, Number(process.hrtime.bigint() - t0) / N);
+  }
   console.log(`${name.padEnd(10)} ${['rne', 'rtz', 'rdn', 'rup', 'rmm'][rm]}  ${ns.toFixed(1)} ns/op`);
   return ns;
 }
 
-const initD = () => { [1.1, 2.5, -3.75, 1e10].forEach((v, i) => setD(1 + i, v)); [0.3, -7.1, 1e-5, 3].forEach((v, i) => setD(5 + i, v)); setD(9, 0.7); };
-const initS = () => { [1.1, 2.5, -3.75, 1e10].forEach((v, i) => setS(1 + i, Math.fround(v))); [0.3, -7.1, 1e-5, 3].forEach((v, i) => setS(5 + i, Math.fround(v))); setS(9, Math.fround(0.7)); };
+const initD = () => { [1.1, 2.5, -3.75, 1e9].forEach((v, i) => setD(1 + i, v)); [0.3, -7.1, 1e-5, 3].forEach((v, i) => setD(5 + i, v)); setD(9, 0.7); };
+const initS = () => { [1.1, 2.5, -3.75, 1e9].forEach((v, i) => setS(1 + i, Math.fround(v))); [0.3, -7.1, 1e-5, 3].forEach((v, i) => setS(5 + i, Math.fround(v))); setS(9, Math.fround(0.7)); };
 
 const ops = process.argv.slice(2);
 const list = [
