@@ -2,7 +2,9 @@
  * the access is retried, reports the exact address of each attempt, is specific to the
  * access kind (a store fault on a page does not make loads fault, a load fault does not stop
  * fetches ...) and to the privilege mode, and is forgotten after the PTE is fixed and
- * SFENCE.VMA executed. Positive translations likewise never leak across privilege modes. */
+ * SFENCE.VMA executed. Positive translations likewise never leak across privilege modes.
+ * The last part delegates page faults to S, so that faults in S-mode trap S -> S without a
+ * privilege change, and also checks that SUM / MXR changes made in S take effect at once. */
 #include "test.h"
 #include "vm.h"
 
@@ -48,6 +50,14 @@ TEST_BEGIN
   SAVEPTE(8)
   MAP(P(9), page, RW, 0)
   SAVEPTE(9)
+  MAP(P(10), page, RW, 0)
+  SAVEPTE(10)
+  MAP(P(11), page, RW, 0)
+  SAVEPTE(11)
+  MAP(P(12), page, RW, 0)
+  SAVEPTE(12)
+  MAP(P(13), page, RW, 0)
+  SAVEPTE(13)
   la t0, page
   li t1, 0x5eed
   sd t1, 0x100(t0)
@@ -264,6 +274,125 @@ TEST_BEGIN
   ld a0, 0(t0)
   CHECK(s5, 2)
   TO_M
+
+  /* --- page faults delegated to S: the faults of S-mode code trap S -> S (no privilege
+   * change), so a cached negative translation can survive into the retry --- */
+  li t0, (1 << 12) | (1 << 13) | (1 << 15)
+  csrw medeleg, t0
+  SETPTE(10, page, RW & ~PTE_V)
+  SETPTE(11, page, RW | PTE_U)
+  SETPTE(12, code, PTE_V | PTE_X | PTE_A)
+  SETPTE(13, page, PTE_V | PTE_R | PTE_A)
+  sfence.vma
+  GO_S
+  /* 36: repeated load faults, each handled by S */
+  li TESTNUM, 36
+  li s0, 5
+1:
+  TRAP_CLEAR
+  li t0, P(10) + 0x100
+  ld a0, 0(t0)
+  EXPECT_TRAP(13, P(10) + 0x100)
+  EXPECT_BY(1)
+  addi s0, s0, -1
+  bnez s0, 1b
+  /* 37: S fixes the PTE and fences: the load succeeds */
+  li TESTNUM, 37
+  SETPTE(10, page, RW)
+  li t0, P(10)
+  sfence.vma t0
+  TRAP_CLEAR
+  li t0, P(10) + 0x100
+  ld a0, 0(t0)
+  EXPECT_NO_TRAP
+  CHECK(a0, 0x5eed)
+  /* 38/39: user page from S: fault (S -> S), then SUM set in S: succeeds, no fence */
+  li TESTNUM, 38
+  TRAP_CLEAR
+  li t0, P(11) + 0x100
+  ld a0, 0(t0)
+  EXPECT_TRAP(13, P(11) + 0x100)
+  TRAP_CLEAR
+  li t0, P(11) + 0x100
+  ld a0, 0(t0)
+  EXPECT_TRAP(13, P(11) + 0x100)
+  li TESTNUM, 39
+  li t0, MSTATUS_SUM
+  csrs sstatus, t0
+  TRAP_CLEAR
+  li a0, 0
+  li t0, P(11) + 0x100
+  ld a0, 0(t0)
+  EXPECT_NO_TRAP
+  CHECK(a0, 0x5eed)
+  /* 40: SUM cleared: faults again */
+  li TESTNUM, 40
+  li t0, MSTATUS_SUM
+  csrc sstatus, t0
+  TRAP_CLEAR
+  li t0, P(11) + 0x100
+  ld a0, 0(t0)
+  EXPECT_TRAP(13, P(11) + 0x100)
+  /* 41/42: execute-only page: load fault (S -> S), then MXR: succeeds */
+  li TESTNUM, 41
+  TRAP_CLEAR
+  li t0, P(12)
+  lw a0, 0(t0)
+  EXPECT_TRAP(13, P(12))
+  li TESTNUM, 42
+  li t0, MSTATUS_MXR
+  csrs sstatus, t0
+  TRAP_CLEAR
+  li t0, P(12)
+  lw a0, 0(t0)
+  EXPECT_NO_TRAP
+  la t1, code
+  lw t1, 0(t1)
+  CHECK_R(a0, t1)
+  li t0, MSTATUS_MXR
+  csrc sstatus, t0
+  /* 43: ... and MXR cleared: faults again */
+  li TESTNUM, 43
+  TRAP_CLEAR
+  li t0, P(12)
+  lw a0, 0(t0)
+  EXPECT_TRAP(13, P(12))
+  /* 44..46: read-only page: store faults twice (S -> S), loads fine, then made writable */
+  li TESTNUM, 44
+  STORE_FAULT_AT(site44, P(13) + 0x180, 15)
+  EXPECT_BY(1)
+  li TESTNUM, 45
+  li t0, P(13) + 0x100
+  ld a0, 0(t0)
+  CHECK(a0, 0x5eed)
+  STORE_FAULT_AT(site45, P(13) + 0x180, 15)
+  li TESTNUM, 46
+  SETPTE(13, page, RW)
+  sfence.vma
+  TRAP_CLEAR
+  li t0, P(13) + 0x180
+  li t1, 0xabc
+  sd t1, 0(t0)
+  EXPECT_NO_TRAP
+  ld a0, 0(t0)
+  CHECK(a0, 0xabc)
+  /* 47/48: fetch faults S -> S, then fixed */
+  li TESTNUM, 47
+  SETPTE(12, code, PTE_V | PTE_R | PTE_A)
+  sfence.vma
+  FETCH_FAULT(P(12))
+  FETCH_FAULT(P(12))
+  li TESTNUM, 48
+  SETPTE(12, code, PTE_V | PTE_X | PTE_A)
+  sfence.vma
+  TRAP_CLEAR
+  li t0, P(12)
+  li a0, 0
+  jalr ra, 0(t0)
+  EXPECT_NO_TRAP
+  CHECK(a0, 0x77)
+  TO_M
+  csrw medeleg, zero
   PASS
 
   .align 12
