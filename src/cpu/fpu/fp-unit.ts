@@ -454,33 +454,16 @@ export class FpUnit {
     return fmtD ? this.slowD(rd, b) : this.slowS(rd, b);
   }
 
-  private fmaOpD(rd: number, rs1: number, rs2: number, rs3: number, rm: number, negP: boolean, negC: boolean): boolean {
-    const a = this.f64[rs1]!, c = this.f64[rs3]!;
-    const z = fmaD(negP ? -a : a, this.f64[rs2]!, negC ? -c : c, rm);
-    if (z === z) { this.f64[rd] = z; this.raise(fx); return true; }
+  private slowFmaD(rd: number, rs1: number, rs2: number, rs3: number, rm: number, negP: boolean, negC: boolean): boolean {
     const fb = this.fb;
     return this.slowD(rd, S.fma(S.F64, fb[rs1]!, fb[rs2]!, fb[rs3]!, negP, negC, rm));
   }
 
-  private fmaOpS(rd: number, rs1: number, rs2: number, rs3: number, rm: number, negP: boolean, negC: boolean): boolean {
-    const a = this.rS(rs1), c = this.rS(rs3);
-    const z = fmaS(negP ? -a : a, this.rS(rs2), negC ? -c : c, rm);
-    if (z === z) { this.setS(rd, z); this.raise(fx); return true; }
+  private slowFmaS(rd: number, rs1: number, rs2: number, rs3: number, rm: number, negP: boolean, negC: boolean): boolean {
     return this.slowS(rd, S.fma(S.F32, this.bS(rs1), this.bS(rs2), this.bS(rs3), negP, negC, rm));
   }
 
-  private binD(op: Op, rd: number, rs1: number, rs2: number, rm: number): boolean {
-    {
-      const a = this.f64[rs1]!, b = this.f64[rs2]!;
-      let z: number;
-      switch (op) {
-        case Op.FADD_D: z = addD(a, b, rm); break;
-        case Op.FSUB_D: z = addD(a, -b, rm); break;
-        case Op.FMUL_D: z = mulD(a, b, rm); break;
-        default: z = divD(a, b, rm); break;
-      }
-      if (z === z) { this.f64[rd] = z; this.raise(fx); return true; }
-    }
+  private slowBinD(op: Op, rd: number, rs1: number, rs2: number, rm: number): boolean {
     const a = this.fb[rs1]!, b = this.fb[rs2]!;
     let r: bigint;
     switch (op) {
@@ -492,18 +475,7 @@ export class FpUnit {
     return this.slowD(rd, r);
   }
 
-  private binS(op: Op, rd: number, rs1: number, rs2: number, rm: number): boolean {
-    {
-      const a = this.rS(rs1), b = this.rS(rs2);
-      let z: number;
-      switch (op) {
-        case Op.FADD_S: z = addS(a, b, rm); break;
-        case Op.FSUB_S: z = addS(a, -b, rm); break;
-        case Op.FMUL_S: z = mulS(a, b, rm); break;
-        default: z = divS(a, b, rm); break;
-      }
-      if (z === z) { this.setS(rd, z); this.raise(fx); return true; }
-    }
+  private slowBinS(op: Op, rd: number, rs1: number, rs2: number, rm: number): boolean {
     const a = this.bS(rs1), b = this.bS(rs2);
     let r: bigint;
     switch (op) {
@@ -517,13 +489,19 @@ export class FpUnit {
 
   private minmaxD(rd: number, rs1: number, rs2: number, isMax: boolean): boolean {
     const a = this.f64[rs1]!, b = this.f64[rs2]!;
-    if (a === a && b === b && (a !== b || a !== 0)) {
-      const takeA = isMax ? a >= b : a <= b;
-      const src = takeA ? rs1 : rs2;
-      const fi = this.fi32;
-      const lo = fi[2 * src]!, hi = fi[2 * src + 1]!;
-      fi[2 * rd] = lo;
-      fi[2 * rd + 1] = hi;
+    if (a === a && b === b) {
+      if (a !== b || a !== 0) {
+        // distinct values, or equal non-zero values (identical encodings): copy the bits
+        const src = (isMax ? a >= b : a <= b) ? rs1 : rs2;
+        const fi = this.fi32;
+        const lo = fi[2 * src]!, hi = fi[2 * src + 1]!;
+        fi[2 * rd] = lo;
+        fi[2 * rd + 1] = hi;
+      } else {
+        // two zeros: -0 < +0
+        const na = 1 / a < 0, nb = 1 / b < 0;
+        this.f64[rd] = (isMax ? na && nb : na || nb) ? -0 : 0;
+      }
       return true;
     }
     return this.slowD(rd, S.minmax(S.F64, this.fb[rs1]!, this.fb[rs2]!, isMax));
@@ -531,8 +509,12 @@ export class FpUnit {
 
   private minmaxS(rd: number, rs1: number, rs2: number, isMax: boolean): boolean {
     const a = this.rS(rs1), b = this.rS(rs2);
-    if (a === a && b === b && (a !== b || a !== 0)) {
-      this.setS(rd, isMax ? (a >= b ? a : b) : (a <= b ? a : b));
+    if (a === a && b === b) {
+      if (a !== b || a !== 0) this.setS(rd, isMax ? (a >= b ? a : b) : (a <= b ? a : b));
+      else {
+        const na = 1 / a < 0, nb = 1 / b < 0;
+        this.setS(rd, (isMax ? na && nb : na || nb) ? -0 : 0);
+      }
       return true;
     }
     return this.slowS(rd, S.minmax(S.F32, this.bS(rs1), this.bS(rs2), isMax));
@@ -586,6 +568,59 @@ export class FpUnit {
   execute(op: Op, rd: number, rs1: number, rs2: number, rs3: number, rm: number): boolean {
     const fi = this.fi32;
     switch (op) {
+      // ---- hot arithmetic: fast path inline, exact slow path out of line ----
+      case Op.FADD_D: case Op.FSUB_D: case Op.FMUL_D: case Op.FDIV_D: {
+        const r = rm === 7 ? this.misc[Misc.FRM]! : rm;
+        if (r > 4) return false;
+        const a = this.f64[rs1]!, b = this.f64[rs2]!;
+        const z = op === Op.FADD_D ? addD(a, b, r) : op === Op.FMUL_D ? mulD(a, b, r)
+          : op === Op.FSUB_D ? addD(a, -b, r) : divD(a, b, r);
+        if (z === z) {
+          this.f64[rd] = z;
+          if (fx !== 0) this.misc[Misc.FFLAGS] |= fx;
+          return true;
+        }
+        return this.slowBinD(op, rd, rs1, rs2, r);
+      }
+      case Op.FMADD_D: case Op.FMSUB_D: case Op.FNMSUB_D: case Op.FNMADD_D: {
+        const r = rm === 7 ? this.misc[Misc.FRM]! : rm;
+        if (r > 4) return false;
+        const negP = op === Op.FNMSUB_D || op === Op.FNMADD_D, negC = op === Op.FMSUB_D || op === Op.FNMADD_D;
+        const a = this.f64[rs1]!, c = this.f64[rs3]!;
+        const z = fmaD(negP ? -a : a, this.f64[rs2]!, negC ? -c : c, r);
+        if (z === z) {
+          this.f64[rd] = z;
+          if (fx !== 0) this.misc[Misc.FFLAGS] |= fx;
+          return true;
+        }
+        return this.slowFmaD(rd, rs1, rs2, rs3, r, negP, negC);
+      }
+      case Op.FADD_S: case Op.FSUB_S: case Op.FMUL_S: case Op.FDIV_S: {
+        const r = rm === 7 ? this.misc[Misc.FRM]! : rm;
+        if (r > 4) return false;
+        const a = this.rS(rs1), b = this.rS(rs2);
+        const z = op === Op.FADD_S ? addS(a, b, r) : op === Op.FMUL_S ? mulS(a, b, r)
+          : op === Op.FSUB_S ? addS(a, -b, r) : divS(a, b, r);
+        if (z === z) {
+          this.setS(rd, z);
+          if (fx !== 0) this.misc[Misc.FFLAGS] |= fx;
+          return true;
+        }
+        return this.slowBinS(op, rd, rs1, rs2, r);
+      }
+      case Op.FMADD_S: case Op.FMSUB_S: case Op.FNMSUB_S: case Op.FNMADD_S: {
+        const r = rm === 7 ? this.misc[Misc.FRM]! : rm;
+        if (r > 4) return false;
+        const negP = op === Op.FNMSUB_S || op === Op.FNMADD_S, negC = op === Op.FMSUB_S || op === Op.FNMADD_S;
+        const a = this.rS(rs1), c = this.rS(rs3);
+        const z = fmaS(negP ? -a : a, this.rS(rs2), negC ? -c : c, r);
+        if (z === z) {
+          this.setS(rd, z);
+          if (fx !== 0) this.misc[Misc.FFLAGS] |= fx;
+          return true;
+        }
+        return this.slowFmaS(rd, rs1, rs2, rs3, r, negP, negC);
+      }
       // ---- ops that do not round: rm is part of the opcode ----
       case Op.FSGNJ_D: case Op.FSGNJN_D: case Op.FSGNJX_D: {
         const lo = fi[2 * rs1]!, h1 = fi[2 * rs1 + 1]!, h2 = fi[2 * rs2 + 1]!;
@@ -639,18 +674,6 @@ export class FpUnit {
     const r = rm === 7 ? this.misc[Misc.FRM]! : rm;
     if (r > 4) return false;
     switch (op) {
-      case Op.FADD_D: case Op.FSUB_D: case Op.FMUL_D: case Op.FDIV_D:
-        return this.binD(op, rd, rs1, rs2, r);
-      case Op.FADD_S: case Op.FSUB_S: case Op.FMUL_S: case Op.FDIV_S:
-        return this.binS(op, rd, rs1, rs2, r);
-      case Op.FMADD_D: return this.fmaOpD(rd, rs1, rs2, rs3, r, false, false);
-      case Op.FMSUB_D: return this.fmaOpD(rd, rs1, rs2, rs3, r, false, true);
-      case Op.FNMSUB_D: return this.fmaOpD(rd, rs1, rs2, rs3, r, true, false);
-      case Op.FNMADD_D: return this.fmaOpD(rd, rs1, rs2, rs3, r, true, true);
-      case Op.FMADD_S: return this.fmaOpS(rd, rs1, rs2, rs3, r, false, false);
-      case Op.FMSUB_S: return this.fmaOpS(rd, rs1, rs2, rs3, r, false, true);
-      case Op.FNMSUB_S: return this.fmaOpS(rd, rs1, rs2, rs3, r, true, false);
-      case Op.FNMADD_S: return this.fmaOpS(rd, rs1, rs2, rs3, r, true, true);
       case Op.FSQRT_D: {
         const z = sqrtD(this.f64[rs1]!, r);
         if (z === z) { this.f64[rd] = z; this.raise(fx); return true; }
