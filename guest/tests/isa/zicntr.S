@@ -3,7 +3,7 @@
  * never go backwards, and advance over a long loop; rdcycle/rdinstret
  * pseudo-instructions work; writing a read-only counter (cycle, instret)
  * raises an illegal-instruction exception (mcause 2) and leaves rd alone.
- * Exact instret counting and the time CSR are in zicntr-exact.S (HARTVM_ONLY:
+ * Exact instret counting and the time CSR are in zicntr-exact.S (hartvm only:
  * QEMU's counters are host-time based and its spike machine has no time CSR). */
 #include "isa.h"
 TEST_BEGIN
