@@ -6,7 +6,7 @@
 #include <string.h>
 #include "supervisor.h"
 
-#define ROUNDS 60
+#define ROUNDS 300
 
 static uint32_t crc_table[256];
 static void crc_init(void) {

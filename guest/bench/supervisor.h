@@ -26,6 +26,7 @@ static inline void enter_supervisor_sv39(void)
   }
   uint64_t satp = (8ull << 60) | ((uint64_t)root_table >> 12);
   __asm__ volatile(
+    "csrwi mcounteren, 7\n" /* cycle, time, instret readable in S-mode */
     "csrw satp, %0\n"
     "sfence.vma\n"
     "la t0, 1f\n"

@@ -28,6 +28,13 @@ __attribute__((noreturn)) void htif_exit(int code)
 
 void _exit(int code) { htif_exit(code); }
 
+__attribute__((noreturn)) void report_unexpected_trap(uint64_t cause, uint64_t epc, uint64_t tval)
+{
+  printf("unexpected trap: mcause 0x%llx, mepc 0x%llx, mtval 0x%llx\n",
+         (unsigned long long)cause, (unsigned long long)epc, (unsigned long long)tval);
+  htif_exit(3);
+}
+
 static int stdout_put(char c, FILE *f)
 {
   (void)f;

@@ -24,7 +24,7 @@ export class CodeCache {
   readonly rs3 = new Uint8Array(SCRATCH_SLOT + 1);
   readonly imm = new Int32Array(SCRATCH_SLOT + 1);
   /** host page number held by each cache page, or -1 */
-  private readonly tag = new Int32Array(CODE_PAGES).fill(-1);
+  readonly tag = new Int32Array(CODE_PAGES).fill(-1);
   private readonly pageFlags: Uint8Array;
   /** raw instruction bits of the straddling instruction last decoded into SCRATCH_SLOT */
   scratchBits = -1;

@@ -75,6 +75,9 @@ export class Hart implements MmuHart {
   stopRequested = false;
   /** a trap was taken on this hart at least once (for diagnostics) */
   trapsTaken = 0;
+  /** traps taken in a row with no instruction retired between them (a trap loop if large) */
+  trapsWithoutProgress = 0;
+  private retiredAtLastTrap = -1;
 
   constructor(bus: Bus, host: HartHost, options: HartOptions) {
     this.hartId = options.hartId;
@@ -168,18 +171,20 @@ export class Hart implements MmuHart {
   // ---- the run loop -----------------------------------------------------------------------
 
   /**
-   * Runs up to `maxInsns` instructions (fewer if the hart waits in wfi, the guest stops, or a
-   * device asks for attention). Returns the number retired.
+   * Runs up to `maxInsns` steps, a step being a retired instruction or a trap taken (so that a
+   * guest caught in a trap loop still returns control); fewer if the hart waits in wfi, the
+   * guest stops, or a device asks for attention. Returns the number of instructions retired.
    */
   execute(maxInsns: number): number {
     const start = this.retired;
+    const trapsBefore = this.trapsTaken;
     const policy = this.policy;
     this.yieldRequested = false;
-    while (this.retired - start < maxInsns) {
+    while (this.retired - start + (this.trapsTaken - trapsBefore) < maxInsns) {
       if (this.stopRequested) break;
       if (this.checkInterrupts()) continue;
       if (this.waiting) break;
-      const remaining = maxInsns - (this.retired - start);
+      const remaining = maxInsns - (this.retired - start) - (this.trapsTaken - trapsBefore);
       const budget = policy === FlushPolicy.INSTRUCTION ? 1 : remaining < SLICE ? remaining : SLICE;
       this.sliceBudget = 0;
       this.left = 0;
@@ -262,6 +267,8 @@ export class Hart implements MmuHart {
     const delegated = priv <= Priv.S && ((interrupt ? csrs.lo(CsrSlot.MIDELEG) : csrs.lo(CsrSlot.MEDELEG)) >>> cause) & 1;
     const pc = this.pc;
     this.trapsTaken++;
+    this.trapsWithoutProgress = this.retired === this.retiredAtLastTrap ? this.trapsWithoutProgress + 1 : 0;
+    this.retiredAtLastTrap = this.retired;
     this.mmu.clearReservation();
     let mstatus = csrs.mstatus;
     let vector: bigint;

@@ -16,10 +16,15 @@ import {
   bswap32, ctz32, div32, div64, divu32, divu64, ltu64, mulHigh, orcb32, popcount32, rem32, rem64, remu32, remu64,
   ror64, sll64, sra64, srl64,
 } from './alu.js';
+import { CODE_PAGES, SLOTS_PER_PAGE } from './code-cache.js';
 import { Mstatus } from './csr.js';
 import type { Hart } from './hart.js';
 import { Op } from './isa/encodings.js';
 import { Cause } from './trap.js';
+
+/** `off` after a jalr out of the page: the target is in farLo/farHi. */
+const FAR_JUMP = 1 << 30;
+const CODE_PAGE_MASK = CODE_PAGES - 1;
 
 /** Added to the offset of a taken branch under the block policy: it ends the slice. */
 const BLOCK_BIAS = 1 << 24;
@@ -45,16 +50,19 @@ export function interpret(h: Hart, budget: number): void {
   const OP = code.op, RD = code.rd, RS1 = code.rs1, RS2 = code.rs2, RS3 = code.rs3, IMM = code.imm;
   const mmu = h.mmu;
   const store = h.store;
-  const RT = store.tables[Access.READ], WT = store.tables[Access.WRITE];
+  const RT = store.tables[Access.READ], WT = store.tables[Access.WRITE], FT = store.tables[Access.FETCH];
+  const codeTag = code.tag;
   const gk = store.genKey;
   const dv = h.bus.memory.view;
   const fpu = h.fpu;
   const bias = h.policy === FlushPolicy.BLOCK ? BLOCK_BIAS : 0;
-  const pageLo = h.pageLo, pageHi = h.pageHi;
+  let pageLo = h.pageLo, pageHi = h.pageHi;
   const fsBits = h.csrs.mstatus & Mstatus.FS;
   const fpOn = fsBits !== 0;
   let fpDirty = fsBits === Mstatus.FS_DIRTY;
-  const base = h.codeBase;
+  let base = h.codeBase;
+  /** target of a jalr that left the page (off is then FAR_JUMP) */
+  let farLo = 0, farHi = 0;
   let off = h.off;
   let left = budget;
   let hits = 0;
@@ -94,9 +102,13 @@ export function interpret(h: Hart, budget: number): void {
         if (r >= 4294967296) { r -= 4294967296; rhi = (rhi + 1) | 0; }
         const d = RD[s] << 1; X32[d] = r | 0; X32[d + 1] = rhi;
         if (bias === 0 && thi === pageHi && (target & -4096) === pageLo) { off = target & 4095; break; }
-        h.pcLo = target; h.pcHi = thi; pcSet = true; left--;
-        h.retired += budget - left; h.fastHits += hits;
-        return;
+        if (bias !== 0) {
+          h.pcLo = target; h.pcHi = thi; pcSet = true; left--;
+          h.retired += budget - left; h.fastHits += hits;
+          return;
+        }
+        farLo = target; farHi = thi; off = FAR_JUMP;
+        break;
       }
       case Op.BEQ: off += X64[RS1[s]] === X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
       case Op.BNE: off += X64[RS1[s]] !== X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
@@ -430,9 +442,33 @@ export function interpret(h: Hart, budget: number): void {
         h.off = off; h.left = left;
         h.illegal(s);
     }
-    if (--left <= 0 || (off >>> 0) >= 4096) break;
+    if (--left <= 0) break;
+    if ((off >>> 0) >= 4096) {
+      // Control left the page. Under the fence policy, continue in the target page without
+      // leaving the loop when the store already holds its fetch translation and its code is
+      // decoded; anything else (a miss, a fault, the block policy's slice end) exits.
+      if (bias !== 0) break;
+      let tLo: number, tHi: number;
+      if (off === FAR_JUMP) { tLo = farLo; tHi = farHi; }
+      else {
+        let t = (pageLo >>> 0) + off; tHi = pageHi;
+        if (t >= 4294967296) { t -= 4294967296; tHi = (tHi + 1) | 0; } else if (t < 0) { t += 4294967296; tHi = (tHi - 1) | 0; }
+        tLo = t | 0;
+      }
+      const j = (tLo >>> 10) & STORE_INDEX_MASK;
+      const hostPage = FT[j + 2] >>> 12;
+      if (FT[j] !== ((tLo & -4096) ^ gk) || FT[j + 1] !== tHi || codeTag[hostPage & CODE_PAGE_MASK] !== hostPage) {
+        if (off === FAR_JUMP) { h.pcLo = tLo; h.pcHi = tHi; pcSet = true; }
+        break;
+      }
+      hits++;
+      pageLo = tLo & -4096; pageHi = tHi; off = tLo & 4095;
+      base = (hostPage & CODE_PAGE_MASK) * SLOTS_PER_PAGE;
+      h.pageLo = pageLo; h.pageHi = pageHi; h.codeHost = hostPage << 12; h.codeBase = base;
+    }
   }
-  if (off >= BLOCK_BIAS >> 1) off -= BLOCK_BIAS;
+  if (off === FAR_JUMP) { h.pcLo = farLo; h.pcHi = farHi; pcSet = true; }
+  else if (off >= BLOCK_BIAS >> 1) off -= BLOCK_BIAS;
   h.retired += budget - left;
   h.fastHits += hits;
   if (!pcSet) h.setPcFromPage(off);

@@ -26,6 +26,8 @@ const CHUNK = 1 << 22;
 const TIMEBASE_HZ = 10_000_000;
 /** A timer further away than this is treated as never firing. */
 const NEVER_TICKS = 2 ** 62;
+/** Traps in a row with no instruction retired: the handler itself faults, forever. */
+const TRAP_LOOP_LIMIT = 1000;
 
 /** Runs the program; returns the process exit status. */
 export function runProgram(options: RunOptions): number {
@@ -58,6 +60,12 @@ export function runProgram(options: RunOptions): number {
     console.flushIfLarge();
     if (machine.htif?.exitCode !== undefined) { status = machine.htif.exitCode; break; }
     if (options.maxInsns !== undefined && hart.retired >= options.maxInsns) break;
+    if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
+      console.flush();
+      trace?.flush();
+      if (options.stats) process.stderr.write(formatStatistics([hart.statistics()], options.policy));
+      throw new UserError(describeTrapLoop(machine), 4);
+    }
     if (hart.waiting) {
       const ticks = machine.clint.ticksUntilTimer(0);
       const timerCanWake = (hart.csrs.lo(CsrSlot.MIE) & IrqBit.MTIP) !== 0 && ticks < NEVER_TICKS;
@@ -77,6 +85,20 @@ export function runProgram(options: RunOptions): number {
   if (status !== 0) process.stderr.write(`hartvm: ${options.program} exited with status ${status}\n`);
   // Exit statuses are 8 bits; a failure must never wrap to 0.
   return status === 0 ? 0 : (status & 0xff) || 255;
+}
+
+/** One line that says why the guest is stuck: the trap it keeps taking and where. */
+function describeTrapLoop(machine: BareMachine): string {
+  const hart = machine.hart;
+  const inS = hart.priv === 1;
+  const cause = hart.csrs.get(inS ? CsrSlot.SCAUSE : CsrSlot.MCAUSE);
+  const epc = BigInt.asUintN(64, hart.csrs.get(inS ? CsrSlot.SEPC : CsrSlot.MEPC));
+  const tval = BigInt.asUintN(64, hart.csrs.get(inS ? CsrSlot.STVAL : CsrSlot.MTVAL));
+  const code = Number(BigInt.asUintN(63, cause));
+  const name = cause < 0n ? `interrupt ${code}` : CAUSE_NAMES[code] ?? `cause ${code}`;
+  const vector = inS ? 'stvec' : 'mtvec';
+  return `hart 0 is stuck in a trap loop: ${TRAP_LOOP_LIMIT} traps with no instruction retired; ` +
+    `the last was ${name} at pc 0x${epc.toString(16)} (tval 0x${tval.toString(16)}); is ${vector} (0x${hart.pc.toString(16)}) set?`;
 }
 
 function loadElf(path: string) {
@@ -120,8 +142,19 @@ class ConsoleBuffer {
     const all = Buffer.concat(this.parts);
     this.parts = [];
     this.size = 0;
-    let done = 0;
-    while (done < all.length) done += writeSync(1, all, done);
+    writeAll(1, all);
+  }
+}
+
+/** Synchronous, because the hart loop never returns to the event loop until the run ends. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += writeSync(fd, bytes, done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
   }
 }
 
@@ -162,7 +195,7 @@ class Tracer {
   }
 
   flush(): void {
-    if (this.lines.length) process.stderr.write(this.lines.join('\n') + '\n');
+    if (this.lines.length) writeAll(2, Buffer.from(this.lines.join('\n') + '\n'));
     this.lines = [];
   }
 }
