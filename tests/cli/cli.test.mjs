@@ -1,0 +1,122 @@
+// The command line: bad input gets one clear line and a non-zero exit (never a stack trace),
+// misbehaving guests end with a diagnosis, and --stats / --trace / --max-insns do what they say.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, runHartvm } from '../guest/harness.mjs';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-cli-'));
+const GOOD = path.join(ROOT, 'build/guest/tests/isa/rv64i-alu.elf');
+const CLI = (name) => path.join(ROOT, 'build/guest/cli', name);
+
+/** A copy of a good ELF with some bytes changed or cut. */
+function variant(name, edit) {
+  const bytes = Buffer.from(readFileSync(GOOD));
+  const out = edit(bytes) ?? bytes;
+  const file = path.join(tmp, name);
+  writeFileSync(file, out);
+  return file;
+}
+
+async function expectOneLineError(args, pattern, status) {
+  const r = await runHartvm(args, { timeoutMs: 60000 });
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.notEqual(r.status, 0, `expected failure for ${args.join(' ')}`);
+  if (status !== undefined) assert.equal(r.status, status);
+  assert.equal(lines.length, 1, `expected one line of error output, got:\n${r.stderr}`);
+  assert.match(lines[0], /^hartvm: /);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.equal(r.stdout, '');
+}
+
+const badInputs = [
+  ['a missing file', () => path.join(tmp, 'nope.elf'), /no such file/],
+  ['a directory', () => tmp, /is a directory/],
+  ['an empty file', () => { const f = path.join(tmp, 'empty'); writeFileSync(f, ''); return f; }, /not an ELF file/],
+  ['a text file', () => { const f = path.join(tmp, 'text'); writeFileSync(f, 'hello, world\n'.repeat(10)); return f; }, /not an ELF file/],
+  ['a truncated header', () => variant('trunc-header.elf', (b) => b.subarray(0, 40)), /truncated/],
+  ['truncated segments', () => variant('trunc-body.elf', (b) => b.subarray(0, 0x1100)), /truncated|past the end/],
+  ['a 32-bit ELF', () => variant('elf32.elf', (b) => { b[4] = 1; }), /32-bit/],
+  ['a big-endian ELF', () => variant('be.elf', (b) => { b[5] = 2; }), /big-endian/],
+  ['an x86-64 ELF', () => variant('x86.elf', (b) => { b.writeUInt16LE(62, 18); }), /x86-64.*not RISC-V|not RISC-V/],
+  ['a host executable', () => { const f = path.join(tmp, 'node-binary'); copyFileSync(process.execPath, f); return f; }, /not RISC-V/],
+];
+
+for (const [what, make, pattern] of badInputs) {
+  test(`run rejects ${what}`, async () => {
+    await expectOneLineError(['run', make()], pattern);
+  });
+}
+
+test('run rejects segments outside RAM and names -m', async () => {
+  await expectOneLineError(['run', '-m', '64K', path.join(ROOT, 'build/guest/tests/c/sort.elf')], /outside RAM.*-m/);
+});
+
+const badFlags = [
+  [['run', '--frobnicate', GOOD], /unknown option '--frobnicate'/],
+  [['frobnicate'], /unknown command/],
+  [['run'], /missing required argument/],
+  [['run', '-m', '12Q', GOOD], /invalid memory size/],
+  [['run', '-m', '6K', GOOD], /multiple of 4 KiB/],
+  [['run', '--tlb-flush=sometimes', GOOD], /instruction, block, fence/],
+  [['run', '--max-insns', '-5', GOOD], /positive whole number/],
+];
+for (const [args, pattern] of badFlags) {
+  test(`usage error: hartvm ${args.join(' ')}`, async () => {
+    await expectOneLineError(args, pattern);
+  });
+}
+
+test('a trap loop ends the run with a diagnosis (exit 4)', async () => {
+  await expectOneLineError(['run', CLI('trap-loop.elf')], /stuck in a trap loop.*instruction access fault at pc 0x0.*mtvec/, 4);
+});
+
+test('wfi with nothing to wake the hart ends the run (exit 3)', async () => {
+  await expectOneLineError(['run', CLI('wfi-forever.elf')], /waits in wfi/, 3);
+});
+
+test('--max-insns stops an endless loop with a message (exit 124)', async () => {
+  const r = await runHartvm(['run', '--max-insns', '100000', CLI('spin.elf')]);
+  assert.equal(r.status, 124);
+  assert.match(r.stderr, /^hartvm: stopped after 100000 instructions \(--max-insns 100000\) at pc 0x8000000[02]\n$/);
+});
+
+test('--max-insns also bounds a trap loop under every policy', async () => {
+  for (const policy of ['instruction', 'block', 'fence']) {
+    const r = await runHartvm(['run', `--tlb-flush=${policy}`, '--max-insns', '10', CLI('trap-loop.elf')], { timeoutMs: 30000 });
+    assert.ok(r.status === 4 || r.status === 124, `${policy}: exit ${r.status}\n${r.stderr}`);
+  }
+});
+
+test('a failure code from the guest becomes the exit status, after its console output', async () => {
+  const r = await runHartvm(['run', CLI('exit-7.elf')]);
+  assert.equal(r.status, 7);
+  assert.equal(r.stdout, 'bye');
+  assert.match(r.stderr, /^\nhartvm: .*exit-7\.elf exited with status 7\n$/);
+});
+
+test('--stats prints the translation store per hart and the speed', async () => {
+  const r = await runHartvm(['run', '--stats', GOOD]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines[0], 'translation store (--tlb-flush=fence):');
+  assert.deepEqual(lines[1].trim().split(/\s{2,}/), ['hart', 'instructions', 'lookups', 'hits', 'negative hits', 'page walks', 'invalidations', 'walks/1000 insns']);
+  const row = lines[2].trim().split(/\s+/);
+  assert.equal(row[0], '0');
+  assert.ok(Number(row[1]) > 100, 'instructions counted');
+  assert.ok(Number(row[3]) <= Number(row[2]), 'hits <= lookups');
+  assert.match(lines[3], /^run time \d+\.\d{3} s, [\d.]+ guest MIPS$/);
+});
+
+test('--trace prints one line per instruction with its disassembly', async () => {
+  const r = await runHartvm(['run', '--trace', '--max-insns', '50', CLI('spin.elf')]);
+  assert.equal(r.status, 124);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 51, 'fifty instructions and the stop message');
+  assert.equal(lines[0], 'hart 0 M 0x0000000080000000 (0x0285) addi t0,t0,1');
+  assert.match(lines[1], /^hart 0 M 0x0000000080000002 \(0x[0-9a-f]{4}\) (j|jal zero,)\s?0x80000000$/);
+  assert.equal(lines[2], lines[0]);
+});
