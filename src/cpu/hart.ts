@@ -19,6 +19,8 @@ import { Cause, IRQ_PRIORITY, TrapSignal } from './trap.js';
 
 /** Instructions per interpreter slice: interrupts are looked at between slices. */
 const SLICE = 8192;
+/** Traps in a row with no instruction retired after which the hart is stuck (its handler faults). */
+export const TRAP_LOOP_LIMIT = 1000;
 
 export interface HartOptions {
   hartId: number;
@@ -182,7 +184,10 @@ export class Hart implements MmuHart {
     this.yieldRequested = false;
     while (this.retired - start + (this.trapsTaken - trapsBefore) < maxInsns) {
       if (this.stopRequested) break;
-      if (this.checkInterrupts()) continue;
+      if (this.checkInterrupts()) {
+        if (this.trapsWithoutProgress >= TRAP_LOOP_LIMIT) break;
+        continue;
+      }
       if (this.waiting) break;
       const remaining = maxInsns - (this.retired - start) - (this.trapsTaken - trapsBefore);
       const budget = policy === FlushPolicy.INSTRUCTION ? 1 : remaining < SLICE ? remaining : SLICE;
@@ -202,6 +207,7 @@ export class Hart implements MmuHart {
       this.sliceBudget = 0;
       this.left = 0;
       if (policy !== FlushPolicy.FENCE) this.store.invalidateAll();
+      if (this.trapsWithoutProgress >= TRAP_LOOP_LIMIT) break; // let the host diagnose it
       if (this.yieldRequested) {
         this.yieldRequested = false;
         if (this.stopRequested) break;

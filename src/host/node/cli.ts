@@ -30,9 +30,11 @@ export function main(argv: string[]): number {
   const program = new Command('hartvm')
     .description('A RISC-V 64 virtual machine monitor with a per-hart translation store')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)');
+    // Usage errors are one line: "hartvm: error: ... (see hartvm --help)".
+    .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm --help)\n`) });
 
   program.command('run')
+    .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm run --help)\n`) })
     .description('run a bare-metal RISC-V ELF program (HTIF tohost/fromhost for console and exit)')
     .argument('<program>', 'RV64 ELF executable')
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
@@ -58,7 +60,10 @@ export function main(argv: string[]): number {
       process.stderr.write(`hartvm: ${e.message}\n`);
       return e.exitCode;
     }
-    throw e;
+    // A bug in hartvm, not a problem with the user's input: one line, the stack on request.
+    if (process.env.HARTVM_DEBUG) throw e;
+    process.stderr.write(`hartvm: internal error: ${(e as Error).message ?? e} (set HARTVM_DEBUG=1 for details; please report it)\n`);
+    return 70;
   }
   return status;
 }

@@ -4,7 +4,7 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CsrSlot } from '../../cpu/csr.js';
-import type { HartStatistics } from '../../cpu/hart.js';
+import { TRAP_LOOP_LIMIT, type HartStatistics } from '../../cpu/hart.js';
 import { disassemble } from '../../cpu/isa/disassemble.js';
 import { CAUSE_NAMES, IrqBit } from '../../cpu/trap.js';
 import { BareMachine } from '../../machine/bare-machine.js';
@@ -26,8 +26,7 @@ const CHUNK = 1 << 22;
 const TIMEBASE_HZ = 10_000_000;
 /** A timer further away than this is treated as never firing. */
 const NEVER_TICKS = 2 ** 62;
-/** Traps in a row with no instruction retired: the handler itself faults, forever. */
-const TRAP_LOOP_LIMIT = 1000;
+
 
 /** Runs the program; returns the process exit status. */
 export function runProgram(options: RunOptions): number {
@@ -53,38 +52,43 @@ export function runProgram(options: RunOptions): number {
   const hart = machine.hart;
   const trace = options.trace ? new Tracer(machine) : undefined;
   let status: number | undefined;
+  let failure: UserError | undefined;
   for (;;) {
     let n = CHUNK;
     if (options.maxInsns !== undefined) n = Math.min(n, options.maxInsns - hart.retired);
     if (trace) trace.step(); else if (n > 0) hart.execute(n);
     console.flushIfLarge();
     if (machine.htif?.exitCode !== undefined) { status = machine.htif.exitCode; break; }
-    if (options.maxInsns !== undefined && hart.retired >= options.maxInsns) break;
+    if (options.maxInsns !== undefined && hart.retired >= options.maxInsns) {
+      failure = new UserError(`stopped after ${hart.retired} instructions (--max-insns ${options.maxInsns}) at pc 0x${hart.pc.toString(16)}`, 124);
+      break;
+    }
     if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
-      console.flush();
-      trace?.flush();
-      if (options.stats) process.stderr.write(formatStatistics([hart.statistics()], options.policy));
-      throw new UserError(describeTrapLoop(machine), 4);
+      failure = new UserError(describeTrapLoop(machine), 4);
+      break;
     }
     if (hart.waiting) {
       const ticks = machine.clint.ticksUntilTimer(0);
       const timerCanWake = (hart.csrs.lo(CsrSlot.MIE) & IrqBit.MTIP) !== 0 && ticks < NEVER_TICKS;
       if (!timerCanWake) {
-        console.flush();
-        throw new UserError(`hart 0 waits in wfi at pc 0x${hart.pc.toString(16)} with no enabled interrupt that could wake it`, 3);
+        failure = new UserError(`hart 0 waits in wfi at pc 0x${hart.pc.toString(16)} with no enabled interrupt that could wake it`, 3);
+        break;
       }
       sleepMs(Math.min(100, Math.max(0, ticks / (TIMEBASE_HZ / 1000))));
     }
   }
   console.flush();
   trace?.flush();
-  if (options.stats) process.stderr.write(formatStatistics([hart.statistics()], options.policy));
-  if (status === undefined) {
-    throw new UserError(`stopped after ${hart.retired} instructions (--max-insns ${options.maxInsns}) at pc 0x${hart.pc.toString(16)}`, 124);
+  // hartvm's own messages start on a fresh line even when the guest's last line is unfinished.
+  if (console.endsMidLine && (options.stats || failure || status !== 0)) process.stderr.write('\n');
+  if (options.stats) {
+    const seconds = (performance.now() - start) / 1000;
+    process.stderr.write(formatStatistics([hart.statistics()], options.policy, seconds));
   }
+  if (failure) throw failure;
   if (status !== 0) process.stderr.write(`hartvm: ${options.program} exited with status ${status}\n`);
   // Exit statuses are 8 bits; a failure must never wrap to 0.
-  return status === 0 ? 0 : (status & 0xff) || 255;
+  return status === 0 ? 0 : (status! & 0xff) || 255;
 }
 
 /** One line that says why the guest is stuck: the trap it keeps taking and where. */
@@ -126,8 +130,11 @@ function sleepMs(ms: number): void {
 class ConsoleBuffer {
   private parts: Uint8Array[] = [];
   private size = 0;
+  /** the last byte written was not a newline */
+  endsMidLine = false;
 
   write(bytes: Uint8Array): void {
+    if (bytes.length > 0) this.endsMidLine = bytes[bytes.length - 1] !== 10;
     this.parts.push(bytes);
     this.size += bytes.length;
     if (bytes.includes(10) || this.size > 4096) this.flush();
@@ -200,7 +207,7 @@ class Tracer {
   }
 }
 
-export function formatStatistics(harts: HartStatistics[], policy: FlushPolicy): string {
+export function formatStatistics(harts: HartStatistics[], policy: FlushPolicy, seconds: number): string {
   const rows = [['hart', 'instructions', 'lookups', 'hits', 'negative hits', 'page walks', 'invalidations', 'walks/1000 insns']];
   for (const s of harts) {
     const walksPerK = s.instructions > 0 ? (1000 * s.walks / s.instructions).toFixed(3) : '0';
@@ -209,5 +216,8 @@ export function formatStatistics(harts: HartStatistics[], policy: FlushPolicy): 
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const text = rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
-  return `translation store (--tlb-flush=${FLUSH_POLICY_NAMES[policy]}):\n${text}\n`;
+  const instructions = harts.reduce((sum, s) => sum + s.instructions, 0);
+  const mips = seconds > 0 ? (instructions / seconds / 1e6).toFixed(1) : '-';
+  return `translation store (--tlb-flush=${FLUSH_POLICY_NAMES[policy]}):\n${text}\n` +
+    `run time ${seconds.toFixed(3)} s, ${mips} guest MIPS\n`;
 }
