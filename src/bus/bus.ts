@@ -46,7 +46,7 @@ export class Bus {
     const regions = this.memory.regions;
     for (let i = 0; i < regions.length; i++) {
       const r = regions[i];
-      const base = Number(r.base);
+      const base = r.baseNumber;
       if (pa >= base && pa < base + r.size) {
         this.hostOffset = r.hostOffset + (pa - base);
         this.writable = r.writable;

@@ -6,6 +6,8 @@ export interface MemoryRegion {
   readonly name: string;
   /** guest-physical base address */
   readonly base: bigint;
+  /** the same base as a Number (exact: every region sits below 2^53), for the slow paths */
+  readonly baseNumber: number;
   readonly size: number;
   /** byte offset of the region in the shared buffer */
   readonly hostOffset: number;
@@ -27,7 +29,7 @@ export class GuestMemory {
     const regions: MemoryRegion[] = [];
     for (const r of layout) {
       if (r.size % 4096 !== 0) throw new Error(`memory region ${r.name} is not a whole number of pages`);
-      regions.push({ ...r, hostOffset: total });
+      regions.push({ ...r, baseNumber: Number(r.base), hostOffset: total });
       total += r.size;
     }
     this.buffer = new SharedArrayBuffer(total);

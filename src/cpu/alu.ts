@@ -147,3 +147,22 @@ export function orcb32(x: number): number {
 export function bswap32(x: number): number {
   return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 }
+
+/**
+ * divu/remu on register halves when both operands are below 2^52, where doubles divide
+ * exactly enough (the quotient is then corrected to the exact floor); returns false otherwise
+ * so that the caller takes the BigInt path. Writes the quotient or remainder to x[d], x[d+1].
+ */
+export function divRemUnsigned52(x: Int32Array, d: number, a: number, b: number, remainder: boolean): boolean {
+  const ah = x[a + 1], bh = x[b + 1];
+  if ((ah >>> 20) !== 0 || (bh >>> 20) !== 0) return false;
+  const n = ah * 4294967296 + (x[a] >>> 0), m = bh * 4294967296 + (x[b] >>> 0);
+  if (m === 0) return false;
+  let q = Math.floor(n / m);
+  let r = n - q * m;
+  if (r < 0) { q--; r += m; } else if (r >= m) { q++; r -= m; }
+  const v = remainder ? r : q;
+  x[d] = v % 4294967296 | 0;
+  x[d + 1] = Math.floor(v / 4294967296);
+  return true;
+}

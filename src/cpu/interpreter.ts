@@ -13,7 +13,7 @@
 import { Access, ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, FlushPolicy, STORE_INDEX_MASK } from '../mmu/translation-store.js';
 import { AmoOp } from '../mmu/mmu.js';
 import {
-  bswap32, ctz32, div32, div64, divu32, divu64, ltu64, mulHigh, orcb32, popcount32, rem32, rem64, remu32, remu64,
+  bswap32, ctz32, div32, divRemUnsigned52, div64, divu32, divu64, ltu64, mulHigh, orcb32, popcount32, rem32, rem64, remu32, remu64,
   ror64, sll64, sra64, srl64,
 } from './alu.js';
 import { CODE_PAGES, SLOTS_PER_PAGE } from './code-cache.js';
@@ -263,9 +263,13 @@ export function interpret(h: Hart, budget: number): void {
       case Op.MULHSU: mulHigh(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, true, false); off += c >>> 8; break;
       case Op.MULHU: mulHigh(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, false, false); off += c >>> 8; break;
       case Op.DIV: X64[RD[s]] = div64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
-      case Op.DIVU: X64[RD[s]] = divu64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
+      case Op.DIVU:
+        if (!divRemUnsigned52(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, false)) X64[RD[s]] = divu64(X64[RS1[s]], X64[RS2[s]]);
+        off += c >>> 8; break;
       case Op.REM: X64[RD[s]] = rem64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
-      case Op.REMU: X64[RD[s]] = remu64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
+      case Op.REMU:
+        if (!divRemUnsigned52(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, true)) X64[RD[s]] = remu64(X64[RS1[s]], X64[RS2[s]]);
+        off += c >>> 8; break;
       case Op.MULW: { const d = RD[s] << 1, v = Math.imul(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
       case Op.DIVW: { const d = RD[s] << 1, v = div32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
       case Op.DIVUW: { const d = RD[s] << 1, v = divu32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
