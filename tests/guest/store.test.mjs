@@ -1,0 +1,47 @@
+// The translation store's own behaviour, read from --stats: the same guest work under every
+// policy, negative entries that are really hit, and the policies ordered as the mission says
+// (fence invalidates least, instruction most, so walks grow in that order).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ROOT, runHartvm } from './harness.mjs';
+
+const POLICIES = ['fence', 'block', 'instruction'];
+
+export function parseStats(stderr) {
+  const lines = stderr.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('translation store (--tlb-flush='));
+  assert.ok(at >= 0, `no statistics in:\n${stderr}`);
+  const [hart, instructions, lookups, hits, negativeHits, walks, invalidations] = lines[at + 2].trim().split(/\s+/).map(Number);
+  return { hart, instructions, lookups, hits, negativeHits, walks, invalidations };
+}
+
+async function statsUnderEveryPolicy(elf) {
+  const result = {};
+  for (const policy of POLICIES) {
+    const r = await runHartvm(['run', '--stats', `--tlb-flush=${policy}`, path.join(ROOT, elf)]);
+    assert.equal(r.status, 0, `${elf} under ${policy}: exit ${r.status}\n${r.stderr}`);
+    result[policy] = parseStats(r.stderr);
+  }
+  return result;
+}
+
+for (const elf of ['build/guest/tests/vm/negative.elf', 'build/guest/tests/vm/sv39.elf', 'build/guest/tests/vm/memwalk.elf']) {
+  test(`store statistics of ${path.basename(elf)} follow the policies`, async () => {
+    const s = await statsUnderEveryPolicy(elf);
+    assert.equal(s.block.instructions, s.fence.instructions, 'same guest work under block and fence');
+    assert.equal(s.instruction.instructions, s.fence.instructions, 'same guest work under instruction and fence');
+    assert.ok(s.fence.walks > 0, 'paging is on, so there are walks');
+    assert.ok(s.fence.walks < s.block.walks && s.block.walks < s.instruction.walks,
+      `walks fence ${s.fence.walks} < block ${s.block.walks} < instruction ${s.instruction.walks}`);
+    assert.ok(s.fence.invalidations < s.block.invalidations && s.block.invalidations < s.instruction.invalidations,
+      `invalidations fence ${s.fence.invalidations} < block ${s.block.invalidations} < instruction ${s.instruction.invalidations}`);
+    assert.ok(s.instruction.invalidations >= s.instruction.instructions, 'the instruction policy invalidates at every instruction');
+    for (const p of POLICIES) assert.ok(s[p].hits <= s[p].lookups);
+  });
+}
+
+test('negative entries are cached and hit under the fence policy', async () => {
+  const s = await statsUnderEveryPolicy('build/guest/tests/vm/negative.elf');
+  assert.ok(s.fence.negativeHits > 0, `negative hits under fence: ${s.fence.negativeHits}`);
+});
