@@ -1,0 +1,437 @@
+// `npm run bench`: runs the guest benchmark programs under hartvm with every translation-store
+// flush policy, and under QEMU as the reference, then prints a comparison table.
+//
+// Host-side tool: it drives `bin/hartvm.js` and `qemu-system-riscv64` as child processes and
+// never imports the emulator itself, so it measures exactly what a user of the CLI gets.
+
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+const PROGRAMS = ['integer', 'memory', 'float'] as const;
+// The order of the table: fastest policy first.
+const POLICIES = ['fence', 'block', 'instruction'] as const;
+type ProgramName = typeof PROGRAMS[number];
+type PolicyName = typeof POLICIES[number];
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const HARTVM = join(ROOT, 'bin', 'hartvm.js');
+const QEMU = 'qemu-system-riscv64';
+const SETUP_HINT = 'run `npm run setup` (scripts/setup.sh) to install the RISC-V toolchain and picolibc';
+// A wrongly detected tohost leaves QEMU spinning forever; the benchmarks take seconds there.
+const QEMU_TIMEOUT_MS = 300_000;
+// Guest consoles are short; this only has to be larger than any plausible output.
+const MAX_OUTPUT_BYTES = 64 * 2 ** 20;
+
+interface Options {
+  runs: number;
+  slowRuns: number;
+  policies: PolicyName[];
+  programs: ProgramName[];
+  qemu: boolean;
+  json: string;
+}
+
+/** What one `hartvm run --stats` printed about itself. */
+interface HartvmStats {
+  instructions: number;
+  pageWalks: number;
+  walksPerKilo: number;
+  runSeconds: number;
+  mips: number;
+}
+
+interface HartvmRun {
+  exitStatus: number | null;
+  signal: string | null;
+  wallSeconds: number;
+  stdout: string;
+  stats?: HartvmStats;
+  stderrTail?: string;
+}
+
+interface QemuRun {
+  exitStatus: number | null;
+  signal: string | null;
+  wallSeconds: number;
+  stdout: string;
+  stderrTail?: string;
+}
+
+interface PolicyResult {
+  program: ProgramName;
+  policy: PolicyName;
+  runs: HartvmRun[];
+  best?: HartvmRun; // the successful run with the shortest internal run time
+  status: 'ok' | 'FAILED' | 'OUTPUT DIFFERS';
+}
+
+interface ProgramResult {
+  program: ProgramName;
+  elf: string;
+  qemuRuns: QemuRun[];
+  qemuBest?: QemuRun;
+  policies: PolicyResult[];
+}
+
+interface HostInfo {
+  node: string;
+  cpu: string;
+  cores: number;
+  qemu?: string;
+  hartvmCommit?: string;
+}
+
+// ---------------------------------------------------------------- options
+
+function positiveInteger(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return Number(text);
+}
+
+/** A collector for options that may be repeated and/or given as comma lists. */
+function listOf<T extends string>(allowed: readonly T[], what: string) {
+  return (text: string, previous: T[] | undefined): T[] => {
+    const values = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    for (const v of values) {
+      if (!(allowed as readonly string[]).includes(v)) {
+        throw new InvalidArgumentError(`unknown ${what} '${v}' (expected ${allowed.join(', ')})`);
+      }
+    }
+    return [...(previous ?? []), ...(values as T[])];
+  };
+}
+
+function parseOptions(argv: string[]): Options {
+  const command = new Command('bench')
+    .description('run the guest benchmarks under hartvm (every --tlb-flush policy) and QEMU, and compare')
+    .addOption(new Option('--runs <n>', 'runs of the fence policy and of QEMU; the best time is reported')
+      .argParser(positiveInteger).default(3))
+    .addOption(new Option('--slow-runs <n>', 'runs of the block and instruction policies')
+      .argParser(positiveInteger).default(1))
+    .addOption(new Option('--policy <names>', `flush policies to run (repeatable or comma list: ${POLICIES.join(', ')})`)
+      .argParser(listOf(POLICIES, 'policy')))
+    .addOption(new Option('--program <names>', `benchmark programs to run (repeatable or comma list: ${PROGRAMS.join(', ')})`)
+      .argParser(listOf(PROGRAMS, 'program')))
+    .option('--no-qemu', 'do not run the QEMU reference')
+    .addOption(new Option('--json <file>', 'also write every result as JSON')
+      .default(join(ROOT, 'build', 'bench', 'results.json'), 'build/bench/results.json'))
+    .allowExcessArguments(false);
+  command.parse(argv);
+  const o = command.opts<{ runs: number; slowRuns: number; policy?: PolicyName[]; program?: ProgramName[]; qemu: boolean; json: string }>();
+  // Keep the canonical order whatever order the user named them in.
+  const pick = <T extends string>(all: readonly T[], chosen?: T[]): T[] => all.filter((x) => !chosen || chosen.includes(x));
+  return {
+    runs: o.runs,
+    slowRuns: o.slowRuns,
+    policies: pick(POLICIES, o.policy),
+    programs: pick(PROGRAMS, o.program),
+    qemu: o.qemu,
+    json: resolve(o.json),
+  };
+}
+
+// ---------------------------------------------------------------- small helpers
+
+function progress(line: string): void {
+  process.stderr.write(`bench: ${line}\n`);
+}
+
+function isMissingCommand(result: SpawnSyncReturns<unknown>): boolean {
+  return (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
+function describeExit(run: { exitStatus: number | null; signal: string | null }): string {
+  return run.signal ? `killed by ${run.signal}` : `exit status ${run.exitStatus}`;
+}
+
+function firstLineOf(command: string, args: string[]): string | undefined {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error || result.status !== 0) return undefined;
+  return result.stdout.split('\n')[0].trim() || undefined;
+}
+
+// ---------------------------------------------------------------- guest build
+
+/** Builds the benchmark ELFs; exits with a hint when the toolchain is missing. */
+function buildGuestPrograms(): void {
+  for (const tool of ['make', 'riscv64-unknown-elf-gcc']) {
+    if (isMissingCommand(spawnSync(tool, ['--version'], { stdio: 'ignore' }))) {
+      process.stderr.write(`bench: ${tool} is not installed; ${SETUP_HINT}\n`);
+      process.exit(2);
+    }
+  }
+  progress('building guest programs (make -s -C guest bench)');
+  const make = spawnSync('make', ['-s', '-C', join(ROOT, 'guest'), 'bench'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (make.status !== 0) {
+    // A compiler that runs but lacks picolibc fails here rather than in the check above.
+    process.stderr.write(`bench: building the guest programs failed (${describeExit({ exitStatus: make.status, signal: make.signal })}); if the toolchain is incomplete, ${SETUP_HINT}\n`);
+    process.exit(2);
+  }
+}
+
+function elfPath(program: ProgramName): string {
+  return join(ROOT, 'build', 'guest', 'bench', `${program}.elf`);
+}
+
+// ---------------------------------------------------------------- hartvm
+
+/**
+ * Reads the statistics block of `hartvm run --stats`: a header row of column names separated by
+ * two or more spaces, one row per hart, then `run time X s, Y guest MIPS`.
+ */
+function parseHartvmStats(stderr: string, policy: PolicyName): HartvmStats | undefined {
+  const lines = stderr.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('translation store (--tlb-flush='));
+  if (start < 0 || !lines[start].includes(`=${policy})`)) return undefined;
+  const names = lines[start + 1]?.trim().split(/\s{2,}/) ?? [];
+  const values = lines[start + 2]?.trim().split(/\s+/) ?? [];
+  if (names.length !== values.length) return undefined;
+  const column = (name: string): number => Number(values[names.indexOf(name)]);
+  const time = lines.slice(start + 3).map((l) => /^run time ([\d.]+) s, ([\d.]+|-) guest MIPS/.exec(l)).find((m) => m);
+  if (!time) return undefined;
+  const stats: HartvmStats = {
+    instructions: column('instructions'),
+    pageWalks: column('page walks'),
+    walksPerKilo: column('walks/1000 insns'),
+    runSeconds: Number(time[1]),
+    mips: time[2] === '-' ? NaN : Number(time[2]),
+  };
+  const complete = [stats.instructions, stats.pageWalks, stats.walksPerKilo, stats.runSeconds].every(Number.isFinite);
+  return complete ? stats : undefined;
+}
+
+function runHartvm(elf: string, policy: PolicyName): HartvmRun {
+  const begin = performance.now();
+  // process.execPath: the same Node that runs this tool, whatever `node` is on PATH.
+  const child = spawnSync(process.execPath, [HARTVM, 'run', '--stats', `--tlb-flush=${policy}`, elf], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: MAX_OUTPUT_BYTES,
+  });
+  const wallSeconds = (performance.now() - begin) / 1000;
+  if (child.error) throw child.error;
+  const run: HartvmRun = { exitStatus: child.status, signal: child.signal, wallSeconds, stdout: child.stdout, stats: parseHartvmStats(child.stderr, policy) };
+  if (child.status !== 0 || !run.stats) run.stderrTail = lastLines(child.stderr, 12);
+  return run;
+}
+
+function succeeded(run: HartvmRun): boolean {
+  return run.exitStatus === 0 && run.stats !== undefined;
+}
+
+function bestHartvmRun(runs: HartvmRun[]): HartvmRun | undefined {
+  const good = runs.filter(succeeded);
+  return good.length ? good.reduce((a, b) => (b.stats!.runSeconds < a.stats!.runSeconds ? b : a)) : undefined;
+}
+
+// ---------------------------------------------------------------- QEMU
+
+function qemuVersion(): string | undefined {
+  return firstLineOf(QEMU, ['--version']);
+}
+
+function runQemu(elf: string, scratch: string): QemuRun {
+  // QEMU drops HTIF console output when its stdout is a pipe, so it writes to a file.
+  const outFile = join(scratch, 'qemu-stdout.txt');
+  const fd = openSync(outFile, 'w');
+  const begin = performance.now();
+  let child: SpawnSyncReturns<string>;
+  try {
+    child = spawnSync(QEMU, ['-M', 'spike', '-bios', 'none', '-nographic', '-kernel', elf], {
+      encoding: 'utf8', stdio: ['ignore', fd, 'pipe'], maxBuffer: MAX_OUTPUT_BYTES, timeout: QEMU_TIMEOUT_MS,
+    });
+  } finally {
+    closeSync(fd);
+  }
+  const wallSeconds = (performance.now() - begin) / 1000;
+  if (child.error && (child.error as NodeJS.ErrnoException).code !== 'ETIMEDOUT') throw child.error;
+  const run: QemuRun = { exitStatus: child.status, signal: child.signal, wallSeconds, stdout: readFileSync(outFile, 'utf8') };
+  if (child.status !== 0) run.stderrTail = lastLines(child.stderr ?? '', 12);
+  return run;
+}
+
+function bestQemuRun(runs: QemuRun[]): QemuRun | undefined {
+  const good = runs.filter((r) => r.exitStatus === 0);
+  return good.length ? good.reduce((a, b) => (b.wallSeconds < a.wallSeconds ? b : a)) : undefined;
+}
+
+// ---------------------------------------------------------------- running everything
+
+function runsFor(policy: PolicyName, options: Options): number {
+  return policy === 'fence' ? options.runs : options.slowRuns;
+}
+
+function reportHartvmRun(label: string, run: HartvmRun): void {
+  if (run.stats && run.exitStatus === 0) {
+    progress(`${label}: ${run.stats.instructions} insns, ${run.stats.runSeconds.toFixed(3)} s, ${run.stats.mips.toFixed(1)} MIPS (wall ${run.wallSeconds.toFixed(3)} s)`);
+    return;
+  }
+  const why = run.exitStatus === 0 ? 'exit status 0 but no statistics in its stderr' : describeExit(run);
+  progress(`${label}: FAILED, ${why}; stdout ${JSON.stringify(lastLines(run.stdout, 3))}${run.stderrTail ? `; last stderr lines:\n${run.stderrTail}` : ''}`);
+}
+
+function runQemuSeries(program: ProgramName, elf: string, options: Options, scratch: string): QemuRun[] {
+  const runs: QemuRun[] = [];
+  for (let i = 1; i <= options.runs; i++) {
+    const run = runQemu(elf, scratch);
+    runs.push(run);
+    const label = `${program} qemu run ${i}/${options.runs}`;
+    if (run.exitStatus === 0) {
+      progress(`${label}: wall ${run.wallSeconds.toFixed(3)} s`);
+    } else {
+      progress(`${label}: ${describeExit(run)}; its output is not a usable reference${run.stderrTail ? `\n${run.stderrTail}` : ''}`);
+      break;
+    }
+  }
+  return runs;
+}
+
+function runPolicySeries(program: ProgramName, elf: string, policy: PolicyName, options: Options): HartvmRun[] {
+  const runs: HartvmRun[] = [];
+  const count = runsFor(policy, options);
+  for (let i = 1; i <= count; i++) {
+    const run = runHartvm(elf, policy);
+    runs.push(run);
+    reportHartvmRun(`${program} --tlb-flush=${policy} run ${i}/${count}`, run);
+    if (!succeeded(run)) break; // repeating a failure only costs time
+  }
+  return runs;
+}
+
+/**
+ * The console output every hartvm run must reproduce: QEMU's when it ran, otherwise the first
+ * hartvm run of the program (the programs are deterministic, so policies must agree).
+ */
+function judge(result: PolicyResult, reference: string | undefined): PolicyResult['status'] {
+  if (!result.runs.every(succeeded)) return 'FAILED';
+  if (reference !== undefined && result.runs.some((r) => r.stdout !== reference)) return 'OUTPUT DIFFERS';
+  return 'ok';
+}
+
+function benchProgram(program: ProgramName, options: Options, scratch: string): ProgramResult {
+  const elf = elfPath(program);
+  const qemuRuns = options.qemu ? runQemuSeries(program, elf, options, scratch) : [];
+  const qemuBest = bestQemuRun(qemuRuns);
+  const policies: PolicyResult[] = [];
+  let reference = qemuBest?.stdout;
+  for (const policy of options.policies) {
+    const runs = runPolicySeries(program, elf, policy, options);
+    reference ??= runs.find(succeeded)?.stdout;
+    const result: PolicyResult = { program, policy, runs, best: bestHartvmRun(runs), status: 'ok' };
+    result.status = judge(result, reference);
+    if (result.status === 'OUTPUT DIFFERS') {
+      const other = result.runs.find((r) => r.stdout !== reference)!.stdout;
+      progress(`${program} --tlb-flush=${policy}: OUTPUT DIFFERS\n  reference: ${JSON.stringify(reference)}\n  hartvm:    ${JSON.stringify(other)}`);
+    }
+    policies.push(result);
+  }
+  return { program, elf, qemuRuns, qemuBest, policies };
+}
+
+// ---------------------------------------------------------------- reporting
+
+function hostInfo(qemu: string | undefined): HostInfo {
+  const cpuList = cpus();
+  return {
+    node: process.version,
+    cpu: cpuList[0]?.model.trim() ?? 'unknown',
+    cores: cpuList.length,
+    qemu,
+    hartvmCommit: firstLineOf('git', ['-C', ROOT, 'describe', '--always', '--dirty']),
+  };
+}
+
+function formatTable(rows: string[][], leftColumns: number): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const pad = (cell: string, c: number): string => (c < leftColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c]));
+  return rows.map((r) => r.map(pad).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function tableRows(results: ProgramResult[], withQemu: boolean): string[][] {
+  const header = ['program', 'policy', 'runs', 'instructions', 'page walks', 'walks/1k insns',
+    'hartvm run (s)', 'hartvm wall (s)', 'hartvm MIPS'];
+  if (withQemu) header.push('QEMU wall (s)', 'QEMU MIPS', 'hartvm/QEMU');
+  header.push('status');
+  const rows = [header];
+  for (const program of results) {
+    for (const p of program.policies) {
+      const s = p.best?.stats;
+      const row = [p.program, p.policy, String(p.runs.length),
+        s ? String(s.instructions) : '-', s ? String(s.pageWalks) : '-', s ? s.walksPerKilo.toFixed(3) : '-',
+        s ? s.runSeconds.toFixed(3) : '-', p.best ? Math.min(...p.runs.filter(succeeded).map((r) => r.wallSeconds)).toFixed(3) : '-',
+        s ? s.mips.toFixed(1) : '-'];
+      if (withQemu) {
+        const q = program.qemuBest;
+        row.push(q ? q.wallSeconds.toFixed(3) : '-',
+          q && s ? (s.instructions / q.wallSeconds / 1e6).toFixed(1) : '-',
+          q && s ? `${(s.runSeconds / q.wallSeconds).toFixed(1)}x` : '-');
+      }
+      row.push(p.status === 'FAILED' ? `FAILED (${describeExit(p.runs[p.runs.length - 1])})` : p.status);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function printReport(results: ProgramResult[], host: HostInfo, options: Options, qemuRequested: boolean): void {
+  const out: string[] = [];
+  out.push(`host: Node ${host.node}, ${host.cpu}, ${host.cores} cores`);
+  out.push(`reference: ${host.qemu ?? (qemuRequested ? `${QEMU} not installed (skipped)` : 'QEMU skipped (--no-qemu)')}`);
+  const fenceRuns = options.qemu ? `fence and QEMU best of ${options.runs}` : `fence best of ${options.runs}`;
+  out.push(`hartvm: ${host.hartvmCommit ?? 'unknown commit'}; ${fenceRuns}, block and instruction best of ${options.slowRuns}`);
+  out.push('');
+  out.push(formatTable(tableRows(results, host.qemu !== undefined), 2));
+  out.push('hartvm run (s) is measured inside hartvm (no Node start-up); hartvm wall (s) is the whole child process.');
+  if (host.qemu) {
+    out.push('QEMU wall (s) includes its start-up (~50 ms); nothing is subtracted. QEMU MIPS = hartvm\'s instruction');
+    out.push('count for the same ELF / QEMU wall time. hartvm/QEMU = hartvm run time / QEMU wall time.');
+    for (const program of results) {
+      if (options.qemu && !program.qemuBest && program.qemuRuns.length) {
+        out.push(`warning: QEMU failed on ${program.program} (${describeExit(program.qemuRuns[0])}); its columns are empty.`);
+      }
+    }
+  }
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+function writeJson(file: string, results: ProgramResult[], host: HostInfo, options: Options): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const document = { date: new Date().toISOString(), host, options, results };
+  writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
+  progress(`results written to ${file}`);
+}
+
+// ---------------------------------------------------------------- main
+
+function main(): number {
+  const options = parseOptions(process.argv);
+  buildGuestPrograms();
+  let qemu: string | undefined;
+  if (options.qemu) {
+    qemu = qemuVersion();
+    if (!qemu) progress(`${QEMU} is not installed; the QEMU reference columns are skipped`);
+  }
+  const effective: Options = { ...options, qemu: qemu !== undefined };
+  const scratch = mkdtempSync(join(tmpdir(), 'hartvm-bench-'));
+  const results: ProgramResult[] = [];
+  try {
+    for (const program of options.programs) results.push(benchProgram(program, effective, scratch));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const host = hostInfo(qemu);
+  writeJson(options.json, results, host, effective);
+  printReport(results, host, effective, options.qemu);
+  const bad = results.flatMap((r) => r.policies).filter((p) => p.status !== 'ok');
+  if (bad.length) progress(`${bad.length} run(s) failed or differ from the reference: ${bad.map((p) => `${p.program}/${p.policy}`).join(', ')}`);
+  return bad.length ? 1 : 0;
+}
+
+process.exitCode = main();
