@@ -52,16 +52,34 @@ const SUPERVISOR_IRQS = IrqBit.SSIP | IrqBit.STIP | IrqBit.SEIP;
 const ALL_IRQS = SUPERVISOR_IRQS | IrqBit.MSIP | IrqBit.MTIP | IrqBit.MEIP;
 /** mip bits M-mode software may write: the supervisor ones (STIP only while Sstc is off). */
 const MIP_WRITABLE = SUPERVISOR_IRQS;
+/** menvcfg.STCE (bit 63): Sstc's stimecmp drives STIP and S-mode may access it. */
+const MENVCFG_STCE = 1n << 63n;
+/** mcounteren.TM: S-mode may read time (and, with STCE, access stimecmp). */
+const COUNTEREN_TM = 2;
 
 export class Csrs {
   readonly v64 = new BigInt64Array(CsrSlot.COUNT);
   /** lo word of slot i at v32[2*i] */
   readonly v32 = new Int32Array(this.v64.buffer);
   private readonly hart: Hart;
+  /** Sstc implemented (stimecmp exists, menvcfg.STCE is writable) */
+  readonly sstc: boolean;
+  /** stimecmp as a Number for the timer compare (past 2^53 just means "never") */
+  private stimecmpNumber = Infinity;
 
-  constructor(hart: Hart) {
+  constructor(hart: Hart, sstc: boolean) {
     this.hart = hart;
+    this.sstc = sstc;
     this.v64[CsrSlot.MSTATUS] = MSTATUS_XL;
+    this.v64[CsrSlot.STIMECMP] = -1n;
+  }
+
+  /** menvcfg.STCE is set: STIP follows time >= stimecmp. */
+  private get stce(): boolean { return this.v32[2 * CsrSlot.MENVCFG + 1] < 0; }
+
+  /** Ticks of mtime until the Sstc timer fires (Infinity if it cannot). */
+  ticksUntilSupervisorTimer(): number {
+    return this.stce ? this.stimecmpNumber - this.hart.host.mtime() : Infinity;
   }
 
   get mstatus(): number { return this.v32[2 * CsrSlot.MSTATUS]; }
@@ -78,7 +96,14 @@ export class Csrs {
 
   /** mip as software sees it: device lines plus the software-writable bits. */
   mip(): number {
-    return (this.hart.interruptLines() | this.lo(CsrSlot.MIP_SOFT)) & ALL_IRQS;
+    let bits = this.hart.interruptLines() | this.lo(CsrSlot.MIP_SOFT);
+    if (this.stce) bits = (bits & ~IrqBit.STIP) | (this.hart.host.mtime() >= this.stimecmpNumber ? IrqBit.STIP : 0);
+    return bits & ALL_IRQS;
+  }
+
+  /** mip with the software-written SEIP instead of the device-driven one. */
+  mipForReadModifyWrite(): number {
+    return (this.mip() & ~IrqBit.SEIP) | (this.lo(CsrSlot.MIP_SOFT) & IrqBit.SEIP);
   }
 
   /**
@@ -91,6 +116,7 @@ export class Csrs {
     if (write && (addr >> 10) === 3) return false;
     if (addr === Csr.SATP && priv === Priv.S && (this.mstatus & Mstatus.TVM)) return false;
     if (addr >= Csr.FFLAGS && addr <= Csr.FCSR && (this.mstatus & Mstatus.FS) === 0) return false;
+    if (addr === Csr.STIMECMP && priv < Priv.M && (!this.stce || (this.lo(CsrSlot.MCOUNTEREN) & COUNTEREN_TM) === 0)) return false;
     if (addr >= Csr.CYCLE && addr <= Csr.HPMCOUNTER31 && priv < Priv.M) {
       const bit = 1 << (addr - Csr.CYCLE);
       if ((this.lo(CsrSlot.MCOUNTEREN) & bit) === 0) return false;
@@ -123,6 +149,7 @@ export class Csrs {
       case Csr.MISA: return MISA;
       case Csr.MIP: return BigInt(this.mip());
       case Csr.MTINST: case Csr.MTVAL2: return 0n;
+      case Csr.STIMECMP: return this.sstc ? BigInt.asUintN(64, this.v64[CsrSlot.STIMECMP]) : undefined;
       // Debug triggers are not implemented: tselect reads back as 0 and selects nothing.
       case Csr.TSELECT: case Csr.TDATA1: case Csr.TDATA2: case Csr.TDATA3: return 0n;
       case Csr.TINFO: return 1n; // bit 0: only "no trigger" type
@@ -165,7 +192,8 @@ export class Csrs {
       }
       case Csr.MIP: {
         const soft = BigInt(this.lo(CsrSlot.MIP_SOFT));
-        this.v64[CsrSlot.MIP_SOFT] = (soft & ~BigInt(MIP_WRITABLE)) | (value & BigInt(MIP_WRITABLE));
+        const writable = BigInt(this.stce ? MIP_WRITABLE & ~IrqBit.STIP : MIP_WRITABLE);
+        this.v64[CsrSlot.MIP_SOFT] = (soft & ~writable) | (value & writable);
         h.interruptsChanged();
         return;
       }
@@ -198,7 +226,14 @@ export class Csrs {
         h.translationContextChanged();
         return;
       }
-      case Csr.MENVCFG: case Csr.SENVCFG: return; // no optional features to enable: all bits read as zero
+      // The only optional feature is Sstc's STCE; every other bit reads as zero.
+      case Csr.MENVCFG: this.v64[CsrSlot.MENVCFG] = BigInt.asIntN(64, this.sstc ? value & MENVCFG_STCE : 0n); h.interruptsChanged(); return;
+      case Csr.SENVCFG: return;
+      case Csr.STIMECMP:
+        this.v64[CsrSlot.STIMECMP] = BigInt.asIntN(64, value);
+        this.stimecmpNumber = Number(value);
+        h.interruptsChanged();
+        return;
       case Csr.TSELECT: case Csr.TDATA1: case Csr.TDATA2: case Csr.TDATA3: case Csr.TINFO: return;
       case Csr.MTINST: case Csr.MTVAL2: return;
     }

@@ -9,7 +9,7 @@ import { Priv, SatpMode } from '../mmu/page-walker.js';
 import { Pmp } from '../mmu/pmp.js';
 import { FlushPolicy, TranslationStore } from '../mmu/translation-store.js';
 import { CodeCache, SCRATCH_SLOT } from './code-cache.js';
-import { Csrs, CsrSlot, Mstatus } from './csr.js';
+import { Csr, Csrs, CsrSlot, Mstatus } from './csr.js';
 import { FpUnit } from './fpu/fp-unit.js';
 import type { HartHost } from './hart-host.js';
 import { interpret } from './interpreter.js';
@@ -27,6 +27,8 @@ export interface HartOptions {
   policy: FlushPolicy;
   /** State buffer (e.g. shared memory); a private one by default. */
   stateBuffer?: ArrayBufferLike;
+  /** Sstc: the stimecmp CSR and menvcfg.STCE (off by default, like the spike board) */
+  sstc?: boolean;
 }
 
 export class Hart implements MmuHart {
@@ -87,7 +89,7 @@ export class Hart implements MmuHart {
     this.host = host;
     this.policy = options.policy;
     this.state = new HartState(options.stateBuffer);
-    this.csrs = new Csrs(this);
+    this.csrs = new Csrs(this, options.sstc ?? false);
     this.store = new TranslationStore(options.policy);
     this.code = new CodeCache(bus.memory.pageFlags);
     this.mmu = new Mmu(this, bus, this.pmp, this.store, this.code, host);
@@ -370,8 +372,11 @@ export class Hart implements MmuHart {
     if (old === undefined) return this.illegal(s);
     const operand = immediate ? BigInt(src) : BigInt.asUintN(64, this.state.x64[src]);
     if (writes) {
+      // In mip, only the software-writable SEIP takes part in a read-modify-write, not the
+      // PLIC's line that reads OR into it (privileged spec 3.1.9).
+      const base = addr === Csr.MIP ? BigInt(csrs.mipForReadModifyWrite()) : old;
       const value = isWrite ? operand
-        : op === Op.CSRRS || op === Op.CSRRSI ? old | operand : old & ~operand;
+        : op === Op.CSRRS || op === Op.CSRRSI ? base | operand : base & ~operand;
       csrs.write(addr, value);
     }
     this.state.x64[rd] = BigInt.asIntN(64, old);

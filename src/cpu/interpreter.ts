@@ -314,6 +314,10 @@ export function interpret(h: Hart, budget: number): void {
         h.off = off; h.left = left;
         h.setPcFromPage(off);
         h.system(c & 255, s, c >>> 8);
+        // A CSR read (csrrs/csrrc with x0 or uimm 0) changes nothing: stay in the slice, so
+        // that polling loops on time or status CSRs run at full speed.
+        const op = c & 255;
+        if (RS1[s] === 0 && (op === Op.CSRRS || op === Op.CSRRC || op === Op.CSRRSI || op === Op.CSRRCI)) { off += c >>> 8; break; }
         left--;
         h.retired += budget - left; h.fastHits += hits;
         return;
