@@ -1,0 +1,241 @@
+// An ns16550a UART, as on QEMU virt: eight 8-bit registers at consecutive bytes (reg-shift 0).
+// Output is instantaneous: every byte written to THR goes straight to the output sink, so the
+// transmitter is always empty (LSR.THRE and LSR.TEMT stay set). Input comes from the host
+// through pushInput() into a queue the guest reads through RBR.
+//
+// Interrupt rules, after the 16550 datasheets' interrupt control table:
+//   - received data available: while IER.ERBFI and the receiver holds a byte; reading RBR
+//     until it is empty clears it.
+//   - THR empty: raised when the holding register becomes empty (after each THR write, which
+//     is instant here) and when IER.ETBEI is switched on; cleared by reading IIR while it is
+//     the source IIR reports, or by writing THR. Linux's 8250 driver checks at startup that
+//     enabling ETBEI raises it again after an IIR read cleared it, and otherwise falls back to
+//     polling with a timer.
+//   - modem status: while IER.EDSSI and a delta bit of MSR is set; reading MSR clears it.
+// Receiver line status errors never happen (nothing is lost or garbled on this wire).
+
+import type { MmioDevice } from '../bus/device.js';
+import type { InterruptSink } from './interrupt-line.js';
+
+export const UART_BASE = 0x10000000;
+export const UART_SIZE = 0x100;
+export const UART_IRQ = 10;
+/** the input clock the device tree advertises (the classic 1.8432 MHz x 2) */
+export const UART_CLOCK_HZ = 3686400;
+
+/** Host-side input queue: larger than the 16-byte hardware FIFO so pasted text is not dropped. */
+const INPUT_CAPACITY = 4096;
+/** What "clear the receive FIFO" discards: the hardware FIFO, not the host's backlog behind it. */
+const HARDWARE_FIFO = 16;
+
+const enum Reg { RBR_THR_DLL = 0, IER_DLM = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 }
+const enum Ier { ERBFI = 1, ETBEI = 2, ELSI = 4, EDSSI = 8, MASK = 0x0f }
+const enum Iid { MODEM_STATUS = 0x0, NONE = 0x1, THR_EMPTY = 0x2, RX_DATA = 0x4 }
+const IIR_FIFOS_ENABLED = 0xc0;
+const enum Fcr { ENABLE = 1, CLEAR_RX = 2 }
+const LCR_DLAB = 0x80;
+const enum Mcr { DTR = 1, RTS = 2, OUT1 = 4, OUT2 = 8, LOOP = 0x10, MASK = 0x1f }
+const enum Lsr { DR = 0x01, THRE = 0x20, TEMT = 0x40 }
+const enum Msr { DCTS = 0x01, DDSR = 0x02, TERI = 0x04, DDCD = 0x08, DELTAS = 0x0f, CTS = 0x10, DSR = 0x20, RI = 0x40, DCD = 0x80 }
+/** With no loopback, the far end is a terminal that is always there and ready. */
+const MSR_CONNECTED = Msr.CTS | Msr.DSR | Msr.DCD;
+
+export class Uart16550 implements MmioDevice {
+  readonly name = 'uart';
+  private readonly output: (byte: number) => void;
+  private readonly interrupts: InterruptSink;
+  private readonly irq: number;
+
+  private ier = 0;
+  private lcr = 0;
+  private mcr = 0;
+  private scr = 0;
+  private dll = 0;
+  private dlm = 0;
+  private fifosEnabled = false;
+  /** MSR delta bits since the last MSR read */
+  private msrDeltas = 0;
+  /** the THR-empty interrupt condition, before IER gating */
+  private thrEmptyEvent = false;
+  private irqHigh = false;
+
+  private readonly input = new Uint8Array(INPUT_CAPACITY);
+  private inputHead = 0;
+  private inputCount = 0;
+
+  constructor(output: (byte: number) => void, interrupts: InterruptSink, irq: number = UART_IRQ) {
+    this.output = output;
+    this.interrupts = interrupts;
+    this.irq = irq;
+  }
+
+  // ---- host side ---------------------------------------------------------------------------
+
+  /** Queues bytes typed on the host; returns how many fit (the rest is for the host to retry). */
+  pushInput(bytes: Uint8Array): number {
+    const accepted = Math.min(bytes.length, INPUT_CAPACITY - this.inputCount);
+    for (let i = 0; i < accepted; i++) this.enqueue(bytes[i]);
+    if (accepted > 0) this.updateInterrupt();
+    return accepted;
+  }
+
+  hasRoomForInput(): boolean {
+    return this.inputCount < INPUT_CAPACITY;
+  }
+
+  private enqueue(byte: number): void {
+    this.input[(this.inputHead + this.inputCount) % INPUT_CAPACITY] = byte;
+    this.inputCount++;
+  }
+
+  private dequeue(): number {
+    if (this.inputCount === 0) return 0;
+    const byte = this.input[this.inputHead];
+    this.inputHead = (this.inputHead + 1) % INPUT_CAPACITY;
+    this.inputCount--;
+    return byte;
+  }
+
+  private discardInput(count: number): void {
+    const n = Math.min(count, this.inputCount);
+    this.inputHead = (this.inputHead + n) % INPUT_CAPACITY;
+    this.inputCount -= n;
+  }
+
+  // ---- registers ---------------------------------------------------------------------------
+
+  // The registers are bytes; a wider access is served as a byte access to its first register.
+  read(offset: number, _size: number): bigint | undefined {
+    return BigInt(this.readRegister(offset));
+  }
+
+  write(offset: number, _size: number, value: bigint): boolean {
+    this.writeRegister(offset, Number(value & 0xffn));
+    return true;
+  }
+
+  private readRegister(offset: number): number {
+    const dlab = (this.lcr & LCR_DLAB) !== 0;
+    switch (offset) {
+      case Reg.RBR_THR_DLL: {
+        if (dlab) return this.dll;
+        const byte = this.dequeue();
+        this.updateInterrupt();
+        return byte;
+      }
+      case Reg.IER_DLM: return dlab ? this.dlm : this.ier;
+      case Reg.IIR_FCR: {
+        const id = this.pendingInterrupt();
+        if (id === Iid.THR_EMPTY) {
+          this.thrEmptyEvent = false;
+          this.updateInterrupt();
+        }
+        return (this.fifosEnabled ? IIR_FIFOS_ENABLED : 0) | id;
+      }
+      case Reg.LCR: return this.lcr;
+      case Reg.MCR: return this.mcr;
+      case Reg.LSR: return Lsr.THRE | Lsr.TEMT | (this.inputCount > 0 ? Lsr.DR : 0);
+      case Reg.MSR: {
+        const value = this.modemStatus() | this.msrDeltas;
+        this.msrDeltas = 0;
+        this.updateInterrupt();
+        return value;
+      }
+      case Reg.SCR: return this.scr;
+      default: return 0;
+    }
+  }
+
+  private writeRegister(offset: number, value: number): void {
+    const dlab = (this.lcr & LCR_DLAB) !== 0;
+    switch (offset) {
+      case Reg.RBR_THR_DLL:
+        if (dlab) this.dll = value;
+        else this.transmit(value);
+        return;
+      case Reg.IER_DLM: {
+        if (dlab) {
+          this.dlm = value;
+          return;
+        }
+        const before = this.ier;
+        this.ier = value & Ier.MASK;
+        if (this.ier & ~before & Ier.ETBEI) this.thrEmptyEvent = true; // the holding register is empty
+        this.updateInterrupt();
+        return;
+      }
+      case Reg.IIR_FCR:
+        this.fifoControl(value);
+        return;
+      case Reg.LCR:
+        this.lcr = value;
+        return;
+      case Reg.MCR:
+        this.modemControl(value & Mcr.MASK);
+        return;
+      case Reg.SCR:
+        this.scr = value;
+        return;
+      default:
+        return; // LSR and MSR are read-only
+    }
+  }
+
+  private transmit(byte: number): void {
+    if (this.mcr & Mcr.LOOP) {
+      if (this.inputCount < INPUT_CAPACITY) this.enqueue(byte);
+    } else {
+      this.output(byte);
+    }
+    // Writing THR clears the THR-empty interrupt, and the byte leaves at once, which raises it.
+    this.thrEmptyEvent = true;
+    this.updateInterrupt();
+  }
+
+  private fifoControl(value: number): void {
+    const enable = (value & Fcr.ENABLE) !== 0;
+    // Switching the FIFOs on or off empties them, as does the receive-clear bit; the transmit
+    // side is always empty here.
+    if (enable !== this.fifosEnabled || (value & Fcr.CLEAR_RX)) this.discardInput(HARDWARE_FIFO);
+    this.fifosEnabled = enable;
+    this.updateInterrupt();
+  }
+
+  private modemControl(value: number): void {
+    const before = this.modemStatus();
+    this.mcr = value;
+    const after = this.modemStatus();
+    const changed = before ^ after;
+    if (changed & Msr.CTS) this.msrDeltas |= Msr.DCTS;
+    if (changed & Msr.DSR) this.msrDeltas |= Msr.DDSR;
+    if (before & ~after & Msr.RI) this.msrDeltas |= Msr.TERI; // trailing edge only
+    if (changed & Msr.DCD) this.msrDeltas |= Msr.DDCD;
+    this.updateInterrupt();
+  }
+
+  /** MSR's upper nibble: the far end, or in loopback the MCR outputs wired back in. */
+  private modemStatus(): number {
+    const mcr = this.mcr;
+    if ((mcr & Mcr.LOOP) === 0) return MSR_CONNECTED;
+    return (mcr & Mcr.RTS ? Msr.CTS : 0) | (mcr & Mcr.DTR ? Msr.DSR : 0)
+      | (mcr & Mcr.OUT1 ? Msr.RI : 0) | (mcr & Mcr.OUT2 ? Msr.DCD : 0);
+  }
+
+  // ---- interrupt -------------------------------------------------------------------------------
+
+  /** The interrupt IIR reports, highest priority first. */
+  private pendingInterrupt(): number {
+    const ier = this.ier;
+    if ((ier & Ier.ERBFI) !== 0 && this.inputCount > 0) return Iid.RX_DATA;
+    if ((ier & Ier.ETBEI) !== 0 && this.thrEmptyEvent) return Iid.THR_EMPTY;
+    if ((ier & Ier.EDSSI) !== 0 && (this.msrDeltas & Msr.DELTAS) !== 0) return Iid.MODEM_STATUS;
+    return Iid.NONE;
+  }
+
+  private updateInterrupt(): void {
+    const high = this.pendingInterrupt() !== Iid.NONE;
+    if (high === this.irqHigh) return;
+    this.irqHigh = high;
+    this.interrupts.setLevel(this.irq, high);
+  }
+}

@@ -1,0 +1,385 @@
+// virtio-blk through the virtio-mmio transport, driven by the fake driver over a memory disk:
+// reads, writes, flush, GET_ID, unsupported requests, sector bounds, read-only disks,
+// indirect descriptors, interrupts, reset.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { VirtioMmioTransport } from '../../../dist/devices/virtio/mmio-transport.js';
+import { VirtioBlock, MemoryBlockBackend } from '../../../dist/devices/virtio/block.js';
+import { FakeDriver, RecordingSink, makeMemory, REG, STATUS, F } from './fake-driver.mjs';
+
+const IRQ = 3;
+const SECTORS = 64;
+// Spec values (§5.2), written out independently of the implementation.
+const T_IN = 0, T_OUT = 1, T_FLUSH = 4, T_GET_ID = 8, T_DISCARD = 11;
+const S_OK = 0, S_IOERR = 1, S_UNSUPP = 2;
+const BLK_F_SEG_MAX = 1n << 2n, BLK_F_RO = 1n << 5n, BLK_F_FLUSH = 1n << 9n;
+
+function patterned(length, seed) {
+  const b = new Uint8Array(length);
+  for (let i = 0; i < length; i++) b[i] = (i * 7 + seed) & 0xff;
+  return b;
+}
+
+function setup({ readOnly = false, serial, disk, init = {} } = {}) {
+  const memory = makeMemory();
+  const sink = new RecordingSink();
+  const backend = new MemoryBlockBackend(disk ?? patterned(SECTORS * 512, 1), readOnly);
+  const writes = [];
+  const errors = [];
+  const device = new VirtioBlock(backend, serial === undefined ? {} : { serial });
+  const transport = new VirtioMmioTransport(device, memory, sink, IRQ, {
+    onGuestWrite: (hostOffset, length) => writes.push([hostOffset, length]),
+    onDeviceError: (message) => errors.push(message),
+  });
+  const driver = new FakeDriver(transport, memory);
+  const features = init === null ? undefined : driver.init(init);
+  return { memory, sink, backend, device, transport, driver, features, writes, errors };
+}
+
+function header(driver, type, sector) {
+  const pa = driver.buffer(16);
+  driver.setU32(pa, type);
+  driver.setU32(pa + 4, 0);
+  driver.setU64(pa + 8, sector);
+  return pa;
+}
+
+/**
+ * One request: header, then `out` data (readable) or `inLength` bytes (writable), then the
+ * status byte. `split` cuts the data into that many descriptors.
+ */
+function request(driver, { type, sector = 0n, out, inLength = 0, split = 1, indirect = false, notify = true }) {
+  const buffers = [{ addr: header(driver, type, sector), len: 16, write: false }];
+  let dataPa;
+  const dataLength = out ? out.length : inLength;
+  if (dataLength > 0) {
+    dataPa = out ? driver.buffer(out) : driver.buffer(inLength);
+    const piece = Math.ceil(dataLength / split);
+    for (let at = 0; at < dataLength; at += piece) {
+      buffers.push({ addr: dataPa + at, len: Math.min(piece, dataLength - at), write: !out });
+    }
+  }
+  const statusPa = driver.buffer(1);
+  driver.bytes(statusPa, 1)[0] = 0xff;
+  buffers.push({ addr: statusPa, len: 1, write: true });
+  const head = driver.submit(0, buffers, { indirect, notify });
+  return { head, dataPa, statusPa, status: () => driver.bytes(statusPa, 1)[0] };
+}
+
+test('identity, features and configuration space', () => {
+  const { driver, transport } = setup({ init: null });
+  assert.equal(driver.r32(REG.MAGIC), 0x74726976);
+  assert.equal(driver.r32(REG.VERSION), 2);
+  assert.equal(driver.r32(REG.DEVICE_ID), 2);
+  const offered = driver.deviceFeatures();
+  assert.ok(offered & F.VERSION_1, 'VERSION_1 offered');
+  assert.ok(offered & BLK_F_FLUSH, 'FLUSH offered');
+  assert.ok(offered & BLK_F_SEG_MAX, 'SEG_MAX offered');
+  assert.equal(offered & BLK_F_RO, 0n, 'RO not offered for a writable disk');
+  assert.equal(offered & F.EVENT_IDX, 0n, 'EVENT_IDX not offered');
+  // capacity: le64 at config offset 0, read as two 32-bit halves (as Linux does) and whole.
+  assert.equal(driver.r32(REG.CONFIG), SECTORS);
+  assert.equal(driver.r32(REG.CONFIG + 4), 0);
+  assert.equal(transport.read(REG.CONFIG, 8), BigInt(SECTORS));
+  assert.equal(transport.read(REG.CONFIG, 1), BigInt(SECTORS));
+  assert.equal(transport.read(REG.CONFIG, 2), BigInt(SECTORS));
+  // seg_max at 12 leaves room for the header and status descriptors
+  driver.w32(REG.QUEUE_SEL, 0);
+  assert.equal(driver.r32(REG.CONFIG + 12), driver.r32(REG.QUEUE_NUM_MAX) - 2);
+  // one queue only
+  driver.w32(REG.QUEUE_SEL, 1);
+  assert.equal(driver.r32(REG.QUEUE_NUM_MAX), 0);
+});
+
+test('a disk whose size is not a whole number of sectors rounds capacity down', () => {
+  const { driver } = setup({ disk: new Uint8Array(3 * 512 + 100), init: null });
+  assert.equal(driver.r32(REG.CONFIG), 3);
+});
+
+test('write then read back, data split over several descriptors', () => {
+  const { driver, backend, sink, transport } = setup();
+  assert.equal(driver.status(), STATUS.ACKNOWLEDGE | STATUS.DRIVER | STATUS.FEATURES_OK | STATUS.DRIVER_OK);
+  assert.equal(sink.level(IRQ), false);
+
+  const data = patterned(3 * 512, 99);
+  const w = request(driver, { type: T_OUT, sector: 5n, out: data, split: 3 });
+  assert.equal(w.status(), S_OK);
+  assert.deepEqual(backend.data.subarray(5 * 512, 8 * 512), data);
+  assert.deepEqual(backend.data.subarray(4 * 512, 5 * 512), patterned(SECTORS * 512, 1).subarray(4 * 512, 5 * 512), 'neighbours untouched');
+  assert.deepEqual(driver.takeUsed(0), [{ id: w.head, len: 1 }]);
+
+  // used-buffer notification: InterruptStatus bit 0 and the line
+  assert.equal(driver.r32(REG.INTERRUPT_STATUS), 1);
+  assert.equal(sink.level(IRQ), true);
+  driver.w32(REG.INTERRUPT_ACK, 1);
+  assert.equal(driver.r32(REG.INTERRUPT_STATUS), 0);
+  assert.equal(sink.level(IRQ), false);
+
+  const r = request(driver, { type: T_IN, sector: 4n, inLength: 4 * 512, split: 4 });
+  assert.equal(r.status(), S_OK);
+  const expected = patterned(SECTORS * 512, 1).subarray(4 * 512, 8 * 512).slice();
+  expected.set(data, 512);
+  assert.deepEqual(driver.bytes(r.dataPa, 4 * 512), expected);
+  assert.deepEqual(driver.takeUsed(0), [{ id: r.head, len: 4 * 512 + 1 }], 'len counts data and status');
+  assert.equal(sink.level(IRQ), true);
+  assert.equal(transport.lastError, undefined);
+});
+
+test('the last sector is reachable; beyond capacity is an I/O error that touches nothing', () => {
+  const { driver, backend } = setup();
+  const before = backend.data.slice();
+  const last = request(driver, { type: T_IN, sector: BigInt(SECTORS - 1), inLength: 512 });
+  assert.equal(last.status(), S_OK);
+  assert.deepEqual(driver.bytes(last.dataPa, 512), before.subarray((SECTORS - 1) * 512));
+
+  for (const [sector, length] of [[SECTORS, 512], [SECTORS - 1, 1024], [2 ** 40, 512], [2n ** 64n - 1n, 512]]) {
+    const r = request(driver, { type: T_IN, sector: BigInt(sector), inLength: length });
+    assert.equal(r.status(), S_IOERR, `read at ${sector}`);
+    assert.ok(driver.bytes(r.dataPa, length).every((b) => b === 0), 'no data written');
+    const w = request(driver, { type: T_OUT, sector: BigInt(sector), out: patterned(length, 3) });
+    assert.equal(w.status(), S_IOERR, `write at ${sector}`);
+  }
+  assert.deepEqual(backend.data, before);
+  // every request was still completed
+  assert.equal(driver.takeUsed(0).length, 9);
+});
+
+test('transfers that are not whole sectors fail with IOERR', () => {
+  const { driver, backend } = setup();
+  const before = backend.data.slice();
+  assert.equal(request(driver, { type: T_IN, sector: 0n, inLength: 100 }).status(), S_IOERR);
+  assert.equal(request(driver, { type: T_OUT, sector: 0n, out: patterned(700, 5) }).status(), S_IOERR);
+  assert.deepEqual(backend.data, before);
+});
+
+test('a zero-length read succeeds', () => {
+  const { driver } = setup();
+  const r = request(driver, { type: T_IN, sector: 3n });
+  assert.equal(r.status(), S_OK);
+  assert.deepEqual(driver.takeUsed(0), [{ id: r.head, len: 1 }]);
+});
+
+test('FLUSH calls the back end; GET_ID returns the NUL-padded serial', () => {
+  const { driver, backend } = setup({ serial: 'disk-0' });
+  const flushesBefore = backend.flushes;
+  const f = request(driver, { type: T_FLUSH });
+  assert.equal(f.status(), S_OK);
+  assert.equal(backend.flushes, flushesBefore + 1);
+
+  // the data buffer holds garbage: the padding must be written, not assumed
+  const id = request(driver, { type: T_GET_ID, inLength: 20, notify: false });
+  driver.bytes(id.dataPa, 20).fill(0xff);
+  driver.notify(0);
+  assert.equal(id.status(), S_OK);
+  const expected = new Uint8Array(20);
+  expected.set(new TextEncoder().encode('disk-0'));
+  assert.deepEqual(driver.bytes(id.dataPa, 20), expected);
+  assert.deepEqual(driver.takeUsed(0).at(-1), { id: id.head, len: 21 });
+});
+
+test('GET_ID into a larger buffer zero-fills all of it, as the used length claims', () => {
+  const { driver } = setup({ serial: 'x' });
+  const id = request(driver, { type: T_GET_ID, inLength: 32, notify: false });
+  driver.bytes(id.dataPa, 32).fill(0xff);
+  driver.notify(0);
+  const expected = new Uint8Array(32);
+  expected[0] = 0x78;
+  assert.deepEqual(driver.bytes(id.dataPa, 32), expected);
+  assert.deepEqual(driver.takeUsed(0), [{ id: id.head, len: 33 }]);
+});
+
+test('a 20-character serial fills GET_ID with no terminator; longer ones are cut', () => {
+  const { driver } = setup({ serial: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' });
+  const id = request(driver, { type: T_GET_ID, inLength: 20 });
+  assert.equal(new TextDecoder().decode(driver.bytes(id.dataPa, 20)), 'ABCDEFGHIJKLMNOPQRST');
+});
+
+test('unsupported request types complete with UNSUPP', () => {
+  const { driver, backend } = setup();
+  const before = backend.data.slice();
+  for (const type of [T_DISCARD, 2, 0x80000000]) {
+    assert.equal(request(driver, { type, inLength: 0 }).status(), S_UNSUPP, `type ${type}`);
+  }
+  assert.deepEqual(backend.data, before);
+});
+
+test('writes are flushed one by one when the driver does not accept FLUSH', () => {
+  const { driver, backend } = setup({ init: { features: (offered) => offered & ~BLK_F_FLUSH } });
+  const before = backend.flushes;
+  request(driver, { type: T_OUT, sector: 1n, out: patterned(512, 8) });
+  request(driver, { type: T_OUT, sector: 2n, out: patterned(512, 9) });
+  assert.equal(backend.flushes, before + 2);
+});
+
+test('with FLUSH negotiated, writes are not flushed until asked', () => {
+  const { driver, backend } = setup();
+  const before = backend.flushes;
+  request(driver, { type: T_OUT, sector: 1n, out: patterned(512, 8) });
+  assert.equal(backend.flushes, before);
+});
+
+test('read-only disk: RO offered, writes fail and change nothing, reads work', () => {
+  const { driver, backend, features } = setup({ readOnly: true });
+  assert.ok(features & BLK_F_RO);
+  const before = backend.data.slice();
+  const w = request(driver, { type: T_OUT, sector: 0n, out: patterned(1024, 42) });
+  assert.equal(w.status(), S_IOERR);
+  assert.deepEqual(backend.data, before);
+  const r = request(driver, { type: T_IN, sector: 2n, inLength: 512 });
+  assert.equal(r.status(), S_OK);
+  assert.deepEqual(driver.bytes(r.dataPa, 512), before.subarray(1024, 1536));
+  assert.equal(request(driver, { type: T_FLUSH }).status(), S_OK);
+});
+
+test('read-only is enforced by the device, not left to the back end', () => {
+  const writes = [];
+  const backend = {
+    size: 8 * 512, readOnly: true,
+    read(offset, into) { into.fill(0x11); }, write(offset, from) { writes.push(offset); }, flush() {},
+  };
+  const memory = makeMemory();
+  const transport = new VirtioMmioTransport(new VirtioBlock(backend), memory, new RecordingSink(), IRQ);
+  const driver = new FakeDriver(transport, memory);
+  driver.init();
+  assert.equal(request(driver, { type: T_OUT, sector: 0n, out: patterned(512, 1) }).status(), S_IOERR);
+  assert.deepEqual(writes, []);
+});
+
+test('back-end exceptions become IOERR', () => {
+  const backend = {
+    size: 8 * 512, readOnly: false,
+    read() { throw new Error('EIO'); }, write() { throw new Error('EIO'); }, flush() { throw new Error('EIO'); },
+  };
+  const memory = makeMemory();
+  const transport = new VirtioMmioTransport(new VirtioBlock(backend), memory, new RecordingSink(), IRQ);
+  const driver = new FakeDriver(transport, memory);
+  driver.init();
+  assert.equal(request(driver, { type: T_IN, sector: 0n, inLength: 512 }).status(), S_IOERR);
+  assert.equal(request(driver, { type: T_OUT, sector: 0n, out: patterned(512, 1) }).status(), S_IOERR);
+  assert.equal(request(driver, { type: T_FLUSH }).status(), S_IOERR);
+  assert.equal(driver.takeUsed(0).length, 3);
+  assert.equal(driver.status() & STATUS.NEEDS_RESET, 0, 'an I/O error is not a device failure');
+});
+
+test('a header shorter than 16 bytes is an I/O error', () => {
+  const { driver } = setup();
+  const hdr = driver.buffer(8);
+  const statusPa = driver.buffer(1);
+  driver.submit(0, [{ addr: hdr, len: 8, write: false }, { addr: statusPa, len: 1, write: true }]);
+  assert.equal(driver.bytes(statusPa, 1)[0], S_IOERR);
+});
+
+test('requests through indirect descriptor tables, alone and after direct descriptors', () => {
+  const { driver, backend, features } = setup();
+  assert.ok(features & F.INDIRECT_DESC, 'INDIRECT_DESC negotiated');
+  const data = patterned(2048, 17);
+  const w = request(driver, { type: T_OUT, sector: 10n, out: data, split: 4, indirect: true });
+  assert.equal(w.status(), S_OK);
+  assert.deepEqual(backend.data.subarray(10 * 512, 14 * 512), data);
+
+  const r = request(driver, { type: T_IN, sector: 10n, inLength: 2048, split: 2, indirect: true });
+  assert.equal(r.status(), S_OK);
+  assert.deepEqual(driver.bytes(r.dataPa, 2048), data);
+  assert.deepEqual(driver.takeUsed(0).map((e) => e.id), [w.head, r.head]);
+
+  // §2.7.5.3.2: zero or more direct descriptors followed by one indirect descriptor.
+  const q = driver.queues[0];
+  const hdr = header(driver, T_IN, 11n);
+  const dataPa = driver.buffer(512);
+  const statusPa = driver.buffer(1);
+  const table = driver.alloc(32);
+  driver.setU64(table, dataPa); driver.setU32(table + 8, 512); driver.setU16(table + 12, 2 | 1); driver.setU16(table + 14, 1);
+  driver.setU64(table + 16, statusPa); driver.setU32(table + 24, 1); driver.setU16(table + 28, 2); driver.setU16(table + 30, 0);
+  const head = driver.takeDesc(q);
+  const second = driver.takeDesc(q);
+  driver.setDesc(q, head, hdr, 16, 1, second);
+  driver.setDesc(q, second, table, 32, 4);
+  driver.publish(0, head);
+  assert.equal(driver.bytes(statusPa, 1)[0], S_OK);
+  assert.deepEqual(driver.bytes(dataPa, 512), data.subarray(512, 1024));
+  assert.deepEqual(driver.takeUsed(0), [{ id: head, len: 513 }]);
+});
+
+test('many requests in one notification, wrapping around the rings', () => {
+  const { driver, backend } = setup({ init: { queueSizes: [4] } });
+  let sector = 0;
+  for (let round = 0; round < 5; round++) {
+    // three descriptors per request in a 4-entry table: one request at a time
+    const r = request(driver, { type: T_OUT, sector: BigInt(sector), out: patterned(512, round) });
+    assert.equal(r.status(), S_OK);
+    assert.deepEqual(backend.data.subarray(sector * 512, sector * 512 + 512), patterned(512, round));
+    sector++;
+  }
+  // batch: publish several indirect requests, notify once
+  const batch = [];
+  for (let i = 0; i < 4; i++) batch.push(request(driver, { type: T_IN, sector: BigInt(i), inLength: 512, indirect: true, notify: false }));
+  assert.ok(batch.every((r) => r.status() === 0xff), 'nothing happens before the notify');
+  driver.notify(0);
+  assert.ok(batch.every((r) => r.status() === S_OK));
+  const used = driver.takeUsed(0);
+  assert.equal(used.length, 9);
+  assert.deepEqual(used.slice(5).map((e) => e.id), batch.map((r) => r.head));
+  assert.equal(driver.usedIdx(0), 9);
+});
+
+test('VIRTQ_AVAIL_F_NO_INTERRUPT suppresses the used-buffer interrupt but not the completion', () => {
+  const { driver, sink } = setup();
+  driver.setAvailFlags(0, 1);
+  const r = request(driver, { type: T_FLUSH });
+  assert.equal(r.status(), S_OK);
+  assert.equal(driver.takeUsed(0).length, 1);
+  assert.equal(driver.r32(REG.INTERRUPT_STATUS), 0);
+  assert.equal(sink.level(IRQ), false);
+  driver.setAvailFlags(0, 0);
+  request(driver, { type: T_FLUSH });
+  assert.equal(sink.level(IRQ), true);
+});
+
+test('the guest-write observer hears of every byte the device writes', () => {
+  const { driver, writes, memory } = setup();
+  writes.length = 0;
+  const r = request(driver, { type: T_IN, sector: 0n, inLength: 1024, split: 2 });
+  const covered = new Set();
+  for (const [h, n] of writes) for (let i = 0; i < n; i++) covered.add(h + i);
+  const dataHost = memory.regionAt(BigInt(r.dataPa)).hostOffset + (r.dataPa - 0x80000000);
+  for (let i = 0; i < 1024; i++) assert.ok(covered.has(dataHost + i));
+  assert.ok(covered.has(driver.host(r.statusPa)));
+});
+
+test('reset clears status, interrupts and queues; the driver can start over', () => {
+  const { driver, sink, backend } = setup();
+  request(driver, { type: T_OUT, sector: 0n, out: patterned(512, 77) });
+  assert.equal(sink.level(IRQ), true);
+  driver.w32(REG.STATUS, 0);
+  assert.equal(driver.status(), 0);
+  assert.equal(driver.r32(REG.INTERRUPT_STATUS), 0);
+  assert.equal(sink.level(IRQ), false);
+  driver.w32(REG.QUEUE_SEL, 0);
+  assert.equal(driver.r32(REG.QUEUE_READY), 0);
+
+  // a notify after reset does nothing
+  const before = driver.usedIdx(0);
+  driver.publish(0, 0);
+  assert.equal(driver.usedIdx(0), before);
+
+  // start over with fresh rings elsewhere: indices begin at 0 again
+  driver.init({ ringBase: 0x80000000 + 0x20000 });
+  const r = request(driver, { type: T_IN, sector: 0n, inLength: 512 });
+  assert.equal(r.status(), S_OK);
+  assert.deepEqual(driver.bytes(r.dataPa, 512), backend.data.subarray(0, 512));
+  assert.deepEqual(driver.takeUsed(0), [{ id: r.head, len: 513 }]);
+});
+
+test('buffers posted before DRIVER_OK are served when DRIVER_OK is set, not before', () => {
+  const { driver, backend } = setup({ init: null });
+  driver.w32(REG.STATUS, 0);
+  driver.w32(REG.STATUS, STATUS.ACKNOWLEDGE | STATUS.DRIVER);
+  driver.writeDriverFeatures(driver.deviceFeatures());
+  driver.w32(REG.STATUS, STATUS.ACKNOWLEDGE | STATUS.DRIVER | STATUS.FEATURES_OK);
+  driver.setupQueue(0, 8, 0x80001000);
+  const r = request(driver, { type: T_OUT, sector: 3n, out: patterned(512, 123) });
+  assert.equal(r.status(), 0xff, 'not served before DRIVER_OK');
+  driver.w32(REG.STATUS, STATUS.ACKNOWLEDGE | STATUS.DRIVER | STATUS.FEATURES_OK | STATUS.DRIVER_OK);
+  assert.equal(r.status(), S_OK);
+  assert.deepEqual(backend.data.subarray(3 * 512, 4 * 512), patterned(512, 123));
+});
