@@ -8,4 +8,4 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 const { main } = await import(cli.href);
-process.exitCode = main(process.argv);
+process.exitCode = await main(process.argv);

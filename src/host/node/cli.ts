@@ -2,6 +2,7 @@
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../mmu/translation-store.js';
+import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
 import { parseSize } from './size.js';
 import { UserError } from './user-error.js';
@@ -25,7 +26,18 @@ function countOption(text: string): number {
   return Number(text);
 }
 
-export function main(argv: string[]): number {
+/** QEMU's single-dash long options, accepted as they are spelled there. */
+const QEMU_OPTIONS = new Set(['-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-nographic', '-no-reboot']);
+
+function acceptQemuSpelling(argv: string[]): string[] {
+  return argv.map((arg, i) => (i >= 2 && QEMU_OPTIONS.has(arg) ? `-${arg}` : arg));
+}
+
+function policyOption(name: string): FlushPolicy {
+  return FLUSH_POLICY_NAMES.indexOf(name as typeof FLUSH_POLICY_NAMES[number]) as FlushPolicy;
+}
+
+export async function main(argv: string[]): Promise<number> {
   let status = 0;
   const program = new Command('hartvm')
     .description('A RISC-V 64 virtual machine monitor with a per-hart translation store')
@@ -53,8 +65,31 @@ export function main(argv: string[]): number {
       });
     });
 
+  program.command('boot')
+    .description('boot firmware, a Linux kernel and a shell on the virt board (options may be spelled as in QEMU: -kernel, -append, ...)')
+    .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm boot --help)\n`) })
+    .option('-m, --memory <size>', 'RAM size, e.g. 256M or 1G', sizeOption, 256 * 2 ** 20)
+    .option('--smp <n>', 'number of harts', countOption, 1)
+    .option('--bios <file>', `firmware, or "none" (default: Debian's OpenSBI fw_dynamic.bin)`)
+    .option('--kernel <file>', 'kernel: a raw Image (placed 2 MiB after the firmware) or an ELF')
+    .option('--initrd <file>', 'initial ramdisk')
+    .option('--append <cmdline>', 'kernel command line')
+    .option('--drive <spec>', 'disk: file=IMG,format=raw[,readonly=on][,snapshot=on]', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--nographic', 'accepted for QEMU compatibility: the console is always the terminal')
+    .option('--no-reboot', 'exit instead of rebooting when the guest resets')
+    .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
+    .option('--stats', 'print translation-store statistics at exit', false)
+    .option('--dump-dtb <file>', 'write the generated device tree blob to file and exit')
+    .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string;
+      drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; dumpDtb?: string }) => {
+      status = await bootMachine({
+        ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
+        drives: opts.drive, reboot: opts.reboot, policy: policyOption(opts.tlbFlush), stats: opts.stats, dumpDtb: opts.dumpDtb,
+      });
+    });
+
   try {
-    program.parse(argv);
+    await program.parseAsync(acceptQemuSpelling(argv));
   } catch (e) {
     if (e instanceof UserError) {
       process.stderr.write(`hartvm: ${e.message}\n`);

@@ -1,0 +1,283 @@
+// `hartvm boot`: the virt board with real firmware (OpenSBI), a Linux kernel and a shell on the
+// terminal. Options follow QEMU's spelling. With no -kernel, the project's default images are
+// used, and built first if they are missing (scripts/build-images.sh, with its progress shown).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { TRAP_LOOP_LIMIT } from '../../cpu/hart.js';
+import type { FinisherEvent } from '../../devices/sifive-test.js';
+import { ElfError, parseElf } from '../../loader/elf.js';
+import { BoardError, TIMEBASE_HZ, VirtMachine, type BootImages, type LoadedImage } from '../../machine/virt-machine.js';
+import type { FlushPolicy } from '../../mmu/translation-store.js';
+import { webcrypto } from 'node:crypto';
+import { VirtioBlock } from '../../devices/virtio/block.js';
+import { VirtioRng } from '../../devices/virtio/rng.js';
+import { HostConsole } from './console.js';
+import { FileDisk, parseDrive } from './disk.js';
+import { formatStatistics } from './run-command.js';
+import { UserError } from './user-error.js';
+
+export const DEFAULT_FIRMWARE = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** Guest instructions between looks at the clock: small enough to keep the console responsive. */
+const CHUNK = 200_000;
+/** Run this long before letting the event loop deliver input and timers. */
+const SLICE_MS = 10;
+const PANIC_TEXT = 'Kernel panic - not syncing';
+
+export interface BootOptions {
+  ramSize: number;
+  smp: number;
+  bios?: string;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  drives: string[];
+  reboot: boolean;
+  policy: FlushPolicy;
+  stats: boolean;
+  dumpDtb?: string;
+}
+
+/** Boots the guest; resolves to the process exit status. */
+export async function bootMachine(options: BootOptions): Promise<number> {
+  if (options.smp !== 1) throw new UserError(`-smp ${options.smp}: only one hart is supported so far (-smp 1)`);
+  const images = loadImages(options);
+  const disks: FileDisk[] = [];
+  try {
+    for (const text of options.drives) disks.push(new FileDisk(parseDrive(text)));
+    const session = new BootSession(options, images, disks);
+    return await session.run();
+  } finally {
+    // Every exit path (poweroff, Ctrl-A X, signals, errors) leaves the images complete.
+    for (const disk of disks) disk.close();
+  }
+}
+
+function readInput(what: string, file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new UserError(`cannot read ${what} ${file}: ${reason}`);
+  }
+}
+
+function isElf(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
+}
+
+/** A firmware or kernel file: an ELF (its segments) or a raw image (placed by the board). */
+function loadImage(what: string, file: string): { image: LoadedImage; raw: boolean } {
+  const bytes = readInput(what, file);
+  if (bytes.length === 0) throw new UserError(`${what} ${file} is empty`);
+  if (!isElf(bytes)) return { image: { segments: [{ paddr: 0n, data: bytes, memSize: BigInt(bytes.length) }], entry: 0n }, raw: true };
+  try {
+    const elf = parseElf(bytes);
+    return { image: { segments: elf.segments.filter((s) => s.memSize > 0n), entry: elf.entry }, raw: false };
+  } catch (e) {
+    if (e instanceof ElfError) throw new UserError(`${what} ${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The project's default images: found in the cache, or built there first. */
+function defaultImagesDir(): string {
+  const script = path.join(ROOT, 'scripts', 'build-images.sh');
+  const probe = spawnSync('bash', [script, '--print-dir'], { encoding: 'utf8' });
+  const dir = probe.status === 0 ? probe.stdout.trim().split('\n').pop() ?? '' : '';
+  const complete = dir !== '' && ['Image', 'rootfs.cpio.gz'].every((f) => existsSync(path.join(dir, f)));
+  if (complete) return dir;
+  process.stderr.write('hartvm: the default guest images are not built yet; building them now (this takes a while, once)\n');
+  const build = spawnSync('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) throw new UserError('building the default guest images failed (see above); or give -kernel and -initrd');
+  const again = spawnSync('bash', [script, '--print-dir'], { encoding: 'utf8' });
+  return again.stdout.trim().split('\n').pop() ?? '';
+}
+
+function loadImages(options: BootOptions): BootImages {
+  let kernelFile = options.kernel, initrdFile = options.initrd, bootargs = options.append;
+  if (kernelFile === undefined) {
+    const dir = defaultImagesDir();
+    kernelFile = path.join(dir, 'Image');
+    initrdFile ??= path.join(dir, 'rootfs.cpio.gz');
+    bootargs ??= 'console=ttyS0';
+  }
+  const bios = options.bios ?? DEFAULT_FIRMWARE;
+  let firmware: LoadedImage | undefined;
+  if (bios !== 'none') {
+    if (options.bios === undefined && !existsSync(bios)) {
+      throw new UserError(`no firmware: ${bios} is missing (install Debian's opensbi: npm run setup), or give -bios`);
+    }
+    const loaded = loadImage('firmware', bios);
+    // A raw firmware image starts at the beginning of RAM.
+    firmware = loaded.raw ? { segments: loaded.image.segments.map((s) => ({ ...s, paddr: 0x80000000n })), entry: 0x80000000n } : loaded.image;
+  }
+  return {
+    firmware,
+    kernel: kernelFile === undefined ? undefined : loadImage('kernel', kernelFile),
+    initrd: initrdFile === undefined ? undefined : readInput('initrd', initrdFile),
+    bootargs: bootargs ?? '',
+  };
+}
+
+/** One run of the board, including guest reboots, until the guest powers off or the user quits. */
+class BootSession {
+  private readonly options: BootOptions;
+  private readonly images: BootImages;
+  private readonly disks: FileDisk[];
+  private machine!: VirtMachine;
+  private readonly console: HostConsole;
+  private readonly start = performance.now();
+  private ending: { status: number; message?: string } | undefined;
+  private rebootRequested = false;
+  private input: Uint8Array[] = [];
+  private wake: (() => void) | undefined;
+  /** the tail of the console output, to notice a kernel panic */
+  private recentOutput = '';
+  private panicked = false;
+
+  constructor(options: BootOptions, images: BootImages, disks: FileDisk[]) {
+    this.options = options;
+    this.images = images;
+    this.disks = disks;
+    this.console = new HostConsole({
+      input: (bytes) => { this.input.push(bytes); this.wake?.(); },
+      quit: () => this.end(0),
+    });
+  }
+
+  private createMachine(): void {
+    this.machine = new VirtMachine({
+      ramSize: this.options.ramSize,
+      harts: 1,
+      policy: this.options.policy,
+      clock: () => (performance.now() - this.start) * (TIMEBASE_HZ / 1000),
+      nowNs: () => BigInt(Date.now()) * 1_000_000n,
+      consoleOutput: (byte) => this.output(byte),
+      onFinisher: (event, code) => this.finisher(event, code),
+      virtioDevices: [
+        ...this.disks.map((disk) => new VirtioBlock(disk)),
+        new VirtioRng((into) => { webcrypto.getRandomValues(into); }),
+      ],
+      onVirtioError: (message) => process.stderr.write(`\r\nhartvm: virtio: ${message}\r\n`),
+    });
+    try {
+      this.machine.boot(this.images);
+    } catch (e) {
+      if (e instanceof BoardError) throw new UserError(e.message);
+      throw e;
+    }
+  }
+
+  async run(): Promise<number> {
+    this.createMachine();
+    if (this.options.dumpDtb) {
+      try {
+        writeFileSync(this.options.dumpDtb, this.machine.deviceTree);
+      } catch (e) {
+        throw new UserError(`cannot write ${this.options.dumpDtb}: ${(e as Error).message}`);
+      }
+      return 0;
+    }
+    const onSignal = (signal: NodeJS.Signals): void => this.end(signal === 'SIGINT' ? 130 : 143);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    this.console.start();
+    try {
+      await this.loop();
+    } finally {
+      this.console.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    const ending = this.ending ?? { status: 0 };
+    if (this.options.stats) {
+      const hart = this.machine.harts[0];
+      process.stderr.write('\n' + formatStatistics([hart.statistics()], this.options.policy, (performance.now() - this.start) / 1000));
+    }
+    if (ending.message) process.stderr.write(`\nhartvm: ${ending.message}\n`);
+    return ending.status;
+  }
+
+  private end(status: number, message?: string): void {
+    if (this.ending) return;
+    this.ending = { status, message };
+    for (const hart of this.machine.harts) hart.requestStop();
+    this.wake?.();
+  }
+
+  private output(byte: number): void {
+    this.console.write(byte);
+    // Keep a short tail to recognise a kernel panic (for -no-reboot's exit status).
+    this.recentOutput = (this.recentOutput + String.fromCharCode(byte)).slice(-64);
+    if (!this.panicked && this.recentOutput.endsWith(PANIC_TEXT)) this.panicked = true;
+  }
+
+  private finisher(event: FinisherEvent, code: number): void {
+    if (event === 'poweroff') this.end(code);
+    else if (event === 'fail') this.end(code || 1, `the guest reported failure (code ${code})`);
+    else if (!this.options.reboot || this.panicked) {
+      this.end(this.panicked ? 1 : 0, this.panicked ? 'the guest kernel panicked' : undefined);
+    } else {
+      this.rebootRequested = true;
+      this.machine.harts[0].requestStop();
+    }
+  }
+
+  private async loop(): Promise<void> {
+    for (;;) {
+      const hart = this.machine.harts[0];
+      const until = performance.now() + SLICE_MS;
+      this.feedInput();
+      do {
+        hart.execute(CHUNK);
+        if (this.ending || this.rebootRequested || hart.waiting) break;
+        if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
+          this.end(4, `hart 0 is stuck in a trap loop at pc 0x${hart.pc.toString(16)} (${TRAP_LOOP_LIMIT} traps with no instruction retired)`);
+          break;
+        }
+      } while (performance.now() < until);
+      this.machine.rtc.poll();
+      this.console.flush();
+      if (this.ending) return;
+      if (this.rebootRequested) {
+        this.rebootRequested = false;
+        this.panicked = false;
+        this.createMachine();
+        continue;
+      }
+      if (hart.waiting) await this.sleepUntilWake();
+      else await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Hands queued keyboard input to the UART as its buffer allows. */
+  private feedInput(): void {
+    const uart = this.machine.uart;
+    while (this.input.length > 0 && uart.hasRoomForInput()) {
+      const first = this.input[0];
+      const taken = uart.pushInput(first);
+      if (taken >= first.length) this.input.shift();
+      else { this.input[0] = first.subarray(taken); break; }
+    }
+  }
+
+  /** The hart waits in wfi: sleep until its next timer, an RTC alarm, or input. */
+  private async sleepUntilWake(): Promise<void> {
+    const hart = this.machine.harts[0];
+    const ticks = Math.min(this.machine.clint.ticksUntilTimer(0), hart.csrs.ticksUntilSupervisorTimer());
+    const alarmNs = this.machine.rtc.nsUntilAlarm();
+    let ms = Math.min(ticks / (TIMEBASE_HZ / 1000), alarmNs === undefined ? Infinity : Number(alarmNs) / 1e6);
+    if (this.input.length > 0) ms = 0;
+    ms = Math.max(0, Math.min(ms, 1000));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
+      this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
+    });
+  }
+}

@@ -1,0 +1,86 @@
+// The guest's serial console on the host terminal. On a TTY, stdin goes raw (every key to the
+// guest, restored on every exit path) and Ctrl-A starts an escape as in QEMU: Ctrl-A X quits,
+// Ctrl-A H lists the escapes, Ctrl-A Ctrl-A sends a Ctrl-A. From a pipe, input is passed through
+// as it arrives, so that scripts can drive the guest.
+
+const CTRL_A = 0x01;
+
+export interface ConsoleHandlers {
+  /** bytes typed for the guest */
+  input(bytes: Uint8Array): void;
+  /** the user asked to quit (Ctrl-A X) */
+  quit(): void;
+}
+
+export class HostConsole {
+  private readonly handlers: ConsoleHandlers;
+  private readonly raw: boolean;
+  private escapePending = false;
+  private pending: number[] = [];
+  private outputBuffer: number[] = [];
+  private readonly onData = (chunk: Buffer): void => this.received(chunk);
+
+  constructor(handlers: ConsoleHandlers) {
+    this.handlers = handlers;
+    this.raw = process.stdin.isTTY === true;
+  }
+
+  start(): void {
+    if (this.raw) process.stdin.setRawMode(true);
+    process.stdin.on('data', this.onData);
+    process.stdin.on('error', () => { /* a closed input is not the guest's problem */ });
+    process.stdin.resume();
+  }
+
+  /** Restores the terminal; safe to call more than once. */
+  stop(): void {
+    process.stdin.off('data', this.onData);
+    if (this.raw && process.stdin.isTTY) process.stdin.setRawMode(false);
+    process.stdin.pause();
+    this.flush();
+  }
+
+  /** A byte from the guest's UART. */
+  write(byte: number): void {
+    this.outputBuffer.push(byte);
+    if (this.outputBuffer.length >= 4096) this.flush();
+  }
+
+  flush(): void {
+    if (this.outputBuffer.length === 0) return;
+    const bytes = Buffer.from(this.outputBuffer);
+    this.outputBuffer = [];
+    process.stdout.write(bytes);
+  }
+
+  private received(chunk: Buffer): void {
+    if (!this.raw) {
+      this.handlers.input(chunk);
+      return;
+    }
+    for (const byte of chunk) {
+      if (this.escapePending) {
+        this.escapePending = false;
+        const key = String.fromCharCode(byte).toLowerCase();
+        if (key === 'x') { this.flushPending(); this.handlers.quit(); return; }
+        if (key === 'h') { this.help(); continue; }
+        if (byte === CTRL_A) { this.pending.push(CTRL_A); continue; }
+        continue; // unknown escape: ignored, like QEMU
+      }
+      if (byte === CTRL_A) { this.escapePending = true; continue; }
+      this.pending.push(byte);
+    }
+    this.flushPending();
+  }
+
+  private flushPending(): void {
+    if (this.pending.length === 0) return;
+    this.handlers.input(Uint8Array.from(this.pending));
+    this.pending = [];
+  }
+
+  private help(): void {
+    this.flush();
+    process.stderr.write('\r\nC-a h    print this help\r\nC-a x    exit hartvm\r\nC-a C-a  send C-a to the guest\r\n');
+  }
+}

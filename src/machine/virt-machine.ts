@@ -1,0 +1,228 @@
+// The board of `hartvm boot`: QEMU's `virt` memory map, so that unmodified OpenSBI and Linux
+// run. Boot ROM at 0x1000, SiFive test device, goldfish RTC, CLINT, PLIC, an ns16550a UART,
+// eight virtio-mmio slots and RAM at 0x80000000. The machine builds and places the device tree,
+// loads firmware, kernel and initrd the way QEMU does, and resets the harts into the ROM.
+
+import { Bus } from '../bus/bus.js';
+import { GuestMemory } from '../bus/guest-memory.js';
+import { Hart } from '../cpu/hart.js';
+import type { HartHost } from '../cpu/hart-host.js';
+import { Clint, CLINT_BASE, CLINT_SIZE } from '../devices/clint.js';
+import { GoldfishRtc, GOLDFISH_RTC_BASE, GOLDFISH_RTC_IRQ, GOLDFISH_RTC_SIZE } from '../devices/goldfish-rtc.js';
+import { Plic, PLIC_BASE, PLIC_SIZE } from '../devices/plic.js';
+import { SifiveTest, SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE, type FinisherEvent } from '../devices/sifive-test.js';
+import { Uart16550, UART_BASE, UART_IRQ, UART_SIZE } from '../devices/uart16550.js';
+import type { MmioDevice } from '../bus/device.js';
+import { EmptyVirtioMmioSlot, VirtioMmioTransport, type VirtioDevice } from '../devices/virtio/mmio-transport.js';
+import { PageFlag } from '../mmu/mmu.js';
+import type { FlushPolicy } from '../mmu/translation-store.js';
+import { buildBootRom, NextMode } from './boot-rom.js';
+import { buildVirtDeviceTree } from './virt-devicetree.js';
+
+export const VIRT_RAM_BASE = 0x80000000n;
+export const BOOT_ROM_BASE = 0x1000n;
+const BOOT_ROM_SIZE = 0xf000;
+export const VIRTIO_BASE = 0x10001000;
+export const VIRTIO_STRIDE = 0x1000;
+export const VIRTIO_SLOTS = 8;
+/** PLIC source of virtio slot 0; slot i uses VIRTIO_IRQ_BASE + i */
+export const VIRTIO_IRQ_BASE = 1;
+export const TIMEBASE_HZ = 10_000_000;
+/** Where a kernel goes when firmware sits at the start of RAM (2 MiB in, as on QEMU). */
+const KERNEL_OFFSET_AFTER_FIRMWARE = 0x200000n;
+const MIB = 1n << 20n;
+/** What the harts implement, as the device tree's riscv,isa says it. */
+const ISA_STRING = 'rv64imafdc_zicntr_zicsr_zifencei_zba_zbb_zbs_sstc';
+const MMU_TYPE = 'riscv,sv57';
+
+export interface VirtMachineOptions {
+  ramSize: number;
+  harts: number;
+  policy: FlushPolicy;
+  /** the platform clock in timebase ticks (10 MHz) */
+  clock: () => number;
+  /** wall-clock time for the RTC, nanoseconds since the Unix epoch */
+  nowNs: () => bigint;
+  /** bytes the guest writes to the UART */
+  consoleOutput: (byte: number) => void;
+  /** the guest asked for poweroff, reset or failure through the test device */
+  onFinisher: (event: FinisherEvent, code: number) => void;
+  /**
+   * virtio devices, in order: the first goes in the last slot, which comes first in the device
+   * tree, so that the first disk is /dev/vda as on QEMU
+   */
+  virtioDevices?: VirtioDevice[];
+  /** a virtio device found the guest's queues corrupt (it waits for a reset) */
+  onVirtioError?: (message: string) => void;
+}
+
+/** A loadable piece: bytes at a physical address, or an ELF's segments. */
+export interface LoadedImage {
+  segments: { paddr: bigint; data: Uint8Array; memSize: bigint }[];
+  entry: bigint;
+}
+
+export interface BootImages {
+  /** firmware (OpenSBI); undefined for `-bios none` */
+  firmware?: LoadedImage;
+  /** kernel: raw images are given with paddr 0 and placed by the machine */
+  kernel?: { image: LoadedImage; raw: boolean };
+  initrd?: Uint8Array;
+  bootargs: string;
+}
+
+/** An image does not fit the board (too little RAM, overlapping pieces): a user error. */
+export class BoardError extends Error {}
+
+export class VirtMachine {
+  readonly memory: GuestMemory;
+  readonly bus: Bus;
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+  readonly rtc: GoldfishRtc;
+  readonly harts: Hart[] = [];
+  readonly ramSize: number;
+  /** the device tree the guest was given (for --dump-dtb) */
+  deviceTree: Uint8Array = new Uint8Array(0);
+
+  constructor(options: VirtMachineOptions) {
+    this.ramSize = options.ramSize;
+    this.memory = new GuestMemory([
+      { name: 'ram', base: VIRT_RAM_BASE, size: options.ramSize, writable: true },
+      { name: 'boot-rom', base: BOOT_ROM_BASE, size: BOOT_ROM_SIZE, writable: false },
+    ]);
+    this.bus = new Bus(this.memory);
+    this.clint = new Clint(options.harts, options.clock);
+    this.plic = new Plic(options.harts, { onLinesChanged: (hartId) => this.harts[hartId]?.interruptsChanged() });
+    this.uart = new Uart16550(options.consoleOutput, this.plic, UART_IRQ);
+    this.rtc = new GoldfishRtc(options.nowNs, this.plic, GOLDFISH_RTC_IRQ);
+    this.bus.addDevice(Number(SIFIVE_TEST_BASE), SIFIVE_TEST_SIZE, new SifiveTest(options.onFinisher));
+    this.bus.addDevice(GOLDFISH_RTC_BASE, GOLDFISH_RTC_SIZE, this.rtc);
+    this.bus.addDevice(CLINT_BASE, CLINT_SIZE, this.clint);
+    this.bus.addDevice(PLIC_BASE, PLIC_SIZE, this.plic);
+    this.bus.addDevice(UART_BASE, UART_SIZE, this.uart);
+    const host: HartHost = {
+      mtime: () => this.clint.mtime(),
+      interruptLines: (hartId) => this.clint.lines(hartId) | this.plic.lines(hartId),
+      watchedWrite: () => false,
+    };
+    for (let id = 0; id < options.harts; id++) {
+      this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, sstc: true }));
+    }
+    const devices = options.virtioDevices ?? [];
+    if (devices.length > VIRTIO_SLOTS) throw new BoardError(`at most ${VIRTIO_SLOTS} virtio devices fit the board`);
+    for (let slot = 0; slot < VIRTIO_SLOTS; slot++) {
+      const device = devices[VIRTIO_SLOTS - 1 - slot];
+      const mmio: MmioDevice = device
+        ? new VirtioMmioTransport(device, this.memory, this.plic, VIRTIO_IRQ_BASE + slot, {
+          onGuestWrite: (hostOffset, length) => this.deviceWroteMemory(hostOffset, length),
+          onDeviceError: options.onVirtioError,
+        })
+        : new EmptyVirtioMmioSlot();
+      this.bus.addDevice(VIRTIO_BASE + slot * VIRTIO_STRIDE, VIRTIO_STRIDE, mmio);
+    }
+  }
+
+  /** A device wrote guest RAM behind the harts' backs: drop code decoded from those pages. */
+  private deviceWroteMemory(hostOffset: number, length: number): void {
+    const flags = this.memory.pageFlags;
+    const last = Math.floor((hostOffset + length - 1) / 4096);
+    for (let page = Math.floor(hostOffset / 4096); page <= last; page++) {
+      if (flags[page] & PageFlag.CODE) for (const hart of this.harts) hart.code.invalidatePage(page);
+    }
+  }
+
+  /** Loads everything, writes the device tree and the boot ROM, and resets every hart to the ROM. */
+  boot(images: BootImages): void {
+    const ramEnd = VIRT_RAM_BASE + BigInt(this.ramSize);
+    const used: { name: string; start: bigint; end: bigint }[] = [];
+    const place = (name: string, start: bigint, data: Uint8Array, memSize = BigInt(data.length)): void => {
+      const end = start + memSize;
+      if (start < VIRT_RAM_BASE || end > ramEnd) {
+        throw new BoardError(`${name} (${formatMiB(memSize)} at 0x${start.toString(16)}) does not fit in RAM ` +
+          `0x${VIRT_RAM_BASE.toString(16)}-0x${(ramEnd - 1n).toString(16)}; use -m for more`);
+      }
+      for (const u of used) {
+        if (start < u.end && u.start < end) throw new BoardError(`${name} at 0x${start.toString(16)} overlaps ${u.name}`);
+      }
+      used.push({ name, start, end });
+      this.memory.load(start, data);
+    };
+
+    let firmwareEnd = VIRT_RAM_BASE;
+    if (images.firmware) {
+      for (const s of images.firmware.segments) {
+        place('firmware', s.paddr, s.data, s.memSize);
+        if (s.paddr + s.memSize > firmwareEnd) firmwareEnd = s.paddr + s.memSize;
+      }
+    }
+
+    let kernelEntry: bigint | undefined;
+    let kernelEnd = firmwareEnd;
+    if (images.kernel) {
+      const { image, raw } = images.kernel;
+      // A raw Image goes 2 MiB-aligned after the firmware (0x80200000 with OpenSBI), or at the
+      // start of RAM when there is no firmware; an ELF kernel goes where its headers say.
+      const rawBase = images.firmware ? alignUp(firmwareEnd, 2n * MIB) : VIRT_RAM_BASE;
+      const base = raw ? (images.firmware ? maxBig(rawBase, VIRT_RAM_BASE + KERNEL_OFFSET_AFTER_FIRMWARE) : rawBase) : 0n;
+      for (const s of image.segments) {
+        place('kernel', base + s.paddr, s.data, s.memSize);
+        if (base + s.paddr + s.memSize > kernelEnd) kernelEnd = base + s.paddr + s.memSize;
+      }
+      kernelEntry = base + image.entry;
+    }
+
+    // The device tree goes at the top of RAM (2 MiB aligned), the initrd below it, far enough
+    // above the kernel that the kernel's own early allocations do not reach it.
+    let initrdRange: { start: bigint; end: bigint } | undefined;
+    const dtbReserve = 2n * MIB;
+    if (images.initrd) {
+      const size = BigInt(images.initrd.length);
+      const preferred = alignUp((kernelEntry ?? VIRT_RAM_BASE) + minBig(BigInt(this.ramSize) / 2n, 128n * MIB), 4096n);
+      const highest = alignDown(alignDown(ramEnd - dtbReserve, 2n * MIB) - size, 4096n);
+      const start = minBig(preferred, highest);
+      if (start < alignUp(kernelEnd, 4096n)) {
+        throw new BoardError(`the initrd (${formatMiB(size)}) does not fit in ${formatMiB(BigInt(this.ramSize))} of RAM next to the kernel; use -m for more`);
+      }
+      place('initrd', start, images.initrd);
+      initrdRange = { start, end: start + size };
+    }
+
+    this.deviceTree = buildVirtDeviceTree({
+      harts: this.harts.length,
+      ramBase: VIRT_RAM_BASE,
+      ramSize: BigInt(this.ramSize),
+      isa: ISA_STRING,
+      mmuType: MMU_TYPE,
+      bootargs: images.bootargs,
+      initrd: initrdRange,
+      timebaseHz: TIMEBASE_HZ,
+      virtioSlots: VIRTIO_SLOTS,
+    });
+    const fdtAddress = alignDown(ramEnd - BigInt(this.deviceTree.length), 2n * MIB);
+    place('device tree', fdtAddress, this.deviceTree);
+
+    const firmwareEntry = images.firmware?.entry ?? kernelEntry;
+    if (firmwareEntry === undefined) throw new BoardError('nothing to boot: give -kernel, or firmware with -bios');
+    const rom = buildBootRom({
+      base: BOOT_ROM_BASE,
+      firmwareEntry,
+      fdtAddress,
+      nextAddress: images.firmware ? kernelEntry ?? 0n : 0n,
+      nextMode: NextMode.S,
+      bootHart: 0,
+    });
+    this.memory.load(BOOT_ROM_BASE, rom);
+    for (const hart of this.harts) hart.reset(BOOT_ROM_BASE);
+  }
+}
+
+function alignUp(v: bigint, a: bigint): bigint { return (v + a - 1n) / a * a; }
+function alignDown(v: bigint, a: bigint): bigint { return v / a * a; }
+function minBig(a: bigint, b: bigint): bigint { return a < b ? a : b; }
+function maxBig(a: bigint, b: bigint): bigint { return a > b ? a : b; }
+function formatMiB(bytes: bigint): string {
+  const mib = Number(bytes) / 2 ** 20;
+  return mib >= 1 ? `${mib.toFixed(mib < 10 ? 1 : 0)} MiB` : `${Number(bytes)} bytes`;
+}
