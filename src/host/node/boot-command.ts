@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { TRAP_LOOP_LIMIT } from '../../cpu/hart.js';
+import { warmUpInterpreter } from '../../cpu/warm-up.js';
 import type { FinisherEvent } from '../../devices/sifive-test.js';
 import { ElfError, parseElf } from '../../loader/elf.js';
 import { BoardError, TIMEBASE_HZ, VirtMachine, type BootImages, type LoadedImage } from '../../machine/virt-machine.js';
@@ -27,6 +28,8 @@ const CHUNK = 200_000;
 /** Run this long before letting the event loop deliver input and timers. */
 const SLICE_MS = 10;
 const PANIC_TEXT = 'Kernel panic - not syncing';
+/** Linux's last line of a panic report: with -no-reboot the run ends there. */
+const PANIC_END_TEXT = '---[ end Kernel panic';
 
 export interface BootOptions {
   ramSize: number;
@@ -140,6 +143,7 @@ class BootSession {
   /** the tail of the console output, to notice a kernel panic */
   private recentOutput = '';
   private panicked = false;
+  private panicReported = false;
 
   constructor(options: BootOptions, images: BootImages, disks: FileDisk[]) {
     this.options = options;
@@ -175,6 +179,7 @@ class BootSession {
   }
 
   async run(): Promise<number> {
+    if (!process.env.HARTVM_NO_WARMUP) warmUpInterpreter();
     this.createMachine();
     if (this.options.dumpDtb) {
       try {
@@ -216,6 +221,9 @@ class BootSession {
     // Keep a short tail to recognise a kernel panic (for -no-reboot's exit status).
     this.recentOutput = (this.recentOutput + String.fromCharCode(byte)).slice(-64);
     if (!this.panicked && this.recentOutput.endsWith(PANIC_TEXT)) this.panicked = true;
+    // A kernel that panics without panic=N never resets: -no-reboot ends the run at the report's end.
+    if (this.panicked && !this.options.reboot && this.recentOutput.endsWith(PANIC_END_TEXT)) this.panicReported = true;
+    if (this.panicReported && byte === 10) this.end(1, 'the guest kernel panicked');
   }
 
   private finisher(event: FinisherEvent, code: number): void {

@@ -1,0 +1,13 @@
+// The interpreter warm-up must run every instruction kind it generates, without a single trap
+// (a trap would mean a sample instruction is malformed and its kind never reached the switch).
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { warmUpInterpreter } from '../../dist/cpu/warm-up.js';
+import { ENCODINGS } from '../../dist/cpu/isa/encodings.js';
+
+test('warm-up runs a sample of every instruction kind without trapping', () => {
+  const r = warmUpInterpreter();
+  assert.ok(r.kinds >= ENCODINGS.length - 5, `${r.kinds} kinds sampled of ${ENCODINGS.length}`);
+  assert.equal(r.traps, 0);
+  assert.ok(r.retired >= r.kinds * 20, `the sample ran repeatedly (${r.retired} instructions)`);
+});
