@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# The guest images for the boot tests: found in the cache, or built there (once, with progress).
+bash scripts/build-images.sh
 
-# Unit tests, FPU tests, guest programs on hartvm and QEMU, the translation store's statistics,
-# the command line, and the differential test against QEMU.
+# Unit tests, FPU tests, device models, guest programs on hartvm and QEMU, the translation store's statistics,
+# the command line, Linux booted on the virt board, and the differential test against QEMU.
 node --test --test-reporter=spec \
-  tests/unit/ tests/fpu/ tests/guest/ tests/cli/ tests/diff/
+  tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/cli/ tests/boot/ tests/diff/
