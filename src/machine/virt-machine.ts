@@ -139,12 +139,19 @@ export class VirtMachine {
     const used: { name: string; start: bigint; end: bigint }[] = [];
     const place = (name: string, start: bigint, data: Uint8Array, memSize = BigInt(data.length)): void => {
       const end = start + memSize;
-      if (start < VIRT_RAM_BASE || end > ramEnd) {
+      if (start < VIRT_RAM_BASE) {
+        throw new BoardError(`${name} is linked at 0x${start.toString(16)}, below RAM (0x${VIRT_RAM_BASE.toString(16)})`);
+      }
+      if (end > ramEnd) {
         throw new BoardError(`${name} (${formatMiB(memSize)} at 0x${start.toString(16)}) does not fit in RAM ` +
           `0x${VIRT_RAM_BASE.toString(16)}-0x${(ramEnd - 1n).toString(16)}; use -m for more`);
       }
       for (const u of used) {
-        if (start < u.end && u.start < end) throw new BoardError(`${name} at 0x${start.toString(16)} overlaps ${u.name}`);
+        if (start < u.end && u.start < end) {
+          // The device tree goes at the top of RAM: meeting anything there means RAM is too small.
+          const hint = name === 'device tree' ? `; ${formatMiB(BigInt(this.ramSize))} of RAM is too little, use -m for more` : '';
+          throw new BoardError(`${name} at 0x${start.toString(16)} overlaps ${u.name}${hint}`);
+        }
       }
       used.push({ name, start, end });
       this.memory.load(start, data);

@@ -60,14 +60,34 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   }
 }
 
+/** The short reason for a failed file operation, for one-line messages. */
+function fileErrorReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EISDIR': return 'is a directory';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on the device';
+    default: return (e as Error).message;
+  }
+}
+
 function readInput(what: string, file: string): Uint8Array {
   try {
     return readFileSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UserError(`cannot read ${what} ${file}: ${reason}`);
+    throw new UserError(`cannot read ${what} ${file}: ${fileErrorReason(e)}`);
   }
+}
+
+/** Offset and value of the magic number in a RISC-V Linux Image header ("RSC\x05"). */
+const IMAGE_MAGIC_OFFSET = 0x38;
+const IMAGE_MAGIC = [0x52, 0x53, 0x43, 0x05];
+
+function isLinuxImage(bytes: Uint8Array): boolean {
+  return IMAGE_MAGIC.every((b, i) => bytes[IMAGE_MAGIC_OFFSET + i] === b);
 }
 
 function isElf(bytes: Uint8Array): boolean {
@@ -102,6 +122,9 @@ function defaultImagesDir(): string {
   return again.stdout.trim().split('\n').pop() ?? '';
 }
 
+/** Things worth saying once the run starts (not before an error, which stays one line). */
+const warnings: string[] = [];
+
 function loadImages(options: BootOptions): BootImages {
   let kernelFile = options.kernel, initrdFile = options.initrd, bootargs = options.append;
   if (kernelFile === undefined) {
@@ -120,9 +143,13 @@ function loadImages(options: BootOptions): BootImages {
     // A raw firmware image starts at the beginning of RAM.
     firmware = loaded.raw ? { segments: loaded.image.segments.map((s) => ({ ...s, paddr: 0x80000000n })), entry: 0x80000000n } : loaded.image;
   }
+  const kernel = kernelFile === undefined ? undefined : loadImage('kernel', kernelFile);
+  if (kernel?.raw && firmware && !isLinuxImage(kernel.image.segments[0].data)) {
+    warnings.push(`${kernelFile} is neither an ELF file nor a RISC-V Linux Image; booting it as a raw binary`);
+  }
   return {
     firmware,
-    kernel: kernelFile === undefined ? undefined : loadImage('kernel', kernelFile),
+    kernel,
     initrd: initrdFile === undefined ? undefined : readInput('initrd', initrdFile),
     bootargs: bootargs ?? '',
   };
@@ -184,10 +211,11 @@ class BootSession {
       try {
         writeFileSync(this.options.dumpDtb, this.machine.deviceTree);
       } catch (e) {
-        throw new UserError(`cannot write ${this.options.dumpDtb}: ${(e as Error).message}`);
+        throw new UserError(`cannot write ${this.options.dumpDtb}: ${fileErrorReason(e)}`);
       }
       return 0;
     }
+    for (const warning of warnings.splice(0)) process.stderr.write(`hartvm: warning: ${warning}\n`);
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
     if (!process.env.HARTVM_NO_WARMUP) warmUpInterpreter();
     const onSignal = (signal: NodeJS.Signals): void => this.end(signal === 'SIGINT' ? 130 : 143);
