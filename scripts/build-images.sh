@@ -1,0 +1,451 @@
+#!/usr/bin/env bash
+# Builds the guest images that `hartvm boot` runs on its QEMU virt-compatible board, from Debian
+# packages only:
+#   Image           Linux 6.1 for riscv64 (linux-source-6.1, defconfig + guest/linux/hartvm.config)
+#   rootfs.cpio.gz  initramfs: static busybox (Debian's busybox source) + guest/rootfs/init
+#   disk.ext2       a small ext2 disk for virtio-blk (the guest mounts it on /mnt)
+#   manifest.json   the versions and files that went in
+# They are cached outside the checkout, in ${HARTVM_CACHE:-${XDG_CACHE_HOME:-~/.cache}/hartvm}/images/<key>/,
+# where <key> hashes every input (package versions, the config fragment, guest/rootfs/, this
+# script); ${cache}/images/current links to the last one built or found. Nothing is built when
+# that directory is complete already. The last line on stdout is `images: <dir>`. The kernel is
+# also kept in ${cache}/linux/<kernel key>/, so it is built again only when its own inputs change.
+#
+#   scripts/build-images.sh              install what is missing, build (or find) the images
+#   scripts/build-images.sh --print-dir  print the directory the images are (or would be) in; no build
+#
+# Environment: HARTVM_CACHE (cache root), HARTVM_JOBS (make -j, default nproc),
+# HARTVM_KEEP_WORK=1 (keep the build tree under ${cache}/work after a successful build).
+# scripts/check-images-qemu.sh boots the result in QEMU as a check.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SELF="$ROOT/scripts/build-images.sh"
+
+PRINT_DIR=0
+for arg in "$@"; do
+  case $arg in
+    --print-dir) PRINT_DIR=1 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "build-images: unknown argument: $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+CACHE=${HARTVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hartvm}
+IMAGES="$CACHE/images"
+JOBS=${HARTVM_JOBS:-$(nproc)}
+FRAGMENT="$ROOT/guest/linux/hartvm.config"
+ROOTFS_SRC="$ROOT/guest/rootfs"
+LINUX_PKG=linux-source-6.1
+LINUX_TARBALL=/usr/src/linux-source-6.1.tar.xz
+CROSS=riscv64-linux-gnu-
+OUTPUTS=(Image rootfs.cpio.gz disk.ext2 manifest.json)
+
+# Debian packages: the kernel source, the riscv64 Linux cross toolchain and glibc (static
+# busybox), what the kernel build needs on the host, dpkg-dev for `apt-get source busybox`,
+# cpio/e2fsprogs/xz for the images, and QEMU + OpenSBI + dtc for scripts/check-images-qemu.sh.
+PACKAGES=(
+  "$LINUX_PKG" gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+  build-essential bc bison flex libssl-dev libelf-dev cpio xz-utils e2fsprogs dpkg-dev
+  python3 perl
+  opensbi qemu-system-misc device-tree-compiler
+)
+
+say() { echo "images: $*"; }
+die() { echo "images: error: $*" >&2; exit 1; }
+size() { numfmt --to=iec --suffix=B "$(stat -c %s "$1")"; }
+elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+
+SUDO=()
+need_root() {
+  if [[ $(id -u) -eq 0 ]]; then SUDO=(); elif command -v sudo >/dev/null; then SUDO=(sudo); else
+    die "need root (or sudo) to $1"
+  fi
+}
+
+APT_UPDATED=0
+apt_update() {
+  ((APT_UPDATED)) && return 0
+  need_root "run apt-get update"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  APT_UPDATED=1
+}
+
+install_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  ((${#missing[@]})) || return 0
+  say "installing Debian packages: ${missing[*]}"
+  need_root "install: ${missing[*]}"
+  apt_update
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# deb-src entries, for `apt-get source busybox`: when no source list has one, add
+# /etc/apt/sources.list.d/hartvm-deb-src.sources with the same URIs, suites and keys as the
+# binary entries of this release (deb822 .sources files or one-line .list files), then update.
+have_deb_src() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f $f ]] && grep -Eq '^[[:space:]]*deb-src[[:space:]]' "$f" && return 0
+  done
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -f $f ]] && grep -Eiq '^Types:.*deb-src' "$f" && return 0
+  done
+  return 1
+}
+
+add_deb_src() {
+  local codename out=/etc/apt/sources.list.d/hartvm-deb-src.sources text="" f
+  # shellcheck disable=SC1091
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+  [[ -n $codename ]] || die "cannot tell the Debian release (VERSION_CODENAME in /etc/os-release)"
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -f $f ]] || continue
+    # Each stanza of type deb for this release becomes a deb-src stanza.
+    text+=$(awk -v codename="$codename" '
+      function flush() {
+        if (types ~ /(^|[ \t])deb([ \t]|$)/ && suites ~ codename && uris != "" && enabled != "no")
+          printf "Types: deb-src\nURIs: %s\nSuites: %s\nComponents: %s\n%s\n", uris, suites, comps, (key != "" ? "Signed-By: " key "\n" : "")
+        types = uris = suites = comps = key = enabled = ""
+      }
+      /^[ \t]*#/ { next }
+      /^[ \t]*$/ { flush(); next }
+      { field = tolower($1); sub(/^[^:]*:[ \t]*/, "") }
+      field == "types:" { types = $0 } field == "uris:" { uris = $0 } field == "suites:" { suites = $0 }
+      field == "components:" { comps = $0 } field == "signed-by:" { key = $0 } field == "enabled:" { enabled = tolower($0) }
+      END { flush() }' "$f")$'\n'
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f $f ]] || continue
+    # One-line entries: "deb [opts] URI suite components..." for this release.
+    text+=$(awk -v codename="$codename" '
+      $1 == "deb" && $0 ~ codename {
+        opts = ""; i = 2
+        if ($2 ~ /^\[/) { while ($i !~ /\]$/) { opts = opts $i " "; i++ } opts = opts $i; i++ }
+        comps = ""; for (j = i + 2; j <= NF; j++) comps = comps (comps == "" ? "" : " ") $j
+        key = ""; if (match(opts, /signed-by=[^] ]+/)) key = substr(opts, RSTART + 10, RLENGTH - 10)
+        printf "Types: deb-src\nURIs: %s\nSuites: %s\nComponents: %s\n%s\n", $i, $(i + 1), comps, (key != "" ? "Signed-By: " key "\n" : "")
+      }' "$f")$'\n'
+  done
+  if ! grep -q '^Types: deb-src' <<<"$text"; then
+    text="Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: $codename $codename-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+"
+  fi
+  say "adding deb-src entries (for apt-get source busybox): $out"
+  need_root "add $out"
+  { echo "# Added by hartvm scripts/build-images.sh: the source packages of the binary entries, for apt-get source."
+    printf '%s\n' "$text" | cat -s; } | "${SUDO[@]}" tee "$out" >/dev/null
+  APT_UPDATED=0
+  apt_update
+}
+
+# The newest busybox source version apt knows of (what `apt-get source busybox` would fetch).
+busybox_source_version() {
+  apt-cache showsrc busybox 2>/dev/null | awk '/^Package: /{p = ($2 == "busybox")} p && /^Version: /{print $2}' |
+    while read -r v; do
+      if [[ -z ${best:-} ]] || dpkg --compare-versions "$v" gt "$best"; then best=$v; fi
+      echo "$best"
+    done | tail -1
+}
+
+pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
+
+# The inputs and the key. The kernel has a key of its own too (its cache is ${cache}/linux/), so
+# that the Image is not built again when only the rootfs, the disk or the rest of this script change.
+compute_key() {
+  LINUX_VERSION=$(pkg_version "$LINUX_PKG")
+  BUSYBOX_VERSION=$(busybox_source_version)
+  GCC_VERSION=$("${CROSS}gcc" --version 2>/dev/null | head -1 || true)
+  LIBC_VERSION=$(pkg_version libc6-dev-riscv64-cross)
+  [[ -n $LINUX_VERSION ]] || die "$LINUX_PKG is not installed (run scripts/build-images.sh without --print-dir)"
+  [[ -n $BUSYBOX_VERSION ]] || die "no busybox source package known to apt (deb-src; run scripts/build-images.sh without --print-dir)"
+  [[ -n $GCC_VERSION ]] || die "${CROSS}gcc is not installed (run scripts/build-images.sh without --print-dir)"
+  [[ -f $FRAGMENT ]] || die "missing $FRAGMENT"
+  [[ -f $ROOTFS_SRC/init ]] || die "missing $ROOTFS_SRC/init"
+  local inputs f
+  inputs="linux-source $LINUX_VERSION
+busybox-source $BUSYBOX_VERSION
+cross-gcc $GCC_VERSION
+cross-libc $LIBC_VERSION
+"
+  KERNEL_KEY=$(printf '%s\n%s\n%s\n%s\n' "$LINUX_VERSION" "$GCC_VERSION" "$(sha256sum <"$FRAGMENT")" "$(declare -f build_kernel)" |
+    sha256sum | cut -c1-16)
+  while IFS= read -r f; do
+    inputs+="file ${f#"$ROOT"/} $(sha256sum <"$f" | cut -d' ' -f1)"$'\n'
+  done < <({ echo "$FRAGMENT"; find "$ROOTFS_SRC" -type f | LC_ALL=C sort; echo "$SELF"; })
+  KEY_INPUTS=$inputs
+  KEY=$(printf '%s' "$inputs" | sha256sum | cut -c1-16)
+  DIR="$IMAGES/$KEY"
+}
+
+complete() {
+  local o
+  for o in "${OUTPUTS[@]}"; do [[ -s $1/$o ]] || return 1; done
+}
+
+link_current() { ln -sfn "$KEY" "$IMAGES/current.tmp" && mv -Tf "$IMAGES/current.tmp" "$IMAGES/current"; }
+
+# --- the builds (each runs in $WORK, logs to $WORK/logs, leaves its output in $OUT) ---
+
+build_kernel() {
+  local src="$WORK/linux" log="$WORK/logs/linux.log" make=(make -C "$WORK/linux" ARCH=riscv CROSS_COMPILE="$CROSS")
+  mkdir -p "$src"
+  tar -xJf "$LINUX_TARBALL" -C "$src" --strip-components=1
+  export KBUILD_BUILD_USER=hartvm KBUILD_BUILD_HOST=hartvm
+  "${make[@]}" defconfig >"$log" 2>&1
+  (cd "$src" && scripts/kconfig/merge_config.sh -m -O . .config "$FRAGMENT") >>"$log" 2>&1
+  "${make[@]}" olddefconfig >>"$log" 2>&1
+  # Every line of the fragment must have taken effect: "=value" lines exactly, "is not set" lines
+  # as not set (a symbol whose dependencies are off is absent from .config, which is fine).
+  local line bad=0
+  while IFS= read -r line; do
+    if [[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
+      grep -qxF "$line" "$src/.config" || {
+        echo "images: config: wanted $line, got: $(grep -E "^(# )?${BASH_REMATCH[1]}[= ]" "$src/.config" || echo "(absent)")" >&2
+        bad=1
+      }
+    elif [[ $line =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set ]]; then
+      if grep -qE "^${BASH_REMATCH[1]}=" "$src/.config"; then
+        echo "images: config: wanted ${BASH_REMATCH[1]} off, got: $(grep -E "^${BASH_REMATCH[1]}=" "$src/.config")" >&2
+        bad=1
+      fi
+    fi
+  done <"$FRAGMENT"
+  ((bad == 0)) || die "the kernel configuration does not match guest/linux/hartvm.config (see above; the .config is $src/.config)"
+  cp "$src/.config" "$OUT/linux.config"
+  "${make[@]}" -j"$JOBS" Image >>"$log" 2>&1
+  cp "$src/arch/riscv/boot/Image" "$OUT/Image"
+}
+
+build_busybox() {
+  local log="$WORK/logs/busybox.log" src
+  mkdir -p "$WORK/busybox-src"
+  (cd "$WORK/busybox-src" && apt-get source -q "busybox=$BUSYBOX_VERSION") >"$log" 2>&1
+  src=$(find "$WORK/busybox-src" -mindepth 1 -maxdepth 1 -type d -name 'busybox-*' | head -1)
+  [[ -n $src ]] || die "apt-get source busybox left no source tree (see $log)"
+  local make=(make -C "$src" CROSS_COMPILE="$CROSS")
+  "${make[@]}" defconfig >>"$log" 2>&1
+  # Static against the cross glibc. Applets that cannot work or build that way are turned off.
+  local off=(
+    CONFIG_FEATURE_HAVE_RPC CONFIG_FEATURE_INETD_RPC # Sun RPC is gone from glibc
+    CONFIG_PAM CONFIG_SELINUX
+  )
+  local o
+  sed -i 's/^# CONFIG_STATIC is not set$/CONFIG_STATIC=y/' "$src/.config"
+  for o in "${off[@]}"; do sed -i "s/^$o=y$/# $o is not set/" "$src/.config"; done
+  { yes '' || true; } | "${make[@]}" oldconfig >>"$log" 2>&1
+  grep -qx 'CONFIG_STATIC=y' "$src/.config" || die "busybox: CONFIG_STATIC did not stick"
+  "${make[@]}" -j"$JOBS" >>"$log" 2>&1
+  "${make[@]}" CONFIG_PREFIX="$WORK/rootfs" install >>"$log" 2>&1
+  cp "$src/.config" "$OUT/busybox.config"
+  if "${CROSS}readelf" -l "$src/busybox" | grep -q INTERP; then die "busybox is not statically linked"; fi
+}
+
+# The initramfs, made with the kernel's gen_init_cpio from a list file: every entry owned by
+# root, device nodes made without being root, no fakeroot.
+build_rootfs() {
+  local r="$WORK/rootfs" list="$WORK/rootfs.list" gen="$WORK/gen_init_cpio"
+  if [[ -f $WORK/linux/usr/gen_init_cpio.c ]]; then
+    cc -O2 -o "$gen" "$WORK/linux/usr/gen_init_cpio.c"
+  else
+    tar -xJf "$LINUX_TARBALL" -C "$WORK" --strip-components=2 linux-source-6.1/usr/gen_init_cpio.c
+    cc -O2 -o "$gen" "$WORK/gen_init_cpio.c"
+  fi
+  mkdir -p "$r"/{proc,sys,dev,tmp,mnt,root,etc,run,var/log}
+  install -m 0755 "$ROOTFS_SRC/init" "$r/init"
+  cat >"$r/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+EOF
+  cat >"$r/etc/group" <<'EOF'
+root:x:0:
+nogroup:x:65534:
+EOF
+  # busybox init takes over PID 1 from /init: a shell with job control on the console
+  # (cttyhack finds the real tty behind /dev/console), run again when it exits; poweroff and
+  # reboot signal init, which unmounts the disks and then powers off or resets through the kernel.
+  cat >"$r/etc/inittab" <<'EOF'
+::respawn:/bin/cttyhack /bin/sh -l
+::ctrlaltdel:/sbin/reboot
+::shutdown:/bin/sync
+::shutdown:/bin/umount -a -r -t ext2,ext3,ext4
+EOF
+  cat >"$r/etc/profile" <<'EOF'
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+export HOME=/root
+export PS1='\w \$ '
+cd "$HOME"
+EOF
+  echo hartvm >"$r/etc/hostname"
+  : >"$r/etc/fstab"
+  {
+    (cd "$r" && find . -mindepth 1 | LC_ALL=C sort) | while IFS= read -r p; do
+      p=${p#.}
+      local f="$r$p" mode
+      mode=$(stat -c '%a' "$f")
+      if [[ -L $f ]]; then
+        echo "slink $p $(readlink "$f") 0777 0 0"
+      elif [[ -d $f ]]; then
+        [[ $p == /root ]] && mode=700
+        [[ $p == /tmp ]] && mode=1777
+        echo "dir $p $mode 0 0"
+      elif [[ -f $f ]]; then
+        echo "file $p $f $mode 0 0"
+      fi
+    done
+    echo "nod /dev/console 0600 0 0 c 5 1"
+    echo "nod /dev/null 0666 0 0 c 1 3"
+    echo "nod /dev/ttyS0 0600 0 0 c 4 64"
+  } >"$list"
+  "$gen" "$list" | gzip -9 -n >"$OUT/rootfs.cpio.gz"
+}
+
+build_disk() {
+  local d="$WORK/disk"
+  mkdir -p "$d"
+  cat >"$d/README" <<'EOF'
+This is the hartvm guest disk (disk.ext2): an ext2 file system on the board's first virtio
+block device, /dev/vda, which the guest's /init mounts read-write on /mnt.
+It was made by hartvm's scripts/build-images.sh with mkfs.ext2 -d, without mounting anything.
+EOF
+  rm -f "$OUT/disk.ext2"
+  mkfs.ext2 -q -F -L hartvm -E root_owner=0:0 -d "$d" "$OUT/disk.ext2" 32M >"$WORK/logs/disk.log" 2>&1
+}
+
+write_manifest() {
+  local f first=1 files=""
+  for f in Image rootfs.cpio.gz disk.ext2 linux.config busybox.config; do
+    [[ -f $OUT/$f ]] || continue
+    ((first)) || files+=","
+    first=0
+    files+=$(printf '\n    "%s": { "bytes": %d, "sha256": "%s" }' "$f" "$(stat -c %s "$OUT/$f")" "$(sha256sum <"$OUT/$f" | cut -d' ' -f1)")
+  done
+  local inputs="" kind name hash firstin=1
+  while read -r kind name hash; do
+    [[ $kind == file ]] || continue
+    ((firstin)) || inputs+=","
+    firstin=0
+    inputs+=$(printf '\n    "%s": "%s"' "$name" "$hash")
+  done <<<"$KEY_INPUTS"
+  cat >"$OUT/manifest.json" <<EOF
+{
+  "key": "$KEY",
+  "kernelKey": "$KERNEL_KEY",
+  "built": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "versions": {
+    "linux-source-6.1": "$LINUX_VERSION",
+    "busybox-source": "$BUSYBOX_VERSION",
+    "cross-gcc": "$GCC_VERSION",
+    "libc6-dev-riscv64-cross": "$LIBC_VERSION",
+    "opensbi": "$(pkg_version opensbi)"
+  },
+  "inputs": {$inputs
+  },
+  "files": {$files
+  },
+  "linuxCache": "$KDIR",
+  "buildSeconds": { "linux": $T_LINUX, "busybox": $T_BUSYBOX, "total": $(($(date +%s) - T0)) }
+}
+EOF
+}
+
+# --- main ---
+
+if ((PRINT_DIR)); then
+  compute_key
+  echo "$DIR"
+  exit 0
+fi
+
+install_packages
+have_deb_src || add_deb_src
+[[ -n $(busybox_source_version) ]] || { APT_UPDATED=0; apt_update; }
+compute_key
+mkdir -p "$IMAGES"
+
+if complete "$DIR"; then
+  say "up to date (key $KEY)"
+  link_current
+  say "$DIR"
+  exit 0
+fi
+
+exec 9>"$IMAGES/.lock"
+if ! flock -n 9; then
+  say "another build holds $IMAGES/.lock; waiting"
+  flock 9
+fi
+if complete "$DIR"; then # built by whoever held the lock
+  link_current
+  say "$DIR"
+  exit 0
+fi
+
+T0=$(date +%s)
+WORK="$CACHE/work/$KEY"
+OUT="$IMAGES/$KEY.tmp"
+rm -rf "$WORK" "$OUT"
+mkdir -p "$WORK/logs" "$OUT"
+on_exit() {
+  local rc=$?
+  if ((rc != 0)); then
+    rm -rf "$OUT"
+    echo "images: build failed; the build tree and logs are kept in $WORK" >&2
+    local l
+    for l in "$WORK"/logs/*.log; do
+      [[ -f $l ]] || continue
+      echo "images: --- last lines of $l ---" >&2
+      tail -n 25 "$l" >&2
+    done
+  fi
+}
+trap on_exit EXIT
+say "key $KEY (kernel $KERNEL_KEY): linux-source $LINUX_VERSION, busybox $BUSYBOX_VERSION, $GCC_VERSION"
+say "building in $WORK (logs in $WORK/logs), make -j$JOBS"
+
+# Linux: the kernel has a cache of its own, ${cache}/linux/<kernel key>/, so that an Image is
+# built once for its inputs (kernel source, compiler, fragment, build_kernel), whatever else
+# changed or failed since.
+T_LINUX=0 # stays 0 when the Image comes from the kernel cache
+KDIR="$CACHE/linux/$KERNEL_KEY"
+if [[ -s $KDIR/Image && -s $KDIR/linux.config ]]; then
+  say "Linux: reusing the Image built before for the same kernel inputs ($KDIR)"
+else
+  t=$(date +%s)
+  say "building Linux 6.1 (this takes a while) ..."
+  build_kernel
+  T_LINUX=$(($(date +%s) - t))
+  rm -rf "$KDIR.tmp"
+  mkdir -p "$KDIR.tmp"
+  cp "$OUT/Image" "$OUT/linux.config" "$KDIR.tmp/"
+  rm -rf "$KDIR"
+  mv -T "$KDIR.tmp" "$KDIR"
+  say "Linux built in $(elapsed "$t"): Image $(size "$OUT/Image")"
+fi
+cp "$KDIR/Image" "$KDIR/linux.config" "$OUT/"
+
+t=$(date +%s)
+say "building busybox $BUSYBOX_VERSION (static, riscv64) ..."
+build_busybox
+T_BUSYBOX=$(($(date +%s) - t))
+say "busybox built in $(elapsed "$t")"
+
+t=$(date +%s)
+say "making rootfs.cpio.gz and disk.ext2 ..."
+build_rootfs
+build_disk
+say "made in $(elapsed "$t"): rootfs.cpio.gz $(size "$OUT/rootfs.cpio.gz"), disk.ext2 $(size "$OUT/disk.ext2")"
+
+write_manifest
+rm -rf "$DIR"
+mv -T "$OUT" "$DIR"
+link_current
+if [[ ${HARTVM_KEEP_WORK:-0} == 1 ]]; then say "build tree kept in $WORK"; else rm -rf "$WORK"; fi
+say "done in $(elapsed "$T0")"
+say "$DIR"
