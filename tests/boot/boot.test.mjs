@@ -1,0 +1,105 @@
+// Linux on the virt board: OpenSBI, the project's kernel and initramfs, a shell driven through
+// the serial console, a file written to the ext2 disk and found in the host image afterwards,
+// the RTC's date, and poweroff ending the run with status 0. Once per translation-store policy.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../guest/harness.mjs';
+import { SerialSession } from './serial.mjs';
+
+function imagesDir() {
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts/build-images.sh'), '--print-dir'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `build-images.sh --print-dir failed: ${r.stderr}`);
+  const dir = r.stdout.trim().split('\n').pop();
+  for (const f of ['Image', 'rootfs.cpio.gz', 'disk.ext2']) {
+    assert.ok(existsSync(path.join(dir, f)), `${f} missing in ${dir}: run scripts/build-images.sh (npm test does)`);
+  }
+  return dir;
+}
+
+const images = imagesDir();
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-boot-'));
+const PROMPT = '~ # ';
+
+function bootArgs(policy, disk) {
+  return ['-m', '256M', '-no-reboot', `--tlb-flush=${policy}`,
+    '-kernel', path.join(images, 'Image'), '-initrd', path.join(images, 'rootfs.cpio.gz'), '-append', 'console=ttyS0',
+    '-drive', `file=${disk},format=raw`];
+}
+
+test('Linux boots to a shell and powers off (fence policy): uname, cpuinfo, mount, disk, date', { timeout: 600000 }, async () => {
+  const disk = path.join(tmp, 'fence.ext2');
+  copyFileSync(path.join(images, 'disk.ext2'), disk);
+  const guest = new SerialSession(bootArgs('fence', disk));
+  try {
+    await guest.expect('hartvm guest ready', 300000);
+    await guest.expect(PROMPT);
+    assert.match(await guest.run('uname -a'), /^Linux \S+ 6\.1\.\d+ .* riscv64 GNU\/Linux\n$/);
+    const cpuinfo = await guest.run('cat /proc/cpuinfo');
+    assert.match(cpuinfo, /^processor\s*: 0$/m);
+    assert.match(cpuinfo, /^isa\s*: rv64imafdc/m);
+    assert.match(cpuinfo, /^mmu\s*: sv57$/m);
+    const mounts = await guest.run('mount');
+    assert.match(mounts, /^proc on \/proc type proc/m);
+    assert.match(mounts, /^devtmpfs on \/dev type devtmpfs/m);
+    assert.match(mounts, /^\/dev\/vda on \/mnt type ext[24]/m);
+    const stamp = `written-by-the-guest-${process.pid}`;
+    await guest.run(`echo ${stamp} > /mnt/proof.txt && sync && cat /mnt/proof.txt`);
+    const guestSeconds = Number((await guest.run('date +%s')).trim());
+    assert.ok(Math.abs(guestSeconds - Date.now() / 1000) < 120, `guest date ${guestSeconds} is the host's within 2 minutes`);
+    guest.send('poweroff\n');
+    assert.equal(await guest.exited, 0, `exit status after poweroff\n${guest.stderr}`);
+  } finally {
+    guest.kill();
+  }
+  assert.ok(readFileSync(disk).includes(`written-by-the-guest-${process.pid}`), 'the file written in the guest is in the host image');
+});
+
+for (const policy of ['block', 'instruction']) {
+  test(`Linux boots to a shell and powers off under --tlb-flush=${policy}`, { timeout: 1200000 }, async () => {
+    const disk = path.join(tmp, `${policy}.ext2`);
+    copyFileSync(path.join(images, 'disk.ext2'), disk);
+    const guest = new SerialSession(bootArgs(policy, disk));
+    try {
+      await guest.expect('hartvm guest ready', 900000);
+      await guest.expect(PROMPT);
+      assert.match(await guest.run('uname -m'), /^riscv64\n$/);
+      assert.match(await guest.run('ls /mnt'), /\S/);
+      guest.send('poweroff\n');
+      assert.equal(await guest.exited, 0);
+    } finally {
+      guest.kill();
+    }
+  });
+}
+
+test('-no-reboot turns a guest reboot into exit status 0', { timeout: 600000 }, async () => {
+  const disk = path.join(tmp, 'reboot.ext2');
+  copyFileSync(path.join(images, 'disk.ext2'), disk);
+  const guest = new SerialSession(bootArgs('fence', disk));
+  try {
+    await guest.expect(PROMPT, 300000);
+    guest.send('reboot\n');
+    assert.equal(await guest.exited, 0);
+  } finally {
+    guest.kill();
+  }
+});
+
+test('SIGTERM ends a boot cleanly: status 143, and what the guest wrote is in the image', { timeout: 600000 }, async () => {
+  const disk = path.join(tmp, 'sigterm.ext2');
+  copyFileSync(path.join(images, 'disk.ext2'), disk);
+  const guest = new SerialSession(bootArgs('fence', disk));
+  try {
+    await guest.expect(PROMPT, 300000);
+    await guest.run(`echo before-the-signal-${process.pid} > /mnt/sig.txt && sync`);
+    guest.child.kill('SIGTERM');
+    assert.equal(await guest.exited, 143);
+  } finally {
+    guest.kill();
+  }
+  assert.ok(readFileSync(disk).includes(`before-the-signal-${process.pid}`));
+});
