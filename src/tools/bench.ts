@@ -1,5 +1,7 @@
 // `npm run bench`: runs the guest benchmark programs under hartvm with every translation-store
-// flush policy, and under QEMU as the reference, then prints a comparison table.
+// flush policy, and under QEMU as the reference, then prints a comparison table. Its Linux section
+// (bench-linux.ts; `--linux` alone, `--no-linux` without it) boots Linux to a shell prompt on
+// `hartvm boot` and QEMU's virt board and times the boot and a workload typed on the console.
 //
 // Host-side tool: it drives `bin/hartvm.js` and `qemu-system-riscv64` as child processes and
 // never imports the emulator itself, so it measures exactly what a user of the CLI gets.
@@ -9,18 +11,15 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  HARTVM, POLICIES, QEMU, ROOT, describeExit, firstLineOf, formatTable, lastLines, parseHartvmStats, progress,
+  type HartvmStats, type PolicyName,
+} from './bench-common.js';
+import { formatLinuxReport, linuxFailures, runLinuxSection, type LinuxSection } from './bench-linux.js';
 
 const PROGRAMS = ['integer', 'memory', 'float'] as const;
-// The order of the table: fastest policy first.
-const POLICIES = ['fence', 'block', 'instruction'] as const;
 type ProgramName = typeof PROGRAMS[number];
-type PolicyName = typeof POLICIES[number];
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const HARTVM = join(ROOT, 'bin', 'hartvm.js');
-const QEMU = 'qemu-system-riscv64';
 const SETUP_HINT = 'run `npm run setup` (scripts/setup.sh) to install the RISC-V toolchain and picolibc';
 // A wrongly detected tohost leaves QEMU spinning forever; the benchmarks take seconds there.
 const QEMU_TIMEOUT_MS = 300_000;
@@ -34,15 +33,12 @@ interface Options {
   programs: ProgramName[];
   qemu: boolean;
   json: string;
-}
-
-/** What one `hartvm run --stats` printed about itself. */
-interface HartvmStats {
-  instructions: number;
-  pageWalks: number;
-  walksPerKilo: number;
-  runSeconds: number;
-  mips: number;
+  /** the guest-program section (integer, memory, float) */
+  programsSection: boolean;
+  /** the Linux section (bench-linux.ts) */
+  linuxSection: boolean;
+  images?: string;
+  bootInsns: boolean;
 }
 
 interface HartvmRun {
@@ -118,11 +114,18 @@ function parseOptions(argv: string[]): Options {
     .addOption(new Option('--program <names>', `benchmark programs to run (repeatable or comma list: ${PROGRAMS.join(', ')})`)
       .argParser(listOf(PROGRAMS, 'program')))
     .option('--no-qemu', 'do not run the QEMU reference')
+    .option('--linux', 'run only the Linux section: boot Linux to a shell prompt and run a workload on its console')
+    .option('--no-linux', 'skip the Linux section (by default both sections run)')
+    .option('--images <dir>', 'Linux section: the guest images (Image, rootfs.cpio.gz, disk.ext2) instead of scripts/build-images.sh\'s')
+    .option('--no-boot-insns', 'Linux section: skip the extra boot per policy that counts the instructions up to the prompt')
     .addOption(new Option('--json <file>', 'also write every result as JSON')
       .default(join(ROOT, 'build', 'bench', 'results.json'), 'build/bench/results.json'))
     .allowExcessArguments(false);
   command.parse(argv);
-  const o = command.opts<{ runs: number; slowRuns: number; policy?: PolicyName[]; program?: ProgramName[]; qemu: boolean; json: string }>();
+  const o = command.opts<{
+    runs: number; slowRuns: number; policy?: PolicyName[]; program?: ProgramName[]; qemu: boolean; json: string;
+    linux?: boolean; images?: string; bootInsns: boolean;
+  }>();
   // Keep the canonical order whatever order the user named them in.
   const pick = <T extends string>(all: readonly T[], chosen?: T[]): T[] => all.filter((x) => !chosen || chosen.includes(x));
   return {
@@ -132,32 +135,20 @@ function parseOptions(argv: string[]): Options {
     programs: pick(PROGRAMS, o.program),
     qemu: o.qemu,
     json: resolve(o.json),
+    // --linux: that section alone; --no-linux: the programs alone; neither: both.
+    programsSection: o.linux !== true,
+    linuxSection: o.linux !== false,
+    images: o.images === undefined ? undefined : resolve(o.images),
+    bootInsns: o.bootInsns,
   };
 }
 
 // ---------------------------------------------------------------- small helpers
 
-function progress(line: string): void {
-  process.stderr.write(`bench: ${line}\n`);
-}
-
 function isMissingCommand(result: SpawnSyncReturns<unknown>): boolean {
   return (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
-function lastLines(text: string, count: number): string {
-  return text.trimEnd().split('\n').slice(-count).join('\n');
-}
-
-function describeExit(run: { exitStatus: number | null; signal: string | null }): string {
-  return run.signal ? `killed by ${run.signal}` : `exit status ${run.exitStatus}`;
-}
-
-function firstLineOf(command: string, args: string[]): string | undefined {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  if (result.error || result.status !== 0) return undefined;
-  return result.stdout.split('\n')[0].trim() || undefined;
-}
 
 // ---------------------------------------------------------------- guest build
 
@@ -183,31 +174,6 @@ function elfPath(program: ProgramName): string {
 }
 
 // ---------------------------------------------------------------- hartvm
-
-/**
- * Reads the statistics block of `hartvm run --stats`: a header row of column names separated by
- * two or more spaces, one row per hart, then `run time X s, Y guest MIPS`.
- */
-function parseHartvmStats(stderr: string, policy: PolicyName): HartvmStats | undefined {
-  const lines = stderr.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('translation store (--tlb-flush='));
-  if (start < 0 || !lines[start].includes(`=${policy})`)) return undefined;
-  const names = lines[start + 1]?.trim().split(/\s{2,}/) ?? [];
-  const values = lines[start + 2]?.trim().split(/\s+/) ?? [];
-  if (names.length !== values.length) return undefined;
-  const column = (name: string): number => Number(values[names.indexOf(name)]);
-  const time = lines.slice(start + 3).map((l) => /^run time ([\d.]+) s, ([\d.]+|-) guest MIPS/.exec(l)).find((m) => m);
-  if (!time) return undefined;
-  const stats: HartvmStats = {
-    instructions: column('instructions'),
-    pageWalks: column('page walks'),
-    walksPerKilo: column('walks/1000 insns'),
-    runSeconds: Number(time[1]),
-    mips: time[2] === '-' ? NaN : Number(time[2]),
-  };
-  const complete = [stats.instructions, stats.pageWalks, stats.walksPerKilo, stats.runSeconds].every(Number.isFinite);
-  return complete ? stats : undefined;
-}
 
 function runHartvm(elf: string, policy: PolicyName): HartvmRun {
   const begin = performance.now();
@@ -348,12 +314,6 @@ function hostInfo(qemu: string | undefined): HostInfo {
   };
 }
 
-function formatTable(rows: string[][], leftColumns: number): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const pad = (cell: string, c: number): string => (c < leftColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c]));
-  return rows.map((r) => r.map(pad).join('  ').trimEnd()).join('\n') + '\n';
-}
-
 function tableRows(results: ProgramResult[], withQemu: boolean): string[][] {
   const header = ['program', 'policy', 'runs', 'instructions', 'page walks', 'walks/1k insns',
     'hartvm run (s)', 'hartvm wall (s)', 'hartvm MIPS'];
@@ -380,13 +340,22 @@ function tableRows(results: ProgramResult[], withQemu: boolean): string[][] {
   return rows;
 }
 
-function printReport(results: ProgramResult[], host: HostInfo, options: Options, qemuRequested: boolean): void {
+function printReport(results: ProgramResult[], host: HostInfo, options: Options, qemuRequested: boolean, linux: LinuxSection | undefined): void {
   const out: string[] = [];
   out.push(`host: Node ${host.node}, ${host.cpu}, ${host.cores} cores`);
   out.push(`reference: ${host.qemu ?? (qemuRequested ? `${QEMU} not installed (skipped)` : 'QEMU skipped (--no-qemu)')}`);
   const fenceRuns = options.qemu ? `fence and QEMU best of ${options.runs}` : `fence best of ${options.runs}`;
   out.push(`hartvm: ${host.hartvmCommit ?? 'unknown commit'}; ${fenceRuns}, block and instruction best of ${options.slowRuns}`);
   out.push('');
+  if (options.programsSection) printProgramsReport(out, results, host, options);
+  if (linux) {
+    if (options.programsSection) out.push('');
+    out.push(formatLinuxReport(linux, options).trimEnd());
+  }
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+function printProgramsReport(out: string[], results: ProgramResult[], host: HostInfo, options: Options): void {
   out.push(formatTable(tableRows(results, host.qemu !== undefined), 2));
   out.push('hartvm run (s) is measured inside hartvm (no Node start-up); hartvm wall (s) is the whole child process.');
   if (host.qemu) {
@@ -398,21 +367,21 @@ function printReport(results: ProgramResult[], host: HostInfo, options: Options,
       }
     }
   }
-  process.stdout.write(out.join('\n') + '\n');
 }
 
-function writeJson(file: string, results: ProgramResult[], host: HostInfo, options: Options): void {
+function writeJson(file: string, results: ProgramResult[], host: HostInfo, options: Options, linux: LinuxSection | undefined): void {
   mkdirSync(dirname(file), { recursive: true });
-  const document = { date: new Date().toISOString(), host, options, results };
+  // `results`: the guest programs (empty with --linux); `linux`: the Linux section (absent with --no-linux).
+  const document = { date: new Date().toISOString(), host, options, results, linux };
   writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
   progress(`results written to ${file}`);
 }
 
 // ---------------------------------------------------------------- main
 
-function main(): number {
+async function main(): Promise<number> {
   const options = parseOptions(process.argv);
-  buildGuestPrograms();
+  if (options.programsSection) buildGuestPrograms();
   let qemu: string | undefined;
   if (options.qemu) {
     qemu = qemuVersion();
@@ -422,16 +391,28 @@ function main(): number {
   const scratch = mkdtempSync(join(tmpdir(), 'hartvm-bench-'));
   const results: ProgramResult[] = [];
   try {
-    for (const program of options.programs) results.push(benchProgram(program, effective, scratch));
+    if (options.programsSection) for (const program of options.programs) results.push(benchProgram(program, effective, scratch));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  let linux: LinuxSection | undefined;
+  if (options.linuxSection) {
+    try {
+      linux = await runLinuxSection(effective);
+    } catch (e) {
+      progress(`the Linux section could not run: ${(e as Error).message}`);
+      return 2;
+    }
+  }
   const host = hostInfo(qemu);
-  writeJson(options.json, results, host, effective);
-  printReport(results, host, effective, options.qemu);
-  const bad = results.flatMap((r) => r.policies).filter((p) => p.status !== 'ok');
-  if (bad.length) progress(`${bad.length} run(s) failed or differ from the reference: ${bad.map((p) => `${p.program}/${p.policy}`).join(', ')}`);
+  writeJson(options.json, results, host, effective, linux);
+  printReport(results, host, effective, options.qemu, linux);
+  const bad = [
+    ...results.flatMap((r) => r.policies).filter((p) => p.status !== 'ok').map((p) => `${p.program}/${p.policy}`),
+    ...(linux ? linuxFailures(linux) : []),
+  ];
+  if (bad.length) progress(`${bad.length} run(s) failed or differ from the reference: ${bad.join(', ')}`);
   return bad.length ? 1 : 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();
