@@ -30,6 +30,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -41,22 +43,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_ITERATIONS 20000UL
+/* The defaults take about 1-3 s under QEMU TCG at -smp 4 on a 2-core host. The mapping parts
+ * dominate there: every mprotect or munmap waits until all the other harts have run their
+ * sfence.vma (SBI remote fence), tens of ms a cycle when the harts outnumber the host's cores;
+ * a counter iteration costs about a microsecond. */
+#define DEFAULT_ITERATIONS 100000UL
 #define DEFAULT_SECONDS 120U
 #define MAX_THREADS 1024U
 
-#define MAP_EVERY 64UL     /* one mapping cycle per this many counter iterations */
+#define MAP_EVERY 20000UL  /* one mapping cycle per this many counter iterations */
 #define MAP_PAGES 4UL      /* pages per churned mapping */
-#define FORK_EVERY 1024UL  /* one fork round per this many iterations of worker 0 */
-#define FLIP_EVERY 128UL   /* one mprotect-flip round per this many iterations */
+#define FORK_EVERY 25000UL /* one fork round per this many iterations of worker 0 */
+#define FLIP_EVERY 5000UL  /* one mprotect-flip round per this many iterations */
 #define FLIP_PAGES 2UL     /* pages that change protection */
 #define STABLE_PAGES 2UL   /* pages next to them that never do */
 #define CHILD_SPINS 400U   /* how long a fork child watches the copy-on-write page */
 #define STRIDE 8UL         /* patterns touch one 64-bit word per 64 bytes */
+#define WAIT_SPINS 32U     /* how long a flip reader spins before it sleeps */
 
 #define STEP64 0x1ffffffffULL /* 64-bit add step: carries out of the low word every time */
 #define STEP32 3U
@@ -404,8 +412,8 @@ static struct {
   volatile uint64_t *flip, *stable;
   unsigned readers;
   unsigned long rounds;
-  atomic_ulong phase; /* 2r+1: round r open (read-only), 2r+2: round r closed (PROT_NONE) */
-  atomic_ulong acks;
+  atomic_uint phase; /* 2r+1: round r open (read-only), 2r+2: round r closed (PROT_NONE) */
+  atomic_uint acks;  /* both 32-bit: they are futex words */
   _Atomic uint64_t faults, stable_reads;
 } fl;
 
@@ -417,15 +425,41 @@ static void check_stable(void) {
   atomic_fetch_add_explicit(&fl.stable_reads, 1, memory_order_relaxed);
 }
 
-static void await_phase(unsigned long phase) {
-  while (atomic_load(&fl.phase) != phase) {
+/* Waiting: a reader spins for a while (reading the stable pages, yielding), then sleeps on a
+ * futex. Sleeping matters when the harts outnumber the host's cores (QEMU TCG, hartvm): a hart
+ * that sleeps in wfi leaves its core to the harts whose shootdowns are waiting for each other. */
+static void futex_wait(atomic_uint *word, unsigned seen) {
+  syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+}
+
+static void futex_wake(atomic_uint *word) {
+  syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+static void await_phase(unsigned phase) {
+  unsigned seen;
+  for (unsigned spins = 0; (seen = atomic_load(&fl.phase)) != phase; spins++) {
     check_stable();
-    sched_yield();
+    if (spins < WAIT_SPINS)
+      sched_yield();
+    else
+      futex_wait(&fl.phase, seen);
   }
 }
 
-static void await_acks(unsigned long acks) {
-  while (atomic_load(&fl.acks) < acks) sched_yield();
+static void set_phase(unsigned phase) {
+  atomic_store(&fl.phase, phase);
+  futex_wake(&fl.phase);
+}
+
+static void await_acks(unsigned acks) {
+  unsigned seen;
+  while ((seen = atomic_load(&fl.acks)) < acks) futex_wait(&fl.acks, seen);
+}
+
+static void ack(void) {
+  atomic_fetch_add(&fl.acks, 1);
+  futex_wake(&fl.acks);
 }
 
 static void set_flip_protection(int prot, const char *what) {
@@ -438,10 +472,10 @@ static void flipper(void) {
     must(madvise((void *)fl.flip, FLIP_PAGES * page, MADV_DONTNEED) == 0, "madvise");
     fill(fl.flip, FLIP_PAGES, seed_of(r, 0, 6));
     set_flip_protection(PROT_READ, "mprotect flip read-only");
-    atomic_store(&fl.phase, 2 * r + 1);
+    set_phase(2 * r + 1);
     await_acks(fl.readers * (2 * r + 1));
     set_flip_protection(PROT_NONE, "mprotect flip none");
-    atomic_store(&fl.phase, 2 * r + 2);
+    set_phase(2 * r + 2);
     await_acks(fl.readers * (2 * r + 2));
   }
 }
@@ -460,7 +494,7 @@ static void reader(unsigned t) {
         fail("mprotect flipping (reader %u, round %lu): a write to read-only page %zu did not "
              "fault with SEGV_ACCERR", t, r, pg);
     }
-    atomic_fetch_add(&fl.acks, 1);
+    ack();
 
     await_phase(2 * r + 2);
     for (size_t pg = 0; pg < FLIP_PAGES; pg++) {
@@ -471,7 +505,7 @@ static void reader(unsigned t) {
         fail("mprotect flipping (reader %u, round %lu): a read of PROT_NONE page %zu did not "
              "fault with SEGV_ACCERR", t, r, pg);
     }
-    atomic_fetch_add(&fl.acks, 1);
+    ack();
   }
 }
 
@@ -528,19 +562,32 @@ static void setup_regions(void) {
   fl.rounds = rounds(FLIP_EVERY);
 }
 
+/* Threads wait for each other at a start line, so that they do run together rather than one
+ * after the other as they happen to be created. */
+static pthread_barrier_t start_line;
+static void *(*thread_fn)(void *);
+
+static void *start_thread(void *arg) {
+  pthread_barrier_wait(&start_line);
+  return thread_fn(arg);
+}
+
 static void run_threads(unsigned n, void *(*fn)(void *)) {
   pthread_t tid[MAX_THREADS + 1];
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, 256 * 1024);
+  pthread_barrier_init(&start_line, NULL, n);
+  thread_fn = fn;
   for (unsigned t = 0; t < n; t++) {
-    int err = pthread_create(&tid[t], &attr, fn, (void *)(uintptr_t)t);
+    int err = pthread_create(&tid[t], &attr, start_thread, (void *)(uintptr_t)t);
     if (err) {
       printf("smp-stress: FAIL pthread_create (thread %u of %u): %s\n", t, n, strerror(err));
       exit(1);
     }
   }
   for (unsigned t = 0; t < n; t++) pthread_join(tid[t], NULL);
+  pthread_barrier_destroy(&start_line);
   pthread_attr_destroy(&attr);
 }
 
