@@ -3,13 +3,15 @@
 # packages only:
 #   Image           Linux 6.1 for riscv64 (linux-source-6.1, defconfig + guest/linux/hartvm.config)
 #   rootfs.cpio.gz  initramfs: static busybox (Debian's busybox source) + guest/rootfs/init
+#                   + /usr/bin/smp-stress (guest/smp/stress.c, static, for the SMP tests)
 #   disk.ext2       a small ext2 disk for virtio-blk (the guest mounts it on /mnt)
 #   manifest.json   the versions and files that went in
 # They are cached outside the checkout, in ${HARTVM_CACHE:-${XDG_CACHE_HOME:-~/.cache}/hartvm}/images/<key>/,
-# where <key> hashes every input (package versions, the config fragment, guest/rootfs/, this
-# script); ${cache}/images/current links to the last one built or found. Nothing is built when
-# that directory is complete already. The last line on stdout is `images: <dir>`. The kernel is
-# also kept in ${cache}/linux/<kernel key>/, so it is built again only when its own inputs change.
+# where <key> hashes every input (package versions, the config fragment, guest/rootfs/,
+# guest/smp/, this script); ${cache}/images/current links to the last one built or found.
+# Nothing is built when that directory is complete already. The last line on stdout is
+# `images: <dir>`. The kernel is also kept in ${cache}/linux/<kernel key>/, so it is built again
+# only when its own inputs change.
 #
 #   scripts/build-images.sh              install what is missing, build (or find) the images
 #   scripts/build-images.sh --print-dir  print the directory the images are (or would be) in; no build
@@ -35,14 +37,16 @@ IMAGES="$CACHE/images"
 JOBS=${HARTVM_JOBS:-$(nproc)}
 FRAGMENT="$ROOT/guest/linux/hartvm.config"
 ROOTFS_SRC="$ROOT/guest/rootfs"
+SMP_SRC="$ROOT/guest/smp"
 LINUX_PKG=linux-source-6.1
 LINUX_TARBALL=/usr/src/linux-source-6.1.tar.xz
 CROSS=riscv64-linux-gnu-
 OUTPUTS=(Image rootfs.cpio.gz disk.ext2 manifest.json)
 
 # Debian packages: the kernel source, the riscv64 Linux cross toolchain and glibc (static
-# busybox), what the kernel build needs on the host, dpkg-dev for `apt-get source busybox`,
-# cpio/e2fsprogs/xz for the images, and QEMU + OpenSBI + dtc for scripts/check-images-qemu.sh.
+# busybox and smp-stress), what the kernel build needs on the host, dpkg-dev for
+# `apt-get source busybox`, cpio/e2fsprogs/xz for the images, and QEMU + OpenSBI + dtc for
+# scripts/check-images-qemu.sh.
 PACKAGES=(
   "$LINUX_PKG" gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
   build-essential bc bison flex libssl-dev libelf-dev cpio xz-utils e2fsprogs dpkg-dev
@@ -168,6 +172,7 @@ compute_key() {
   [[ -n $GCC_VERSION ]] || die "${CROSS}gcc is not installed (run scripts/build-images.sh without --print-dir)"
   [[ -f $FRAGMENT ]] || die "missing $FRAGMENT"
   [[ -f $ROOTFS_SRC/init ]] || die "missing $ROOTFS_SRC/init"
+  [[ -f $SMP_SRC/stress.c ]] || die "missing $SMP_SRC/stress.c"
   local inputs f
   inputs="linux-source $LINUX_VERSION
 busybox-source $BUSYBOX_VERSION
@@ -178,7 +183,7 @@ cross-libc $LIBC_VERSION
     sha256sum | cut -c1-16)
   while IFS= read -r f; do
     inputs+="file ${f#"$ROOT"/} $(sha256sum <"$f" | cut -d' ' -f1)"$'\n'
-  done < <({ echo "$FRAGMENT"; find "$ROOTFS_SRC" -type f | LC_ALL=C sort; echo "$SELF"; })
+  done < <({ echo "$FRAGMENT"; find "$ROOTFS_SRC" "$SMP_SRC" -type f | LC_ALL=C sort; echo "$SELF"; })
   KEY_INPUTS=$inputs
   KEY=$(printf '%s' "$inputs" | sha256sum | cut -c1-16)
   DIR="$IMAGES/$KEY"
@@ -245,6 +250,16 @@ build_busybox() {
   "${make[@]}" CONFIG_PREFIX="$WORK/rootfs" install >>"$log" 2>&1
   cp "$src/.config" "$OUT/busybox.config"
   if "${CROSS}readelf" -l "$src/busybox" | grep -q INTERP; then die "busybox is not statically linked"; fi
+}
+
+# The SMP stress program (guest/smp/stress.c), static against the cross glibc, installed in the
+# initramfs as /usr/bin/smp-stress. -pthread also links libatomic (its 16-bit atomics).
+build_smp_stress() {
+  local log="$WORK/logs/smp-stress.log" bin="$WORK/rootfs/usr/bin/smp-stress"
+  mkdir -p "$(dirname "$bin")"
+  "${CROSS}gcc" -static -pthread -O2 -Wall -Wextra -o "$bin" "$SMP_SRC/stress.c" >"$log" 2>&1 ||
+    die "smp-stress did not build (see $log)"
+  if "${CROSS}readelf" -l "$bin" | grep -q INTERP; then die "smp-stress is not statically linked"; fi
 }
 
 # The initramfs, made with the kernel's gen_init_cpio from a list file: every entry owned by
@@ -435,6 +450,8 @@ say "building busybox $BUSYBOX_VERSION (static, riscv64) ..."
 build_busybox
 T_BUSYBOX=$(($(date +%s) - t))
 say "busybox built in $(elapsed "$t")"
+build_smp_stress
+say "smp-stress built: $(size "$WORK/rootfs/usr/bin/smp-stress")"
 
 t=$(date +%s)
 say "making rootfs.cpio.gz and disk.ext2 ..."
