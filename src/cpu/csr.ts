@@ -161,7 +161,11 @@ export class Csrs {
     return undefined;
   }
 
-  /** Writes a CSR (existence and access already checked). */
+  /**
+   * Writes a CSR (existence and access already checked). A write that enables or raises an
+   * interrupt asks for nothing here: the interpreter looks for a takeable interrupt after every
+   * CSR write (Hart.interruptTakeable) and ends its slice only then.
+   */
   write(addr: number, value: bigint): void {
     const h = this.hart;
     value = BigInt.asUintN(64, value);
@@ -182,26 +186,23 @@ export class Csrs {
         return;
       }
       case Csr.MEDELEG: this.v64[CsrSlot.MEDELEG] = value & MEDELEG_MASK; return;
-      case Csr.MIDELEG: this.v64[CsrSlot.MIDELEG] = value & BigInt(SUPERVISOR_IRQS); h.interruptsChanged(); return;
-      case Csr.MIE: this.v64[CsrSlot.MIE] = value & BigInt(ALL_IRQS); h.interruptsChanged(); return;
+      case Csr.MIDELEG: this.v64[CsrSlot.MIDELEG] = value & BigInt(SUPERVISOR_IRQS); return;
+      case Csr.MIE: this.v64[CsrSlot.MIE] = value & BigInt(ALL_IRQS); return;
       case Csr.SIE: {
         const deleg = BigInt(this.lo(CsrSlot.MIDELEG));
         this.v64[CsrSlot.MIE] = (BigInt(this.lo(CsrSlot.MIE)) & ~deleg) | (value & deleg);
-        h.interruptsChanged();
         return;
       }
       case Csr.MIP: {
         const soft = BigInt(this.lo(CsrSlot.MIP_SOFT));
         const writable = BigInt(this.stce ? MIP_WRITABLE & ~IrqBit.STIP : MIP_WRITABLE);
         this.v64[CsrSlot.MIP_SOFT] = (soft & ~writable) | (value & writable);
-        h.interruptsChanged();
         return;
       }
       case Csr.SIP: {
         // Only SSIP is writable from S-mode, and only when delegated.
         const mask = BigInt(IrqBit.SSIP & this.lo(CsrSlot.MIDELEG));
         this.v64[CsrSlot.MIP_SOFT] = (BigInt(this.lo(CsrSlot.MIP_SOFT)) & ~mask) | (value & mask);
-        h.interruptsChanged();
         return;
       }
       case Csr.MTVEC: case Csr.STVEC: {
@@ -227,12 +228,11 @@ export class Csrs {
         return;
       }
       // The only optional feature is Sstc's STCE; every other bit reads as zero.
-      case Csr.MENVCFG: this.v64[CsrSlot.MENVCFG] = BigInt.asIntN(64, this.sstc ? value & MENVCFG_STCE : 0n); h.interruptsChanged(); return;
+      case Csr.MENVCFG: this.v64[CsrSlot.MENVCFG] = BigInt.asIntN(64, this.sstc ? value & MENVCFG_STCE : 0n); return;
       case Csr.SENVCFG: return;
       case Csr.STIMECMP:
         this.v64[CsrSlot.STIMECMP] = BigInt.asIntN(64, value);
         this.stimecmpNumber = Number(value);
-        h.interruptsChanged();
         return;
       case Csr.TSELECT: case Csr.TDATA1: case Csr.TDATA2: case Csr.TDATA3: case Csr.TINFO: return;
       case Csr.MTINST: case Csr.MTVAL2: return;
@@ -277,7 +277,6 @@ export class Csrs {
     const after = this.mstatus;
     const translationBits = Mstatus.MPRV | Mstatus.SUM | Mstatus.MXR | Mstatus.MPP;
     if ((before ^ after) & translationBits) this.hart.translationContextChanged();
-    if ((before ^ after) & (Mstatus.MIE | Mstatus.SIE)) this.hart.interruptsChanged();
   }
 
   /** Sets mstatus bits in the low word directly (trap entry/return paths). */

@@ -245,6 +245,18 @@ export class Hart implements MmuHart {
 
   // ---- traps and interrupts ---------------------------------------------------------------
 
+  /** Whether an interrupt is pending, enabled and allowed at the current privilege (one would be taken now). */
+  interruptTakeable(): boolean {
+    const csrs = this.csrs;
+    const pending = csrs.mip() & csrs.lo(CsrSlot.MIE);
+    if (pending === 0) return false;
+    const mideleg = csrs.lo(CsrSlot.MIDELEG);
+    const mstatus = csrs.mstatus;
+    const mEnabled = this.priv < Priv.M || (mstatus & Mstatus.MIE) !== 0;
+    const sEnabled = this.priv < Priv.S || (this.priv === Priv.S && (mstatus & Mstatus.SIE) !== 0);
+    return ((pending & ~mideleg) !== 0 && mEnabled) || ((pending & mideleg) !== 0 && sEnabled);
+  }
+
   /** Takes the highest-priority pending and enabled interrupt, if any. */
   private checkInterrupts(): boolean {
     const csrs = this.csrs;

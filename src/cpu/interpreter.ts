@@ -52,8 +52,9 @@ export function interpret(h: Hart, budget: number): void {
   const store = h.store;
   const RT = store.tables[Access.READ], WT = store.tables[Access.WRITE], FT = store.tables[Access.FETCH];
   const codeTag = code.tag;
-  const gk = store.genKey;
+  let gk = store.genKey;
   const dv = h.bus.memory.view;
+  const M64 = h.bus.memory.i64;
   const fpu = h.fpu;
   const bias = h.policy === FlushPolicy.BLOCK ? BLOCK_BIAS : 0;
   let pageLo = h.pageLo, pageHi = h.pageHi;
@@ -162,8 +163,8 @@ export function interpret(h: Hart, budget: number): void {
         const d = RD[s] << 1;
         if (RT[j] === ((vl & ALIGN_MASK_8) ^ gk) && RT[j + 1] === vh) {
           hits++;
-          const p = RT[j + 2] + (vl & 4095);
-          X32[d] = dv.getInt32(p, true); X32[d + 1] = dv.getInt32(p + 4, true);
+          // One 64-bit access (the fast path is 8-byte aligned): single-copy atomic against other harts.
+          X64[d >> 1] = M64[(RT[j + 2] + (vl & 4095)) >>> 3];
         } else {
           h.off = off; h.left = left;
           const v = mmu.loadSlow(vl, vh, 8);
@@ -207,8 +208,7 @@ export function interpret(h: Hart, budget: number): void {
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         if (WT[j] === ((vl & ALIGN_MASK_8) ^ gk) && WT[j + 1] === vh) {
           hits++;
-          const p = WT[j + 2] + (vl & 4095);
-          dv.setInt32(p, X32[b], true); dv.setInt32(p + 4, X32[b + 1], true);
+          M64[(WT[j + 2] + (vl & 4095)) >>> 3] = X64[b >> 1];
         } else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 8, X32[b], X32[b + 1]); if (h.yieldRequested) { off += c >>> 8; left--; break run; } }
         off += c >>> 8; break;
       }
@@ -318,6 +318,16 @@ export function interpret(h: Hart, budget: number): void {
         // that polling loops on time or status CSRs run at full speed.
         const op = c & 255;
         if (RS1[s] === 0 && (op === Op.CSRRS || op === Op.CSRRC || op === Op.CSRRSI || op === Op.CSRRCI)) { off += c >>> 8; break; }
+        // A CSR write or an sfence.vma stays in the slice too (kernels toggle sstatus.SIE and
+        // SUM around every lock and user copy), unless it changed what this slice keeps in
+        // locals or made an interrupt takeable: the translation context (yieldRequested), the
+        // FS field, or the interrupt enables and pending bits.
+        if (op >= Op.CSRRW && op <= Op.CSRRCI || op === Op.SFENCE_VMA) {
+          gk = store.genKey;
+          if (!h.yieldRequested && (h.csrs.mstatus & Mstatus.FS) === (fpDirty ? Mstatus.FS_DIRTY : fsBits) && !h.interruptTakeable()) {
+            off += c >>> 8; break;
+          }
+        }
         left--;
         h.retired += budget - left; h.fastHits += hits;
         return;

@@ -203,9 +203,20 @@ export class Mmu {
       case 1: return v.getUint8(h);
       case 2: return v.getUint16(h, true);
       case 4: return v.getInt32(h, true);
-      default:
-        this.valueHi = v.getInt32(h + 4, true);
-        return v.getInt32(h, true);
+      default: {
+        if ((h & 7) !== 0) {
+          this.valueHi = v.getInt32(h + 4, true);
+          return v.getInt32(h, true);
+        }
+        // Aligned: another hart's 64-bit store (a single one) must not be seen half done.
+        // Read hi, lo, hi: if hi held still, (hi, lo) is one value; this allocates nothing.
+        // Atomics for the two reads of hi, so that the compiler cannot merge them.
+        const ram32 = this.ram32, hiIndex = (h + 4) >>> 2;
+        for (;;) {
+          const hi = Atomics.load(ram32, hiIndex), lo = v.getInt32(h, true);
+          if (Atomics.load(ram32, hiIndex) === hi) { this.valueHi = hi; return lo; }
+        }
+      }
     }
   }
 
@@ -252,7 +263,11 @@ export class Mmu {
       case 1: v.setUint8(h, lo & 0xff); break;
       case 2: v.setUint16(h, lo & 0xffff, true); break;
       case 4: v.setInt32(h, lo, true); break;
-      default: v.setInt32(h, lo, true); v.setInt32(h + 4, hi, true); break;
+      default:
+        // Aligned: one 64-bit write (single-copy atomic, e.g. a PTE another hart may be walking).
+        if ((h & 7) === 0) this.ram64[h >>> 3] = (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+        else { v.setInt32(h, lo, true); v.setInt32(h + 4, hi, true); }
+        break;
     }
     if (this.kind === EntryKind.RAM_SLOW) this.afterSlowWrite(h, size);
   }
