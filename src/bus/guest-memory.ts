@@ -24,7 +24,11 @@ export class GuestMemory {
   /** Per 4 KiB host page: bit 0 = holds pre-decoded code, bit 1 = watched (e.g. HTIF tohost). */
   readonly pageFlags: Uint8Array;
 
-  constructor(layout: ReadonlyArray<{ name: string; base: bigint; size: number; writable: boolean }>) {
+  /**
+   * Lays the regions out in a new buffer, or over `shared`, the buffer of another thread's
+   * GuestMemory with the same layout (a hart worker sees the same bytes; its page flags stay its own).
+   */
+  constructor(layout: ReadonlyArray<{ name: string; base: bigint; size: number; writable: boolean }>, shared?: SharedArrayBuffer) {
     let total = 0;
     const regions: MemoryRegion[] = [];
     for (const r of layout) {
@@ -32,7 +36,8 @@ export class GuestMemory {
       regions.push({ ...r, baseNumber: Number(r.base), hostOffset: total });
       total += r.size;
     }
-    this.buffer = new SharedArrayBuffer(total);
+    if (shared && shared.byteLength !== total) throw new Error(`guest memory buffer holds ${shared.byteLength} bytes, the layout ${total}`);
+    this.buffer = shared ?? new SharedArrayBuffer(total);
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);

@@ -1,5 +1,9 @@
 // Core-local interruptor (SiFive CLINT layout, as on QEMU's virt and spike boards): per-hart
 // msip words at +0, mtimecmp at +0x4000, the shared mtime at +0xbff8. It drives MSIP and MTIP.
+//
+// Its registers live in a SharedArrayBuffer, so that with one thread per hart every hart has a
+// Clint of its own over the same registers and reaches it without leaving its thread: an IPI is
+// one Atomics.store into the target's msip plus a wake-up of that hart (onInputChanged).
 
 import type { MmioDevice } from '../bus/device.js';
 import { IrqBit } from '../cpu/trap.js';
@@ -9,30 +13,52 @@ export const CLINT_SIZE = 0x10000;
 const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;
 
+/** Bytes of the shared register buffer for `harts` harts. */
+export function clintBufferBytes(harts: number): number {
+  return 8 * (Math.ceil(harts / 2) + 2 * harts + 1);
+}
+
 export class Clint implements MmioDevice {
   readonly name = 'clint';
+  /** the registers, for another thread's Clint */
+  readonly buffer: SharedArrayBuffer;
   private readonly msip: Int32Array;
   private readonly mtimecmp: BigInt64Array;
   /** mtimecmp as Numbers, for the per-slice compare (values past 2^53 just mean "never") */
   private readonly mtimecmpNumber: Float64Array;
+  /** [0]: added to the clock when software writes mtime */
+  private readonly timeOffset: Float64Array;
   private readonly clock: () => number;
-  /** added to the clock when software writes mtime */
-  private timeOffset = 0;
+  private readonly onInputChanged: (hartId: number) => void;
 
-  constructor(harts: number, clock: () => number) {
-    this.msip = new Int32Array(harts);
-    this.mtimecmp = new BigInt64Array(harts).fill(-1n);
-    this.mtimecmpNumber = new Float64Array(harts).fill(Infinity);
+  /**
+   * `clock`: the platform clock in timebase ticks; `shared`: the buffer of another Clint (the
+   * same registers seen from another thread); `onInputChanged`: a hart's msip or mtimecmp was
+   * written (a sleeping hart must look at its interrupts and timer again).
+   */
+  constructor(harts: number, clock: () => number, shared?: SharedArrayBuffer, onInputChanged: (hartId: number) => void = () => {}) {
+    const words = Math.ceil(harts / 2);
+    this.buffer = shared ?? new SharedArrayBuffer(clintBufferBytes(harts));
+    if (this.buffer.byteLength !== clintBufferBytes(harts)) throw new Error('clint: shared buffer of the wrong size');
+    this.msip = new Int32Array(this.buffer, 0, harts);
+    this.mtimecmp = new BigInt64Array(this.buffer, 8 * words, harts);
+    this.mtimecmpNumber = new Float64Array(this.buffer, 8 * (words + harts), harts);
+    this.timeOffset = new Float64Array(this.buffer, 8 * (words + 2 * harts), 1);
+    if (!shared) {
+      this.mtimecmp.fill(-1n);
+      this.mtimecmpNumber.fill(Infinity);
+    }
     this.clock = clock;
+    this.onInputChanged = onInputChanged;
   }
 
   mtime(): number {
-    return Math.floor(this.clock() + this.timeOffset);
+    return Math.floor(this.clock() + this.timeOffset[0]);
   }
 
   /** MSIP/MTIP lines of a hart. */
   lines(hartId: number): number {
-    return (this.msip[hartId] ? IrqBit.MSIP : 0) | (this.mtime() >= this.mtimecmpNumber[hartId] ? IrqBit.MTIP : 0);
+    return (Atomics.load(this.msip, hartId) ? IrqBit.MSIP : 0) | (this.mtime() >= this.mtimecmpNumber[hartId] ? IrqBit.MTIP : 0);
   }
 
   /** Ticks until hart `hartId`'s timer fires (Infinity if it is not armed). */
@@ -43,7 +69,7 @@ export class Clint implements MmioDevice {
   read(offset: number, size: number): bigint | undefined {
     if (offset < MTIMECMP) {
       const hart = offset >> 2;
-      return size === 4 && hart < this.msip.length ? BigInt(this.msip[hart]) : undefined;
+      return size === 4 && hart < this.msip.length ? BigInt(Atomics.load(this.msip, hart)) : undefined;
     }
     if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.mtimecmp.length) {
       return slice(BigInt.asUintN(64, this.mtimecmp[(offset - MTIMECMP) >> 3]), offset & 7, size);
@@ -56,7 +82,8 @@ export class Clint implements MmioDevice {
     if (offset < MTIMECMP) {
       const hart = offset >> 2;
       if (size !== 4 || hart >= this.msip.length) return false;
-      this.msip[hart] = Number(value & 1n);
+      Atomics.store(this.msip, hart, Number(value & 1n));
+      this.onInputChanged(hart);
       return true;
     }
     if (offset >= MTIMECMP && offset < MTIMECMP + 8 * this.mtimecmp.length) {
@@ -65,12 +92,14 @@ export class Clint implements MmioDevice {
       const merged = merge(BigInt.asUintN(64, this.mtimecmp[hart]), offset & 7, size, value);
       this.mtimecmp[hart] = BigInt.asIntN(64, merged);
       this.mtimecmpNumber[hart] = Number(merged);
+      this.onInputChanged(hart);
       return true;
     }
     if (offset >= MTIME && offset < MTIME + 8) {
       if (size !== 4 && size !== 8) return false;
       const merged = merge(BigInt(this.mtime()), offset & 7, size, value);
-      this.timeOffset += Number(merged) - this.mtime();
+      this.timeOffset[0] += Number(merged) - this.mtime();
+      for (let hart = 0; hart < this.msip.length; hart++) this.onInputChanged(hart);
       return true;
     }
     return false;

@@ -18,6 +18,8 @@ import { PageFlag } from '../mmu/mmu.js';
 import type { FlushPolicy } from '../mmu/translation-store.js';
 import { buildBootRom, NextMode } from './boot-rom.js';
 import { buildVirtDeviceTree } from './virt-devicetree.js';
+import type { BoardSignals } from '../smp/board-signals.js';
+import type { HartThreadConfig } from '../smp/hart-runner.js';
 
 export const VIRT_RAM_BASE = 0x80000000n;
 export const BOOT_ROM_BASE = 0x1000n;
@@ -54,6 +56,12 @@ export interface VirtMachineOptions {
   virtioDevices?: VirtioDevice[];
   /** a virtio device found the guest's queues corrupt (it waits for a reset) */
   onVirtioError?: (message: string) => void;
+  /**
+   * Harts on threads of their own (SMP): the machine then holds only the devices; interrupts,
+   * wake-ups and DMA reach the harts through these signal words, and each hart thread builds
+   * its hart from hartThreadConfig().
+   */
+  signals?: BoardSignals;
 }
 
 /** A loadable piece: bytes at a physical address, or an ELF's segments. */
@@ -85,16 +93,29 @@ export class VirtMachine {
   readonly ramSize: number;
   /** the device tree the guest was given (for --dump-dtb) */
   deviceTree: Uint8Array = new Uint8Array(0);
+  /** where the harts start (the boot ROM), once boot() has run */
+  resetPc = BOOT_ROM_BASE;
+  private readonly hartCount: number;
+  private readonly policy: FlushPolicy;
+  private readonly signals?: BoardSignals;
 
   constructor(options: VirtMachineOptions) {
     this.ramSize = options.ramSize;
+    this.hartCount = options.harts;
+    this.policy = options.policy;
+    this.signals = options.signals;
+    const signals = options.signals;
     this.memory = new GuestMemory([
       { name: 'ram', base: VIRT_RAM_BASE, size: options.ramSize, writable: true },
       { name: 'boot-rom', base: BOOT_ROM_BASE, size: BOOT_ROM_SIZE, writable: false },
     ]);
     this.bus = new Bus(this.memory);
-    this.clint = new Clint(options.harts, options.clock);
-    this.plic = new Plic(options.harts, { onLinesChanged: (hartId) => this.harts[hartId]?.interruptsChanged() });
+    this.clint = new Clint(options.harts, options.clock, undefined, signals ? (hartId) => signals.wake(hartId) : undefined);
+    this.plic = new Plic(options.harts, {
+      onLinesChanged: signals
+        ? (hartId) => signals.setLines(hartId, this.plic.lines(hartId))
+        : (hartId) => this.harts[hartId]?.interruptsChanged(),
+    });
     this.uart = new Uart16550(options.consoleOutput, this.plic, UART_IRQ);
     this.rtc = new GoldfishRtc(options.nowNs, this.plic, GOLDFISH_RTC_IRQ);
     this.bus.addDevice(Number(SIFIVE_TEST_BASE), SIFIVE_TEST_SIZE, new SifiveTest(options.onFinisher));
@@ -107,7 +128,7 @@ export class VirtMachine {
       interruptLines: (hartId) => this.clint.lines(hartId) | this.plic.lines(hartId),
       watchedWrite: () => false,
     };
-    for (let id = 0; id < options.harts; id++) {
+    for (let id = 0; id < options.harts && !signals; id++) {
       this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, sstc: true }));
     }
     const devices = options.virtioDevices ?? [];
@@ -127,8 +148,11 @@ export class VirtMachine {
   /** A device wrote guest RAM behind the harts' backs: drop code decoded from those pages. */
   private deviceWroteMemory(hostOffset: number, length: number): void {
     const flags = this.memory.pageFlags;
+    const first = Math.floor(hostOffset / 4096);
     const last = Math.floor((hostOffset + length - 1) / 4096);
-    for (let page = Math.floor(hostOffset / 4096); page <= last; page++) {
+    // Hart threads keep their own decoded code: they drop it at their next boundary.
+    if (this.signals) return this.signals.publishDma(first, last - first + 1);
+    for (let page = first; page <= last; page++) {
       if (flags[page] & PageFlag.CODE) for (const hart of this.harts) hart.code.invalidatePage(page);
     }
   }
@@ -197,7 +221,7 @@ export class VirtMachine {
     }
 
     this.deviceTree = buildVirtDeviceTree({
-      harts: this.harts.length,
+      harts: this.hartCount,
       ramBase: VIRT_RAM_BASE,
       ramSize: BigInt(this.ramSize),
       isa: ISA_STRING,
@@ -221,7 +245,33 @@ export class VirtMachine {
       bootHart: 0,
     });
     this.memory.load(BOOT_ROM_BASE, rom);
+    this.resetPc = BOOT_ROM_BASE;
     for (const hart of this.harts) hart.reset(BOOT_ROM_BASE);
+  }
+
+  /** What the thread of hart `hartId` needs to build its hart over this board (SMP). */
+  hartThreadConfig(hartId: number): HartThreadConfig {
+    if (!this.signals) throw new Error('hartThreadConfig: the machine was made without signals');
+    return {
+      hartId,
+      harts: this.hartCount,
+      memoryLayout: this.memory.regions.map((r) => ({ name: r.name, base: r.base, size: r.size, writable: r.writable })),
+      memory: this.memory.buffer,
+      signals: this.signals.buffer,
+      clint: this.clint.buffer,
+      devices: this.bus.devices.map((d, index) => ({
+        base: d.base, size: d.size, name: d.device.name, index: d.device === this.clint ? -1 : index,
+      })),
+      policy: this.policy,
+      sstc: true,
+      resetPc: this.resetPc,
+      timebaseHz: TIMEBASE_HZ,
+    };
+  }
+
+  /** The devices in bus order, as the device thread serves them to the harts (MmioServer). */
+  deviceList(): MmioDevice[] {
+    return this.bus.devices.map((d) => d.device);
   }
 }
 

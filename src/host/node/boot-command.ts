@@ -8,6 +8,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { TRAP_LOOP_LIMIT } from '../../cpu/hart.js';
+import { CsrSlot } from '../../cpu/csr.js';
+import { IrqBit } from '../../cpu/trap.js';
 import { warmUpInterpreter } from '../../cpu/warm-up.js';
 import type { FinisherEvent } from '../../devices/sifive-test.js';
 import { ElfError, parseElf } from '../../loader/elf.js';
@@ -20,7 +22,35 @@ import { HostConsole } from './console.js';
 import { FileDisk, parseDrive } from './disk.js';
 import { formatStatistics } from './run-command.js';
 import { UserError } from './user-error.js';
+import { Worker } from 'node:worker_threads';
+import { Board, BoardSignals } from '../../smp/board-signals.js';
+import { MmioServer } from '../../smp/mmio-channel.js';
+import type { HartThreadExit } from '../../smp/hart-runner.js';
+import type { HartThreadData, HartThreadMessage } from './hart-thread.js';
 
+const HART_THREAD = new URL('./hart-thread.js', import.meta.url);
+
+/** A hart thread that ended without saying how (it crashed): empty statistics. */
+function emptyExit(hartId: number): HartThreadExit {
+  return {
+    hartId, reason: 'stopped', pc: 0n, mmioWaitMs: 0, mmioRequests: 0, idleMs: 0, epochAcks: 0,
+    statistics: { hartId, instructions: 0, lookups: 0, hits: 0, negativeHits: 0, walks: 0, invalidations: 0, negativeFills: 0, decodedPages: 0, traps: 0 },
+  };
+}
+
+/** Per hart thread: MMIO requests, the time spent waiting for the device thread, and asleep in wfi. */
+function formatThreadStatistics(exits: HartThreadExit[], seconds: number): string {
+  const rows = [['hart', 'MMIO requests', 'MMIO wait (ms)', 'wfi sleep (ms)', 'traps']];
+  for (const e of exits) {
+    rows.push([String(e.hartId), String(e.mmioRequests), e.mmioWaitMs.toFixed(1), e.idleMs.toFixed(1), String(e.statistics.traps)]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const text = rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
+  return `hart threads (${seconds.toFixed(3)} s):\n${text}\n`;
+}
+
+/** QEMU's virt board takes up to 512 harts; the PLIC context layout here is sized for 32. */
+export const MAX_HARTS = 32;
 export const DEFAULT_FIRMWARE = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Guest instructions between looks at the clock: small enough to keep the console responsive. */
@@ -47,7 +77,7 @@ export interface BootOptions {
 
 /** Boots the guest; resolves to the process exit status. */
 export async function bootMachine(options: BootOptions): Promise<number> {
-  if (options.smp !== 1) throw new UserError(`-smp ${options.smp}: only one hart is supported so far (-smp 1)`);
+  if (options.smp < 1 || options.smp > MAX_HARTS) throw new UserError(`-smp ${options.smp}: the board has 1 to ${MAX_HARTS} harts`);
   const images = loadImages(options);
   const disks: FileDisk[] = [];
   try {
@@ -171,6 +201,11 @@ class BootSession {
   private recentOutput = '';
   private panicked = false;
   private panicReported = false;
+  /** the harts' signal words when they run on threads of their own (-smp > 1) */
+  private signals: BoardSignals | undefined;
+  private clockZeroNs = 0n;
+  /** how each hart thread ended (-smp > 1), for --stats */
+  private threadExits: HartThreadExit[] = [];
 
   constructor(options: BootOptions, images: BootImages, disks: FileDisk[]) {
     this.options = options;
@@ -183,11 +218,16 @@ class BootSession {
   }
 
   private createMachine(): void {
+    // -smp 1 runs its hart on this thread; more harts get a worker thread each.
+    this.signals = this.options.smp > 1 ? new BoardSignals(this.options.smp) : undefined;
+    this.clockZeroNs = process.hrtime.bigint();
+    const zero = this.clockZeroNs;
     this.machine = new VirtMachine({
       ramSize: this.options.ramSize,
-      harts: 1,
+      harts: this.options.smp,
       policy: this.options.policy,
-      clock: () => (performance.now() - this.start) * (TIMEBASE_HZ / 1000),
+      signals: this.signals,
+      clock: () => Number(process.hrtime.bigint() - zero) / (1e9 / TIMEBASE_HZ),
       nowNs: () => BigInt(Date.now()) * 1_000_000n,
       consoleOutput: (byte) => this.output(byte),
       onFinisher: (event, code) => this.finisher(event, code),
@@ -223,7 +263,7 @@ class BootSession {
     process.on('SIGTERM', onSignal);
     this.console.start();
     try {
-      await this.loop();
+      await (this.signals ? this.threadedLoop() : this.loop());
     } finally {
       this.console.stop();
       process.off('SIGINT', onSignal);
@@ -231,8 +271,15 @@ class BootSession {
     }
     const ending = this.ending ?? { status: 0 };
     if (this.options.stats) {
-      const hart = this.machine.harts[0];
-      process.stderr.write('\n' + formatStatistics([hart.statistics()], this.options.policy, (performance.now() - this.start) / 1000));
+      const seconds = (performance.now() - this.start) / 1000;
+      if (this.signals) {
+        const exits = [...this.threadExits].sort((a, b) => a.hartId - b.hartId);
+        process.stderr.write('\n' + formatStatistics(exits.map((e) => e.statistics), this.options.policy, seconds));
+        process.stderr.write(formatThreadStatistics(exits, seconds));
+      } else {
+        const hart = this.machine.harts[0];
+        process.stderr.write('\n' + formatStatistics([hart.statistics()], this.options.policy, seconds));
+      }
     }
     if (ending.message) process.stderr.write(`\nhartvm: ${ending.message}\n`);
     return ending.status;
@@ -243,6 +290,14 @@ class BootSession {
     this.ending = { status, message };
     for (const hart of this.machine.harts) hart.requestStop();
     this.wake?.();
+    this.ringDoorbell();
+  }
+
+  /** Wakes the device thread's wait for MMIO requests, to look at ending/reboot. */
+  private ringDoorbell(): void {
+    if (!this.signals) return;
+    Atomics.add(this.signals.words, Board.DOORBELL, 1);
+    Atomics.notify(this.signals.words, Board.DOORBELL);
   }
 
   private output(byte: number): void {
@@ -262,7 +317,8 @@ class BootSession {
       this.end(this.panicked ? 1 : 0, this.panicked ? 'the guest kernel panicked' : undefined);
     } else {
       this.rebootRequested = true;
-      this.machine.harts[0].requestStop();
+      this.machine.harts[0]?.requestStop();
+      this.ringDoorbell();
     }
   }
 
@@ -293,6 +349,73 @@ class BootSession {
     }
   }
 
+  /**
+   * -smp > 1: every hart on a worker thread of its own; this thread is the device thread. It
+   * serves the harts' MMIO requests as they ring, and every few milliseconds delivers input,
+   * polls the RTC and flushes the console. Ends with every hart thread stopped and joined.
+   */
+  private async threadedLoop(): Promise<void> {
+    for (;;) {
+      const signals = this.signals!;
+      const server = new MmioServer(signals, this.machine.deviceList());
+      const harts = this.startHartThreads();
+      const housekeeping = setInterval(() => {
+        this.feedInput();
+        this.machine.rtc.poll();
+        this.console.flush();
+      }, SLICE_MS);
+      try {
+        while (!this.ending && !this.rebootRequested) {
+          const seen = server.doorbell();
+          server.serve();
+          if (this.ending || this.rebootRequested) break;
+          const wait = Atomics.waitAsync(signals.words, Board.DOORBELL, seen);
+          if (wait.async) await wait.value;
+        }
+      } finally {
+        clearInterval(housekeeping);
+        signals.stopAll();
+        server.serve(); // a hart blocked on a request gets its answer and sees the stop
+        this.threadExits = await harts;
+        this.console.flush();
+      }
+      if (this.ending || !this.rebootRequested) return;
+      this.rebootRequested = false;
+      this.panicked = false;
+      this.createMachine();
+    }
+  }
+
+  /** Starts one worker per hart; resolves to how each ended, once all have. */
+  private startHartThreads(): Promise<HartThreadExit[]> {
+    const warmUp = !process.env.HARTVM_NO_WARMUP;
+    const exits: Promise<HartThreadExit>[] = [];
+    for (let id = 0; id < this.options.smp; id++) {
+      const data: HartThreadData = { config: this.machine.hartThreadConfig(id), clockZeroNs: this.clockZeroNs, warmUp };
+      const worker = new Worker(HART_THREAD, { workerData: data });
+      exits.push(new Promise<HartThreadExit>((resolve) => {
+        let exit: HartThreadExit | undefined;
+        worker.on('message', (message: HartThreadMessage) => {
+          if (message.kind === 'exit') {
+            exit = message.exit;
+            if (exit.reason === 'trap-loop') {
+              this.end(4, `hart ${id} is stuck in a trap loop at pc 0x${exit.pc.toString(16)} (${TRAP_LOOP_LIMIT} traps with no instruction retired)`);
+            }
+          } else {
+            if (process.env.HARTVM_DEBUG && message.stack) process.stderr.write(`${message.stack}\n`);
+            this.end(70, `internal error on hart ${id}: ${message.message}`);
+          }
+        });
+        worker.on('error', (e) => this.end(70, `internal error on hart ${id}: ${e.message}`));
+        worker.on('exit', () => {
+          if (!exit) this.end(this.ending?.status ?? 70, this.ending ? undefined : `hart ${id}'s thread ended unexpectedly`);
+          resolve(exit ?? emptyExit(id));
+        });
+      }));
+    }
+    return Promise.all(exits);
+  }
+
   /** Hands queued keyboard input to the UART as its buffer allows. */
   private feedInput(): void {
     const uart = this.machine.uart;
@@ -307,7 +430,11 @@ class BootSession {
   /** The hart waits in wfi: sleep until its next timer, an RTC alarm, or input. */
   private async sleepUntilWake(): Promise<void> {
     const hart = this.machine.harts[0];
-    const ticks = Math.min(this.machine.clint.ticksUntilTimer(0), hart.csrs.ticksUntilSupervisorTimer());
+    // Only a timer whose interrupt is enabled ends wfi (one long past but masked must not spin).
+    const mie = hart.csrs.lo(CsrSlot.MIE);
+    let ticks = Infinity;
+    if (mie & IrqBit.MTIP) ticks = this.machine.clint.ticksUntilTimer(0);
+    if (mie & IrqBit.STIP) ticks = Math.min(ticks, hart.csrs.ticksUntilSupervisorTimer());
     const alarmNs = this.machine.rtc.nsUntilAlarm();
     let ms = Math.min(ticks / (TIMEBASE_HZ / 1000), alarmNs === undefined ? Infinity : Number(alarmNs) / 1e6);
     if (this.input.length > 0) ms = 0;

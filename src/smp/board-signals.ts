@@ -1,0 +1,120 @@
+// The words through which the threads of an SMP board signal each other, in one
+// SharedArrayBuffer: the device thread (main) and one worker thread per hart. Everything here is
+// a plain Int32 word used with Atomics, so the same code runs in Node workers and Web Workers.
+//
+//   board words   EPOCH: the VMM's translation epoch; DOORBELL: bumped by a hart that has an
+//                 MMIO request for the device thread
+//   per hart      WAKE: bumped (and notified) whenever something a sleeping hart waits for
+//                 changed; LINES: the device-driven interrupt lines (MEIP/SEIP from the PLIC);
+//                 STOP: the VMM wants the hart's thread to end; IDLE: the hart sleeps in wfi;
+//                 ACK: the last epoch the hart acknowledged; the MMIO slot (mmio-channel.ts);
+//                 the ring of guest pages a device wrote by DMA (their decoded code is stale)
+
+export const enum Board { EPOCH = 0, DOORBELL = 1, WORDS = 16 }
+
+export const enum HartWord {
+  WAKE = 0,
+  LINES = 1,
+  STOP = 2,
+  IDLE = 3,
+  ACK = 4,
+  /** DMA page ranges published so far (the ring's head) */
+  DMA_HEAD = 5,
+  /** the MMIO slot: see mmio-channel.ts */
+  MMIO = 16,
+  /** DMA ring: DMA_RING_ENTRIES pairs of (first host page, page count) */
+  DMA_RING = 32,
+  STRIDE = 64,
+}
+
+export const DMA_RING_ENTRIES = 16;
+
+export function boardSignalBytes(harts: number): number {
+  return 4 * (Board.WORDS + harts * HartWord.STRIDE);
+}
+
+export class BoardSignals {
+  readonly buffer: SharedArrayBuffer;
+  readonly words: Int32Array;
+  readonly harts: number;
+
+  constructor(harts: number, shared?: SharedArrayBuffer) {
+    this.harts = harts;
+    this.buffer = shared ?? new SharedArrayBuffer(boardSignalBytes(harts));
+    if (this.buffer.byteLength !== boardSignalBytes(harts)) throw new Error('board signals: shared buffer of the wrong size');
+    this.words = new Int32Array(this.buffer);
+  }
+
+  /** Index of word `word` of hart `hartId`. */
+  at(hartId: number, word: HartWord | number): number {
+    return Board.WORDS + hartId * HartWord.STRIDE + word;
+  }
+
+  // ---- any thread ------------------------------------------------------------------------
+
+  /** Something hart `hartId` may be waiting for changed: wake it if it sleeps. */
+  wake(hartId: number): void {
+    const i = this.at(hartId, HartWord.WAKE);
+    Atomics.add(this.words, i, 1);
+    Atomics.notify(this.words, i);
+  }
+
+  /** Publishes the device-driven interrupt lines of a hart (the PLIC's MEIP/SEIP). */
+  setLines(hartId: number, lines: number): void {
+    if (Atomics.exchange(this.words, this.at(hartId, HartWord.LINES), lines) !== lines) this.wake(hartId);
+  }
+
+  lines(hartId: number): number {
+    return Atomics.load(this.words, this.at(hartId, HartWord.LINES));
+  }
+
+  /** Asks every hart thread to end at its next boundary. */
+  stopAll(): void {
+    for (let h = 0; h < this.harts; h++) {
+      Atomics.store(this.words, this.at(h, HartWord.STOP), 1);
+      this.wake(h);
+    }
+  }
+
+  stopRequested(hartId: number): boolean {
+    return Atomics.load(this.words, this.at(hartId, HartWord.STOP)) !== 0;
+  }
+
+  // ---- the VMM's translation epoch (mission: VMM-driven remaps) ----------------------------
+
+  epoch(): number {
+    return Atomics.load(this.words, Board.EPOCH);
+  }
+
+  /** Publishes a new epoch; returns it. Harts invalidate their stores at their next boundary. */
+  publishEpoch(): number {
+    const epoch = Atomics.add(this.words, Board.EPOCH, 1) + 1;
+    for (let h = 0; h < this.harts; h++) this.wake(h);
+    return epoch;
+  }
+
+  /**
+   * Whether every hart has acknowledged `epoch`. A hart asleep in wfi counts as having done so:
+   * it looks at the epoch when it wakes, before it translates anything.
+   */
+  allAcknowledged(epoch: number): boolean {
+    for (let h = 0; h < this.harts; h++) {
+      if (Atomics.load(this.words, this.at(h, HartWord.IDLE)) !== 0) continue;
+      if (Atomics.load(this.words, this.at(h, HartWord.ACK)) - epoch < 0) return false;
+    }
+    return true;
+  }
+
+  // ---- DMA: a device wrote guest pages ----------------------------------------------------
+
+  /** Tells every hart that host pages [first, first + count) were written by a device. */
+  publishDma(first: number, count: number): void {
+    for (let h = 0; h < this.harts; h++) {
+      const head = Atomics.load(this.words, this.at(h, HartWord.DMA_HEAD));
+      const slot = this.at(h, HartWord.DMA_RING + 2 * (head % DMA_RING_ENTRIES));
+      Atomics.store(this.words, slot, first);
+      Atomics.store(this.words, slot + 1, count);
+      Atomics.store(this.words, this.at(h, HartWord.DMA_HEAD), head + 1);
+    }
+  }
+}

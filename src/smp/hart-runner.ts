@@ -1,0 +1,171 @@
+// One hart of an SMP board on a thread of its own: its registers, translation store and code
+// cache are private to this thread; guest RAM, the CLINT's registers and the board's signal
+// words are shared (SharedArrayBuffers). Devices other than the CLINT are reached through the
+// MMIO channel. Host-neutral: a Node worker or a Web Worker constructs it and calls run().
+
+import { Bus } from '../bus/bus.js';
+import { GuestMemory } from '../bus/guest-memory.js';
+import { Hart, TRAP_LOOP_LIMIT, type HartStatistics } from '../cpu/hart.js';
+import type { HartHost } from '../cpu/hart-host.js';
+import { CsrSlot } from '../cpu/csr.js';
+import { IrqBit } from '../cpu/trap.js';
+import { Clint } from '../devices/clint.js';
+import type { FlushPolicy } from '../mmu/translation-store.js';
+import { BoardSignals, DMA_RING_ENTRIES, HartWord } from './board-signals.js';
+import { MmioPort } from './mmio-channel.js';
+
+/** Guest instructions between looks at the board's signals (stop, epoch, DMA). */
+const CHUNK = 50_000;
+/** Longest sleep in wfi without looking at the signals again. */
+const MAX_SLEEP_MS = 1000;
+
+/** Everything a hart thread is given; structured-clonable, so it can cross to a worker. */
+export interface HartThreadConfig {
+  hartId: number;
+  harts: number;
+  memoryLayout: { name: string; base: bigint; size: number; writable: boolean }[];
+  memory: SharedArrayBuffer;
+  signals: SharedArrayBuffer;
+  clint: SharedArrayBuffer;
+  /** the board's devices; `index` -1 is the CLINT (reached directly), others the device thread's list */
+  devices: { base: number; size: number; name: string; index: number }[];
+  policy: FlushPolicy;
+  sstc: boolean;
+  resetPc: bigint;
+  timebaseHz: number;
+}
+
+/** How a hart thread ended, with its statistics. */
+export interface HartThreadExit {
+  hartId: number;
+  reason: 'stopped' | 'trap-loop';
+  pc: bigint;
+  statistics: HartStatistics;
+  /** milliseconds spent waiting for the device thread (MMIO), and asleep in wfi */
+  mmioWaitMs: number;
+  mmioRequests: number;
+  idleMs: number;
+  /** epochs acknowledged (VMM remaps) */
+  epochAcks: number;
+}
+
+export class HartRunner {
+  readonly hart: Hart;
+  private readonly signals: BoardSignals;
+  private readonly clint: Clint;
+  private readonly port: MmioPort;
+  private readonly hartId: number;
+  private readonly timebaseHz: number;
+  private ackedEpoch: number;
+  private dmaTail = 0;
+  private idleMs = 0;
+  private epochAcks = 0;
+
+  /** `clock`: the platform clock in timebase ticks, the same on every thread of the board. */
+  constructor(config: HartThreadConfig, clock: () => number) {
+    this.hartId = config.hartId;
+    this.timebaseHz = config.timebaseHz;
+    this.signals = new BoardSignals(config.harts, config.signals);
+    const memory = new GuestMemory(config.memoryLayout, config.memory);
+    const bus = new Bus(memory);
+    this.clint = new Clint(config.harts, clock, config.clint, (hart) => this.signals.wake(hart));
+    this.port = new MmioPort(this.signals, config.hartId);
+    for (const d of config.devices) {
+      bus.addDevice(d.base, d.size, d.index < 0 ? this.clint : this.port.device(d.index, d.name));
+    }
+    const host: HartHost = {
+      mtime: () => this.clint.mtime(),
+      interruptLines: (id) => this.clint.lines(id) | this.signals.lines(id),
+      watchedWrite: () => false,
+    };
+    this.hart = new Hart(bus, host, { hartId: config.hartId, policy: config.policy, sstc: config.sstc });
+    this.hart.reset(config.resetPc);
+    this.ackedEpoch = this.signals.epoch();
+    this.acknowledge(this.ackedEpoch);
+  }
+
+  /** Runs the hart until the board stops it (or it is caught in a trap loop). Blocks the thread. */
+  run(): HartThreadExit {
+    const hart = this.hart;
+    let reason: HartThreadExit['reason'] = 'stopped';
+    while (!this.signals.stopRequested(this.hartId)) {
+      this.lookAtSignals();
+      hart.execute(CHUNK);
+      if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
+        reason = 'trap-loop';
+        break;
+      }
+      if (hart.waiting) this.sleep();
+    }
+    return {
+      hartId: this.hartId,
+      reason,
+      pc: hart.pc,
+      statistics: hart.statistics(),
+      mmioWaitMs: this.port.waitMs,
+      mmioRequests: this.port.requests,
+      idleMs: this.idleMs,
+      epochAcks: this.epochAcks,
+    };
+  }
+
+  /** At a boundary: honour a new VMM epoch and code written by devices. */
+  private lookAtSignals(): void {
+    const epoch = this.signals.epoch();
+    if (epoch !== this.ackedEpoch) {
+      this.hart.store.invalidateAll();
+      this.ackedEpoch = epoch;
+      this.epochAcks++;
+      this.acknowledge(epoch);
+    }
+    this.drainDma();
+  }
+
+  private acknowledge(epoch: number): void {
+    Atomics.store(this.signals.words, this.signals.at(this.hartId, HartWord.ACK), epoch);
+  }
+
+  /** Drops decoded code of pages a device wrote (all of it if the ring overflowed meanwhile). */
+  private drainDma(): void {
+    const w = this.signals.words;
+    const headIndex = this.signals.at(this.hartId, HartWord.DMA_HEAD);
+    const head = Atomics.load(w, headIndex);
+    if (head === this.dmaTail) return;
+    const code = this.hart.code;
+    if (head - this.dmaTail <= DMA_RING_ENTRIES) {
+      for (let i = this.dmaTail; i < head; i++) {
+        const slot = this.signals.at(this.hartId, HartWord.DMA_RING + 2 * (i % DMA_RING_ENTRIES));
+        const first = Atomics.load(w, slot), count = Atomics.load(w, slot + 1);
+        for (let p = first; p < first + count; p++) if (code.holdsCode(p)) code.invalidatePage(p);
+      }
+    }
+    // Entries may have been overwritten while we read them: then trust nothing.
+    if (Atomics.load(w, headIndex) - this.dmaTail > DMA_RING_ENTRIES) code.invalidateAll();
+    this.dmaTail = head;
+  }
+
+  /** The hart waits in wfi: sleep until its timer is due or something wakes it. */
+  private sleep(): void {
+    const w = this.signals.words;
+    const wakeIndex = this.signals.at(this.hartId, HartWord.WAKE);
+    const idleIndex = this.signals.at(this.hartId, HartWord.IDLE);
+    const seen = Atomics.load(w, wakeIndex);
+    const csrs = this.hart.csrs;
+    // Looked at after `seen`: a change made since then has bumped WAKE, so the wait returns.
+    if ((csrs.mip() & csrs.lo(CsrSlot.MIE)) !== 0) return;
+    // Only a timer whose interrupt is enabled ends wfi (one long past but masked must not spin).
+    const mie = csrs.lo(CsrSlot.MIE);
+    let ticks = Infinity;
+    if (mie & IrqBit.MTIP) ticks = this.clint.ticksUntilTimer(this.hartId);
+    if (mie & IrqBit.STIP) ticks = Math.min(ticks, csrs.ticksUntilSupervisorTimer());
+    const ms = Math.max(0, Math.min(ticks / (this.timebaseHz / 1000), MAX_SLEEP_MS));
+    if (ms === 0) return;
+    Atomics.store(w, idleIndex, 1);
+    const begin = performance.now();
+    Atomics.wait(w, wakeIndex, seen, ms);
+    this.idleMs += performance.now() - begin;
+    Atomics.store(w, idleIndex, 0);
+    // Awake again: a remap published while asleep must be honoured before anything is translated.
+    this.lookAtSignals();
+  }
+}
