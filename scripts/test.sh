@@ -9,6 +9,7 @@ bash scripts/setup.sh
 bash scripts/build-images.sh
 
 # Unit tests, FPU tests, device models, guest programs on hartvm and QEMU, the translation store's statistics,
-# the command line, Linux booted on the virt board, and the differential test against QEMU.
+# the command line, Linux booted on the virt board, Linux on SMP boards (and smp-stress), and the
+# differential test against QEMU.
 node --test --test-reporter=spec \
-  tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/cli/ tests/boot/ tests/diff/
+  tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/cli/ tests/boot/ tests/smp/ tests/diff/

@@ -242,7 +242,7 @@ const badFlags = [
   [['-m', '4G', '-kernel', POWEROFF], /at most 2G/],
   [['-smp', '0', '-kernel', POWEROFF], /smp.*positive whole number/],
   [['-smp', 'two', '-kernel', POWEROFF], /smp.*positive whole number/],
-  [['-smp', '2', '-kernel', POWEROFF], /-smp 2: only one hart is supported/],
+  [['-smp', '33', '-kernel', POWEROFF], /-smp 33: the board has 1 to 32 harts/],
   [['--tlb-flush', 'sometimes', '-kernel', POWEROFF], /instruction, block, fence/],
   [['--tlb-flush=sometimes', '-kernel', POWEROFF], /instruction, block, fence/],
   [['-kernel'], /argument missing/],
@@ -254,6 +254,25 @@ for (const [args, pattern] of badFlags) {
     await expectOneLineError(args, pattern);
   });
 }
+
+// ---- -smp ----------------------------------------------------------------------------------
+
+test('-smp 3: OpenSBI on three hart threads starts the kernel, which powers off (exit 0)', async () => {
+  const r = await boot(['-smp', '3', '-kernel', POWEROFF, '--stats']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Platform HART Count\s*: 3/);
+  assert.match(r.stderr, /^hart threads/m);
+  for (const hart of [0, 1, 2]) assert.match(r.stderr, new RegExp(`^\\s+${hart}\\s+\\d+`, 'm'));
+});
+
+test('--dump-dtb with -smp 4 describes four cpus', async () => {
+  const dtb = path.join(tmp, 'smp4.dtb');
+  const r = await boot(['-smp', '4', '-kernel', POWEROFF, '--dump-dtb', dtb]);
+  assert.equal(r.status, 0, r.stderr);
+  const source = decompile(dtb);
+  for (const hart of [0, 1, 2, 3]) assert.match(source, new RegExp(`cpu@${hart} \\{`));
+  assert.doesNotMatch(source, /cpu@4 \{/);
+});
 
 // ---- -drive ---------------------------------------------------------------------------------
 
