@@ -3,22 +3,10 @@
 // working, and boot again and again without a hang.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../guest/harness.mjs';
-import { SerialSession } from '../boot/serial.mjs';
-
-function imagesDir() {
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts/build-images.sh'), '--print-dir'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `build-images.sh --print-dir failed: ${r.stderr}`);
-  const dir = r.stdout.trim().split('\n').pop();
-  for (const f of ['Image', 'rootfs.cpio.gz', 'disk.ext2']) {
-    assert.ok(existsSync(path.join(dir, f)), `${f} missing in ${dir}: run scripts/build-images.sh (npm test does)`);
-  }
-  return dir;
-}
+import { imagesDir, SerialSession } from '../boot/serial.mjs';
 
 const images = imagesDir();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-smp-'));

@@ -4,19 +4,8 @@
 // Every total is checked exactly by the program; it must PASS under all three flush policies.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from '../guest/harness.mjs';
-import { SerialSession } from '../boot/serial.mjs';
-
-function imagesDir() {
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts/build-images.sh'), '--print-dir'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `build-images.sh --print-dir failed: ${r.stderr}`);
-  const dir = r.stdout.trim().split('\n').pop();
-  for (const f of ['Image', 'rootfs.cpio.gz']) assert.ok(existsSync(path.join(dir, f)), `${f} missing in ${dir}: run scripts/build-images.sh`);
-  return dir;
-}
+import { imagesDir, SerialSession } from '../boot/serial.mjs';
 
 const images = imagesDir();
 const PROMPT = '~ # ';
