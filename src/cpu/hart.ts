@@ -77,6 +77,11 @@ export class Hart implements MmuHart {
   yieldRequested = false;
   /** the guest asked to stop (HTIF exit) */
   stopRequested = false;
+  /**
+   * sfence.vma and fence.i executed in M-mode: under OpenSBI, the fences it runs for the SBI
+   * remote-fence calls (the remote fences this hart received, or asked of itself)
+   */
+  firmwareFences = 0;
   /** a trap was taken on this hart at least once (for diagnostics) */
   trapsTaken = 0;
   /** traps taken in a row with no instruction retired between them (a trap loop if large) */
@@ -357,10 +362,12 @@ export class Hart implements MmuHart {
       case Op.SFENCE_VMA:
         if (this.priv === Priv.U || (this.priv === Priv.S && (this.csrs.mstatus & Mstatus.TVM))) return this.illegal(s);
         this.store.invalidateAll();
+        if (this.priv === Priv.M) this.firmwareFences++;
         this.advancePc(length);
         return;
       case Op.FENCE_I:
         code.invalidateAll();
+        if (this.priv === Priv.M) this.firmwareFences++;
         this.advancePc(length);
         return;
       default:
@@ -474,6 +481,7 @@ export class Hart implements MmuHart {
       negativeFills: st[5],
       decodedPages: this.code.decodedPages,
       traps: this.trapsTaken,
+      firmwareFences: this.firmwareFences,
     };
   }
 }
@@ -489,5 +497,6 @@ export interface HartStatistics {
   negativeFills: number;
   decodedPages: number;
   traps: number;
+  firmwareFences: number;
 }
 

@@ -34,15 +34,18 @@ const HART_THREAD = new URL('./hart-thread.js', import.meta.url);
 function emptyExit(hartId: number): HartThreadExit {
   return {
     hartId, reason: 'stopped', pc: 0n, mmioWaitMs: 0, mmioRequests: 0, idleMs: 0, epochAcks: 0,
-    statistics: { hartId, instructions: 0, lookups: 0, hits: 0, negativeHits: 0, walks: 0, invalidations: 0, negativeFills: 0, decodedPages: 0, traps: 0 },
+    statistics: { hartId, instructions: 0, lookups: 0, hits: 0, negativeHits: 0, walks: 0, invalidations: 0, negativeFills: 0, decodedPages: 0, traps: 0, firmwareFences: 0 },
   };
 }
 
-/** Per hart thread: MMIO requests, the time spent waiting for the device thread, and asleep in wfi. */
+/**
+ * Per hart thread: MMIO requests, the time spent waiting for the device thread and asleep in
+ * wfi, traps, and the fences the firmware ran in M-mode for SBI remote-fence calls.
+ */
 function formatThreadStatistics(exits: HartThreadExit[], seconds: number): string {
-  const rows = [['hart', 'MMIO requests', 'MMIO wait (ms)', 'wfi sleep (ms)', 'traps']];
+  const rows = [['hart', 'MMIO requests', 'MMIO wait (ms)', 'wfi sleep (ms)', 'traps', 'SBI fences']];
   for (const e of exits) {
-    rows.push([String(e.hartId), String(e.mmioRequests), e.mmioWaitMs.toFixed(1), e.idleMs.toFixed(1), String(e.statistics.traps)]);
+    rows.push([String(e.hartId), String(e.mmioRequests), e.mmioWaitMs.toFixed(1), e.idleMs.toFixed(1), String(e.statistics.traps), String(e.statistics.firmwareFences)]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const text = rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
