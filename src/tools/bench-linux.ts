@@ -22,7 +22,7 @@ import {
 export const FIRMWARE = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 const MEMORY = '256M';
 const APPEND = 'console=ttyS0';
-const PROMPT = '~ # ';
+export const PROMPT = '~ # ';
 const READY = 'hartvm guest ready';
 // Each phase of a run (boot to prompt, workload, poweroff) gets this long. The instruction policy is
 // slow (minutes); QEMU takes seconds.
@@ -63,7 +63,7 @@ export const WORKLOAD: readonly WorkloadPart[] = [
  * The marker a part's end prints. It is typed with an empty string inside (`@@bench"":N@@`), so
  * the terminal's echo of the command line never contains the printed text.
  */
-function marker(label: string): { typed: string; printed: string } {
+export function marker(label: string): { typed: string; printed: string } {
   return { typed: `echo @@bench"":${label}@@`, printed: `@@bench:${label}@@` };
 }
 
@@ -146,8 +146,8 @@ export async function findImages(override: string | undefined): Promise<GuestIma
 
 // ---------------------------------------------------------------- command lines
 
-export function hartvmArgs(images: GuestImages, policy: PolicyName): string[] {
-  return [HARTVM, 'boot', '-m', MEMORY, '-bios', FIRMWARE, '-kernel', images.kernel, '-initrd', images.initrd,
+export function hartvmArgs(images: GuestImages, policy: PolicyName, harts = 1): string[] {
+  return [HARTVM, 'boot', '-m', MEMORY, '-smp', String(harts), '-bios', FIRMWARE, '-kernel', images.kernel, '-initrd', images.initrd,
     '-append', APPEND, '-drive', `file=${images.disk},format=raw,snapshot=on`,
     `--tlb-flush=${policy}`, '--stats', '-no-reboot'];
 }
@@ -157,8 +157,10 @@ export function hartvmArgs(images: GuestImages, policy: PolicyName): string[] {
  * image is never written) and a virtio-rng. The serial port is stdio, with no monitor multiplexed
  * on it (so no Ctrl-A escapes) and no display.
  */
-export function qemuArgs(images: GuestImages): string[] {
-  return ['-M', 'virt', '-m', MEMORY, '-smp', '1', '-bios', FIRMWARE, '-kernel', images.kernel, '-initrd', images.initrd,
+export function qemuArgs(images: GuestImages, harts = 1): string[] {
+  // More than one hart: QEMU's multi-threaded TCG, one host thread per hart, as hartvm has.
+  const accel = harts > 1 ? ['-accel', 'tcg,thread=multi'] : [];
+  return ['-M', 'virt', ...accel, '-m', MEMORY, '-smp', String(harts), '-bios', FIRMWARE, '-kernel', images.kernel, '-initrd', images.initrd,
     '-append', APPEND,
     '-drive', `file=${images.disk},format=raw,if=none,id=d0,snapshot=on`, '-device', 'virtio-blk-device,drive=d0',
     '-device', 'virtio-rng-device',
@@ -171,10 +173,10 @@ export function shellQuote(args: string[]): string {
 
 // ---------------------------------------------------------------- one guest on a console
 
-class RunFailure extends Error {}
+export class RunFailure extends Error {}
 
 /** A child process whose stdout is the guest's console, with the time each piece arrived. */
-class SerialConsole {
+export class SerialConsole {
   readonly begin = performance.now();
   text = '';
   stderr = '';

@@ -17,6 +17,7 @@ import {
   type HartvmStats, type PolicyName,
 } from './bench-common.js';
 import { formatLinuxReport, linuxFailures, runLinuxSection, type LinuxSection } from './bench-linux.js';
+import { formatSmpReport, runSmpSection, smpFailures, type SmpSection } from './bench-smp.js';
 
 const PROGRAMS = ['integer', 'memory', 'float'] as const;
 type ProgramName = typeof PROGRAMS[number];
@@ -39,6 +40,8 @@ interface Options {
   linuxSection: boolean;
   images?: string;
   bootInsns: boolean;
+  /** the SMP case of the Linux section (bench-smp.ts) */
+  smp: boolean;
 }
 
 interface HartvmRun {
@@ -118,13 +121,14 @@ function parseOptions(argv: string[]): Options {
     .option('--no-linux', 'skip the Linux section (by default both sections run)')
     .option('--images <dir>', 'Linux section: the guest images (Image, rootfs.cpio.gz, disk.ext2) instead of scripts/build-images.sh\'s')
     .option('--no-boot-insns', 'Linux section: skip the extra boot per policy that counts the instructions up to the prompt')
+    .option('--no-smp', 'Linux section: skip the SMP case (parallel processes at -smp 1 and -smp 2)')
     .addOption(new Option('--json <file>', 'also write every result as JSON')
       .default(join(ROOT, 'build', 'bench', 'results.json'), 'build/bench/results.json'))
     .allowExcessArguments(false);
   command.parse(argv);
   const o = command.opts<{
     runs: number; slowRuns: number; policy?: PolicyName[]; program?: ProgramName[]; qemu: boolean; json: string;
-    linux?: boolean; images?: string; bootInsns: boolean;
+    linux?: boolean; images?: string; bootInsns: boolean; smp: boolean;
   }>();
   // Keep the canonical order whatever order the user named them in.
   const pick = <T extends string>(all: readonly T[], chosen?: T[]): T[] => all.filter((x) => !chosen || chosen.includes(x));
@@ -140,6 +144,7 @@ function parseOptions(argv: string[]): Options {
     linuxSection: o.linux !== false,
     images: o.images === undefined ? undefined : resolve(o.images),
     bootInsns: o.bootInsns,
+    smp: o.smp,
   };
 }
 
@@ -340,7 +345,8 @@ function tableRows(results: ProgramResult[], withQemu: boolean): string[][] {
   return rows;
 }
 
-function printReport(results: ProgramResult[], host: HostInfo, options: Options, qemuRequested: boolean, linux: LinuxSection | undefined): void {
+function printReport(results: ProgramResult[], host: HostInfo, options: Options, qemuRequested: boolean, linux: LinuxSection | undefined,
+  smp: SmpSection | undefined): void {
   const out: string[] = [];
   out.push(`host: Node ${host.node}, ${host.cpu}, ${host.cores} cores`);
   out.push(`reference: ${host.qemu ?? (qemuRequested ? `${QEMU} not installed (skipped)` : 'QEMU skipped (--no-qemu)')}`);
@@ -351,6 +357,10 @@ function printReport(results: ProgramResult[], host: HostInfo, options: Options,
   if (linux) {
     if (options.programsSection) out.push('');
     out.push(formatLinuxReport(linux, options).trimEnd());
+  }
+  if (smp) {
+    out.push('');
+    out.push(formatSmpReport(smp).trimEnd());
   }
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -369,10 +379,11 @@ function printProgramsReport(out: string[], results: ProgramResult[], host: Host
   }
 }
 
-function writeJson(file: string, results: ProgramResult[], host: HostInfo, options: Options, linux: LinuxSection | undefined): void {
+function writeJson(file: string, results: ProgramResult[], host: HostInfo, options: Options, linux: LinuxSection | undefined,
+  smp: SmpSection | undefined): void {
   mkdirSync(dirname(file), { recursive: true });
   // `results`: the guest programs (empty with --linux); `linux`: the Linux section (absent with --no-linux).
-  const document = { date: new Date().toISOString(), host, options, results, linux };
+  const document = { date: new Date().toISOString(), host, options, results, linux, smp };
   writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
   progress(`results written to ${file}`);
 }
@@ -396,20 +407,23 @@ async function main(): Promise<number> {
     rmSync(scratch, { recursive: true, force: true });
   }
   let linux: LinuxSection | undefined;
+  let smp: SmpSection | undefined;
   if (options.linuxSection) {
     try {
       linux = await runLinuxSection(effective);
+      if (options.smp) smp = await runSmpSection(linux.images, effective.qemu);
     } catch (e) {
       progress(`the Linux section could not run: ${(e as Error).message}`);
       return 2;
     }
   }
   const host = hostInfo(qemu);
-  writeJson(options.json, results, host, effective, linux);
-  printReport(results, host, effective, options.qemu, linux);
+  writeJson(options.json, results, host, effective, linux, smp);
+  printReport(results, host, effective, options.qemu, linux, smp);
   const bad = [
     ...results.flatMap((r) => r.policies).filter((p) => p.status !== 'ok').map((p) => `${p.program}/${p.policy}`),
     ...(linux ? linuxFailures(linux) : []),
+    ...(smp ? smpFailures(smp) : []),
   ];
   if (bad.length) progress(`${bad.length} run(s) failed or differ from the reference: ${bad.join(', ')}`);
   return bad.length ? 1 : 0;
