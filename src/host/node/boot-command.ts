@@ -223,14 +223,16 @@ class BootSession {
   private createMachine(): void {
     // -smp 1 runs its hart on this thread; more harts get a worker thread each.
     this.signals = this.options.smp > 1 ? new BoardSignals(this.options.smp) : undefined;
+    // Time zero on the process-wide monotonic clock, which hart threads anchor to as well;
+    // read through performance.now(), so that no call allocates a BigInt.
     this.clockZeroNs = process.hrtime.bigint();
-    const zero = this.clockZeroNs;
+    const zeroMs = performance.now();
     this.machine = new VirtMachine({
       ramSize: this.options.ramSize,
       harts: this.options.smp,
       policy: this.options.policy,
       signals: this.signals,
-      clock: () => Number(process.hrtime.bigint() - zero) / (1e9 / TIMEBASE_HZ),
+      clock: () => (performance.now() - zeroMs) * (TIMEBASE_HZ / 1000),
       nowNs: () => BigInt(Date.now()) * 1_000_000n,
       consoleOutput: (byte) => this.output(byte),
       onFinisher: (event, code) => this.finisher(event, code),
