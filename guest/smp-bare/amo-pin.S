@@ -46,6 +46,11 @@ _start:
   la t1, ready
   li t2, 1
   sd t2, 0(t1)
+  /* Wait until hart 1 is flipping, so that the race happens however late its thread starts. */
+  la t1, started
+1:
+  ld t2, 0(t1)
+  beqz t2, 1b
   srli t1, a0, 12
   li t2, 8 << 60
   or t1, t1, t2
@@ -106,6 +111,9 @@ remapper:
   ori t4, t4, PTE_LEAF_RW
   la a3, done
   li s2, 0
+  la t1, started
+  li t2, 1
+  sd t2, 0(t1)
 2:
   sd t4, 0(a2)
   li t5, 64
@@ -140,8 +148,9 @@ l1: .skip 4096
 l0: .skip 4096
 page1: .skip 4096
 page2: .skip 4096
-  .globl ready, done, result, flips, trapped
+  .globl ready, started, done, result, flips, trapped
 ready: .skip 8
+started: .skip 8
 done: .skip 8
 result: .skip 8
 flips: .skip 8
