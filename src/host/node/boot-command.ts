@@ -20,7 +20,7 @@ import { VirtioBlock } from '../../devices/virtio/block.js';
 import { VirtioRng } from '../../devices/virtio/rng.js';
 import { HostConsole } from './console.js';
 import { FileDisk, parseDrive } from './disk.js';
-import { formatStatistics } from './run-command.js';
+import { formatStatistics, rightAlignedTable } from './run-command.js';
 import { UserError } from './user-error.js';
 import { Worker } from 'node:worker_threads';
 import { Board, BoardSignals } from '../../smp/board-signals.js';
@@ -47,9 +47,7 @@ function formatThreadStatistics(exits: HartThreadExit[], seconds: number): strin
   for (const e of exits) {
     rows.push([String(e.hartId), String(e.mmioRequests), e.mmioWaitMs.toFixed(1), e.idleMs.toFixed(1), String(e.statistics.traps), String(e.statistics.firmwareFences)]);
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const text = rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
-  return `hart threads (${seconds.toFixed(3)} s):\n${text}\n`;
+  return `hart threads (${seconds.toFixed(3)} s):\n${rightAlignedTable(rows)}\n`;
 }
 
 /** QEMU's virt board takes up to 512 harts; the PLIC context layout here is sized for 32. */

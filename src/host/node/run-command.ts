@@ -207,6 +207,12 @@ class Tracer {
   }
 }
 
+/** Rows of cells as text columns, each right-aligned to its widest cell, two spaces apart. */
+export function rightAlignedTable(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
+}
+
 export function formatStatistics(harts: HartStatistics[], policy: FlushPolicy, seconds: number): string {
   const rows = [['hart', 'instructions', 'lookups', 'hits', 'negative hits', 'page walks', 'invalidations', 'walks/1000 insns']];
   for (const s of harts) {
@@ -214,8 +220,7 @@ export function formatStatistics(harts: HartStatistics[], policy: FlushPolicy, s
     rows.push([String(s.hartId), String(s.instructions), String(s.lookups), String(s.hits), String(s.negativeHits),
       String(s.walks), String(s.invalidations), walksPerK]);
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const text = rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
+  const text = rightAlignedTable(rows);
   const instructions = harts.reduce((sum, s) => sum + s.instructions, 0);
   const mips = seconds > 0 ? (instructions / seconds / 1e6).toFixed(1) : '-';
   return `translation store (--tlb-flush=${FLUSH_POLICY_NAMES[policy]}):\n${text}\n` +
