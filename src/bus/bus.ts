@@ -25,8 +25,6 @@ export class Bus {
   /** DEVICE: index into `devices` and offset from the device base */
   deviceIndex = 0;
   deviceOffset = 0;
-  /** bytes from the resolved address to the end of its region (to tell whether a whole page is inside) */
-  extent = 0;
 
   constructor(memory: GuestMemory) {
     this.memory = memory;
@@ -43,14 +41,15 @@ export class Bus {
 
   /** Looks up physical address `pa`; the answer is left in the fields above. */
   resolve(pa: number): PhysKind {
-    const regions = this.memory.regions;
+    const memory = this.memory;
+    const regions = memory.regions;
     for (let i = 0; i < regions.length; i++) {
       const r = regions[i];
       const base = r.baseNumber;
       if (pa >= base && pa < base + r.size) {
-        this.hostOffset = r.hostOffset + (pa - base);
+        // Through the frame table: the VMM may have moved the page (smp/frame-remapper.ts).
+        this.hostOffset = memory.hostOffset(r, pa);
         this.writable = r.writable;
-        this.extent = base + r.size - pa;
         return (this.kind = PhysKind.MEMORY);
       }
     }
@@ -60,11 +59,9 @@ export class Bus {
       if (pa >= d.base && pa < d.base + d.size) {
         this.deviceIndex = i;
         this.deviceOffset = pa - d.base;
-        this.extent = d.base + d.size - pa;
         return (this.kind = PhysKind.DEVICE);
       }
     }
-    this.extent = 0;
     return (this.kind = PhysKind.NONE);
   }
 }

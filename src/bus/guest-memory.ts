@@ -1,6 +1,11 @@
 // Guest memory: every RAM and ROM region lives in one SharedArrayBuffer, so that a "host
 // offset" (a byte index into that buffer) names any guest-physical byte that is memory, and
-// worker threads can share it. RAM comes first, ROMs follow.
+// worker threads can share it.
+//
+// Guest-physical pages reach the buffer through a frame table (one Int32 per 4 KiB guest page:
+// the host frame that backs it), itself shared, so that the VMM can move a page to another
+// frame while harts run (smp/frame-remapper.ts). The buffer holds the regions' frames, RAM
+// first and ROMs after it, identity-mapped at start, then an optional pool of spare frames.
 
 export interface MemoryRegion {
   readonly name: string;
@@ -9,10 +14,27 @@ export interface MemoryRegion {
   /** the same base as a Number (exact: every region sits below 2^53), for the slow paths */
   readonly baseNumber: number;
   readonly size: number;
-  /** byte offset of the region in the shared buffer */
-  readonly hostOffset: number;
+  /** index of the region's first page in the frame table */
+  readonly firstPage: number;
   readonly writable: boolean;
 }
+
+export interface RegionLayout {
+  name: string;
+  base: bigint;
+  size: number;
+  writable: boolean;
+}
+
+/** Everything another thread needs to see the same guest memory; structured-clonable. */
+export interface SharedGuestMemory {
+  layout: RegionLayout[];
+  spareFrames: number;
+  buffer: SharedArrayBuffer;
+  frames: SharedArrayBuffer;
+}
+
+export const PAGE_SIZE = 4096;
 
 export class GuestMemory {
   readonly buffer: SharedArrayBuffer;
@@ -21,29 +43,59 @@ export class GuestMemory {
   readonly i32: Int32Array;
   readonly i64: BigInt64Array;
   readonly regions: readonly MemoryRegion[];
-  /** Per 4 KiB host page: bit 0 = holds pre-decoded code, bit 1 = watched (e.g. HTIF tohost). */
+  /** guest page (regions in order, RAM first) -> host frame number; shared by every thread */
+  readonly frames: Int32Array;
+  /** host frames after the regions' own, for the VMM to move pages onto */
+  readonly spareFrames: number;
+  /** frame number of the first spare frame */
+  readonly firstSpareFrame: number;
+  /** Per 4 KiB host frame: bit 0 = holds pre-decoded code, bit 1 = watched (e.g. HTIF tohost). */
   readonly pageFlags: Uint8Array;
+  /**
+   * Per guest page, how many device mappings hold its host offset for longer than one access
+   * (virtqueue rings): such a page must not move. Private to the device thread.
+   */
+  readonly pins: Uint16Array;
+  private readonly layout: RegionLayout[];
 
   /**
-   * Lays the regions out in a new buffer, or over `shared`, the buffer of another thread's
-   * GuestMemory with the same layout (a hart worker sees the same bytes; its page flags stay its own).
+   * Lays the regions out in a new buffer with `spareFrames` spare frames. `GuestMemory.attach`
+   * builds another thread's view of an existing one.
    */
-  constructor(layout: ReadonlyArray<{ name: string; base: bigint; size: number; writable: boolean }>, shared?: SharedArrayBuffer) {
-    let total = 0;
+  constructor(layout: readonly RegionLayout[], spareFrames = 0, shared?: { buffer: SharedArrayBuffer; frames: SharedArrayBuffer }) {
+    let pages = 0;
     const regions: MemoryRegion[] = [];
     for (const r of layout) {
-      if (r.size % 4096 !== 0) throw new Error(`memory region ${r.name} is not a whole number of pages`);
-      regions.push({ ...r, baseNumber: Number(r.base), hostOffset: total });
-      total += r.size;
+      if (r.size % PAGE_SIZE !== 0) throw new Error(`memory region ${r.name} is not a whole number of pages`);
+      regions.push({ ...r, baseNumber: Number(r.base), firstPage: pages });
+      pages += r.size / PAGE_SIZE;
     }
-    if (shared && shared.byteLength !== total) throw new Error(`guest memory buffer holds ${shared.byteLength} bytes, the layout ${total}`);
-    this.buffer = shared ?? new SharedArrayBuffer(total);
+    const totalBytes = (pages + spareFrames) * PAGE_SIZE;
+    if (shared && shared.buffer.byteLength !== totalBytes) {
+      throw new Error(`guest memory buffer holds ${shared.buffer.byteLength} bytes, the layout ${totalBytes}`);
+    }
+    this.layout = layout.map((r) => ({ ...r }));
+    this.buffer = shared?.buffer ?? new SharedArrayBuffer(totalBytes);
+    this.frames = new Int32Array(shared?.frames ?? new SharedArrayBuffer(4 * pages));
+    if (!shared) for (let p = 0; p < pages; p++) this.frames[p] = p;
+    this.spareFrames = spareFrames;
+    this.firstSpareFrame = pages;
     this.view = new DataView(this.buffer);
     this.bytes = new Uint8Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
     this.i64 = new BigInt64Array(this.buffer);
     this.regions = regions;
-    this.pageFlags = new Uint8Array(total / 4096);
+    this.pageFlags = new Uint8Array(pages + spareFrames);
+    this.pins = new Uint16Array(pages);
+  }
+
+  /** The same guest memory, seen from another thread (its page flags and pins are its own). */
+  static attach(shared: SharedGuestMemory): GuestMemory {
+    return new GuestMemory(shared.layout, shared.spareFrames, shared);
+  }
+
+  share(): SharedGuestMemory {
+    return { layout: this.layout.map((r) => ({ ...r })), spareFrames: this.spareFrames, buffer: this.buffer, frames: this.frames.buffer as SharedArrayBuffer };
   }
 
   /** The region holding guest-physical address `pa`, or undefined. */
@@ -52,12 +104,57 @@ export class GuestMemory {
     return undefined;
   }
 
+  /** The region holding guest-physical [pa, pa + length) whole (pa a Number), or undefined. */
+  regionSpanning(pa: number, length: number): MemoryRegion | undefined {
+    for (const r of this.regions) if (pa >= r.baseNumber && pa + length <= r.baseNumber + r.size) return r;
+    return undefined;
+  }
+
+  /** Frame-table index of the page holding `pa`, which must lie in `region`. */
+  pageIndex(region: MemoryRegion, pa: number): number {
+    return region.firstPage + Math.floor((pa - region.baseNumber) / PAGE_SIZE);
+  }
+
+  /** Host offset of guest-physical `pa`, which must lie in `region`. */
+  hostOffset(region: MemoryRegion, pa: number): number {
+    return Atomics.load(this.frames, this.pageIndex(region, pa)) * PAGE_SIZE + (pa & (PAGE_SIZE - 1));
+  }
+
+  /**
+   * Splits guest-physical [pa, pa + length), which must lie in `region`, into the runs that are
+   * contiguous in the buffer (one run unless the VMM moved pages). Calls `run` for each.
+   */
+  forEachRun(region: MemoryRegion, pa: number, length: number, run: (hostOffset: number, length: number) => void): void {
+    let at = pa;
+    const end = pa + length;
+    while (at < end) {
+      const host = this.hostOffset(region, at);
+      let runEnd = Math.min(end, (Math.floor(at / PAGE_SIZE) + 1) * PAGE_SIZE);
+      while (runEnd < end && this.hostOffset(region, runEnd) === host + (runEnd - at)) {
+        runEnd = Math.min(end, runEnd + PAGE_SIZE);
+      }
+      run(host, runEnd - at);
+      at = runEnd;
+    }
+  }
+
   /** Copies bytes into guest memory at a physical address (loader, boot ROM). */
   load(pa: bigint, data: Uint8Array): void {
     const r = this.regionAt(pa);
     if (!r || pa + BigInt(data.length) > r.base + BigInt(r.size)) {
       throw new Error(`cannot load ${data.length} bytes at 0x${pa.toString(16)}: not inside guest memory`);
     }
-    this.bytes.set(data, r.hostOffset + Number(pa - r.base));
+    let from = 0;
+    this.forEachRun(r, Number(pa), data.length, (host, length) => {
+      this.bytes.set(data.subarray(from, from + length), host);
+      from += length;
+    });
+  }
+
+  /** Pins (or, with -1, unpins) the guest pages of [pa, pa + length) in `region`. */
+  pin(region: MemoryRegion, pa: number, length: number, delta: 1 | -1): void {
+    const first = this.pageIndex(region, pa);
+    const last = this.pageIndex(region, pa + Math.max(length, 1) - 1);
+    for (let p = first; p <= last; p++) this.pins[p] += delta;
   }
 }

@@ -74,8 +74,13 @@ export class Htif {
       const buf = arg(2), len = Number(arg(3));
       const region = this.memory.regionAt(buf);
       if (region && buf + BigInt(len) <= region.base + BigInt(region.size)) {
-        const start = hostOffsetOf(this.memory, buf);
-        this.output(this.memory.bytes.slice(start, start + len));
+        const text = new Uint8Array(len);
+        let at = 0;
+        this.memory.forEachRun(region, Number(buf), len, (host, length) => {
+          text.set(this.memory.bytes.subarray(host, host + length), at);
+          at += length;
+        });
+        this.output(text);
         result = BigInt(len);
       } else {
         result = -14n; // EFAULT
@@ -90,5 +95,5 @@ export class Htif {
 function hostOffsetOf(memory: GuestMemory, pa: bigint): number {
   const region = memory.regionAt(pa);
   if (!region) throw new Error(`HTIF address 0x${pa.toString(16)} is not in guest memory`);
-  return region.hostOffset + Number(pa - region.base);
+  return memory.hostOffset(region, Number(pa));
 }

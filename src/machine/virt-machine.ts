@@ -255,8 +255,7 @@ export class VirtMachine {
     return {
       hartId,
       harts: this.hartCount,
-      memoryLayout: this.memory.regions.map((r) => ({ name: r.name, base: r.base, size: r.size, writable: r.writable })),
-      memory: this.memory.buffer,
+      memory: this.memory.share(),
       signals: this.signals.buffer,
       clint: this.clint.buffer,
       devices: this.bus.devices.map((d, index) => ({

@@ -86,23 +86,41 @@ export class BoardSignals {
     return Atomics.load(this.words, Board.EPOCH);
   }
 
-  /** Publishes a new epoch; returns it. Harts invalidate their stores at their next boundary. */
+  /**
+   * Publishes a new epoch; returns it. Running harts invalidate their stores at their next
+   * boundary. Sleeping ones are left asleep: they look at the epoch when they wake.
+   */
   publishEpoch(): number {
-    const epoch = Atomics.add(this.words, Board.EPOCH, 1) + 1;
-    for (let h = 0; h < this.harts; h++) this.wake(h);
-    return epoch;
+    return Atomics.add(this.words, Board.EPOCH, 1) + 1;
   }
 
   /**
-   * Whether every hart has acknowledged `epoch`. A hart asleep in wfi counts as having done so:
-   * it looks at the epoch when it wakes, before it translates anything.
+   * The first hart that has not acknowledged `epoch` yet, or -1. A hart asleep in wfi (or whose
+   * thread has ended) counts as having acknowledged: it looks at the epoch when it wakes, before
+   * it translates anything.
    */
-  allAcknowledged(epoch: number): boolean {
+  firstUnacknowledged(epoch: number): number {
     for (let h = 0; h < this.harts; h++) {
       if (Atomics.load(this.words, this.at(h, HartWord.IDLE)) !== 0) continue;
-      if (Atomics.load(this.words, this.at(h, HartWord.ACK)) - epoch < 0) return false;
+      if (Atomics.load(this.words, this.at(h, HartWord.ACK)) - epoch < 0) return h;
     }
-    return true;
+    return -1;
+  }
+
+  /**
+   * Resolves when hart `hartId` acknowledges an epoch or goes idle (it notifies its ACK word for
+   * both), or after `timeoutMs`. Never blocks the calling thread.
+   */
+  async acknowledgementChange(hartId: number, timeoutMs: number): Promise<void> {
+    const i = this.at(hartId, HartWord.ACK);
+    const result = Atomics.waitAsync(this.words, i, Atomics.load(this.words, i), timeoutMs);
+    if (result.async) await result.value;
+  }
+
+  /** Hart `hartId` is idle (asleep in wfi, or its thread ended) or running again. */
+  setIdle(hartId: number, idle: boolean): void {
+    Atomics.store(this.words, this.at(hartId, HartWord.IDLE), idle ? 1 : 0);
+    if (idle) Atomics.notify(this.words, this.at(hartId, HartWord.ACK));
   }
 
   // ---- DMA: a device wrote guest pages ----------------------------------------------------

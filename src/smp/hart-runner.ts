@@ -4,7 +4,7 @@
 // MMIO channel. Host-neutral: a Node worker or a Web Worker constructs it and calls run().
 
 import { Bus } from '../bus/bus.js';
-import { GuestMemory } from '../bus/guest-memory.js';
+import { GuestMemory, type SharedGuestMemory } from '../bus/guest-memory.js';
 import { Hart, TRAP_LOOP_LIMIT, type HartStatistics } from '../cpu/hart.js';
 import type { HartHost } from '../cpu/hart-host.js';
 import { CsrSlot } from '../cpu/csr.js';
@@ -23,8 +23,7 @@ const MAX_SLEEP_MS = 1000;
 export interface HartThreadConfig {
   hartId: number;
   harts: number;
-  memoryLayout: { name: string; base: bigint; size: number; writable: boolean }[];
-  memory: SharedArrayBuffer;
+  memory: SharedGuestMemory;
   signals: SharedArrayBuffer;
   clint: SharedArrayBuffer;
   /** the board's devices; `index` -1 is the CLINT (reached directly), others the device thread's list */
@@ -66,7 +65,7 @@ export class HartRunner {
     this.hartId = config.hartId;
     this.timebaseHz = config.timebaseHz;
     this.signals = new BoardSignals(config.harts, config.signals);
-    const memory = new GuestMemory(config.memoryLayout, config.memory);
+    const memory = GuestMemory.attach(config.memory);
     const bus = new Bus(memory);
     this.clint = new Clint(config.harts, clock, config.clint, (hart) => this.signals.wake(hart));
     this.port = new MmioPort(this.signals, config.hartId);
@@ -97,6 +96,8 @@ export class HartRunner {
       }
       if (hart.waiting) this.sleep();
     }
+    // A hart that has ended translates nothing: it must not hold up a VMM epoch.
+    this.signals.setIdle(this.hartId, true);
     return {
       hartId: this.hartId,
       reason,
@@ -109,20 +110,26 @@ export class HartRunner {
     };
   }
 
-  /** At a boundary: honour a new VMM epoch and code written by devices. */
+  /**
+   * At a boundary: honour code written by devices or the VMM, then a new VMM epoch. In that
+   * order: an acknowledgement then also says that every page range published before the epoch
+   * has been dropped from this hart's decoded code (the remapper relies on it).
+   */
   private lookAtSignals(): void {
     const epoch = this.signals.epoch();
+    this.drainDma();
     if (epoch !== this.ackedEpoch) {
       this.hart.store.invalidateAll();
       this.ackedEpoch = epoch;
       this.epochAcks++;
       this.acknowledge(epoch);
     }
-    this.drainDma();
   }
 
   private acknowledge(epoch: number): void {
-    Atomics.store(this.signals.words, this.signals.at(this.hartId, HartWord.ACK), epoch);
+    const i = this.signals.at(this.hartId, HartWord.ACK);
+    Atomics.store(this.signals.words, i, epoch);
+    Atomics.notify(this.signals.words, i);
   }
 
   /** Drops decoded code of pages a device wrote (all of it if the ring overflowed meanwhile). */
@@ -148,7 +155,6 @@ export class HartRunner {
   private sleep(): void {
     const w = this.signals.words;
     const wakeIndex = this.signals.at(this.hartId, HartWord.WAKE);
-    const idleIndex = this.signals.at(this.hartId, HartWord.IDLE);
     const seen = Atomics.load(w, wakeIndex);
     const csrs = this.hart.csrs;
     // Looked at after `seen`: a change made since then has bumped WAKE, so the wait returns.
@@ -160,11 +166,11 @@ export class HartRunner {
     if (mie & IrqBit.STIP) ticks = Math.min(ticks, csrs.ticksUntilSupervisorTimer());
     const ms = Math.max(0, Math.min(ticks / (this.timebaseHz / 1000), MAX_SLEEP_MS));
     if (ms === 0) return;
-    Atomics.store(w, idleIndex, 1);
+    this.signals.setIdle(this.hartId, true);
     const begin = performance.now();
     Atomics.wait(w, wakeIndex, seen, ms);
     this.idleMs += performance.now() - begin;
-    Atomics.store(w, idleIndex, 0);
+    this.signals.setIdle(this.hartId, false);
     // Awake again: a remap published while asleep must be honoured before anything is translated.
     this.lookAtSignals();
   }

@@ -174,6 +174,8 @@ export class Virtqueue {
   private nextAvail = 0;
   /** next used ring entry the device will fill (free-running, mod 2^16) */
   private nextUsed = 0;
+  /** the ring areas mapped by enable(), pinned in guest memory until disable() */
+  private readonly pinned: { region: MemoryRegion; address: number; length: number }[] = [];
 
   /**
    * `onUsedBuffer` is called when a used buffer was returned and the driver did not suppress
@@ -213,6 +215,7 @@ export class Virtqueue {
    * writable one). Returns an error message instead of enabling a bad layout.
    */
   enable(): string | undefined {
+    this.unpinAll();
     this.ready = true;
     this.active = false;
     const n = this.size;
@@ -234,6 +237,7 @@ export class Virtqueue {
 
   /** The driver wrote 0 to QueueReady, or the device was reset. */
   disable(): void {
+    this.unpinAll();
     this.ready = false;
     this.active = false;
     this.nextAvail = 0;
@@ -312,7 +316,7 @@ export class Virtqueue {
         }
         // The table is read in place: a misaligned one would still be read correctly by
         // DataView, so alignment is not required of it.
-        table = this.translate(addrLo, addrHi, len, false, 'indirect table');
+        table = this.translateContiguous(addrLo, addrHi, len, false, 'indirect table');
         tableSize = len / DESC_SIZE;
         index = 0;
         steps = 0;
@@ -322,13 +326,13 @@ export class Virtqueue {
 
       if (flags & VIRTQ_DESC_F_WRITE) {
         if (len > 0) {
-          writable.push({ hostOffset: this.translate(addrLo, addrHi, len, true, 'writable buffer'), length: len });
+          this.translate(addrLo, addrHi, len, true, 'writable buffer', writable);
           writableLength += len;
         }
       } else {
         if (writable.length > 0) throw new VirtqueueError(this.index, 'device-readable buffer after a device-writable one');
         if (len > 0) {
-          readable.push({ hostOffset: this.translate(addrLo, addrHi, len, false, 'readable buffer'), length: len });
+          this.translate(addrLo, addrHi, len, false, 'readable buffer', readable);
           readableLength += len;
         }
       }
@@ -339,37 +343,63 @@ export class Virtqueue {
     return new DescriptorChain(head, readable, writable, readableLength, writableLength, this.memory, this.onGuestWrite);
   }
 
-  /** Host offset of guest-physical [addr, addr + length), which must sit in one region. */
-  private translate(addrLo: number, addrHi: number, length: number, write: boolean, what: string): number {
-    const region = this.regionOf(addrHi * TWO_POW_32 + addrLo, addrHi, length);
-    if (region && (region.writable || !write)) return region.hostOffset + (addrHi * TWO_POW_32 + addrLo - region.baseNumber);
-    const address = `0x${(BigInt(addrHi) << 32n | BigInt(addrLo)).toString(16)}`;
+  /**
+   * Appends the host runs of guest-physical [addr, addr + length), which must sit in one region
+   * (writable if `write`), to `into`: one run unless the VMM moved some of its pages.
+   */
+  private translate(addrLo: number, addrHi: number, length: number, write: boolean, what: string, into: Segment[]): void {
+    const address = addrHi * TWO_POW_32 + addrLo;
+    const region = this.regionOf(address, addrHi, length);
+    if (region && (region.writable || !write)) {
+      this.memory.forEachRun(region, address, length, (hostOffset, runLength) => into.push({ hostOffset, length: runLength }));
+      return;
+    }
+    const shown = `0x${(BigInt(addrHi) << 32n | BigInt(addrLo)).toString(16)}`;
     throw new VirtqueueError(this.index, region
-      ? `${what} at ${address} is in read-only memory`
-      : `${what} at ${address} (+${length}) is outside guest memory`);
+      ? `${what} at ${shown} is in read-only memory`
+      : `${what} at ${shown} (+${length}) is outside guest memory`);
   }
 
-  /** Maps one ring area for enable(): its host offset, or an error message. */
+  /** Host offset of an area the device reads in place (a table or ring), which must be one run. */
+  private translateContiguous(addrLo: number, addrHi: number, length: number, write: boolean, what: string): number {
+    const runs: Segment[] = [];
+    this.translate(addrLo, addrHi, length, write, what, runs);
+    if (runs.length !== 1) {
+      throw new VirtqueueError(this.index, `${what} at 0x${(BigInt(addrHi) << 32n | BigInt(addrLo)).toString(16)} spans pages the VMM moved apart`);
+    }
+    return runs[0].hostOffset;
+  }
+
+  /** Maps one ring area for enable(): its host offset, or an error message. The area is pinned. */
   private map(address: bigint, length: number, alignment: number, write: boolean, what: string): number | string {
     if (address % BigInt(alignment) !== 0n) return `${what} at 0x${address.toString(16)} is not ${alignment}-byte aligned`;
     const hi = Number(address >> 32n);
     const lo = Number(address & 0xffffffffn);
-    const region = this.regionOf(hi * TWO_POW_32 + lo, hi, length);
-    if (!region) return `${what} at 0x${address.toString(16)} (+${length}) is outside guest memory`;
-    if (write && !region.writable) return `${what} at 0x${address.toString(16)} is in read-only memory`;
-    const host = region.hostOffset + (hi * TWO_POW_32 + lo - region.baseNumber);
+    let host: number;
+    try {
+      host = this.translateContiguous(lo, hi, length, write, what);
+    } catch (e) {
+      if (e instanceof VirtqueueError) return e.message.slice(e.message.indexOf(': ') + 2);
+      throw e;
+    }
     // The index words are accessed with Atomics on 16-bit elements: the host offset must be
     // aligned too (it is whenever the region's base is, which GuestMemory does not promise).
     if (host % alignment !== 0) return `${what} at 0x${address.toString(16)} is misaligned in host memory`;
+    // The device keeps this host offset while the queue is enabled: the pages must not move.
+    const region = this.regionOf(hi * TWO_POW_32 + lo, hi, length)!;
+    this.memory.pin(region, hi * TWO_POW_32 + lo, length, 1);
+    this.pinned.push({ region, address: hi * TWO_POW_32 + lo, length });
     return host;
+  }
+
+  private unpinAll(): void {
+    for (const p of this.pinned) this.memory.pin(p.region, p.address, p.length, -1);
+    this.pinned.length = 0;
   }
 
   private regionOf(address: number, addrHi: number, length: number): MemoryRegion | undefined {
     // Above 2^53 a Number is inexact; no region lives there anyway.
     if (addrHi >= 0x200000) return undefined;
-    for (const r of this.memory.regions) {
-      if (address >= r.baseNumber && address + length <= r.baseNumber + r.size) return r;
-    }
-    return undefined;
+    return this.memory.regionSpanning(address, length);
   }
 }

@@ -40,12 +40,13 @@ function emptyExit(hartId: number): HartThreadExit {
 
 /**
  * Per hart thread: MMIO requests, the time spent waiting for the device thread and asleep in
- * wfi, traps, and the fences the firmware ran in M-mode for SBI remote-fence calls.
+ * wfi (the only two ways a hart thread ever blocks: none waits on another hart), traps, the
+ * fences the firmware ran in M-mode for SBI remote-fence calls, and VMM epochs acknowledged.
  */
 function formatThreadStatistics(exits: HartThreadExit[], seconds: number): string {
-  const rows = [['hart', 'MMIO requests', 'MMIO wait (ms)', 'wfi sleep (ms)', 'traps', 'SBI fences']];
+  const rows = [['hart', 'MMIO requests', 'MMIO wait (ms)', 'wfi sleep (ms)', 'traps', 'SBI fences', 'epoch acks']];
   for (const e of exits) {
-    rows.push([String(e.hartId), String(e.mmioRequests), e.mmioWaitMs.toFixed(1), e.idleMs.toFixed(1), String(e.statistics.traps), String(e.statistics.firmwareFences)]);
+    rows.push([String(e.hartId), String(e.mmioRequests), e.mmioWaitMs.toFixed(1), e.idleMs.toFixed(1), String(e.statistics.traps), String(e.statistics.firmwareFences), String(e.epochAcks)]);
   }
   return `hart threads (${seconds.toFixed(3)} s):\n${rightAlignedTable(rows)}\n`;
 }

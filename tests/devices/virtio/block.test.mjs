@@ -5,7 +5,9 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtioMmioTransport } from '../../../dist/devices/virtio/mmio-transport.js';
 import { VirtioBlock, MemoryBlockBackend } from '../../../dist/devices/virtio/block.js';
-import { FakeDriver, RecordingSink, makeMemory, REG, STATUS, F } from './fake-driver.mjs';
+import { BoardSignals } from '../../../dist/smp/board-signals.js';
+import { FrameRemapper } from '../../../dist/smp/frame-remapper.js';
+import { FakeDriver, RecordingSink, makeMemory, REG, STATUS, F, RAM_BASE } from './fake-driver.mjs';
 
 const IRQ = 3;
 const SECTORS = 64;
@@ -20,8 +22,8 @@ function patterned(length, seed) {
   return b;
 }
 
-function setup({ readOnly = false, serial, disk, init = {} } = {}) {
-  const memory = makeMemory();
+function setup({ readOnly = false, serial, disk, init = {}, spareFrames = 0 } = {}) {
+  const memory = makeMemory(spareFrames);
   const sink = new RecordingSink();
   const backend = new MemoryBlockBackend(disk ?? patterned(SECTORS * 512, 1), readOnly);
   const writes = [];
@@ -341,9 +343,34 @@ test('the guest-write observer hears of every byte the device writes', () => {
   const r = request(driver, { type: T_IN, sector: 0n, inLength: 1024, split: 2 });
   const covered = new Set();
   for (const [h, n] of writes) for (let i = 0; i < n; i++) covered.add(h + i);
-  const dataHost = memory.regionAt(BigInt(r.dataPa)).hostOffset + (r.dataPa - 0x80000000);
+  const dataHost = driver.host(r.dataPa);
   for (let i = 0; i < 1024; i++) assert.ok(covered.has(dataHost + i));
   assert.ok(covered.has(driver.host(r.statusPa)));
+});
+
+test('buffers over pages the VMM moved to other frames are served piece by piece; ring pages stay pinned', async () => {
+  const { driver, backend, memory, transport } = setup({ spareFrames: 4 });
+  // No harts: every epoch counts as acknowledged at once.
+  const remapper = new FrameRemapper(memory, new BoardSignals(0));
+  // Move the two pages after the next buffer's first one: its 3 pages are no longer contiguous.
+  const next = Math.ceil(driver.heap / 4096) * 4096;
+  for (const pa of [next + 4096, next + 8192]) await remapper.remap(pa, (page) => page.fill(0));
+  assert.notEqual(driver.host(next + 4096), driver.host(next) + 4096, 'the pages were moved apart');
+
+  const data = patterned(3 * 4096, 13);
+  const w = request(driver, { type: T_OUT, sector: 2n, out: data });
+  assert.ok(w.dataPa >= next && w.dataPa < next + 4096, "the data buffer spans the moved pages");
+  assert.equal(w.status(), S_OK);
+  assert.deepEqual(backend.data.subarray(2 * 512, 2 * 512 + data.length), data);
+  const r = request(driver, { type: T_IN, sector: 2n, inLength: 3 * 4096 });
+  assert.equal(r.status(), S_OK);
+  assert.deepEqual(driver.read(r.dataPa, 3 * 4096), data);
+  assert.equal(transport.lastError, undefined);
+
+  // The rings (at RAM_BASE + 0x1000) are held by host offset while the queue runs.
+  await assert.rejects(remapper.remap(RAM_BASE + 0x1000, () => {}), /a device holds the page/);
+  driver.w32(REG.STATUS, 0);
+  await remapper.remap(RAM_BASE + 0x1000, () => {});
 });
 
 test('reset clears status, interrupts and queues; the driver can start over', () => {

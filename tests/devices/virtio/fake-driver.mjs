@@ -22,12 +22,12 @@ export const STATUS = { ACKNOWLEDGE: 1, DRIVER: 2, DRIVER_OK: 4, FEATURES_OK: 8,
 export const F = { VERSION_1: 1n << 32n, INDIRECT_DESC: 1n << 28n, EVENT_IDX: 1n << 29n };
 export const DESC = { NEXT: 1, WRITE: 2, INDIRECT: 4 };
 
-/** RAM at 0x80000000 and a one-page ROM at 0x1000. */
-export function makeMemory() {
+/** RAM at 0x80000000 and a one-page ROM at 0x1000 (and `spareFrames` frames to move pages onto). */
+export function makeMemory(spareFrames = 0) {
   return new GuestMemory([
     { name: 'ram', base: BigInt(RAM_BASE), size: RAM_SIZE, writable: true },
     { name: 'rom', base: BigInt(ROM_BASE), size: 4096, writable: false },
-  ]);
+  ], spareFrames);
 }
 
 /** An InterruptSink that remembers every level change. */
@@ -66,17 +66,32 @@ export class FakeDriver {
   }
 
   // ---- guest RAM --------------------------------------------------------------------------
-  host(pa) {
+  region(pa) {
     const r = this.memory.regionAt(BigInt(pa));
     if (!r) throw new Error(`test bug: 0x${pa.toString(16)} is not memory`);
-    return r.hostOffset + (pa - r.baseNumber);
+    return r;
   }
+  host(pa) {
+    return this.memory.hostOffset(this.region(pa), pa);
+  }
+  /** A view of guest-physical [pa, pa + length), which must not span pages the VMM moved apart. */
   bytes(pa, length) {
     const h = this.host(pa);
+    if (length > 0 && this.host(pa + length - 1) !== h + length - 1) throw new Error('test bug: bytes() over moved pages; use read()');
     return this.memory.bytes.subarray(h, h + length);
   }
+  /** A copy of guest-physical [pa, pa + length), through the frame table page by page. */
+  read(pa, length) {
+    const out = new Uint8Array(length);
+    let at = 0;
+    this.memory.forEachRun(this.region(pa), pa, length, (host, n) => {
+      out.set(this.memory.bytes.subarray(host, host + n), at);
+      at += n;
+    });
+    return out;
+  }
   put(pa, data) {
-    this.memory.bytes.set(data, this.host(pa));
+    this.memory.load(BigInt(pa), data);
   }
   u16(pa) { return this.memory.view.getUint16(this.host(pa), true); }
   u32(pa) { return this.memory.view.getUint32(this.host(pa), true); }
@@ -94,7 +109,7 @@ export class FakeDriver {
   buffer(dataOrLength) {
     const length = typeof dataOrLength === 'number' ? dataOrLength : dataOrLength.length;
     const pa = this.alloc(length);
-    this.bytes(pa, length).fill(0);
+    this.put(pa, new Uint8Array(length));
     if (typeof dataOrLength !== 'number') this.put(pa, dataOrLength);
     return pa;
   }

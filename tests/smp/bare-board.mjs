@@ -1,0 +1,61 @@
+// A bare SMP board for the tests: guest RAM with one bare-metal ELF loaded, a CLINT, and one
+// hart thread per hart (the same worker and HartRunner as `hartvm boot -smp N`). The test
+// reads and writes guest memory by ELF symbol while the harts run.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ROOT } from '../guest/harness.mjs';
+
+const dist = (p) => path.join(ROOT, 'dist', p);
+const { GuestMemory } = await import(dist('bus/guest-memory.js'));
+const { BoardSignals } = await import(dist('smp/board-signals.js'));
+const { Clint, CLINT_BASE, CLINT_SIZE } = await import(dist('devices/clint.js'));
+const { parseElf } = await import(dist('loader/elf.js'));
+
+export const RAM_BASE = 0x80000000n;
+const RAM_SIZE = 16 << 20;
+const POLICIES = { instruction: 0, block: 1, fence: 2 };
+
+export const smpBareElf = (name) => path.join(ROOT, 'build/guest/smp-bare', `${name}.elf`);
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Loads `elfPath` and starts `harts` hart threads on it under flush policy `policy`. */
+export function startBareBoard(elfPath, { harts, policy, spareFrames = 0 }) {
+  const elf = parseElf(readFileSync(elfPath));
+  const layout = [{ name: 'ram', base: RAM_BASE, size: RAM_SIZE, writable: true }];
+  const memory = new GuestMemory(layout, spareFrames);
+  for (const s of elf.segments) memory.load(s.paddr, s.data);
+  const address = (name) => {
+    const at = elf.symbols.get(name);
+    assert.ok(at !== undefined, `symbol ${name}`);
+    return at;
+  };
+  /** The doubleword `index` at symbol `name`, read through the frame table as a hart would. */
+  const word = (name, index = 0) => {
+    const pa = Number(address(name)) + 8 * index;
+    return memory.i64[memory.hostOffset(memory.regions[0], pa) / 8];
+  };
+  const signals = new BoardSignals(harts);
+  const clint = new Clint(harts, () => 0);
+  const exits = [];
+  const clockZeroNs = process.hrtime.bigint();
+  for (let hartId = 0; hartId < harts; hartId++) {
+    const config = {
+      hartId, harts, memory: memory.share(), signals: signals.buffer, clint: clint.buffer,
+      devices: [{ base: CLINT_BASE, size: CLINT_SIZE, name: 'clint', index: -1 }],
+      policy: POLICIES[policy], sstc: false, resetPc: elf.entry, timebaseHz: 10_000_000,
+    };
+    const worker = new Worker(dist('host/node/hart-thread.js'), { workerData: { config, clockZeroNs, warmUp: false } });
+    exits.push(new Promise((resolve, reject) => {
+      worker.on('message', (m) => (m.kind === 'exit' ? resolve(m.exit) : reject(new Error(m.message))));
+      worker.on('error', reject);
+    }));
+  }
+  /** Ends every hart thread; resolves to their exits (with statistics). */
+  const stop = () => {
+    signals.stopAll();
+    return Promise.all(exits);
+  };
+  return { memory, signals, address, word, stop };
+}
