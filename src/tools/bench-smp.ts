@@ -3,6 +3,10 @@
 // (multi-threaded TCG at -smp 2) with the same images and firmware. The figure of merit is the
 // speed-up from -smp 1 to -smp 2: every hart on its own host thread should give close to 2x on a
 // 2-core host that is otherwise idle.
+//
+// What the host itself allows is measured too: PROCESSES separate hartvm -smp 1 runs side by
+// side, each with one of the processes, share nothing but the host's cores and caches. Their
+// speed-up over -smp 1 is the ceiling for any -smp 2 run of this interpreter on this host.
 
 import { describeExit, progress, QEMU } from './bench-common.js';
 import {
@@ -15,15 +19,17 @@ const PROCESSES = 2;
 const ITERATIONS = 100_000;
 const TIMEOUT_MS = 20 * 60_000;
 
-/** One command line: PROCESSES awk loops in the background, then a marker once all have ended. */
-export function smpWorkloadLine(): string {
+/** One command line: `processes` awk loops in the background, then a marker once all have ended. */
+export function smpWorkloadLine(processes = PROCESSES): string {
   const job = `awk 'BEGIN{s=0;for(i=0;i<${ITERATIONS};i++)s+=i%7;print s}' >/tmp/smp$i`;
-  return `${marker('smp-begin').typed}; for i in $(seq ${PROCESSES}); do ${job} & done; wait; ${marker('smp-end').typed}; cat /tmp/smp*`;
+  return `${marker('smp-begin').typed}; for i in $(seq ${processes}); do ${job} & done; wait; ${marker('smp-end').typed}; cat /tmp/smp*`;
 }
 
 export interface SmpRun {
   emulator: Emulator;
   harts: number;
+  /** PROCESSES separate -smp 1 runs side by side, one process each (the host's ceiling) */
+  sideBySide?: boolean;
   ok: boolean;
   error?: string;
   /** the workload's wall time on the host, marker to marker */
@@ -37,29 +43,43 @@ export interface SmpSection {
   runs: SmpRun[];
 }
 
-async function smpRun(emulator: Emulator, harts: number, images: GuestImages): Promise<SmpRun> {
+/**
+ * Boots `guests` separate machines of `harts` harts each, waits for all their prompts, then
+ * starts the workload (`processes` awk loops) in all at once. The time is from the first
+ * begin marker to the last end marker.
+ */
+async function smpRun(emulator: Emulator, harts: number, images: GuestImages, guests = 1): Promise<SmpRun> {
   const hartvm = emulator === 'hartvm';
-  const serial = new SerialConsole(hartvm ? process.execPath : QEMU, hartvm ? hartvmArgs(images, 'fence', harts) : qemuArgs(images, harts));
-  const run: SmpRun = { emulator, harts, ok: false };
+  const processes = PROCESSES / guests;
+  const consoles = Array.from({ length: guests }, () => new SerialConsole(
+    hartvm ? process.execPath : QEMU, hartvm ? hartvmArgs(images, 'fence', harts) : qemuArgs(images, harts)));
+  const run: SmpRun = { emulator, harts, ok: false, ...(guests > 1 ? { sideBySide: true } : {}) };
   try {
-    serial.phase(TIMEOUT_MS);
-    let at = await serial.waitFor(PROMPT, 0);
-    serial.send(smpWorkloadLine() + '\n');
-    at = await serial.waitFor(marker('smp-begin').printed, at);
-    const begin = serial.arrival(at);
-    at = await serial.waitFor(marker('smp-end').printed, at);
-    run.seconds = serial.arrival(at) - begin;
-    await serial.waitFor(PROMPT, at);
-    serial.send('poweroff\n');
-    await serial.waitExit();
-    if (serial.exit!.status !== 0) run.error = `poweroff ended it with ${describeExit({ exitStatus: serial.exit!.status, signal: serial.exit!.signal })}`;
+    for (const serial of consoles) serial.phase(TIMEOUT_MS);
+    const prompts = await Promise.all(consoles.map((serial) => serial.waitFor(PROMPT, 0)));
+    for (const serial of consoles) serial.send(smpWorkloadLine(processes) + '\n');
+    const spans = await Promise.all(consoles.map(async (serial, i) => {
+      let at = await serial.waitFor(marker('smp-begin').printed, prompts[i]);
+      const begin = serial.arrival(at);
+      at = await serial.waitFor(marker('smp-end').printed, at);
+      const end = serial.arrival(at);
+      await serial.waitFor(PROMPT, at);
+      return { begin, end };
+    }));
+    run.seconds = Math.max(...spans.map((s) => s.end)) - Math.min(...spans.map((s) => s.begin));
+    for (const serial of consoles) {
+      serial.send('poweroff\n');
+      await serial.waitExit();
+      if (serial.exit!.status !== 0) run.error = `poweroff ended it with ${describeExit({ exitStatus: serial.exit!.status, signal: serial.exit!.signal })}`;
+    }
   } catch (e) {
     if (!(e instanceof RunFailure)) throw e;
     run.error = e.message;
-    await serial.stop();
+    await Promise.all(consoles.map((serial) => serial.stop()));
   }
   run.ok = run.error === undefined;
-  progress(`smp ${emulator} -smp ${harts}: ${run.ok ? `${PROCESSES} processes in ${run.seconds!.toFixed(2)} s` : `FAILED, ${run.error}`}`);
+  const what = guests > 1 ? `${guests} x -smp ${harts} side by side` : `-smp ${harts}`;
+  progress(`smp ${emulator} ${what}: ${run.ok ? `${PROCESSES} processes in ${run.seconds!.toFixed(2)} s` : `FAILED, ${run.error}`}`);
   return run;
 }
 
@@ -68,11 +88,13 @@ export async function runSmpSection(images: GuestImages, withQemu: boolean): Pro
   for (const emulator of (withQemu ? ['hartvm', 'qemu'] : ['hartvm']) as Emulator[]) {
     for (const harts of [1, 2]) runs.push(await smpRun(emulator, harts, images));
   }
+  runs.push(await smpRun('hartvm', 1, images, PROCESSES));
   return { processes: PROCESSES, iterations: ITERATIONS, line: smpWorkloadLine(), runs };
 }
 
 export function formatSmpReport(section: SmpSection): string {
-  const find = (emulator: Emulator, harts: number): SmpRun | undefined => section.runs.find((r) => r.emulator === emulator && r.harts === harts);
+  const find = (emulator: Emulator, harts: number, sideBySide = false): SmpRun | undefined =>
+    section.runs.find((r) => r.emulator === emulator && r.harts === harts && (r.sideBySide ?? false) === sideBySide);
   const out = [`SMP: ${section.processes} CPU-bound processes at once (awk, ${section.iterations} iterations each), -smp 1 and -smp 2`];
   for (const emulator of ['hartvm', 'qemu'] as Emulator[]) {
     const one = find(emulator, 1), two = find(emulator, 2);
@@ -82,10 +104,15 @@ export function formatSmpReport(section: SmpSection): string {
     const what = emulator === 'hartvm' ? 'hartvm (fence)' : 'qemu (MTTCG) ';
     out.push(`  ${what}  -smp 1 ${text(one)}, -smp 2 ${text(two)}, speed-up ${speedUp}`);
   }
+  const one = find('hartvm', 1), pair = find('hartvm', 1, true);
+  if (pair) {
+    const ceiling = one?.ok && pair.ok ? `${(one.seconds! / pair.seconds!).toFixed(2)}x` : '-';
+    out.push(`  host ceiling     ${section.processes} separate hartvm -smp 1 runs side by side, one process each: ${pair.ok ? `${pair.seconds!.toFixed(2)} s` : `FAILED (${pair.error})`}, speed-up ${ceiling}`);
+  }
   out.push(`  workload: ${section.line}`);
   return out.join('\n') + '\n';
 }
 
 export function smpFailures(section: SmpSection): string[] {
-  return section.runs.filter((r) => !r.ok).map((r) => `smp/${r.emulator}-${r.harts}`);
+  return section.runs.filter((r) => !r.ok).map((r) => `smp/${r.emulator}-${r.harts}${r.sideBySide ? '-side-by-side' : ''}`);
 }
