@@ -11,6 +11,7 @@ import { FlushPolicy } from '../mmu/translation-store.js';
 import { Hart } from './hart.js';
 import type { HartHost } from './hart-host.js';
 import type { MmioDevice } from '../bus/device.js';
+import { PageFlag } from '../mmu/mmu.js';
 import { ENCODINGS, Format, Op } from './isa/encodings.js';
 import { expandCompressed } from './isa/compressed.js';
 
@@ -18,12 +19,15 @@ const BASE = 0x80000000n;
 const RAM = 64 * 1024;
 /** data the generated loads, stores and AMOs use, far from the code */
 const DATA_OFFSET = 0x8000;
+/** host offset of the data page in the scratch memory (its only region starts at 0) */
+const RAM_DATA_AT = DATA_OFFSET;
 
 /** Kinds that would leave the program or stop the hart; the CSR instructions share their path. */
 const SKIPPED = new Set<Op>([Op.ECALL, Op.EBREAK, Op.MRET, Op.SRET, Op.WFI]);
 
-const enum Reg { T0 = 5, T1 = 6, T2 = 7, S0 = 8, A0 = 10, A1 = 11, T3 = 28, T4 = 29, T5 = 30 }
-const CSR_MSCRATCH = 0x340, CSR_MSTATUS = 0x300, CSR_MTVEC = 0x305, CSR_MEPC = 0x341;
+const enum Reg { T0 = 5, T1 = 6, T2 = 7, S0 = 8, A0 = 10, A1 = 11, T3 = 28, T4 = 29, T5 = 30, T6 = 31 }
+const CSR_MSCRATCH = 0x340, CSR_MSTATUS = 0x300, CSR_MTVEC = 0x305, CSR_MEPC = 0x341, CSR_MENVCFG = 0x30a;
+const CSR_MIDELEG = 0x303, CSR_MIE = 0x304, CSR_MIP = 0x344;
 
 function encoding(op: Op) {
   const e = ENCODINGS.find((x) => x.op === op);
@@ -77,13 +81,35 @@ function sampleInstructions(): number[] {
  * negative), send accesses of every width down the slow path (a0 misaligned by one) and to a
  * device (whose writes end the slice), and find the FPU clean before each FP instruction.
  */
-interface Pass { a1: bigint | 'a0'; data: 'ram' | 'misaligned' | 'device'; fpClean: boolean }
+interface Pass {
+  a1: bigint | 'a0';
+  data: 'ram' | 'misaligned' | 'device' | 'code-page' | 'watched';
+  fpClean: boolean;
+  supervisor?: boolean;
+}
 const PASSES: readonly Pass[] = [
   { a1: 5n, data: 'ram', fpClean: false },
   { a1: 'a0', data: 'ram', fpClean: true },
   { a1: -1n, data: 'misaligned', fpClean: false },
   { a1: 0x7fffffffffffffffn, data: 'ram', fpClean: false },
   { a1: 3n, data: 'device', fpClean: false },
+  // Stores into a page that holds decoded code (the trampoline's), which end the slice.
+  { a1: 7n, data: 'code-page', fpClean: false },
+  // Stores into a watched page whose host asks the hart to stop (HTIF's tohost), after each.
+  { a1: 11n, data: 'watched', fpClean: false },
+  // S-mode: M-mode CSRs trap, interrupt checks take their supervisor paths.
+  { a1: 9n, data: 'ram', fpClean: false, supervisor: true },
+];
+/** The watched pass is on: the hosts' watchedWrite asks the hart to stop. */
+let watching = false;
+/**
+ * Two hosts whose functions come from different places in the source, one per policy: the
+ * hart's calls into its host see more than one target during the warm-up, so the compiler does
+ * not specialise them to the warm-up's host (and throw that code away for the machine's).
+ */
+const HOSTS: readonly HartHost[] = [
+  { mtime: () => 0, interruptLines: () => 0, watchedWrite: () => watching },
+  { mtime: () => 1, interruptLines: () => 0 | 0, watchedWrite: () => watching && true },
 ];
 /** csrrc x0, mstatus, t5: placed before each FP sample (see sampleInstructions). */
 const FS_CLEANER = iType(Op.CSRRC, 0, Reg.T5, CSR_MSTATUS);
@@ -109,26 +135,36 @@ export function warmUpInterpreter(): { kinds: number; retired: number; traps: nu
   for (let h = 0; h < 0x10000; h++) if ((h & 3) !== 3) expandCompressed(h);
   const body = sampleInstructions();
   const image = programImage(body);
-  for (const policy of [FlushPolicy.FENCE, FlushPolicy.BLOCK]) {
+  for (const [round, policy] of [FlushPolicy.FENCE, FlushPolicy.BLOCK].entries()) {
     const memory = new GuestMemory([{ name: 'scratch', base: BASE, size: RAM, writable: true }]);
     memory.load(BASE, image);
-    const host: HartHost = { mtime: () => 0, interruptLines: () => 0, watchedWrite: () => false };
     const bus = new Bus(memory);
     bus.addDevice(DEVICE_BASE, 0x1000, SCRATCH_DEVICE);
-    const hart = new Hart(bus, host, { hartId: 0, policy });
+    const hart = new Hart(bus, HOSTS[round], { hartId: 0, policy, sstc: true });
     for (const pass of PASSES) {
-      const a0 = pass.data === 'device' ? BigInt(DEVICE_BASE) : BASE + BigInt(DATA_OFFSET + (pass.data === 'misaligned' ? 1 : 0));
+      const dataPage = (RAM_DATA_AT >>> 12);
+      watching = pass.data === 'watched';
+      memory.pageFlags[dataPage] = watching ? PageFlag.WATCHED : 0;
+      const a0 = pass.data === 'device' ? BigInt(DEVICE_BASE)
+        : pass.data === 'code-page' ? BASE + BigInt(TRAMPOLINE_AT & -4096)
+        : BASE + BigInt(DATA_OFFSET + (pass.data === 'misaligned' ? 1 : 0));
       hart.reset(BASE, a0, pass.a1 === 'a0' ? a0 : pass.a1);
       const x = hart.state.x64;
       x[Reg.S0] = a0;
-      x[Reg.T0] = BigInt(3 << 13); // setup ORs it into mstatus: FS dirty
+      // setup ORs it into mstatus: FS dirty, MPP = the privilege its mret enters the body in
+      x[Reg.T0] = BigInt(3 << 13 | (pass.supervisor ? 1 : 3) << 11);
       x[Reg.T5] = pass.fpClean ? BigInt(1 << 13) : 0n; // cleared before each FP instruction
       // A few rounds: feedback needs each path run once; the round trip needs the whole body.
       const trapsBefore = hart.trapsTaken;
-      hart.execute(body.length * 4);
+      for (let steps = body.length * 4; steps > 0;) {
+        hart.stopRequested = false;
+        steps -= Math.max(1, hart.execute(steps));
+      }
       // Misaligned AMOs and LR/SC, and AMOs on a device, trap by design; anything else trapping
       // is a malformed sample.
-      if (pass.data === 'ram') traps += hart.trapsTaken - trapsBefore;
+      watching = false;
+      memory.pageFlags[dataPage] = 0;
+      if (pass.data === 'ram' && !pass.supervisor) traps += hart.trapsTaken - trapsBefore;
     }
     retired += hart.retired;
   }
@@ -140,10 +176,16 @@ function programImage(body: number[]): Uint8Array {
   const image = new Uint8Array(DATA_OFFSET);
   const view = new DataView(image.buffer);
   const put = (at: number, words: number[]) => words.forEach((w, i) => view.setUint32(at + i * 4, w, true));
-  const setup = [
-    iType(Op.CSRRS, 0, Reg.T0, CSR_MSTATUS), // FP on (t0 holds the FS bits)
-    uType(Op.AUIPC, Reg.T0, HANDLER_AT >> 12), iType(Op.ADDI, Reg.T0, Reg.T0, -4), iType(Op.CSRRW, 0, Reg.T0, CSR_MTVEC),
+  const setup: number[] = [
+    iType(Op.CSRRS, 0, Reg.T0, CSR_MSTATUS), // FP on, and MPP (both in t0)
+    iType(Op.ADDI, Reg.T6, 0, -1), iType(Op.CSRRS, 0, Reg.T6, CSR_MENVCFG), // Sstc on (STCE, bit 63)
+    // SSIP pending, enabled and delegated, but SIE off: interrupt checks run to the end, none is taken
+    iType(Op.ADDI, Reg.T6, 0, 2), iType(Op.CSRRS, 0, Reg.T6, CSR_MIDELEG), iType(Op.CSRRS, 0, Reg.T6, CSR_MIE), iType(Op.CSRRS, 0, Reg.T6, CSR_MIP),
   ];
+  // mtvec = the handler (auipc's own offset taken back off)
+  setup.push(uType(Op.AUIPC, Reg.T0, HANDLER_AT >> 12), iType(Op.ADDI, Reg.T0, Reg.T0, -setup.length * 4), iType(Op.CSRRW, 0, Reg.T0, CSR_MTVEC));
+  // mret into the body (16 bytes on), in the privilege MPP names
+  setup.push(uType(Op.AUIPC, Reg.T0, 0), iType(Op.ADDI, Reg.T0, Reg.T0, 16), iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC), 0x30200073);
   const bodyAt = setup.length * 4;
   const jumpAt = bodyAt + body.length * 4;
   if (jumpAt >= TRAMPOLINE_AT) throw new Error('warm-up: the body runs into the trampoline');
