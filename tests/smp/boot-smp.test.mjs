@@ -61,6 +61,21 @@ for (const harts of [2, 4, 8]) {
   });
 }
 
+test('-smp 1 --hart-threads: the one hart on a worker thread boots, runs and powers off', { timeout: 900000 }, async () => {
+  const guest = new SerialSession(bootArgs(1, ['--hart-threads', '--stats']));
+  try {
+    await guest.expect(PROMPT, 600000);
+    assert.equal((await guest.run('nproc')).trim(), '1');
+    guest.send('poweroff\n');
+    assert.equal(await guest.exited, 0, `exit status after poweroff\n${guest.stderr}`);
+  } finally {
+    guest.kill();
+  }
+  // The hart-thread table is there only when harts run on threads.
+  assert.match(guest.stderr, /^hart threads \(/m, guest.stderr);
+  assert.equal(statsRows(guest.stderr).length, 1);
+});
+
 test('-smp 4: twenty boots in a row, each to the prompt and back, none hangs', { timeout: 3600000 }, async () => {
   for (let run = 1; run <= 20; run++) {
     const guest = new SerialSession(bootArgs(4));

@@ -75,6 +75,8 @@ export interface BootOptions {
   policy: FlushPolicy;
   stats: boolean;
   dumpDtb?: string;
+  /** every hart on a worker thread of its own even at -smp 1 (the rule from -smp 2 on) */
+  hartThreads?: boolean;
 }
 
 /** Boots the guest; resolves to the process exit status. */
@@ -203,10 +205,10 @@ class BootSession {
   private recentOutput = '';
   private panicked = false;
   private panicReported = false;
-  /** the harts' signal words when they run on threads of their own (-smp > 1) */
+  /** the harts' signal words when they run on threads of their own (-smp > 1, or --hart-threads) */
   private signals: BoardSignals | undefined;
   private clockZeroNs = 0n;
-  /** how each hart thread ended (-smp > 1), for --stats */
+  /** how each hart thread ended (hart threads only), for --stats */
   private threadExits: HartThreadExit[] = [];
 
   constructor(options: BootOptions, images: BootImages, disks: FileDisk[]) {
@@ -221,7 +223,7 @@ class BootSession {
 
   private createMachine(): void {
     // -smp 1 runs its hart on this thread; more harts get a worker thread each.
-    this.signals = this.options.smp > 1 ? new BoardSignals(this.options.smp) : undefined;
+    this.signals = this.options.smp > 1 || this.options.hartThreads ? new BoardSignals(this.options.smp) : undefined;
     // Time zero on the process-wide monotonic clock, which hart threads anchor to as well;
     // read through performance.now(), so that no call allocates a BigInt.
     this.clockZeroNs = process.hrtime.bigint();
@@ -354,7 +356,7 @@ class BootSession {
   }
 
   /**
-   * -smp > 1: every hart on a worker thread of its own; this thread is the device thread. It
+   * Hart threads (-smp > 1, or --hart-threads): every hart on a worker thread of its own; this thread is the device thread. It
    * serves the harts' MMIO requests as they ring, and every few milliseconds delivers input,
    * polls the RTC and flushes the console. Ends with every hart thread stopped and joined.
    */

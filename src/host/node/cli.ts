@@ -80,11 +80,13 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
     .option('--stats', 'print translation-store statistics at exit', false)
     .option('--dump-dtb <file>', 'write the generated device tree blob to file and exit')
+    .option('--hart-threads', 'run each hart on a worker thread of its own also at -smp 1 (always so from -smp 2; one hart is faster on the main thread)', false)
     .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string;
-      drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; dumpDtb?: string }) => {
+      drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; dumpDtb?: string; hartThreads: boolean }) => {
       status = await bootMachine({
         ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
         drives: opts.drive, reboot: opts.reboot, policy: policyOption(opts.tlbFlush), stats: opts.stats, dumpDtb: opts.dumpDtb,
+        hartThreads: opts.hartThreads,
       });
     });
 
