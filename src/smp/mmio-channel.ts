@@ -84,8 +84,9 @@ export class MmioServer {
     return Atomics.load(this.signals.words, Board.DOORBELL);
   }
 
-  /** Performs every pending request. */
-  serve(): void {
+  /** Performs every pending request; returns how many there were. */
+  serve(): number {
+    const before = this.served;
     const w = this.signals.words;
     for (let h = 0; h < this.signals.harts; h++) {
       const s = this.signals.at(h, HartWord.MMIO);
@@ -111,5 +112,6 @@ export class MmioServer {
       Atomics.notify(w, s + Slot.STATE);
       this.served++;
     }
+    return this.served - before;
   }
 }

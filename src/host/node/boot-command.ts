@@ -208,6 +208,8 @@ class BootSession {
   /** the harts' signal words when they run on threads of their own (-smp > 1, or --hart-threads) */
   private signals: BoardSignals | undefined;
   private clockZeroNs = 0n;
+  /** MMIO requests the device thread's timer found waiting (a doorbell's wake-up was late or lost) */
+  private servedByTimer = 0;
   /** how each hart thread ended (hart threads only), for --stats */
   private threadExits: HartThreadExit[] = [];
 
@@ -282,6 +284,7 @@ class BootSession {
         const exits = [...this.threadExits].sort((a, b) => a.hartId - b.hartId);
         process.stderr.write('\n' + formatStatistics(exits.map((e) => e.statistics), this.options.policy, seconds));
         process.stderr.write(formatThreadStatistics(exits, seconds));
+        process.stderr.write(`device thread: ${this.servedByTimer} MMIO requests found waiting by its ${SLICE_MS} ms timer rather than by their doorbell\n`);
       } else {
         const hart = this.machine.harts[0];
         process.stderr.write('\n' + formatStatistics([hart.statistics()], this.options.policy, seconds));
@@ -366,6 +369,9 @@ class BootSession {
       const server = new MmioServer(signals, this.machine.deviceList());
       const harts = this.startHartThreads();
       const housekeeping = setInterval(() => {
+        // Also serve here: should a doorbell's wake-up of the loop below ever be lost, a hart
+        // waits at most this long (a timer of the event loop, not a V8 task like waitAsync's).
+        this.servedByTimer += server.serve();
         this.feedInput();
         this.machine.rtc.poll();
         this.console.flush();
@@ -375,7 +381,7 @@ class BootSession {
           const seen = server.doorbell();
           server.serve();
           if (this.ending || this.rebootRequested) break;
-          const wait = Atomics.waitAsync(signals.words, Board.DOORBELL, seen);
+          const wait = Atomics.waitAsync(signals.words, Board.DOORBELL, seen, SLICE_MS);
           if (wait.async) await wait.value;
         }
       } finally {
