@@ -14,15 +14,12 @@
 #define PTE_LEAF_RW 0xc7 /* V R W A D */
 #define PTE_RWX_GIGA 0xcf /* V R W X A D */
 
+#include "smp-bare.h"
+
   .section .text.init, "ax"
   .globl _start
 _start:
-  li t0, -1
-  csrw pmpaddr0, t0
-  li t0, 0x1f
-  csrw pmpcfg0, t0
-  la t0, stuck
-  csrw mtvec, t0
+  HART_PROLOGUE stuck
   csrr t0, mhartid
   bnez t0, remapper
 
@@ -51,18 +48,7 @@ _start:
 1:
   ld t2, 0(t1)
   beqz t2, 1b
-  srli t1, a0, 12
-  li t2, 8 << 60
-  or t1, t1, t2
-  csrw satp, t1
-  sfence.vma
-  li t1, 3 << 11
-  csrc mstatus, t1
-  li t1, 1 << 11
-  csrs mstatus, t1
-  la t1, supervisor
-  csrw mepc, t1
-  mret
+  ENTER_SV39_SUPERVISOR root, supervisor
 
 supervisor:
   li s0, X_VA

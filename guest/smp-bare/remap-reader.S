@@ -17,15 +17,12 @@
 #define READERS 2
 #define PTE_RWX_GIGA 0xcf /* V R W X A D */
 
+#include "smp-bare.h"
+
   .section .text.init, "ax"
   .globl _start
 _start:
-  li t0, -1
-  csrw pmpaddr0, t0
-  li t0, 0x1f
-  csrw pmpcfg0, t0
-  la t0, stuck
-  csrw mtvec, t0
+  HART_PROLOGUE stuck
   csrr s0, mhartid
   li t0, READERS
   bgeu s0, t0, idle
@@ -35,18 +32,7 @@ _start:
   li t1, (0x80000000 >> 2) | PTE_RWX_GIGA
   sd t1, 16(a0)
   fence
-  srli t1, a0, 12
-  li t2, 8 << 60
-  or t1, t1, t2
-  csrw satp, t1
-  sfence.vma
-  li t1, 3 << 11
-  csrc mstatus, t1
-  li t1, 1 << 11
-  csrs mstatus, t1
-  la t1, reader
-  csrw mepc, t1
-  mret
+  ENTER_SV39_SUPERVISOR root, reader
 
 reader:
   /* s1 = this hart's seen[] row, s2 = its pass counter, s3 = area, s4 = word offset in a page */
