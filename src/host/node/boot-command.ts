@@ -265,7 +265,7 @@ class BootSession {
     }
     for (const warning of warnings.splice(0)) process.stderr.write(`hartvm: warning: ${warning}\n`);
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
-    if (!process.env.HARTVM_NO_WARMUP) warmUpInterpreter();
+    if (!process.env.HARTVM_NO_WARMUP) warmUpInterpreter(this.options.policy);
     const onSignal = (signal: NodeJS.Signals): void => this.end(signal === 'SIGINT' ? 130 : 143);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);

@@ -32,7 +32,7 @@ function boardClock(zeroNs: bigint, hz: number): () => number {
 }
 
 try {
-  if (data.warmUp) warmUpInterpreter();
+  if (data.warmUp) warmUpInterpreter(data.config.policy);
   const runner = new HartRunner(data.config, boardClock(data.clockZeroNs, data.config.timebaseHz));
   const exit = runner.run();
   port.postMessage({ kind: 'exit', exit } satisfies HartThreadMessage);
