@@ -138,6 +138,27 @@ export class GuestMemory {
     }
   }
 
+  /** The host offset of [pa, pa + length) in `region` if it is one run in the buffer, else -1. */
+  contiguousHostOffset(region: MemoryRegion, pa: number, length: number): number {
+    const host = this.hostOffset(region, pa);
+    const last = pa + Math.max(length, 1) - 1;
+    for (let page = Math.floor(pa / PAGE_SIZE) + 1; page * PAGE_SIZE <= last; page++) {
+      if (this.hostOffset(region, page * PAGE_SIZE) !== host + (page * PAGE_SIZE - pa)) return -1;
+    }
+    return host;
+  }
+
+  /** A copy of guest-physical [pa, pa + length) in `region`, gathered run by run. */
+  read(region: MemoryRegion, pa: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let at = 0;
+    this.forEachRun(region, pa, length, (host, n) => {
+      out.set(this.bytes.subarray(host, host + n), at);
+      at += n;
+    });
+    return out;
+  }
+
   /** Copies bytes into guest memory at a physical address (loader, boot ROM). */
   load(pa: bigint, data: Uint8Array): void {
     const r = this.regionAt(pa);

@@ -19,8 +19,8 @@ const BASE = 0x80000000n;
 const RAM = 64 * 1024;
 /** data the generated loads, stores and AMOs use, far from the code */
 const DATA_OFFSET = 0x8000;
-/** host offset of the data page in the scratch memory (its only region starts at 0) */
-const RAM_DATA_AT = DATA_OFFSET;
+/** host page of the data area in the scratch memory (its only region starts at host offset 0) */
+const DATA_PAGE = DATA_OFFSET >>> 12;
 
 /** Kinds that would leave the program or stop the hart; the CSR instructions share their path. */
 const SKIPPED = new Set<Op>([Op.ECALL, Op.EBREAK, Op.MRET, Op.SRET, Op.WFI]);
@@ -144,9 +144,8 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE): { ki
     bus.addDevice(DEVICE_BASE, 0x1000, SCRATCH_DEVICE);
     const hart = new Hart(bus, HOSTS[round], { hartId: 0, policy, sstc: true });
     for (const pass of passes) {
-      const dataPage = (RAM_DATA_AT >>> 12);
       watching = pass.data === 'watched';
-      memory.pageFlags[dataPage] = watching ? PageFlag.WATCHED : 0;
+      memory.pageFlags[DATA_PAGE] = watching ? PageFlag.WATCHED : 0;
       const a0 = pass.data === 'device' ? BigInt(DEVICE_BASE)
         : pass.data === 'code-page' ? BASE + BigInt(TRAMPOLINE_AT & -4096)
         : BASE + BigInt(DATA_OFFSET + (pass.data === 'misaligned' ? 1 : 0));
@@ -165,7 +164,7 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE): { ki
       // Misaligned AMOs and LR/SC, and AMOs on a device, trap by design; anything else trapping
       // is a malformed sample.
       watching = false;
-      memory.pageFlags[dataPage] = 0;
+      memory.pageFlags[DATA_PAGE] = 0;
       if (pass.data === 'ram' && !pass.supervisor) traps += hart.trapsTaken - trapsBefore;
     }
     retired += hart.retired;

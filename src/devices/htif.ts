@@ -74,13 +74,7 @@ export class Htif {
       const buf = arg(2), len = Number(arg(3));
       const region = this.memory.regionAt(buf);
       if (region && buf + BigInt(len) <= region.base + BigInt(region.size)) {
-        const text = new Uint8Array(len);
-        let at = 0;
-        this.memory.forEachRun(region, Number(buf), len, (host, length) => {
-          text.set(this.memory.bytes.subarray(host, host + length), at);
-          at += length;
-        });
-        this.output(text);
+        this.output(this.memory.read(region, Number(buf), len));
         result = BigInt(len);
       } else {
         result = -14n; // EFAULT

@@ -362,33 +362,38 @@ export class Virtqueue {
 
   /** Host offset of an area the device reads in place (a table or ring), which must be one run. */
   private translateContiguous(addrLo: number, addrHi: number, length: number, write: boolean, what: string): number {
-    const runs: Segment[] = [];
-    this.translate(addrLo, addrHi, length, write, what, runs);
-    if (runs.length !== 1) {
-      throw new VirtqueueError(this.index, `${what} at 0x${(BigInt(addrHi) << 32n | BigInt(addrLo)).toString(16)} spans pages the VMM moved apart`);
-    }
-    return runs[0].hostOffset;
+    const host = this.mapArea(addrHi * TWO_POW_32 + addrLo, addrHi, length, write, what);
+    if (typeof host === 'string') throw new VirtqueueError(this.index, host);
+    return host;
+  }
+
+  /**
+   * The host offset of an area the device keeps reading in place: it must lie in one region
+   * (writable if `write`) and in one run of the buffer. Returns an error message otherwise.
+   */
+  private mapArea(address: number, addrHi: number, length: number, write: boolean, what: string): number | string {
+    const shown = `0x${address.toString(16)}`;
+    const region = this.regionOf(address, addrHi, length);
+    if (!region) return `${what} at ${shown} (+${length}) is outside guest memory`;
+    if (write && !region.writable) return `${what} at ${shown} is in read-only memory`;
+    const host = this.memory.contiguousHostOffset(region, address, length);
+    return host < 0 ? `${what} at ${shown} spans pages the VMM moved apart` : host;
   }
 
   /** Maps one ring area for enable(): its host offset, or an error message. The area is pinned. */
   private map(address: bigint, length: number, alignment: number, write: boolean, what: string): number | string {
     if (address % BigInt(alignment) !== 0n) return `${what} at 0x${address.toString(16)} is not ${alignment}-byte aligned`;
     const hi = Number(address >> 32n);
-    const lo = Number(address & 0xffffffffn);
-    let host: number;
-    try {
-      host = this.translateContiguous(lo, hi, length, write, what);
-    } catch (e) {
-      if (e instanceof VirtqueueError) return e.message.slice(e.message.indexOf(': ') + 2);
-      throw e;
-    }
+    const at = hi * TWO_POW_32 + Number(address & 0xffffffffn);
+    const host = this.mapArea(at, hi, length, write, what);
+    if (typeof host === 'string') return host;
     // The index words are accessed with Atomics on 16-bit elements: the host offset must be
     // aligned too (it is whenever the region's base is, which GuestMemory does not promise).
     if (host % alignment !== 0) return `${what} at 0x${address.toString(16)} is misaligned in host memory`;
     // The device keeps this host offset while the queue is enabled: the pages must not move.
-    const region = this.regionOf(hi * TWO_POW_32 + lo, hi, length)!;
-    this.memory.pin(region, hi * TWO_POW_32 + lo, length, 1);
-    this.pinned.push({ region, address: hi * TWO_POW_32 + lo, length });
+    const region = this.regionOf(at, hi, length)!;
+    this.memory.pin(region, at, length, 1);
+    this.pinned.push({ region, address: at, length });
     return host;
   }
 

@@ -82,13 +82,7 @@ export class FakeDriver {
   }
   /** A copy of guest-physical [pa, pa + length), through the frame table page by page. */
   read(pa, length) {
-    const out = new Uint8Array(length);
-    let at = 0;
-    this.memory.forEachRun(this.region(pa), pa, length, (host, n) => {
-      out.set(this.memory.bytes.subarray(host, host + n), at);
-      at += n;
-    });
-    return out;
+    return this.memory.read(this.region(pa), pa, length);
   }
   put(pa, data) {
     this.memory.load(BigInt(pa), data);
