@@ -2,8 +2,9 @@
 // switch is the fastest dispatch). A page of guest memory maps to one of CODE_PAGES slots of
 // 2048 two-byte positions; each position is decoded lazily the first time it executes.
 //
-// Per position: OP = op | length << 8 (0 = not decoded yet), RD/RS1/RS2 register numbers
-// (integer rd 0 renamed to the x0 sink), RS3 = rs3 | rm << 5 for FP ops, IMM = immediate.
+// Per position: OP packs the op and its register fields into one word (0 = not decoded yet), so
+// that dispatch and operands come from one load (layout below); RS3 = rs3 | rm << 5 for FP ops,
+// IMM = immediate.
 
 import { ENCODINGS, Format, lookupEncoding, Op, type Encoding } from './isa/encodings.js';
 import { expandCompressed } from './isa/compressed.js';
@@ -16,11 +17,26 @@ export const SCRATCH_SLOT = CODE_PAGES * SLOTS_PER_PAGE;
 
 const CODE_FLAG = 1;
 
+/**
+ * Layout of an OP word: bits 0-7 op, 8-13 rd (integer rd 0 renamed to the x0 sink, hence six
+ * bits), 14-18 rs1, 19-23 rs2, 29-31 the instruction's length in bytes (2 or 4). Fields are
+ * read as `c >>> OpWord.RD & 63`; the *_X2 shifts leave a field doubled, the index of the
+ * register's low half in the 32-bit register view: `c >>> OpWord.RD_X2 & 126`.
+ */
+export const enum OpWord {
+  RD = 8, RS1 = 14, RS2 = 19, LENGTH = 29,
+  RD_X2 = 7, RS1_X2 = 13, RS2_X2 = 18,
+}
+
+/** Packs an OP word (see OpWord). */
+export function opWord(op: Op, length: number, rd = 0, rs1 = 0, rs2 = 0): number {
+  return op | (rd << OpWord.RD) | (rs1 << OpWord.RS1) | (rs2 << OpWord.RS2) | (length << OpWord.LENGTH);
+}
+export const rdOf = (c: number): number => (c >>> OpWord.RD) & 63;
+export const rs1Of = (c: number): number => (c >>> OpWord.RS1) & 31;
+
 export class CodeCache {
   readonly op = new Int32Array(SCRATCH_SLOT + 1);
-  readonly rd = new Uint8Array(SCRATCH_SLOT + 1);
-  readonly rs1 = new Uint8Array(SCRATCH_SLOT + 1);
-  readonly rs2 = new Uint8Array(SCRATCH_SLOT + 1);
   readonly rs3 = new Uint8Array(SCRATCH_SLOT + 1);
   readonly imm = new Int32Array(SCRATCH_SLOT + 1);
   /** host page number held by each cache page, or -1 */
@@ -88,12 +104,11 @@ export class CodeCache {
     const insn = length === 2 ? expandCompressed(bits & 0xffff) : bits;
     const e = insn === 0 ? undefined : lookupEncoding(insn);
     if (!e) {
-      this.op[s] = Op.ILLEGAL | (length << 8);
+      this.op[s] = opWord(Op.ILLEGAL, length);
       this.imm[s] = length === 2 ? bits & 0xffff : bits; // mtval of an illegal instruction: its bits
       return this.op[s];
     }
-    fillFields(this, s, e, insn);
-    this.op[s] = e.op | (length << 8);
+    this.op[s] = fillFields(this, s, e, insn, length);
     return this.op[s];
   }
 
@@ -107,13 +122,11 @@ export class CodeCache {
   }
 }
 
-function fillFields(c: CodeCache, s: number, e: Encoding, insn: number): void {
+/** Fills the slot's immediate and rs3 and returns its OP word. */
+function fillFields(c: CodeCache, s: number, e: Encoding, insn: number, length: number): number {
   let rd = (insn >>> 7) & 31;
   const rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
   if (rd === 0 && e.regs[0] === 'x') rd = X0_SINK;
-  c.rd[s] = rd;
-  c.rs1[s] = rs1;
-  c.rs2[s] = rs2;
   c.rs3[s] = (insn >>> 27) | (((insn >>> 12) & 7) << 5);
   let imm = 0;
   switch (e.format) {
@@ -132,6 +145,7 @@ function fillFields(c: CodeCache, s: number, e: Encoding, insn: number): void {
     case Format.FENCE: imm = (insn >>> 20) & 0xff; break;
   }
   c.imm[s] = imm;
+  return opWord(e.op, length, rd, rs1, rs2);
 }
 
 /** Every op id the table defines, for a self-check of the interpreter's switch in tests. */

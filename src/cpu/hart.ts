@@ -8,7 +8,7 @@ import { Mmu, type MmuHart } from '../mmu/mmu.js';
 import { Priv, SatpMode } from '../mmu/page-walker.js';
 import { Pmp } from '../mmu/pmp.js';
 import { FlushPolicy, TranslationStore } from '../mmu/translation-store.js';
-import { CodeCache, SCRATCH_SLOT } from './code-cache.js';
+import { CodeCache, opWord, rdOf, rs1Of, SCRATCH_SLOT } from './code-cache.js';
 import { Csr, Csrs, CsrSlot, Mstatus } from './csr.js';
 import { FpUnit } from './fpu/fp-unit.js';
 import type { HartHost } from './hart-host.js';
@@ -378,8 +378,8 @@ export class Hart implements MmuHart {
   private csrInstruction(op: Op, s: number, length: number): void {
     const code = this.code;
     const addr = code.imm[s] & 0xfff;
-    const rd = code.rd[s];
-    const src = code.rs1[s];
+    const rd = rdOf(code.op[s]);
+    const src = rs1Of(code.op[s]);
     const immediate = op === Op.CSRRWI || op === Op.CSRRSI || op === Op.CSRRCI;
     const isWrite = op === Op.CSRRW || op === Op.CSRRWI;
     // csrrs/csrrc with x0 / uimm 0 do not write (and so may target read-only CSRs).
@@ -423,7 +423,7 @@ export class Hart implements MmuHart {
     const view = this.bus.memory.view;
     const half = view.getUint16(this.codeHost + off, true);
     if ((half & 3) !== 3) return this.code.decode(s, half, 2);
-    if (off === 4094) return (this.code.op[s] = Op.CROSS_PAGE | (4 << 8));
+    if (off === 4094) return (this.code.op[s] = opWord(Op.CROSS_PAGE, 4));
     return this.code.decode(s, view.getInt32(this.codeHost + off, true), 4);
   }
 

@@ -16,7 +16,7 @@ import {
   bswap32, ctz32, div32, divRemUnsigned52, div64, divu32, divu64, ltu64, mulHigh, orcb32, popcount32, rem32, rem64, remu32, remu64,
   ror64, sll64, sra64, srl64,
 } from './alu.js';
-import { CODE_PAGES, SLOTS_PER_PAGE } from './code-cache.js';
+import { CODE_PAGES, OpWord, SLOTS_PER_PAGE } from './code-cache.js';
 import { Mstatus } from './csr.js';
 import type { Hart } from './hart.js';
 import { Op } from './isa/encodings.js';
@@ -47,7 +47,7 @@ export function interpret(h: Hart, budget: number): void {
   const state = h.state;
   const X64 = state.x64, X32 = state.x32, FI = state.fi32;
   const code = h.code;
-  const OP = code.op, RD = code.rd, RS1 = code.rs1, RS2 = code.rs2, RS3 = code.rs3, IMM = code.imm;
+  const OP = code.op, RS3 = code.rs3, IMM = code.imm;
   const mmu = h.mmu;
   const store = h.store;
   const RT = store.tables[Access.READ], WT = store.tables[Access.WRITE], FT = store.tables[Access.FETCH];
@@ -81,27 +81,27 @@ export function interpret(h: Hart, budget: number): void {
     }
     switch (c & 255) {
       // ---- upper immediates, jumps, branches ----
-      case Op.LUI: { const d = RD[s] << 1, v = IMM[s]; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.LUI: { const d = (c >>> OpWord.RD_X2 & 126), v = IMM[s]; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
       case Op.AUIPC: {
         let t = (pageLo >>> 0) + off + IMM[s], hi = pageHi;
         if (t >= 4294967296) { t -= 4294967296; hi = (hi + 1) | 0; } else if (t < 0) { t += 4294967296; hi = (hi - 1) | 0; }
-        const d = RD[s] << 1; X32[d] = t | 0; X32[d + 1] = hi;
-        off += c >>> 8; break;
+        const d = (c >>> OpWord.RD_X2 & 126); X32[d] = t | 0; X32[d + 1] = hi;
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.JAL: {
-        let t = (pageLo >>> 0) + off + (c >>> 8), hi = pageHi;
+        let t = (pageLo >>> 0) + off + (c >>> OpWord.LENGTH), hi = pageHi;
         if (t >= 4294967296) { t -= 4294967296; hi = (hi + 1) | 0; }
-        const d = RD[s] << 1; X32[d] = t | 0; X32[d + 1] = hi;
+        const d = (c >>> OpWord.RD_X2 & 126); X32[d] = t | 0; X32[d + 1] = hi;
         off += IMM[s] + bias; break;
       }
       case Op.JALR: {
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], thi = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; thi = (thi + 1) | 0; } else if (t < 0) { t += 4294967296; thi = (thi - 1) | 0; }
         const target = (t | 0) & ~1;
-        let r = (pageLo >>> 0) + off + (c >>> 8), rhi = pageHi;
+        let r = (pageLo >>> 0) + off + (c >>> OpWord.LENGTH), rhi = pageHi;
         if (r >= 4294967296) { r -= 4294967296; rhi = (rhi + 1) | 0; }
-        const d = RD[s] << 1; X32[d] = r | 0; X32[d + 1] = rhi;
+        const d = (c >>> OpWord.RD_X2 & 126); X32[d] = r | 0; X32[d + 1] = rhi;
         if (bias === 0 && thi === pageHi && (target & -4096) === pageLo) { off = target & 4095; break; }
         if (bias !== 0) {
           h.pcLo = target; h.pcHi = thi; pcSet = true; left--;
@@ -111,56 +111,56 @@ export function interpret(h: Hart, budget: number): void {
         farLo = target; farHi = thi; off = FAR_JUMP;
         break;
       }
-      case Op.BEQ: off += X64[RS1[s]] === X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
-      case Op.BNE: off += X64[RS1[s]] !== X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
-      case Op.BLT: off += X64[RS1[s]] < X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
-      case Op.BGE: off += X64[RS1[s]] >= X64[RS2[s]] ? IMM[s] + bias : c >>> 8; break;
-      case Op.BLTU: off += ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? IMM[s] + bias : c >>> 8; break;
-      case Op.BGEU: off += ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? c >>> 8 : IMM[s] + bias; break;
+      case Op.BEQ: off += X64[(c >>> OpWord.RS1 & 31)] === X64[(c >>> OpWord.RS2 & 31)] ? IMM[s] + bias : c >>> OpWord.LENGTH; break;
+      case Op.BNE: off += X64[(c >>> OpWord.RS1 & 31)] !== X64[(c >>> OpWord.RS2 & 31)] ? IMM[s] + bias : c >>> OpWord.LENGTH; break;
+      case Op.BLT: off += X64[(c >>> OpWord.RS1 & 31)] < X64[(c >>> OpWord.RS2 & 31)] ? IMM[s] + bias : c >>> OpWord.LENGTH; break;
+      case Op.BGE: off += X64[(c >>> OpWord.RS1 & 31)] >= X64[(c >>> OpWord.RS2 & 31)] ? IMM[s] + bias : c >>> OpWord.LENGTH; break;
+      case Op.BLTU: off += ltu64(X32, (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62)) ? IMM[s] + bias : c >>> OpWord.LENGTH; break;
+      case Op.BGEU: off += ltu64(X32, (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62)) ? c >>> OpWord.LENGTH : IMM[s] + bias; break;
 
       // ---- loads ----
       case Op.LB: case Op.LBU: {
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         let v: number;
         if (RT[j] === ((vl & ALIGN_MASK_1) ^ gk) && RT[j + 1] === vh) { hits++; v = dv.getUint8(RT[j + 2] + (vl & 4095)); }
         else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 1); }
-        const d = RD[s] << 1;
+        const d = (c >>> OpWord.RD_X2 & 126);
         if ((c & 255) === Op.LB) { X32[d] = (v << 24) >> 24; X32[d + 1] = X32[d] >> 31; } else { X32[d] = v; X32[d + 1] = 0; }
-        off += c >>> 8; break;
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.LH: case Op.LHU: {
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         let v: number;
         if (RT[j] === ((vl & ALIGN_MASK_2) ^ gk) && RT[j + 1] === vh) { hits++; v = dv.getUint16(RT[j + 2] + (vl & 4095), true); }
         else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 2); }
-        const d = RD[s] << 1;
+        const d = (c >>> OpWord.RD_X2 & 126);
         if ((c & 255) === Op.LH) { X32[d] = (v << 16) >> 16; X32[d + 1] = X32[d] >> 31; } else { X32[d] = v & 0xffff; X32[d + 1] = 0; }
-        off += c >>> 8; break;
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.LW: case Op.LWU: {
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         let v: number;
         if (RT[j] === ((vl & ALIGN_MASK_4) ^ gk) && RT[j + 1] === vh) { hits++; v = dv.getInt32(RT[j + 2] + (vl & 4095), true); }
         else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 4); }
-        const d = RD[s] << 1;
+        const d = (c >>> OpWord.RD_X2 & 126);
         X32[d] = v; X32[d + 1] = (c & 255) === Op.LW ? v >> 31 : 0;
-        off += c >>> 8; break;
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.LD: {
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
-        const d = RD[s] << 1;
+        const d = (c >>> OpWord.RD_X2 & 126);
         if (RT[j] === ((vl & ALIGN_MASK_8) ^ gk) && RT[j + 1] === vh) {
           hits++;
           // One 64-bit access (the fast path is 8-byte aligned): single-copy atomic against other harts.
@@ -170,154 +170,154 @@ export function interpret(h: Hart, budget: number): void {
           const v = mmu.loadSlow(vl, vh, 8);
           X32[d] = v; X32[d + 1] = mmu.valueHi;
         }
-        off += c >>> 8; break;
+        off += c >>> OpWord.LENGTH; break;
       }
 
       // ---- stores ----
       case Op.SB: {
-        const a = RS1[s] << 1, b = RS2[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62), b = (c >>> OpWord.RS2_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         if (WT[j] === ((vl & ALIGN_MASK_1) ^ gk) && WT[j + 1] === vh) { hits++; dv.setUint8(WT[j + 2] + (vl & 4095), X32[b]); }
-        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 1, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break run; } }
-        off += c >>> 8; break;
+        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 1, X32[b], 0); if (h.yieldRequested) { off += c >>> OpWord.LENGTH; left--; break run; } }
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.SH: {
-        const a = RS1[s] << 1, b = RS2[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62), b = (c >>> OpWord.RS2_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         if (WT[j] === ((vl & ALIGN_MASK_2) ^ gk) && WT[j + 1] === vh) { hits++; dv.setUint16(WT[j + 2] + (vl & 4095), X32[b], true); }
-        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 2, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break run; } }
-        off += c >>> 8; break;
+        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 2, X32[b], 0); if (h.yieldRequested) { off += c >>> OpWord.LENGTH; left--; break run; } }
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.SW: {
-        const a = RS1[s] << 1, b = RS2[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62), b = (c >>> OpWord.RS2_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         if (WT[j] === ((vl & ALIGN_MASK_4) ^ gk) && WT[j + 1] === vh) { hits++; dv.setInt32(WT[j + 2] + (vl & 4095), X32[b], true); }
-        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 4, X32[b], 0); if (h.yieldRequested) { off += c >>> 8; left--; break run; } }
-        off += c >>> 8; break;
+        else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 4, X32[b], 0); if (h.yieldRequested) { off += c >>> OpWord.LENGTH; left--; break run; } }
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.SD: {
-        const a = RS1[s] << 1, b = RS2[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62), b = (c >>> OpWord.RS2_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         if (WT[j] === ((vl & ALIGN_MASK_8) ^ gk) && WT[j + 1] === vh) {
           hits++;
           M64[(WT[j + 2] + (vl & 4095)) >>> 3] = X64[b >> 1];
-        } else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 8, X32[b], X32[b + 1]); if (h.yieldRequested) { off += c >>> 8; left--; break run; } }
-        off += c >>> 8; break;
+        } else { h.off = off; h.left = left; mmu.storeSlow(vl, vh, 8, X32[b], X32[b + 1]); if (h.yieldRequested) { off += c >>> OpWord.LENGTH; left--; break run; } }
+        off += c >>> OpWord.LENGTH; break;
       }
 
       // ---- integer register-immediate ----
-      case Op.ADDI: X64[RD[s]] = X64[RS1[s]] + BigInt(IMM[s]); off += c >>> 8; break;
-      case Op.SLTI: X64[RD[s]] = X64[RS1[s]] < BigInt(IMM[s]) ? 1n : 0n; off += c >>> 8; break;
+      case Op.ADDI: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] + BigInt(IMM[s]); off += c >>> OpWord.LENGTH; break;
+      case Op.SLTI: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] < BigInt(IMM[s]) ? 1n : 0n; off += c >>> OpWord.LENGTH; break;
       case Op.SLTIU: {
-        const a = RS1[s] << 1, imm = IMM[s];
+        const a = (c >>> OpWord.RS1_X2 & 62), imm = IMM[s];
         const ah = X32[a + 1] >>> 0, bh = (imm >> 31) >>> 0;
         const r = ah < bh || (ah === bh && (X32[a] >>> 0) < (imm >>> 0)) ? 1 : 0;
-        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0;
-        off += c >>> 8; break;
+        const d = (c >>> OpWord.RD_X2 & 126); X32[d] = r; X32[d + 1] = 0;
+        off += c >>> OpWord.LENGTH; break;
       }
-      case Op.XORI: X64[RD[s]] = X64[RS1[s]] ^ BigInt(IMM[s]); off += c >>> 8; break;
-      case Op.ORI: X64[RD[s]] = X64[RS1[s]] | BigInt(IMM[s]); off += c >>> 8; break;
-      case Op.ANDI: X64[RD[s]] = X64[RS1[s]] & BigInt(IMM[s]); off += c >>> 8; break;
-      case Op.SLLI: sll64(X32, RD[s] << 1, RS1[s] << 1, IMM[s]); off += c >>> 8; break;
-      case Op.SRLI: srl64(X32, RD[s] << 1, RS1[s] << 1, IMM[s]); off += c >>> 8; break;
-      case Op.SRAI: sra64(X32, RD[s] << 1, RS1[s] << 1, IMM[s]); off += c >>> 8; break;
+      case Op.XORI: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] ^ BigInt(IMM[s]); off += c >>> OpWord.LENGTH; break;
+      case Op.ORI: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] | BigInt(IMM[s]); off += c >>> OpWord.LENGTH; break;
+      case Op.ANDI: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] & BigInt(IMM[s]); off += c >>> OpWord.LENGTH; break;
+      case Op.SLLI: sll64(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), IMM[s]); off += c >>> OpWord.LENGTH; break;
+      case Op.SRLI: srl64(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), IMM[s]); off += c >>> OpWord.LENGTH; break;
+      case Op.SRAI: sra64(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), IMM[s]); off += c >>> OpWord.LENGTH; break;
 
       // ---- integer register-register ----
-      case Op.ADD: X64[RD[s]] = X64[RS1[s]] + X64[RS2[s]]; off += c >>> 8; break;
-      case Op.SUB: X64[RD[s]] = X64[RS1[s]] - X64[RS2[s]]; off += c >>> 8; break;
-      case Op.SLL: sll64(X32, RD[s] << 1, RS1[s] << 1, X32[RS2[s] << 1] & 63); off += c >>> 8; break;
-      case Op.SLT: X64[RD[s]] = X64[RS1[s]] < X64[RS2[s]] ? 1n : 0n; off += c >>> 8; break;
+      case Op.ADD: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] + X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.SUB: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] - X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.SLL: sll64(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), X32[(c >>> OpWord.RS2_X2 & 62)] & 63); off += c >>> OpWord.LENGTH; break;
+      case Op.SLT: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] < X64[(c >>> OpWord.RS2 & 31)] ? 1n : 0n; off += c >>> OpWord.LENGTH; break;
       case Op.SLTU: {
-        const r = ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? 1 : 0;
-        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0;
-        off += c >>> 8; break;
+        const r = ltu64(X32, (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62)) ? 1 : 0;
+        const d = (c >>> OpWord.RD_X2 & 126); X32[d] = r; X32[d + 1] = 0;
+        off += c >>> OpWord.LENGTH; break;
       }
-      case Op.XOR: X64[RD[s]] = X64[RS1[s]] ^ X64[RS2[s]]; off += c >>> 8; break;
-      case Op.SRL: srl64(X32, RD[s] << 1, RS1[s] << 1, X32[RS2[s] << 1] & 63); off += c >>> 8; break;
-      case Op.SRA: sra64(X32, RD[s] << 1, RS1[s] << 1, X32[RS2[s] << 1] & 63); off += c >>> 8; break;
-      case Op.OR: X64[RD[s]] = X64[RS1[s]] | X64[RS2[s]]; off += c >>> 8; break;
-      case Op.AND: X64[RD[s]] = X64[RS1[s]] & X64[RS2[s]]; off += c >>> 8; break;
+      case Op.XOR: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] ^ X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.SRL: srl64(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), X32[(c >>> OpWord.RS2_X2 & 62)] & 63); off += c >>> OpWord.LENGTH; break;
+      case Op.SRA: sra64(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), X32[(c >>> OpWord.RS2_X2 & 62)] & 63); off += c >>> OpWord.LENGTH; break;
+      case Op.OR: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] | X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.AND: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] & X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
 
       // ---- 32-bit (W) operations ----
-      case Op.ADDIW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] + IMM[s]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.SLLIW: { const d = RD[s] << 1, v = X32[RS1[s] << 1] << IMM[s]; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.SRLIW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] >>> IMM[s]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.SRAIW: { const d = RD[s] << 1, v = X32[RS1[s] << 1] >> IMM[s]; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.ADDW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] + X32[RS2[s] << 1]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.SUBW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] - X32[RS2[s] << 1]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.SLLW: { const d = RD[s] << 1, v = X32[RS1[s] << 1] << (X32[RS2[s] << 1] & 31); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.SRLW: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] >>> (X32[RS2[s] << 1] & 31)) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.SRAW: { const d = RD[s] << 1, v = X32[RS1[s] << 1] >> (X32[RS2[s] << 1] & 31); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+      case Op.ADDIW: { const d = (c >>> OpWord.RD_X2 & 126), v = (X32[(c >>> OpWord.RS1_X2 & 62)] + IMM[s]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.SLLIW: { const d = (c >>> OpWord.RD_X2 & 126), v = X32[(c >>> OpWord.RS1_X2 & 62)] << IMM[s]; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.SRLIW: { const d = (c >>> OpWord.RD_X2 & 126), v = (X32[(c >>> OpWord.RS1_X2 & 62)] >>> IMM[s]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.SRAIW: { const d = (c >>> OpWord.RD_X2 & 126), v = X32[(c >>> OpWord.RS1_X2 & 62)] >> IMM[s]; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.ADDW: { const d = (c >>> OpWord.RD_X2 & 126), v = (X32[(c >>> OpWord.RS1_X2 & 62)] + X32[(c >>> OpWord.RS2_X2 & 62)]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.SUBW: { const d = (c >>> OpWord.RD_X2 & 126), v = (X32[(c >>> OpWord.RS1_X2 & 62)] - X32[(c >>> OpWord.RS2_X2 & 62)]) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.SLLW: { const d = (c >>> OpWord.RD_X2 & 126), v = X32[(c >>> OpWord.RS1_X2 & 62)] << (X32[(c >>> OpWord.RS2_X2 & 62)] & 31); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.SRLW: { const d = (c >>> OpWord.RD_X2 & 126), v = (X32[(c >>> OpWord.RS1_X2 & 62)] >>> (X32[(c >>> OpWord.RS2_X2 & 62)] & 31)) | 0; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.SRAW: { const d = (c >>> OpWord.RD_X2 & 126), v = X32[(c >>> OpWord.RS1_X2 & 62)] >> (X32[(c >>> OpWord.RS2_X2 & 62)] & 31); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
 
       // ---- M ----
-      case Op.MUL: X64[RD[s]] = X64[RS1[s]] * X64[RS2[s]]; off += c >>> 8; break;
-      case Op.MULH: mulHigh(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, true, true); off += c >>> 8; break;
-      case Op.MULHSU: mulHigh(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, true, false); off += c >>> 8; break;
-      case Op.MULHU: mulHigh(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, false, false); off += c >>> 8; break;
-      case Op.DIV: X64[RD[s]] = div64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
+      case Op.MUL: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] * X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.MULH: mulHigh(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62), true, true); off += c >>> OpWord.LENGTH; break;
+      case Op.MULHSU: mulHigh(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62), true, false); off += c >>> OpWord.LENGTH; break;
+      case Op.MULHU: mulHigh(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62), false, false); off += c >>> OpWord.LENGTH; break;
+      case Op.DIV: X64[(c >>> OpWord.RD & 63)] = div64(X64[(c >>> OpWord.RS1 & 31)], X64[(c >>> OpWord.RS2 & 31)]); off += c >>> OpWord.LENGTH; break;
       case Op.DIVU:
-        if (!divRemUnsigned52(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, false)) X64[RD[s]] = divu64(X64[RS1[s]], X64[RS2[s]]);
-        off += c >>> 8; break;
-      case Op.REM: X64[RD[s]] = rem64(X64[RS1[s]], X64[RS2[s]]); off += c >>> 8; break;
+        if (!divRemUnsigned52(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62), false)) X64[(c >>> OpWord.RD & 63)] = divu64(X64[(c >>> OpWord.RS1 & 31)], X64[(c >>> OpWord.RS2 & 31)]);
+        off += c >>> OpWord.LENGTH; break;
+      case Op.REM: X64[(c >>> OpWord.RD & 63)] = rem64(X64[(c >>> OpWord.RS1 & 31)], X64[(c >>> OpWord.RS2 & 31)]); off += c >>> OpWord.LENGTH; break;
       case Op.REMU:
-        if (!divRemUnsigned52(X32, RD[s] << 1, RS1[s] << 1, RS2[s] << 1, true)) X64[RD[s]] = remu64(X64[RS1[s]], X64[RS2[s]]);
-        off += c >>> 8; break;
-      case Op.MULW: { const d = RD[s] << 1, v = Math.imul(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.DIVW: { const d = RD[s] << 1, v = div32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.DIVUW: { const d = RD[s] << 1, v = divu32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.REMW: { const d = RD[s] << 1, v = rem32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.REMUW: { const d = RD[s] << 1, v = remu32(X32[RS1[s] << 1], X32[RS2[s] << 1]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
+        if (!divRemUnsigned52(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62), true)) X64[(c >>> OpWord.RD & 63)] = remu64(X64[(c >>> OpWord.RS1 & 31)], X64[(c >>> OpWord.RS2 & 31)]);
+        off += c >>> OpWord.LENGTH; break;
+      case Op.MULW: { const d = (c >>> OpWord.RD_X2 & 126), v = Math.imul(X32[(c >>> OpWord.RS1_X2 & 62)], X32[(c >>> OpWord.RS2_X2 & 62)]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.DIVW: { const d = (c >>> OpWord.RD_X2 & 126), v = div32(X32[(c >>> OpWord.RS1_X2 & 62)], X32[(c >>> OpWord.RS2_X2 & 62)]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.DIVUW: { const d = (c >>> OpWord.RD_X2 & 126), v = divu32(X32[(c >>> OpWord.RS1_X2 & 62)], X32[(c >>> OpWord.RS2_X2 & 62)]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.REMW: { const d = (c >>> OpWord.RD_X2 & 126), v = rem32(X32[(c >>> OpWord.RS1_X2 & 62)], X32[(c >>> OpWord.RS2_X2 & 62)]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.REMUW: { const d = (c >>> OpWord.RD_X2 & 126), v = remu32(X32[(c >>> OpWord.RS1_X2 & 62)], X32[(c >>> OpWord.RS2_X2 & 62)]); X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
 
       // ---- A ----
       case Op.LR_W: case Op.LR_D: {
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         h.off = off; h.left = left;
-        X64[RD[s]] = mmu.loadReserved(X32[a], X32[a + 1], (c & 255) === Op.LR_W ? 4 : 8);
-        off += c >>> 8; break;
+        X64[(c >>> OpWord.RD & 63)] = mmu.loadReserved(X32[a], X32[a + 1], (c & 255) === Op.LR_W ? 4 : 8);
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.SC_W: case Op.SC_D: {
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         h.off = off; h.left = left;
-        X64[RD[s]] = BigInt(mmu.storeConditional(X32[a], X32[a + 1], (c & 255) === Op.SC_W ? 4 : 8, X64[RS2[s]]));
-        if (h.yieldRequested) { off += c >>> 8; left--; break run; }
-        off += c >>> 8; break;
+        X64[(c >>> OpWord.RD & 63)] = BigInt(mmu.storeConditional(X32[a], X32[a + 1], (c & 255) === Op.SC_W ? 4 : 8, X64[(c >>> OpWord.RS2 & 31)]));
+        if (h.yieldRequested) { off += c >>> OpWord.LENGTH; left--; break run; }
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W: case Op.AMOOR_W:
       case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W: {
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         h.off = off; h.left = left;
-        X64[RD[s]] = mmu.amo(X32[a], X32[a + 1], 4, AMO_OF_OP[c & 255], X64[RS2[s]]);
-        if (h.yieldRequested) { off += c >>> 8; left--; break run; }
-        off += c >>> 8; break;
+        X64[(c >>> OpWord.RD & 63)] = mmu.amo(X32[a], X32[a + 1], 4, AMO_OF_OP[c & 255], X64[(c >>> OpWord.RS2 & 31)]);
+        if (h.yieldRequested) { off += c >>> OpWord.LENGTH; left--; break run; }
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D: case Op.AMOOR_D:
       case Op.AMOMIN_D: case Op.AMOMAX_D: case Op.AMOMINU_D: case Op.AMOMAXU_D: {
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         h.off = off; h.left = left;
-        X64[RD[s]] = mmu.amo(X32[a], X32[a + 1], 8, AMO_OF_OP[c & 255], X64[RS2[s]]);
-        if (h.yieldRequested) { off += c >>> 8; left--; break run; }
-        off += c >>> 8; break;
+        X64[(c >>> OpWord.RD & 63)] = mmu.amo(X32[a], X32[a + 1], 8, AMO_OF_OP[c & 255], X64[(c >>> OpWord.RS2 & 31)]);
+        if (h.yieldRequested) { off += c >>> OpWord.LENGTH; left--; break run; }
+        off += c >>> OpWord.LENGTH; break;
       }
 
       // ---- fences and system ----
-      case Op.FENCE: off += c >>> 8; break;
+      case Op.FENCE: off += c >>> OpWord.LENGTH; break;
       case Op.FENCE_I: case Op.ECALL: case Op.EBREAK: case Op.SRET: case Op.MRET: case Op.WFI: case Op.SFENCE_VMA:
       case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI: {
         h.off = off; h.left = left;
         h.setPcFromPage(off);
-        h.system(c & 255, s, c >>> 8);
+        h.system(c & 255, s, c >>> OpWord.LENGTH);
         // A CSR read (csrrs/csrrc with x0 or uimm 0) changes nothing: stay in the slice, so
         // that polling loops on time or status CSRs run at full speed.
         const op = c & 255;
-        if (RS1[s] === 0 && (op === Op.CSRRS || op === Op.CSRRC || op === Op.CSRRSI || op === Op.CSRRCI)) { off += c >>> 8; break; }
+        if ((c >>> OpWord.RS1 & 31) === 0 && (op === Op.CSRRS || op === Op.CSRRC || op === Op.CSRRSI || op === Op.CSRRCI)) { off += c >>> OpWord.LENGTH; break; }
         // A CSR write or an sfence.vma stays in the slice too (kernels toggle sstatus.SIE and
         // SUM around every lock and user copy), unless it changed what this slice keeps in
         // locals or made an interrupt takeable: the translation context (yieldRequested), the
@@ -325,7 +325,7 @@ export function interpret(h: Hart, budget: number): void {
         if (op >= Op.CSRRW && op <= Op.CSRRCI || op === Op.SFENCE_VMA) {
           gk = store.genKey;
           if (!h.yieldRequested && (h.csrs.mstatus & Mstatus.FS) === (fpDirty ? Mstatus.FS_DIRTY : fsBits) && !h.interruptTakeable()) {
-            off += c >>> 8; break;
+            off += c >>> OpWord.LENGTH; break;
           }
         }
         left--;
@@ -336,10 +336,10 @@ export function interpret(h: Hart, budget: number): void {
       // ---- F and D: loads and stores inline, arithmetic in the FP unit ----
       case Op.FLW: case Op.FLD: {
         if (!fpOn) { h.off = off; h.left = left; h.illegal(s); }
-        const a = RS1[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
-        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK, d = RD[s] << 1;
+        const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK, d = (c >>> OpWord.RD_X2 & 126);
         const single = (c & 255) === Op.FLW;
         if (RT[j] === ((vl & (single ? ALIGN_MASK_4 : ALIGN_MASK_8)) ^ gk) && RT[j + 1] === vh) {
           hits++;
@@ -351,11 +351,11 @@ export function interpret(h: Hart, budget: number): void {
           FI[d] = v; FI[d + 1] = single ? -1 : mmu.valueHi;
         }
         if (!fpDirty) { h.markFpDirty(); fpDirty = true; }
-        off += c >>> 8; break;
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.FSW: case Op.FSD: {
         if (!fpOn) { h.off = off; h.left = left; h.illegal(s); }
-        const a = RS1[s] << 1, b = RS2[s] << 1;
+        const a = (c >>> OpWord.RS1_X2 & 62), b = (c >>> OpWord.RS2_X2 & 62);
         let t = (X32[a] >>> 0) + IMM[s], vh = X32[a + 1];
         if (t >= 4294967296) { t -= 4294967296; vh = (vh + 1) | 0; } else if (t < 0) { t += 4294967296; vh = (vh - 1) | 0; }
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
@@ -368,9 +368,9 @@ export function interpret(h: Hart, budget: number): void {
         } else {
           h.off = off; h.left = left;
           mmu.storeSlow(vl, vh, single ? 4 : 8, FI[b], FI[b + 1]);
-          if (h.yieldRequested) { off += c >>> 8; left--; break run; }
+          if (h.yieldRequested) { off += c >>> OpWord.LENGTH; left--; break run; }
         }
-        off += c >>> 8; break;
+        off += c >>> OpWord.LENGTH; break;
       }
       case Op.FMADD_S: case Op.FMSUB_S: case Op.FNMSUB_S: case Op.FNMADD_S: case Op.FADD_S: case Op.FSUB_S:
       case Op.FMUL_S: case Op.FDIV_S: case Op.FSQRT_S: case Op.FSGNJ_S: case Op.FSGNJN_S: case Op.FSGNJX_S:
@@ -383,69 +383,69 @@ export function interpret(h: Hart, budget: number): void {
       case Op.FLE_D: case Op.FCLASS_D: case Op.FCVT_W_D: case Op.FCVT_WU_D: case Op.FCVT_L_D: case Op.FCVT_LU_D:
       case Op.FMV_X_D: case Op.FCVT_D_W: case Op.FCVT_D_WU: case Op.FCVT_D_L: case Op.FCVT_D_LU: case Op.FMV_D_X: {
         const r3 = RS3[s];
-        if (!fpOn || !fpu.execute(c & 255, RD[s], RS1[s], RS2[s], r3 & 31, r3 >>> 5)) { h.off = off; h.left = left; h.illegal(s); }
+        if (!fpOn || !fpu.execute(c & 255, (c >>> OpWord.RD & 63), (c >>> OpWord.RS1 & 31), (c >>> OpWord.RS2 & 31), r3 & 31, r3 >>> 5)) { h.off = off; h.left = left; h.illegal(s); }
         if (!fpDirty) { h.markFpDirty(); fpDirty = true; }
-        off += c >>> 8; break;
+        off += c >>> OpWord.LENGTH; break;
       }
 
       // ---- Zba ----
-      case Op.SH1ADD: X64[RD[s]] = X64[RS1[s]] * 2n + X64[RS2[s]]; off += c >>> 8; break;
-      case Op.SH2ADD: X64[RD[s]] = X64[RS1[s]] * 4n + X64[RS2[s]]; off += c >>> 8; break;
-      case Op.SH3ADD: X64[RD[s]] = X64[RS1[s]] * 8n + X64[RS2[s]]; off += c >>> 8; break;
-      case Op.ADD_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) + X64[RS2[s]]; off += c >>> 8; break;
-      case Op.SH1ADD_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) * 2n + X64[RS2[s]]; off += c >>> 8; break;
-      case Op.SH2ADD_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) * 4n + X64[RS2[s]]; off += c >>> 8; break;
-      case Op.SH3ADD_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) * 8n + X64[RS2[s]]; off += c >>> 8; break;
-      case Op.SLLI_UW: X64[RD[s]] = BigInt(X32[RS1[s] << 1] >>> 0) * POW2[IMM[s]]; off += c >>> 8; break;
+      case Op.SH1ADD: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] * 2n + X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.SH2ADD: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] * 4n + X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.SH3ADD: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] * 8n + X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.ADD_UW: X64[(c >>> OpWord.RD & 63)] = BigInt(X32[(c >>> OpWord.RS1_X2 & 62)] >>> 0) + X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.SH1ADD_UW: X64[(c >>> OpWord.RD & 63)] = BigInt(X32[(c >>> OpWord.RS1_X2 & 62)] >>> 0) * 2n + X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.SH2ADD_UW: X64[(c >>> OpWord.RD & 63)] = BigInt(X32[(c >>> OpWord.RS1_X2 & 62)] >>> 0) * 4n + X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.SH3ADD_UW: X64[(c >>> OpWord.RD & 63)] = BigInt(X32[(c >>> OpWord.RS1_X2 & 62)] >>> 0) * 8n + X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.SLLI_UW: X64[(c >>> OpWord.RD & 63)] = BigInt(X32[(c >>> OpWord.RS1_X2 & 62)] >>> 0) * POW2[IMM[s]]; off += c >>> OpWord.LENGTH; break;
 
       // ---- Zbb ----
-      case Op.ANDN: X64[RD[s]] = X64[RS1[s]] & ~X64[RS2[s]]; off += c >>> 8; break;
-      case Op.ORN: X64[RD[s]] = X64[RS1[s]] | ~X64[RS2[s]]; off += c >>> 8; break;
-      case Op.XNOR: X64[RD[s]] = ~(X64[RS1[s]] ^ X64[RS2[s]]); off += c >>> 8; break;
+      case Op.ANDN: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] & ~X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.ORN: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] | ~X64[(c >>> OpWord.RS2 & 31)]; off += c >>> OpWord.LENGTH; break;
+      case Op.XNOR: X64[(c >>> OpWord.RD & 63)] = ~(X64[(c >>> OpWord.RS1 & 31)] ^ X64[(c >>> OpWord.RS2 & 31)]); off += c >>> OpWord.LENGTH; break;
       case Op.CLZ: {
-        const a = RS1[s] << 1, hi = X32[a + 1];
+        const a = (c >>> OpWord.RS1_X2 & 62), hi = X32[a + 1];
         const r = hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(X32[a]);
-        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0; off += c >>> 8; break;
+        const d = (c >>> OpWord.RD_X2 & 126); X32[d] = r; X32[d + 1] = 0; off += c >>> OpWord.LENGTH; break;
       }
       case Op.CTZ: {
-        const a = RS1[s] << 1, lo = X32[a];
+        const a = (c >>> OpWord.RS1_X2 & 62), lo = X32[a];
         const r = lo !== 0 ? ctz32(lo) : 32 + ctz32(X32[a + 1]);
-        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0; off += c >>> 8; break;
+        const d = (c >>> OpWord.RD_X2 & 126); X32[d] = r; X32[d + 1] = 0; off += c >>> OpWord.LENGTH; break;
       }
       case Op.CPOP: {
-        const a = RS1[s] << 1, r = popcount32(X32[a]) + popcount32(X32[a + 1]);
-        const d = RD[s] << 1; X32[d] = r; X32[d + 1] = 0; off += c >>> 8; break;
+        const a = (c >>> OpWord.RS1_X2 & 62), r = popcount32(X32[a]) + popcount32(X32[a + 1]);
+        const d = (c >>> OpWord.RD_X2 & 126); X32[d] = r; X32[d + 1] = 0; off += c >>> OpWord.LENGTH; break;
       }
-      case Op.CLZW: { const d = RD[s] << 1; X32[d] = Math.clz32(X32[RS1[s] << 1]); X32[d + 1] = 0; off += c >>> 8; break; }
-      case Op.CTZW: { const d = RD[s] << 1; X32[d] = ctz32(X32[RS1[s] << 1]); X32[d + 1] = 0; off += c >>> 8; break; }
-      case Op.CPOPW: { const d = RD[s] << 1; X32[d] = popcount32(X32[RS1[s] << 1]); X32[d + 1] = 0; off += c >>> 8; break; }
-      case Op.MAX: { const x = X64[RS1[s]], y = X64[RS2[s]]; X64[RD[s]] = x > y ? x : y; off += c >>> 8; break; }
-      case Op.MIN: { const x = X64[RS1[s]], y = X64[RS2[s]]; X64[RD[s]] = x < y ? x : y; off += c >>> 8; break; }
-      case Op.MAXU: { const x = X64[RS1[s]], y = X64[RS2[s]]; X64[RD[s]] = ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? y : x; off += c >>> 8; break; }
-      case Op.MINU: { const x = X64[RS1[s]], y = X64[RS2[s]]; X64[RD[s]] = ltu64(X32, RS1[s] << 1, RS2[s] << 1) ? x : y; off += c >>> 8; break; }
-      case Op.SEXT_B: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] << 24) >> 24; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.SEXT_H: { const d = RD[s] << 1, v = (X32[RS1[s] << 1] << 16) >> 16; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> 8; break; }
-      case Op.ZEXT_H: { const d = RD[s] << 1; X32[d] = X32[RS1[s] << 1] & 0xffff; X32[d + 1] = 0; off += c >>> 8; break; }
-      case Op.ROL: ror64(X32, RD[s] << 1, RS1[s] << 1, (64 - (X32[RS2[s] << 1] & 63)) & 63); off += c >>> 8; break;
-      case Op.ROR: ror64(X32, RD[s] << 1, RS1[s] << 1, X32[RS2[s] << 1] & 63); off += c >>> 8; break;
-      case Op.RORI: ror64(X32, RD[s] << 1, RS1[s] << 1, IMM[s]); off += c >>> 8; break;
+      case Op.CLZW: { const d = (c >>> OpWord.RD_X2 & 126); X32[d] = Math.clz32(X32[(c >>> OpWord.RS1_X2 & 62)]); X32[d + 1] = 0; off += c >>> OpWord.LENGTH; break; }
+      case Op.CTZW: { const d = (c >>> OpWord.RD_X2 & 126); X32[d] = ctz32(X32[(c >>> OpWord.RS1_X2 & 62)]); X32[d + 1] = 0; off += c >>> OpWord.LENGTH; break; }
+      case Op.CPOPW: { const d = (c >>> OpWord.RD_X2 & 126); X32[d] = popcount32(X32[(c >>> OpWord.RS1_X2 & 62)]); X32[d + 1] = 0; off += c >>> OpWord.LENGTH; break; }
+      case Op.MAX: { const x = X64[(c >>> OpWord.RS1 & 31)], y = X64[(c >>> OpWord.RS2 & 31)]; X64[(c >>> OpWord.RD & 63)] = x > y ? x : y; off += c >>> OpWord.LENGTH; break; }
+      case Op.MIN: { const x = X64[(c >>> OpWord.RS1 & 31)], y = X64[(c >>> OpWord.RS2 & 31)]; X64[(c >>> OpWord.RD & 63)] = x < y ? x : y; off += c >>> OpWord.LENGTH; break; }
+      case Op.MAXU: { const x = X64[(c >>> OpWord.RS1 & 31)], y = X64[(c >>> OpWord.RS2 & 31)]; X64[(c >>> OpWord.RD & 63)] = ltu64(X32, (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62)) ? y : x; off += c >>> OpWord.LENGTH; break; }
+      case Op.MINU: { const x = X64[(c >>> OpWord.RS1 & 31)], y = X64[(c >>> OpWord.RS2 & 31)]; X64[(c >>> OpWord.RD & 63)] = ltu64(X32, (c >>> OpWord.RS1_X2 & 62), (c >>> OpWord.RS2_X2 & 62)) ? x : y; off += c >>> OpWord.LENGTH; break; }
+      case Op.SEXT_B: { const d = (c >>> OpWord.RD_X2 & 126), v = (X32[(c >>> OpWord.RS1_X2 & 62)] << 24) >> 24; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.SEXT_H: { const d = (c >>> OpWord.RD_X2 & 126), v = (X32[(c >>> OpWord.RS1_X2 & 62)] << 16) >> 16; X32[d] = v; X32[d + 1] = v >> 31; off += c >>> OpWord.LENGTH; break; }
+      case Op.ZEXT_H: { const d = (c >>> OpWord.RD_X2 & 126); X32[d] = X32[(c >>> OpWord.RS1_X2 & 62)] & 0xffff; X32[d + 1] = 0; off += c >>> OpWord.LENGTH; break; }
+      case Op.ROL: ror64(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), (64 - (X32[(c >>> OpWord.RS2_X2 & 62)] & 63)) & 63); off += c >>> OpWord.LENGTH; break;
+      case Op.ROR: ror64(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), X32[(c >>> OpWord.RS2_X2 & 62)] & 63); off += c >>> OpWord.LENGTH; break;
+      case Op.RORI: ror64(X32, (c >>> OpWord.RD_X2 & 126), (c >>> OpWord.RS1_X2 & 62), IMM[s]); off += c >>> OpWord.LENGTH; break;
       case Op.ROLW: case Op.RORW: case Op.RORIW: {
         const op = c & 255;
-        let sh = op === Op.RORIW ? IMM[s] : X32[RS2[s] << 1] & 31;
+        let sh = op === Op.RORIW ? IMM[s] : X32[(c >>> OpWord.RS2_X2 & 62)] & 31;
         if (op === Op.ROLW) sh = (32 - sh) & 31;
-        const x = X32[RS1[s] << 1];
+        const x = X32[(c >>> OpWord.RS1_X2 & 62)];
         const v = sh === 0 ? x : (x >>> sh) | (x << (32 - sh));
-        const d = RD[s] << 1; X32[d] = v; X32[d + 1] = v >> 31;
-        off += c >>> 8; break;
+        const d = (c >>> OpWord.RD_X2 & 126); X32[d] = v; X32[d + 1] = v >> 31;
+        off += c >>> OpWord.LENGTH; break;
       }
-      case Op.ORC_B: { const a = RS1[s] << 1, lo = orcb32(X32[a]), hi = orcb32(X32[a + 1]); const d = RD[s] << 1; X32[d] = lo; X32[d + 1] = hi; off += c >>> 8; break; }
-      case Op.REV8: { const a = RS1[s] << 1, lo = bswap32(X32[a + 1]), hi = bswap32(X32[a]); const d = RD[s] << 1; X32[d] = lo; X32[d + 1] = hi; off += c >>> 8; break; }
+      case Op.ORC_B: { const a = (c >>> OpWord.RS1_X2 & 62), lo = orcb32(X32[a]), hi = orcb32(X32[a + 1]); const d = (c >>> OpWord.RD_X2 & 126); X32[d] = lo; X32[d + 1] = hi; off += c >>> OpWord.LENGTH; break; }
+      case Op.REV8: { const a = (c >>> OpWord.RS1_X2 & 62), lo = bswap32(X32[a + 1]), hi = bswap32(X32[a]); const d = (c >>> OpWord.RD_X2 & 126); X32[d] = lo; X32[d + 1] = hi; off += c >>> OpWord.LENGTH; break; }
 
       // ---- Zbs ----
       case Op.BCLR: case Op.BCLRI: case Op.BINV: case Op.BINVI: case Op.BSET: case Op.BSETI: case Op.BEXT: case Op.BEXTI: {
         const op = c & 255;
-        const index = (op === Op.BCLR || op === Op.BINV || op === Op.BSET || op === Op.BEXT ? X32[RS2[s] << 1] : IMM[s]) & 63;
-        const a = RS1[s] << 1, d = RD[s] << 1;
+        const index = (op === Op.BCLR || op === Op.BINV || op === Op.BSET || op === Op.BEXT ? X32[(c >>> OpWord.RS2_X2 & 62)] : IMM[s]) & 63;
+        const a = (c >>> OpWord.RS1_X2 & 62), d = (c >>> OpWord.RD_X2 & 126);
         let lo = X32[a], hi = X32[a + 1];
         const bit = 1 << (index & 31), upper = index >= 32;
         if (op === Op.BEXT || op === Op.BEXTI) { lo = ((upper ? hi : lo) & bit) !== 0 ? 1 : 0; hi = 0; }
@@ -453,7 +453,7 @@ export function interpret(h: Hart, budget: number): void {
         else if (op === Op.BINV || op === Op.BINVI) { if (upper) hi ^= bit; else lo ^= bit; }
         else { if (upper) hi |= bit; else lo |= bit; }
         X32[d] = lo; X32[d + 1] = hi;
-        off += c >>> 8; break;
+        off += c >>> OpWord.LENGTH; break;
       }
 
       default:
