@@ -89,6 +89,18 @@ export class CodeCache {
     this.scratchBits = -1;
   }
 
+  /**
+   * Gives up the cache slot of host page `hostPage` (it was written, and is not the page being
+   * run): the page no longer counts as code, so stores to it take the fast path again. Run
+   * again, it is claimed and decoded afresh.
+   */
+  releasePage(hostPage: number): void {
+    const i = hostPage & (CODE_PAGES - 1);
+    if (this.tag[i] === hostPage) this.tag[i] = -1;
+    this.pageFlags[hostPage] &= ~CODE_FLAG;
+    this.scratchBits = -1;
+  }
+
   /** Drops all decoded code (fence.i). */
   invalidateAll(): void {
     for (let i = 0; i < CODE_PAGES; i++) {

@@ -33,6 +33,8 @@ export interface MmuHart {
   requestYield(): void;
   /** The guest asked to exit (HTIF). */
   requestStop(): void;
+  /** Host offset of the code page the hart is running on. */
+  readonly codeHost: number;
 }
 
 export class Mmu {
@@ -269,7 +271,10 @@ export class Mmu {
         else { v.setInt32(h, lo, true); v.setInt32(h + 4, hi, true); }
         break;
     }
-    if (this.kind === EntryKind.RAM_SLOW) this.afterSlowWrite(h, size);
+    if (this.kind === EntryKind.RAM_SLOW) {
+      this.afterSlowWrite(h, size);
+      if (this.pageFlags[h >>> 12] === 0) this.store.promoteWrite(vaLo, vaHi);
+    }
   }
 
   /** A store that straddles two pages: both are translated (and may fault) before any byte changes. */
@@ -302,7 +307,14 @@ export class Mmu {
   private afterSlowWrite(h: number, size: number): void {
     const page = h >>> 12;
     const flags = this.pageFlags[page];
-    if (flags & PageFlag.CODE) this.code.invalidatePage(page);
+    if (flags & PageFlag.CODE) {
+      // The page the hart runs on keeps its slot and is re-decoded as it runs (code writing
+      // itself). Any other page is data again: its slot is released, so that later stores to it
+      // are fast. Kept, every store to it would be slow and re-clear its decoded code, forever:
+      // freed kernel init text, for one, becomes processes' stacks and heaps.
+      if (page === this.hart.codeHost >>> 12) this.code.invalidatePage(page);
+      else this.code.releasePage(page);
+    }
     if (flags & PageFlag.WATCHED) {
       if (this.host.watchedWrite(this.hart.hartId, h, size)) this.hart.requestStop();
     }

@@ -105,6 +105,16 @@ export class TranslationStore {
     return j;
   }
 
+  /** Makes the slow write entry of this page a fast one again (its host page holds no code any more). */
+  promoteWrite(vaLo: number, vaHi: number): void {
+    const j = this.find(Access.WRITE, vaLo, vaHi);
+    const t = this.tables[Access.WRITE];
+    if (j >= 0 && t[j + 3] === EntryKind.RAM_SLOW) {
+      t[j] &= ~SLOW_BIT;
+      t[j + 3] = EntryKind.RAM;
+    }
+  }
+
   /** Turns fast write entries that point at host page `hostPage` into slow ones (code was decoded there). */
   demoteWritesTo(hostPage: number): void {
     const t = this.tables[Access.WRITE];
