@@ -12,6 +12,7 @@ const { GuestMemory } = await import(dist('bus/guest-memory.js'));
 const { BoardSignals } = await import(dist('smp/board-signals.js'));
 const { Clint, CLINT_BASE, CLINT_SIZE } = await import(dist('devices/clint.js'));
 const { parseElf } = await import(dist('loader/elf.js'));
+const { clockZeroNow } = await import(dist('host/node/board-clock.js'));
 
 export const RAM_BASE = 0x80000000n;
 const RAM_SIZE = 16 << 20;
@@ -39,14 +40,14 @@ export function startBareBoard(elfPath, { harts, policy, spareFrames = 0 }) {
   const signals = new BoardSignals(harts);
   const clint = new Clint(harts, () => 0);
   const exits = [];
-  const clockZeroNs = process.hrtime.bigint();
+  const clockZero = clockZeroNow();
   for (let hartId = 0; hartId < harts; hartId++) {
     const config = {
       hartId, harts, memory: memory.share(), signals: signals.buffer, clint: clint.buffer,
       devices: [{ base: CLINT_BASE, size: CLINT_SIZE, name: 'clint', index: -1 }],
       policy: POLICIES[policy], sstc: false, resetPc: elf.entry, timebaseHz: 10_000_000,
     };
-    const worker = new Worker(dist('host/node/hart-thread.js'), { workerData: { config, clockZeroNs, warmUp: false } });
+    const worker = new Worker(dist('host/node/hart-thread.js'), { workerData: { config, clockZero, warmUp: false } });
     exits.push(new Promise((resolve, reject) => {
       worker.on('message', (m) => (m.kind === 'exit' ? resolve(m.exit) : reject(new Error(m.message))));
       worker.on('error', reject);

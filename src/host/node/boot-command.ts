@@ -22,6 +22,7 @@ import { HostConsole } from './console.js';
 import { FileDisk, parseDrive } from './disk.js';
 import { formatStatistics, rightAlignedTable } from './run-command.js';
 import { UserError } from './user-error.js';
+import { boardClock, clockZeroNow, type ClockZero } from './board-clock.js';
 import { Worker } from 'node:worker_threads';
 import { Board, BoardSignals } from '../../smp/board-signals.js';
 import { MmioServer } from '../../smp/mmio-channel.js';
@@ -207,7 +208,7 @@ class BootSession {
   private panicReported = false;
   /** the harts' signal words when they run on threads of their own (-smp > 1, or --hart-threads) */
   private signals: BoardSignals | undefined;
-  private clockZeroNs = 0n;
+  private clockZero: ClockZero = { seconds: 0, nanoseconds: 0 };
   /** MMIO requests the device thread's timer found waiting (a doorbell's wake-up was late or lost) */
   private servedByTimer = 0;
   /** how each hart thread ended (hart threads only), for --stats */
@@ -226,16 +227,14 @@ class BootSession {
   private createMachine(): void {
     // -smp 1 runs its hart on this thread; more harts get a worker thread each.
     this.signals = this.options.smp > 1 || this.options.hartThreads ? new BoardSignals(this.options.smp) : undefined;
-    // Time zero on the process-wide monotonic clock, which hart threads anchor to as well;
-    // read through performance.now(), so that no call allocates a BigInt.
-    this.clockZeroNs = process.hrtime.bigint();
-    const zeroMs = performance.now();
+    // Time zero of the board clock, which every hart thread reads the same way (board-clock.ts).
+    this.clockZero = clockZeroNow();
     this.machine = new VirtMachine({
       ramSize: this.options.ramSize,
       harts: this.options.smp,
       policy: this.options.policy,
       signals: this.signals,
-      clock: () => (performance.now() - zeroMs) * (TIMEBASE_HZ / 1000),
+      clock: boardClock(this.clockZero, TIMEBASE_HZ),
       nowNs: () => BigInt(Date.now()) * 1_000_000n,
       consoleOutput: (byte) => this.output(byte),
       onFinisher: (event, code) => this.finisher(event, code),
@@ -403,7 +402,7 @@ class BootSession {
     const warmUp = !process.env.HARTVM_NO_WARMUP;
     const exits: Promise<HartThreadExit>[] = [];
     for (let id = 0; id < this.options.smp; id++) {
-      const data: HartThreadData = { config: this.machine.hartThreadConfig(id), clockZeroNs: this.clockZeroNs, warmUp };
+      const data: HartThreadData = { config: this.machine.hartThreadConfig(id), clockZero: this.clockZero, warmUp };
       const worker = new Worker(HART_THREAD, { workerData: data });
       exits.push(new Promise<HartThreadExit>((resolve) => {
         let exit: HartThreadExit | undefined;
