@@ -10,6 +10,7 @@ import { CAUSE_NAMES, IrqBit } from '../../cpu/trap.js';
 import { BareMachine } from '../../machine/bare-machine.js';
 import { ElfError, parseElf } from '../../loader/elf.js';
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../mmu/translation-store.js';
+import { boardClock, clockZeroNow } from './board-clock.js';
 import { formatSize } from './size.js';
 import { UserError } from './user-error.js';
 
@@ -36,7 +37,7 @@ export function runProgram(options: RunOptions): number {
   const machine = new BareMachine({
     ramSize: options.ramSize,
     policy: options.policy,
-    clock: () => (performance.now() - start) * (TIMEBASE_HZ / 1000),
+    clock: boardClock(clockZeroNow(), TIMEBASE_HZ),
     output: (bytes) => console.write(bytes),
   });
   try {
