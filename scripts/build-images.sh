@@ -42,6 +42,8 @@ LINUX_PKG=linux-source-6.1
 LINUX_TARBALL=/usr/src/linux-source-6.1.tar.xz
 CROSS=riscv64-linux-gnu-
 OUTPUTS=(Image rootfs.cpio.gz disk.ext2 manifest.json)
+# The guest disk's file system UUID (and directory hash seed): fixed, for reproducible bytes.
+DISK_UUID=68617274-766d-4000-8000-6469736b0001
 
 # Debian packages: the kernel source, the riscv64 Linux cross toolchain and glibc (static
 # busybox and smp-stress), what the kernel build needs on the host, dpkg-dev for
@@ -58,6 +60,26 @@ say() { echo "images: $*"; }
 die() { echo "images: error: $*" >&2; exit 1; }
 size() { numfmt --to=iec --suffix=B "$(stat -c %s "$1")"; }
 elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
+
+# Runs a make (or any long command) with its output in a log, and says every HEARTBEAT seconds
+# how far it is: time so far and object files compiled (of about EXPECTED, when known).
+HEARTBEAT=${HARTVM_HEARTBEAT:-20}
+with_progress() {
+  local what=$1 log=$2 tree=$3 expected=$4 start pid n of="" ticks=0
+  shift 4
+  start=$(date +%s)
+  "$@" >>"$log" 2>&1 &
+  pid=$!
+  [[ -n $expected ]] && of=" of about $expected"
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if (( ++ticks % HEARTBEAT == 0 )); then
+      n=$(find "$tree" -name '*.o' 2>/dev/null | wc -l)
+      say "  $what: $(elapsed "$start"), $n objects compiled$of"
+    fi
+  done
+  wait "$pid"
+}
 
 SUDO=()
 need_root() {
@@ -164,6 +186,10 @@ pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
 # that the Image is not built again when only the rootfs, the disk or the rest of this script change.
 compute_key() {
   LINUX_VERSION=$(pkg_version "$LINUX_PKG")
+  # Every time stamp in the images is the date of the kernel source package's newest changelog
+  # entry, so the same package versions give the same bytes.
+  SOURCE_DATE_EPOCH=$(date -d "$(zcat "/usr/share/doc/$LINUX_PKG/changelog.Debian.gz" | sed -n 's/^ -- .*>  //p' | head -1)" +%s)
+  export SOURCE_DATE_EPOCH
   BUSYBOX_VERSION=$(busybox_source_version)
   GCC_VERSION=$("${CROSS}gcc" --version 2>/dev/null | head -1 || true)
   LIBC_VERSION=$(pkg_version libc6-dev-riscv64-cross)
@@ -202,7 +228,10 @@ build_kernel() {
   local src="$WORK/linux" log="$WORK/logs/linux.log" make=(make -C "$WORK/linux" ARCH=riscv CROSS_COMPILE="$CROSS")
   mkdir -p "$src"
   tar -xJf "$LINUX_TARBALL" -C "$src" --strip-components=1
-  export KBUILD_BUILD_USER=hartvm KBUILD_BUILD_HOST=hartvm
+  # Reproducible: the version string's date is the source package's, its build number 1.
+  export KBUILD_BUILD_USER=hartvm KBUILD_BUILD_HOST=hartvm KBUILD_BUILD_VERSION=1
+  KBUILD_BUILD_TIMESTAMP=$(date -u -d "@$SOURCE_DATE_EPOCH" '+%a %b %e %H:%M:%S UTC %Y')
+  export KBUILD_BUILD_TIMESTAMP
   "${make[@]}" defconfig >"$log" 2>&1
   (cd "$src" && scripts/kconfig/merge_config.sh -m -O . .config "$FRAGMENT") >>"$log" 2>&1
   "${make[@]}" olddefconfig >>"$log" 2>&1
@@ -224,7 +253,7 @@ build_kernel() {
   done <"$FRAGMENT"
   ((bad == 0)) || die "the kernel configuration does not match guest/linux/hartvm.config (see above; the .config is $src/.config)"
   cp "$src/.config" "$OUT/linux.config"
-  "${make[@]}" -j"$JOBS" Image >>"$log" 2>&1
+  with_progress "Linux" "$log" "$src" "${LINUX_OBJECTS:-}" "${make[@]}" -j"$JOBS" Image
   cp "$src/arch/riscv/boot/Image" "$OUT/Image"
 }
 
@@ -235,6 +264,8 @@ build_busybox() {
   src=$(find "$WORK/busybox-src" -mindepth 1 -maxdepth 1 -type d -name 'busybox-*' | head -1)
   [[ -n $src ]] || die "apt-get source busybox left no source tree (see $log)"
   local make=(make -C "$src" CROSS_COMPILE="$CROSS")
+  # Reproducible: no build date in the banner.
+  export KCONFIG_NOTIMESTAMP=1
   "${make[@]}" defconfig >>"$log" 2>&1
   # Static against the cross glibc. Applets that cannot work or build that way are turned off.
   local off=(
@@ -246,7 +277,7 @@ build_busybox() {
   for o in "${off[@]}"; do sed -i "s/^$o=y$/# $o is not set/" "$src/.config"; done
   { yes '' || true; } | "${make[@]}" oldconfig >>"$log" 2>&1
   grep -qx 'CONFIG_STATIC=y' "$src/.config" || die "busybox: CONFIG_STATIC did not stick"
-  "${make[@]}" -j"$JOBS" >>"$log" 2>&1
+  with_progress "busybox" "$log" "$src" "" "${make[@]}" -j"$JOBS"
   "${make[@]}" CONFIG_PREFIX="$WORK/rootfs" install >>"$log" 2>&1
   cp "$src/.config" "$OUT/busybox.config"
   if "${CROSS}readelf" -l "$src/busybox" | grep -q INTERP; then die "busybox is not statically linked"; fi
@@ -257,7 +288,8 @@ build_busybox() {
 build_smp_stress() {
   local log="$WORK/logs/smp-stress.log" bin="$WORK/rootfs/usr/bin/smp-stress"
   mkdir -p "$(dirname "$bin")"
-  "${CROSS}gcc" -static -pthread -O2 -Wall -Wextra -o "$bin" "$SMP_SRC/stress.c" >"$log" 2>&1 ||
+  # Compiled from its own folder, so that no checkout path ends up in the binary.
+  (cd "$SMP_SRC" && "${CROSS}gcc" -static -pthread -O2 -Wall -Wextra -o "$bin" stress.c) >"$log" 2>&1 ||
     die "smp-stress did not build (see $log)"
   if "${CROSS}readelf" -l "$bin" | grep -q INTERP; then die "smp-stress is not statically linked"; fi
 }
@@ -318,7 +350,7 @@ EOF
     echo "nod /dev/null 0666 0 0 c 1 3"
     echo "nod /dev/ttyS0 0600 0 0 c 4 64"
   } >"$list"
-  "$gen" "$list" | gzip -9 -n >"$OUT/rootfs.cpio.gz"
+  "$gen" -t "$SOURCE_DATE_EPOCH" "$list" | gzip -9 -n >"$OUT/rootfs.cpio.gz"
 }
 
 build_disk() {
@@ -330,7 +362,10 @@ block device, /dev/vda, which the guest's /init mounts read-write on /mnt.
 It was made by hartvm's scripts/build-images.sh with mkfs.ext2 -d, without mounting anything.
 EOF
   rm -f "$OUT/disk.ext2"
-  mkfs.ext2 -q -F -L hartvm -E root_owner=0:0 -d "$d" "$OUT/disk.ext2" 32M >"$WORK/logs/disk.log" 2>&1
+  # Reproducible: a fixed UUID and directory hash seed, every time stamp the source date.
+  touch -h -d "@$SOURCE_DATE_EPOCH" "$d" "$d"/*
+  E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext2 -q -F -L hartvm -U "$DISK_UUID" \
+    -E root_owner=0:0,hash_seed="$DISK_UUID" -d "$d" "$OUT/disk.ext2" 32M >"$WORK/logs/disk.log" 2>&1
 }
 
 write_manifest() {
@@ -352,7 +387,7 @@ write_manifest() {
 {
   "key": "$KEY",
   "kernelKey": "$KERNEL_KEY",
-  "built": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "sourceDateEpoch": $SOURCE_DATE_EPOCH,
   "versions": {
     "linux-source-6.1": "$LINUX_VERSION",
     "busybox-source": "$BUSYBOX_VERSION",
