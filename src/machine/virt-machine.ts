@@ -17,6 +17,7 @@ import { EmptyVirtioMmioSlot, VirtioMmioTransport, type VirtioDevice } from '../
 import { PageFlag } from '../mmu/mmu.js';
 import type { FlushPolicy } from '../mmu/translation-store.js';
 import { buildBootRom, NextMode } from './boot-rom.js';
+import { BoardError } from './errors.js';
 import { buildVirtDeviceTree } from './virt-devicetree.js';
 import type { BoardSignals } from '../smp/board-signals.js';
 import type { HartThreadConfig } from '../smp/hart-runner.js';
@@ -79,8 +80,7 @@ export interface BootImages {
   bootargs: string;
 }
 
-/** An image does not fit the board (too little RAM, overlapping pieces): a user error. */
-export class BoardError extends Error {}
+export { BoardError };
 
 export class VirtMachine {
   readonly memory: GuestMemory;
