@@ -1,7 +1,7 @@
 // virtio over MMIO, version 2 ("modern", VIRTIO 1.2 §4.2): the register file of one slot,
-// generic over a device back end. On QEMU's virt board there are eight slots at
-// 0x10001000 + 0x1000 * i, slot i wired to PLIC source 1 + i; a slot without a device reads
-// DeviceID 0, which drivers skip silently (§4.2.3.1.1), and is EmptyVirtioMmioSlot here.
+// generic over a device back end. The board decides where the slots are and which interrupt
+// each drives (machine/virt-layout.ts); a slot without a device reads DeviceID 0, which drivers
+// skip silently (§4.2.3.1.1), and is EmptyVirtioMmioSlot here.
 //
 // Design
 //   - VirtioMmioTransport owns what every virtio device has (§2): the status byte, feature
@@ -44,21 +44,6 @@ import type { MmioDevice } from '../../bus/device.js';
 import type { GuestMemory } from '../../bus/guest-memory.js';
 import type { InterruptSink } from '../interrupt-line.js';
 import { VIRTIO_F_INDIRECT_DESC, Virtqueue, type GuestWriteObserver } from './virtqueue.js';
-
-/** The virt board's virtio-mmio slots (QEMU hw/riscv/virt memory map). */
-export const VIRTIO_MMIO_BASE = 0x10001000;
-export const VIRTIO_MMIO_SIZE = 0x1000;
-export const VIRTIO_MMIO_SLOTS = 8;
-/** PLIC source of slot 0; slot i uses VIRTIO_MMIO_IRQ_BASE + i */
-export const VIRTIO_MMIO_IRQ_BASE = 1;
-
-export function virtioMmioSlotBase(slot: number): number {
-  return VIRTIO_MMIO_BASE + VIRTIO_MMIO_SIZE * slot;
-}
-
-export function virtioMmioSlotIrq(slot: number): number {
-  return VIRTIO_MMIO_IRQ_BASE + slot;
-}
 
 /** "virt" in little-endian ASCII (§4.2.2). */
 export const VIRTIO_MMIO_MAGIC = 0x74726976;
