@@ -9,10 +9,17 @@
 //     configuration generation. A VirtioDevice supplies only its type: device id, feature
 //     bits, configuration space, how many queues of what size, and processQueue(), called when
 //     the driver notifies a queue.
-//   - Requests complete synchronously: processQueue runs inside the guest's QueueNotify store,
-//     so by the time that store retires the used ring is updated and the interrupt raised. It
-//     is the simplest model, it keeps requests in submission order, and the guest cannot
-//     observe the difference from a fast device. Back ends are therefore synchronous too.
+//   - processQueue runs inside the guest's QueueNotify store. A device whose back end answers
+//     at once (a host file, a memory image, the entropy source) completes every request there,
+//     so the used ring is updated and the interrupt raised before that store retires, in
+//     submission order: the simplest model, and the guest cannot tell it from a fast device.
+//   - A device whose back end answers later (virtio-blk over a disk fetched from the network)
+//     keeps the chain and completes it through VirtioDeviceHost.service() when the answer
+//     comes, in whatever order answers come (allowed without VIRTIO_F_IN_ORDER). It must bound
+//     what it keeps (virtio-blk: at most queue-size requests in flight).
+//   - Completions that arrive after a reset must not touch guest memory, which the driver may
+//     have reused: writing 0 to Status or to QueueReady moves the queue to a new generation,
+//     and a chain taken before is stale: it reads, writes and pushes nothing (virtqueue.ts).
 //   - The guest is untrusted: ring corruption (VirtqueueError) or any other error thrown while
 //     a device serves a queue never escapes the transport. The device enters
 //     DEVICE_NEEDS_RESET (§2.1.2), a configuration change interrupt tells the driver if it
@@ -109,6 +116,8 @@ export interface VirtioDeviceHost {
   /**
    * Runs `work` on queue `index` if the driver has the device and that queue running;
    * otherwise does nothing. Errors thrown by `work` put the device in DEVICE_NEEDS_RESET.
+   * The way to deliver after processQueue returned: host input, or a request whose back end
+   * completed later (a chain taken before a reset is stale, and pushing it does nothing).
    */
   service(index: number, work: (queue: Virtqueue) => void): void;
   /** The configuration space changed: new ConfigGeneration, configuration change interrupt. */

@@ -352,3 +352,41 @@ test('asynchronous completion through the device host (the net/console receive p
   assert.deepEqual(driver.takeUsed(0), [{ id: 1, len: 2 }]);
   assert.equal(sink.level(IRQ), true);
 });
+
+test('a chain a device kept past a reset is stale: it reads, writes and pushes nothing', () => {
+  let host;
+  const kept = [];
+  const device = {
+    name: 'keeper', deviceId: 3, features: 0n, queueSizes: [8],
+    readConfig: () => 0n, writeConfig() {}, activate() {}, reset() {},
+    attach(h) { host = h; },
+    processQueue(index, queue) { for (let c = queue.pop(); c; c = queue.pop()) kept.push(c); },
+  };
+  const { driver, sink } = setup({ device });
+  const buf = driver.buffer(8);
+  driver.submit(0, [{ addr: buf, len: 8, write: true }]);
+  assert.equal(kept.length, 1);
+  const chain = kept[0];
+  assert.equal(chain.stale, false);
+  driver.w32(REG.STATUS, 0);
+  assert.equal(chain.stale, true, 'a device reset makes it stale');
+  driver.init({ ringBase: RAM_BASE + 0x10000 });
+  host.service(0, (queue) => {
+    assert.equal(chain.write(0, new Uint8Array([1, 2, 3])), 0);
+    assert.equal(chain.read(0, new Uint8Array(4)), 0);
+    queue.push(chain, 3);
+  });
+  assert.deepEqual([...driver.bytes(buf, 3)], [0, 0, 0]);
+  assert.equal(driver.usedIdx(0), 0);
+  assert.equal(sink.level(IRQ), false);
+
+  // a chain of the new driver completes; disabling the queue (QueueReady 0) also makes it stale
+  driver.submit(0, [{ addr: buf, len: 8, write: true }]);
+  const fresh = kept[1];
+  host.service(0, (queue) => queue.push(fresh, fresh.write(0, new Uint8Array([4]))));
+  assert.deepEqual(driver.takeUsed(0), [{ id: 0, len: 1 }]);
+  driver.submit(0, [{ addr: buf, len: 8, write: true }]);
+  driver.w32(REG.QUEUE_SEL, 0);
+  driver.w32(REG.QUEUE_READY, 0);
+  assert.equal(kept[2].stale, true);
+});
