@@ -8,6 +8,7 @@ import { TRAP_LOOP_LIMIT } from '../../cpu/hart.js';
 import { disassemble } from '../../cpu/isa/disassemble.js';
 import { CAUSE_NAMES, IrqBit } from '../../cpu/trap.js';
 import { BareMachine } from '../../machine/bare-machine.js';
+import { TIMEBASE_HZ } from '../../machine/virt-layout.js';
 import { ElfError, parseElf } from '../../loader/elf.js';
 import type { FlushPolicy } from '../../mmu/translation-store.js';
 import { boardClock, clockZeroNow } from './board-clock.js';
@@ -26,10 +27,8 @@ export interface RunOptions {
 }
 
 const CHUNK = 1 << 22;
-const TIMEBASE_HZ = 10_000_000;
 /** A timer further away than this is treated as never firing. */
 const NEVER_TICKS = 2 ** 62;
-
 
 /** Runs the program; returns the process exit status. */
 export function runProgram(options: RunOptions): number {
