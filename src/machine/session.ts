@@ -139,6 +139,7 @@ export class MachineSession {
         new VirtioRng((into) => this.host.random(into)),
       ],
       onVirtioError: (message) => options.event?.({ type: 'virtio-error', message }),
+      onInterrupt: () => this.wake?.(),
     });
     machine.boot(options.images);
     this.machine = machine;

@@ -59,6 +59,11 @@ export interface VirtMachineOptions {
    * its hart from hartThreadConfig().
    */
   signals?: BoardSignals;
+  /**
+   * A device raised or lowered an external interrupt line (harts on the calling thread only):
+   * a host that sleeps while its hart waits in wfi wakes up for it, e.g. when a disk completes.
+   */
+  onInterrupt?: () => void;
 }
 
 /** A loadable piece: bytes at a physical address, or an ELF's segments. */
@@ -110,7 +115,10 @@ export class VirtMachine {
     this.plic = new Plic(options.harts, {
       onLinesChanged: signals
         ? (hartId) => signals.setLines(hartId, this.plic.lines(hartId))
-        : (hartId) => this.harts[hartId]?.interruptsChanged(),
+        : (hartId) => {
+          this.harts[hartId]?.interruptsChanged();
+          options.onInterrupt?.();
+        },
     });
     this.uart = new Uart16550(options.consoleOutput, this.plic, uart0.irq);
     this.rtc = new GoldfishRtc(options.nowNs, this.plic, goldfishRtc.irq);
