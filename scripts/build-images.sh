@@ -5,7 +5,12 @@
 #   rootfs.cpio.gz  initramfs: static busybox (Debian's busybox source) + guest/rootfs/init
 #                   + /usr/bin/smp-stress (guest/smp/stress.c, static, for the SMP tests)
 #   disk.ext2       a small ext2 disk for virtio-blk (the guest mounts it on /mnt)
+#   fw_dynamic.bin  the firmware: Debian's OpenSBI (package opensbi), as it is
 #   manifest.json   the versions and files that went in
+#   ship/           what images/ in the checkout holds: the four files gzip-compressed
+#                   (gzip -9 -n) and a manifest.json of package versions, sizes and SHA-256 sums
+# The same package versions give the same bytes: every time stamp is the date of the kernel
+# source package's changelog, and no path, user, host or random number gets in.
 # They are cached outside the checkout, in ${HARTVM_CACHE:-${XDG_CACHE_HOME:-~/.cache}/hartvm}/images/<key>/,
 # where <key> hashes every input (package versions, the config fragment, guest/rootfs/,
 # guest/smp/, this script); ${cache}/images/current links to the last one built or found.
@@ -15,6 +20,11 @@
 #
 #   scripts/build-images.sh              install what is missing, build (or find) the images
 #   scripts/build-images.sh --print-dir  print the directory the images are (or would be) in; no build
+#   scripts/build-images.sh --ship       build (or find) them and write images/ (commit it afterwards)
+#   scripts/build-images.sh --check      build (or find) them and compare with images/: exit 0 when
+#                                        the bytes are the same; exit 1 when the installed package
+#                                        versions are not those recorded in images/manifest.json
+#                                        (refresh with --ship), or when the bytes differ
 #
 # Environment: HARTVM_CACHE (cache root), HARTVM_JOBS (make -j, default nproc),
 # HARTVM_KEEP_WORK=1 (keep the build tree under ${cache}/work after a successful build).
@@ -22,11 +32,15 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SELF="$ROOT/scripts/build-images.sh"
+# The modes of the files that go into the images come from here.
+umask 022
 
-PRINT_DIR=0
+MODE=build
 for arg in "$@"; do
   case $arg in
-    --print-dir) PRINT_DIR=1 ;;
+    --print-dir) MODE=print-dir ;;
+    --ship) MODE=ship ;;
+    --check) MODE=check ;;
     -h | --help) sed -n '2,/^set -euo/p' "$SELF" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-images: unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
@@ -38,10 +52,15 @@ JOBS=${HARTVM_JOBS:-$(nproc)}
 FRAGMENT="$ROOT/guest/linux/hartvm.config"
 ROOTFS_SRC="$ROOT/guest/rootfs"
 SMP_SRC="$ROOT/guest/smp"
+# The images shipped with the project (--ship writes them, --check compares with them).
+SHIPPED="$ROOT/images"
 LINUX_PKG=linux-source-6.1
 LINUX_TARBALL=/usr/src/linux-source-6.1.tar.xz
 CROSS=riscv64-linux-gnu-
-OUTPUTS=(Image rootfs.cpio.gz disk.ext2 manifest.json)
+FIRMWARE=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+# ship/: each image gzip-compressed (the initramfs is already), and the manifest.
+SHIP_FILES=(fw_dynamic.bin.gz Image.gz rootfs.cpio.gz disk.ext2.gz manifest.json)
+OUTPUTS=(Image rootfs.cpio.gz disk.ext2 fw_dynamic.bin manifest.json "${SHIP_FILES[@]/#/ship/}")
 # The guest disk's file system UUID (and directory hash seed): fixed, for reproducible bytes.
 DISK_UUID=68617274-766d-4000-8000-6469736b0001
 
@@ -62,23 +81,34 @@ size() { numfmt --to=iec --suffix=B "$(stat -c %s "$1")"; }
 elapsed() { local s=$(($(date +%s) - $1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
 # Runs a make (or any long command) with its output in a log, and says every HEARTBEAT seconds
-# how far it is: time so far and object files compiled (of about EXPECTED, when known).
+# how far it is: time so far and object files compiled, of about EXPECTED with a percentage when
+# that is known (images/manifest.json records the counts of the last --ship).
 HEARTBEAT=${HARTVM_HEARTBEAT:-20}
 with_progress() {
-  local what=$1 log=$2 tree=$3 expected=$4 start pid n of="" ticks=0
+  local what=$1 log=$2 tree=$3 expected=$4 start pid n of ticks=0
   shift 4
   start=$(date +%s)
   "$@" >>"$log" 2>&1 &
   pid=$!
-  [[ -n $expected ]] && of=" of about $expected"
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
     if (( ++ticks % HEARTBEAT == 0 )); then
       n=$(find "$tree" -name '*.o' 2>/dev/null | wc -l)
+      of=""
+      if [[ $expected =~ ^[1-9][0-9]*$ ]]; then
+        # A guess from another build: never 100% before the end.
+        of=" of about $expected ($(( n * 100 / expected > 99 ? 99 : n * 100 / expected ))%)"
+      fi
       say "  $what: $(elapsed "$start"), $n objects compiled$of"
     fi
   done
   wait "$pid"
+}
+
+# A number recorded in images/manifest.json ("name": 123), or nothing.
+shipped_number() {
+  [[ -f $SHIPPED/manifest.json ]] || return 0
+  sed -n "s/^ *\"$1\": *\([0-9][0-9]*\),\{0,1\} *\$/\1/p" "$SHIPPED/manifest.json" | head -1
 }
 
 SUDO=()
@@ -182,31 +212,62 @@ busybox_source_version() {
 
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true; }
 
+# The Debian package a command comes from (e.g. riscv64-linux-gnu-gcc: gcc-12-riscv64-linux-gnu).
+command_package() {
+  local path
+  path=$(command -v "$1" 2>/dev/null) || return 0
+  dpkg-query -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1 | cut -d, -f1
+}
+
+# The Debian packages whose versions decide the images' bytes, one "name version" line each: the
+# kernel source; busybox's source package (src:busybox); the cross compiler and binutils (their
+# versions are in the kernel's banner); the cross glibc (in static busybox and smp-stress);
+# OpenSBI (the firmware, as it is); e2fsprogs (mkfs.ext2 makes the disk); gzip (the compressed
+# files). A name with no version is a package that is not installed.
+package_versions() {
+  local gcc_pkg ld_pkg
+  gcc_pkg=$(command_package "${CROSS}gcc")
+  ld_pkg=$(command_package "${CROSS}ld")
+  printf '%s %s\n' \
+    "$LINUX_PKG" "$(pkg_version "$LINUX_PKG")" \
+    src:busybox "$(busybox_source_version)" \
+    "${gcc_pkg:-gcc-riscv64-linux-gnu}" "$(pkg_version "${gcc_pkg:-gcc-riscv64-linux-gnu}")" \
+    "${ld_pkg:-binutils-riscv64-linux-gnu}" "$(pkg_version "${ld_pkg:-binutils-riscv64-linux-gnu}")" \
+    libc6-dev-riscv64-cross "$(pkg_version libc6-dev-riscv64-cross)" \
+    opensbi "$(pkg_version opensbi)" \
+    e2fsprogs "$(pkg_version e2fsprogs)" \
+    gzip "$(pkg_version gzip)"
+}
+
+# A version from the list above.
+version_of() { awk -v n="$1" '$1 == n { print $2 }' <<<"$VERSIONS"; }
+
 # The inputs and the key. The kernel has a key of its own too (its cache is ${cache}/linux/), so
 # that the Image is not built again when only the rootfs, the disk or the rest of this script change.
 compute_key() {
-  LINUX_VERSION=$(pkg_version "$LINUX_PKG")
+  VERSIONS=$(package_versions)
+  LINUX_VERSION=$(version_of "$LINUX_PKG")
+  BUSYBOX_VERSION=$(version_of src:busybox)
+  GCC_VERSION=$("${CROSS}gcc" --version 2>/dev/null | head -1 || true)
+  [[ -n $LINUX_VERSION ]] || die "$LINUX_PKG is not installed (run scripts/build-images.sh without --print-dir)"
+  [[ -n $BUSYBOX_VERSION ]] || die "no busybox source package known to apt (deb-src; run scripts/build-images.sh without --print-dir)"
+  [[ -n $GCC_VERSION ]] || die "${CROSS}gcc is not installed (run scripts/build-images.sh without --print-dir)"
+  local missing
+  missing=$(awk 'NF < 2 { printf "%s%s", sep, $1; sep = ", " }' <<<"$VERSIONS")
+  [[ -z $missing ]] || die "not installed: $missing (run scripts/build-images.sh without --print-dir)"
+  [[ -f $FRAGMENT ]] || die "missing $FRAGMENT"
+  [[ -f $ROOTFS_SRC/init ]] || die "missing $ROOTFS_SRC/init"
+  [[ -f $SMP_SRC/stress.c ]] || die "missing $SMP_SRC/stress.c"
+  [[ -f $FIRMWARE ]] || die "missing $FIRMWARE (Debian package opensbi)"
   # Every time stamp in the images is the date of the kernel source package's newest changelog
   # entry, so the same package versions give the same bytes.
   SOURCE_DATE_EPOCH=$(date -d "$(zcat "/usr/share/doc/$LINUX_PKG/changelog.Debian.gz" | sed -n 's/^ -- .*>  //p' | head -1)" +%s)
   export SOURCE_DATE_EPOCH
-  BUSYBOX_VERSION=$(busybox_source_version)
-  GCC_VERSION=$("${CROSS}gcc" --version 2>/dev/null | head -1 || true)
-  LIBC_VERSION=$(pkg_version libc6-dev-riscv64-cross)
-  [[ -n $LINUX_VERSION ]] || die "$LINUX_PKG is not installed (run scripts/build-images.sh without --print-dir)"
-  [[ -n $BUSYBOX_VERSION ]] || die "no busybox source package known to apt (deb-src; run scripts/build-images.sh without --print-dir)"
-  [[ -n $GCC_VERSION ]] || die "${CROSS}gcc is not installed (run scripts/build-images.sh without --print-dir)"
-  [[ -f $FRAGMENT ]] || die "missing $FRAGMENT"
-  [[ -f $ROOTFS_SRC/init ]] || die "missing $ROOTFS_SRC/init"
-  [[ -f $SMP_SRC/stress.c ]] || die "missing $SMP_SRC/stress.c"
   local inputs f
-  inputs="linux-source $LINUX_VERSION
-busybox-source $BUSYBOX_VERSION
-cross-gcc $GCC_VERSION
-cross-libc $LIBC_VERSION
-"
-  KERNEL_KEY=$(printf '%s\n%s\n%s\n%s\n' "$LINUX_VERSION" "$GCC_VERSION" "$(sha256sum <"$FRAGMENT")" "$(declare -f build_kernel)" |
-    sha256sum | cut -c1-16)
+  inputs=$(sed 's/^/package /' <<<"$VERSIONS")$'\n'"cross-gcc $GCC_VERSION"$'\n'
+  # The kernel's inputs: its source, the compiler and binutils, the fragment, build_kernel.
+  KERNEL_KEY=$(printf '%s\n%s\n%s\n%s\n%s\n' "$LINUX_VERSION" "$GCC_VERSION" "$(sed -n 3,4p <<<"$VERSIONS")" \
+    "$(sha256sum <"$FRAGMENT")" "$(declare -f build_kernel)" | sha256sum | cut -c1-16)
   while IFS= read -r f; do
     inputs+="file ${f#"$ROOT"/} $(sha256sum <"$f" | cut -d' ' -f1)"$'\n'
   done < <({ echo "$FRAGMENT"; find "$ROOTFS_SRC" "$SMP_SRC" -type f | LC_ALL=C sort; echo "$SELF"; })
@@ -277,7 +338,7 @@ build_busybox() {
   for o in "${off[@]}"; do sed -i "s/^$o=y$/# $o is not set/" "$src/.config"; done
   { yes '' || true; } | "${make[@]}" oldconfig >>"$log" 2>&1
   grep -qx 'CONFIG_STATIC=y' "$src/.config" || die "busybox: CONFIG_STATIC did not stick"
-  with_progress "busybox" "$log" "$src" "" "${make[@]}" -j"$JOBS"
+  with_progress "busybox" "$log" "$src" "${BUSYBOX_EXPECTED:-}" "${make[@]}" -j"$JOBS"
   "${make[@]}" CONFIG_PREFIX="$WORK/rootfs" install >>"$log" 2>&1
   cp "$src/.config" "$OUT/busybox.config"
   if "${CROSS}readelf" -l "$src/busybox" | grep -q INTERP; then die "busybox is not statically linked"; fi
@@ -331,6 +392,9 @@ cd "$HOME"
 EOF
   echo hartvm >"$r/etc/hostname"
   : >"$r/etc/fstab"
+  # gen_init_cpio -t dates only the entries it makes itself (directories, links, device nodes): a
+  # file keeps its own modification time, so every file gets the source date.
+  find "$r" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
   {
     (cd "$r" && find . -mindepth 1 | LC_ALL=C sort) | while IFS= read -r p; do
       p=${p#.}
@@ -366,15 +430,31 @@ EOF
   touch -h -d "@$SOURCE_DATE_EPOCH" "$d" "$d"/*
   E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH mkfs.ext2 -q -F -L hartvm -U "$DISK_UUID" \
     -E root_owner=0:0,hash_seed="$DISK_UUID" -d "$d" "$OUT/disk.ext2" 32M >"$WORK/logs/disk.log" 2>&1
+  # mkfs.ext2 -d copies each file's owner and change time (which touch cannot set) from the
+  # host: every file is root's and changed at the source date instead.
+  local f cmds=""
+  for f in "$d"/*; do
+    f=/${f##*/}
+    cmds+="sif $f ctime @$SOURCE_DATE_EPOCH"$'\n'"sif $f uid 0"$'\n'"sif $f gid 0"$'\n'
+  done
+  E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH debugfs -w -f - "$OUT/disk.ext2" <<<"$cmds" >>"$WORK/logs/disk.log" 2>&1 ||
+    die "debugfs could not set the disk's time stamps (see $WORK/logs/disk.log)"
 }
+
+# The versions as JSON members, one a line, indented by $1.
+versions_json() {
+  awk -v ind="$1" 'NF { printf "%s%s\"%s\": \"%s\"", sep, ind, $1, $2; sep = ",\n" } END { print "" }' <<<"$VERSIONS"
+}
+
+sha() { sha256sum <"$1" | cut -d' ' -f1; }
 
 write_manifest() {
   local f first=1 files=""
-  for f in Image rootfs.cpio.gz disk.ext2 linux.config busybox.config; do
+  for f in Image rootfs.cpio.gz disk.ext2 fw_dynamic.bin linux.config busybox.config; do
     [[ -f $OUT/$f ]] || continue
     ((first)) || files+=","
     first=0
-    files+=$(printf '\n    "%s": { "bytes": %d, "sha256": "%s" }' "$f" "$(stat -c %s "$OUT/$f")" "$(sha256sum <"$OUT/$f" | cut -d' ' -f1)")
+    files+=$(printf '\n    "%s": { "bytes": %d, "sha256": "%s" }' "$f" "$(stat -c %s "$OUT/$f")" "$(sha "$OUT/$f")")
   done
   local inputs="" kind name hash firstin=1
   while read -r kind name hash; do
@@ -389,12 +469,11 @@ write_manifest() {
   "kernelKey": "$KERNEL_KEY",
   "sourceDateEpoch": $SOURCE_DATE_EPOCH,
   "versions": {
-    "linux-source-6.1": "$LINUX_VERSION",
-    "busybox-source": "$BUSYBOX_VERSION",
-    "cross-gcc": "$GCC_VERSION",
-    "libc6-dev-riscv64-cross": "$LIBC_VERSION",
-    "opensbi": "$(pkg_version opensbi)"
+$(versions_json '    ')
   },
+  "crossGcc": "$GCC_VERSION",
+  "kernelObjects": $KERNEL_OBJECTS,
+  "busyboxObjects": $BUSYBOX_OBJECTS,
   "inputs": {$inputs
   },
   "files": {$files
@@ -405,9 +484,104 @@ write_manifest() {
 EOF
 }
 
+# $OUT/ship/: what images/ in the checkout holds. Each image gzip-compressed with -9 -n (no name,
+# no time stamp: the same bytes every time; the initramfs is one already), and a manifest.json
+# with nothing in it that depends on when or where it was built: the package versions, the
+# source date, the object counts (for progress percentages) and every file's size and SHA-256,
+# as shipped and uncompressed. One line per file.
+write_ship() {
+  local ship="$OUT/ship" part file packed raw entries="" sep=""
+  mkdir -p "$ship"
+  gzip -9 -n -c "$OUT/fw_dynamic.bin" >"$ship/fw_dynamic.bin.gz"
+  gzip -9 -n -c "$OUT/Image" >"$ship/Image.gz"
+  cp "$OUT/rootfs.cpio.gz" "$ship/rootfs.cpio.gz"
+  gzip -9 -n -c "$OUT/disk.ext2" >"$ship/disk.ext2.gz"
+  for part in firmware:fw_dynamic.bin kernel:Image initrd:rootfs.cpio disk:disk.ext2; do
+    raw=${part#*:} part=${part%%:*}
+    file="$raw.gz"
+    packed="$ship/$file"
+    entries+=$sep$(printf '    "%s": { "file": "%s", "bytes": %d, "sha256": "%s", "uncompressed": { "file": "%s", "bytes": %d, "sha256": "%s" } }' \
+      "$part" "$file" "$(stat -c %s "$packed")" "$(sha "$packed")" \
+      "$raw" "$(zcat "$packed" | wc -c)" "$(zcat "$packed" | sha256sum | cut -d' ' -f1)")
+    sep=$',\n'
+  done
+  cat >"$ship/manifest.json" <<EOF
+{
+  "about": "hartvm's default guest images, made by scripts/build-images.sh --ship from these Debian package versions (src: a source package); scripts/build-images.sh --check builds them again and compares",
+  "versions": {
+$(versions_json '    ')
+  },
+  "sourceDateEpoch": $SOURCE_DATE_EPOCH,
+  "kernelObjects": $KERNEL_OBJECTS,
+  "busyboxObjects": $BUSYBOX_OBJECTS,
+  "bootargs": "console=ttyS0",
+  "files": {
+$entries
+  }
+}
+EOF
+}
+
+# The packages whose installed version is not the one images/manifest.json records, as
+# "name installed (images/: recorded)" items; nothing when they all agree.
+version_differences() {
+  local recorded
+  recorded=$(awk '/^  "versions": \{/ { on = 1; next } on && /^  \}/ { exit }
+    on { gsub(/[",]/, ""); sub(/:$/, "", $1); print $1, $2 }' "$SHIPPED/manifest.json")
+  awk 'NR == FNR { if (NF) rec[$1] = $2; next } NF { ins[$1] = $2; order[++m] = $1 }
+    END {
+      for (i = 1; i <= m; i++) { n = order[i]; if (!(n in rec) || rec[n] != ins[n]) items[++k] = n " " ins[n] " (images/: " ((n in rec) ? rec[n] : "none") ")" }
+      for (n in rec) if (!(n in ins)) items[++k] = n " none (images/: " rec[n] ")"
+      for (i = 1; i <= k; i++) printf "%s%s", (i > 1 ? ", " : ""), items[i]
+    }' <(printf '%s\n' "$recorded") <(printf '%s\n' "$VERSIONS")
+}
+
+# The inputs that changed since images/manifest.json was last committed (git checkouts only).
+inputs_changed_since_ship() {
+  local commit
+  git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 || return 0
+  git -C "$ROOT" diff --quiet HEAD -- images/manifest.json 2>/dev/null || return 0 # shipped, not committed yet
+  commit=$(git -C "$ROOT" log -1 --format=%H -- images/manifest.json 2>/dev/null) || return 0
+  [[ -n $commit ]] || return 0
+  git -C "$ROOT" diff --name-only "$commit" -- guest/linux guest/rootfs guest/smp scripts/build-images.sh 2>/dev/null |
+    paste -sd, - | sed 's/,/, /g'
+}
+
+# --ship: images/ becomes $DIR/ship/.
+ship() {
+  local f tmp="$SHIPPED.tmp" sizes=""
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  cp "${SHIP_FILES[@]/#/$DIR/ship/}" "$tmp/"
+  rm -rf "$SHIPPED"
+  mv -T "$tmp" "$SHIPPED"
+  for f in "${SHIP_FILES[@]}"; do sizes+="${sizes:+, }$f $(size "$SHIPPED/$f")"; done
+  say "wrote images/: $sizes"
+  say "from $(awk 'NF { printf "%s%s %s", sep, $1, $2; sep = ", " }' <<<"$VERSIONS")"
+}
+
+# --check: images/ against $DIR/ship/, byte for byte.
+check() {
+  local f differ=() changed
+  for f in "${SHIP_FILES[@]}"; do
+    cmp -s "$DIR/ship/$f" "$SHIPPED/$f" || differ+=("$f")
+  done
+  if ((${#differ[@]} == 0)); then
+    say "images/ is what this script builds, byte for byte ($(awk 'NF { printf "%s%s %s", sep, $1, $2; sep = ", " }' <<<"$VERSIONS"))"
+    return 0
+  fi
+  changed=$(inputs_changed_since_ship)
+  if [[ -n $changed ]]; then
+    echo "images: images/ differs from what this script builds: ${differ[*]}; inputs changed since images/ was committed ($changed): refresh it with scripts/build-images.sh --ship" >&2
+  else
+    echo "images: images/ differs from what this script builds from the same package versions: ${differ[*]} (built: $DIR/ship): the build is not reproducible, a bug" >&2
+  fi
+  return 1
+}
+
 # --- main ---
 
-if ((PRINT_DIR)); then
+if [[ $MODE == print-dir ]]; then
   compute_key
   echo "$DIR"
   exit 0
@@ -419,11 +593,30 @@ have_deb_src || add_deb_src
 compute_key
 mkdir -p "$IMAGES"
 
-if complete "$DIR"; then
-  say "up to date (key $KEY)"
+# --check: other package versions than images/ records cannot give the same bytes; no build.
+if [[ $MODE == check ]]; then
+  [[ -f $SHIPPED/manifest.json ]] || die "no images/manifest.json to check against (make images/ with scripts/build-images.sh --ship)"
+  DIFFERENT=$(version_differences)
+  if [[ -n $DIFFERENT ]]; then
+    echo "images: the installed packages are not those images/ was built from: $DIFFERENT; refresh images/ with scripts/build-images.sh --ship (and commit it)" >&2
+    exit 1
+  fi
+fi
+
+# Built or found: --ship writes images/, --check compares, a plain run names the directory.
+finish() {
   link_current
-  say "$DIR"
+  case $MODE in
+    ship) ship ;;
+    check) check || exit 1 ;;
+    *) say "$DIR" ;;
+  esac
   exit 0
+}
+
+if complete "$DIR"; then
+  [[ $MODE == build ]] && say "up to date (key $KEY)"
+  finish
 fi
 
 exec 9>"$IMAGES/.lock"
@@ -432,9 +625,7 @@ if ! flock -n 9; then
   flock 9
 fi
 if complete "$DIR"; then # built by whoever held the lock
-  link_current
-  say "$DIR"
-  exit 0
+  finish
 fi
 
 T0=$(date +%s)
@@ -444,7 +635,7 @@ rm -rf "$WORK" "$OUT"
 mkdir -p "$WORK/logs" "$OUT"
 on_exit() {
   local rc=$?
-  if ((rc != 0)); then
+  if ((rc != 0)) && [[ -n $OUT ]]; then
     rm -rf "$OUT"
     echo "images: build failed; the build tree and logs are kept in $WORK" >&2
     local l
@@ -458,13 +649,16 @@ on_exit() {
 trap on_exit EXIT
 say "key $KEY (kernel $KERNEL_KEY): linux-source $LINUX_VERSION, busybox $BUSYBOX_VERSION, $GCC_VERSION"
 say "building in $WORK (logs in $WORK/logs), make -j$JOBS"
+# How many objects the build of images/ compiled: the progress lines give a percentage.
+LINUX_OBJECTS=$(shipped_number kernelObjects)
+BUSYBOX_EXPECTED=$(shipped_number busyboxObjects)
 
 # Linux: the kernel has a cache of its own, ${cache}/linux/<kernel key>/, so that an Image is
-# built once for its inputs (kernel source, compiler, fragment, build_kernel), whatever else
-# changed or failed since.
+# built once for its inputs (kernel source, compiler, binutils, fragment, build_kernel), whatever
+# else changed or failed since. It keeps the number of object files its build compiled too.
 T_LINUX=0 # stays 0 when the Image comes from the kernel cache
 KDIR="$CACHE/linux/$KERNEL_KEY"
-if [[ -s $KDIR/Image && -s $KDIR/linux.config ]]; then
+if [[ -s $KDIR/Image && -s $KDIR/linux.config && -s $KDIR/objects ]]; then
   say "Linux: reusing the Image built before for the same kernel inputs ($KDIR)"
 else
   t=$(date +%s)
@@ -474,17 +668,20 @@ else
   rm -rf "$KDIR.tmp"
   mkdir -p "$KDIR.tmp"
   cp "$OUT/Image" "$OUT/linux.config" "$KDIR.tmp/"
+  find "$WORK/linux" -name '*.o' | wc -l >"$KDIR.tmp/objects"
   rm -rf "$KDIR"
   mv -T "$KDIR.tmp" "$KDIR"
-  say "Linux built in $(elapsed "$t"): Image $(size "$OUT/Image")"
+  say "Linux built in $(elapsed "$t"): Image $(size "$OUT/Image"), $(cat "$KDIR/objects") objects"
 fi
 cp "$KDIR/Image" "$KDIR/linux.config" "$OUT/"
+KERNEL_OBJECTS=$(cat "$KDIR/objects")
 
 t=$(date +%s)
 say "building busybox $BUSYBOX_VERSION (static, riscv64) ..."
 build_busybox
 T_BUSYBOX=$(($(date +%s) - t))
-say "busybox built in $(elapsed "$t")"
+BUSYBOX_OBJECTS=$(find "$WORK/busybox-src" -name '*.o' | wc -l)
+say "busybox built in $(elapsed "$t"), $BUSYBOX_OBJECTS objects"
 build_smp_stress
 say "smp-stress built: $(size "$WORK/rootfs/usr/bin/smp-stress")"
 
@@ -492,12 +689,15 @@ t=$(date +%s)
 say "making rootfs.cpio.gz and disk.ext2 ..."
 build_rootfs
 build_disk
+cp "$FIRMWARE" "$OUT/fw_dynamic.bin"
 say "made in $(elapsed "$t"): rootfs.cpio.gz $(size "$OUT/rootfs.cpio.gz"), disk.ext2 $(size "$OUT/disk.ext2")"
 
+say "compressing for images/ (gzip -9 -n) ..."
+write_ship
 write_manifest
 rm -rf "$DIR"
 mv -T "$OUT" "$DIR"
-link_current
+OUT=""
 if [[ ${HARTVM_KEEP_WORK:-0} == 1 ]]; then say "build tree kept in $WORK"; else rm -rf "$WORK"; fi
 say "done in $(elapsed "$T0")"
-say "$DIR"
+finish

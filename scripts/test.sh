@@ -5,11 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
-# The guest images for the boot tests: found in the cache, or built there (once, with progress).
+# The guest images, found in the cache or built there (once, with progress): tests/images/ checks
+# that they are the shipped ones (images/), which the boot tests boot.
 bash scripts/build-images.sh
 
 # Unit tests, FPU tests, device models, guest programs on hartvm and QEMU, the translation store's statistics,
-# the command line, Linux booted on the virt board, Linux on SMP boards (and smp-stress), and the
-# differential test against QEMU.
+# the command line, the shipped images (images/ is what the build above made, byte for byte),
+# Linux booted on the virt board, Linux on SMP boards (and smp-stress), and the differential test
+# against QEMU.
 node --test --test-reporter=spec \
-  tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/cli/ tests/boot/ tests/smp/ tests/diff/
+  tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/cli/ tests/images/ tests/boot/ tests/smp/ tests/diff/

@@ -1,5 +1,5 @@
-// The Linux section of `npm run bench`: boots the project's guest images (OpenSBI + Linux +
-// busybox, from scripts/build-images.sh) under `hartvm boot` with every translation-store flush
+// The Linux section of `npm run bench`: boots the project's default guest images (OpenSBI + Linux +
+// busybox, shipped in images/) under `hartvm boot` with every translation-store flush
 // policy and under QEMU's virt board, and drives each guest's serial console through pipes the
 // way a person at the keyboard would: it waits for the shell prompt, types a fixed workload as
 // one command line, waits for the prompt to come back, and types `poweroff`.
@@ -9,17 +9,22 @@
 // arrives on the console. hartvm's own --stats block at exit gives instructions, page walks and
 // invalidations. The workload's console output must be the same on every run, QEMU's included.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  HARTVM, QEMU, ROOT, describeExit, formatTable, lastLines, parseHartvmStats, progress,
+  HARTVM, QEMU, describeExit, formatTable, lastLines, parseHartvmStats, progress,
   type HartvmStats, type PolicyName,
 } from './bench-common.js';
+import { unpackDefaultImages } from '../host/node/default-images.js';
 
-/** The same firmware for both boards: Debian's OpenSBI (hartvm's default; QEMU's own bundled copy is another build). */
-export const FIRMWARE = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
+/**
+ * The firmware for images given with --images that hold none (fw_dynamic.bin): Debian's OpenSBI,
+ * which the shipped one is a copy of. Both boards get the same firmware (QEMU's own bundled copy
+ * is another build).
+ */
+export const DEBIAN_FIRMWARE = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 const MEMORY = '256M';
 const APPEND = 'console=ttyS0';
 export const PROMPT = '~ # ';
@@ -85,6 +90,7 @@ function normaliseOutput(text: string): string {
 
 export interface GuestImages {
   dir: string;
+  firmware: string;
   kernel: string;
   initrd: string;
   disk: string;
@@ -103,12 +109,13 @@ function imagesIn(dir: string, source: string): GuestImages | undefined {
   } catch {
     manifest = undefined;
   }
-  return { dir, kernel: file('Image'), initrd: file('rootfs.cpio.gz'), disk: file('disk.ext2'), source, manifest };
+  const firmware = existsSync(file('fw_dynamic.bin')) ? file('fw_dynamic.bin') : DEBIAN_FIRMWARE;
+  return { dir, firmware, kernel: file('Image'), initrd: file('rootfs.cpio.gz'), disk: file('disk.ext2'), source, manifest };
 }
 
 /**
- * The guest images: from --images, or the directory scripts/build-images.sh names; when that is not
- * built yet, the script builds it (it waits for a build another process is running).
+ * The guest images: from --images, or else the ones shipped in images/ (what `hartvm boot` boots),
+ * unpacked once into the cache and checked against images/manifest.json.
  */
 export async function findImages(override: string | undefined): Promise<GuestImages> {
   if (override !== undefined) {
@@ -116,38 +123,17 @@ export async function findImages(override: string | undefined): Promise<GuestIma
     if (!found) throw new Error(`${override} does not hold Image, rootfs.cpio.gz and disk.ext2`);
     return found;
   }
-  const script = join(ROOT, 'scripts', 'build-images.sh');
-  const probe = spawnSync('bash', [script, '--print-dir'], { encoding: 'utf8' });
-  const printed = probe.status === 0 ? probe.stdout.trim().split('\n').pop() ?? '' : '';
-  const found = printed ? imagesIn(printed, 'scripts/build-images.sh --print-dir') : undefined;
-  if (found) return found;
-  progress(`guest images ${printed ? `in ${printed} ` : ''}are not built yet: running scripts/build-images.sh (the first build takes about 20 minutes)`);
-  const lines: string[] = [];
-  const status = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let partial = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk); // its progress, on our progress stream
-      const text = partial + chunk.toString('utf8');
-      const split = text.split('\n');
-      partial = split.pop() ?? '';
-      lines.push(...split);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => { if (partial) lines.push(partial); resolve(code); });
-  });
-  if (status !== 0) throw new Error(`scripts/build-images.sh failed (exit status ${status})`);
-  const last = lines.filter((l) => l.trim() !== '').pop() ?? '';
-  const dir = /^images: (.*)$/.exec(last)?.[1] ?? '';
-  const built = dir ? imagesIn(dir, 'scripts/build-images.sh') : undefined;
-  if (!built) throw new Error(`scripts/build-images.sh ended with ${JSON.stringify(last)}, not a directory holding the images`);
-  return built;
+  const unpacked = unpackDefaultImages();
+  return {
+    dir: unpacked.dir, firmware: unpacked.firmware, kernel: unpacked.kernel, initrd: unpacked.initrd, disk: unpacked.disk,
+    source: 'images/, shipped', manifest: { versions: unpacked.versions },
+  };
 }
 
 // ---------------------------------------------------------------- command lines
 
 export function hartvmArgs(images: GuestImages, policy: PolicyName, harts = 1): string[] {
-  return [HARTVM, 'boot', '-m', MEMORY, '-smp', String(harts), '-bios', FIRMWARE, '-kernel', images.kernel, '-initrd', images.initrd,
+  return [HARTVM, 'boot', '-m', MEMORY, '-smp', String(harts), '-bios', images.firmware, '-kernel', images.kernel, '-initrd', images.initrd,
     '-append', APPEND, '-drive', `file=${images.disk},format=raw,snapshot=on`,
     `--tlb-flush=${policy}`, '--stats=json', '-no-reboot'];
 }
@@ -160,7 +146,7 @@ export function hartvmArgs(images: GuestImages, policy: PolicyName, harts = 1): 
 export function qemuArgs(images: GuestImages, harts = 1): string[] {
   // More than one hart: QEMU's multi-threaded TCG, one host thread per hart, as hartvm has.
   const accel = harts > 1 ? ['-accel', 'tcg,thread=multi'] : [];
-  return ['-M', 'virt', ...accel, '-m', MEMORY, '-smp', String(harts), '-bios', FIRMWARE, '-kernel', images.kernel, '-initrd', images.initrd,
+  return ['-M', 'virt', ...accel, '-m', MEMORY, '-smp', String(harts), '-bios', images.firmware, '-kernel', images.kernel, '-initrd', images.initrd,
     '-append', APPEND,
     '-drive', `file=${images.disk},format=raw,if=none,id=d0,snapshot=on`, '-device', 'virtio-blk-device,drive=d0',
     '-device', 'virtio-rng-device',
@@ -487,8 +473,8 @@ function judge(all: LinuxSeries[], reference: LinuxRun): void {
 
 export async function runLinuxSection(options: LinuxOptions): Promise<LinuxSection> {
   const images = await findImages(options.images);
-  progress(`linux: images in ${images.dir} (${images.source}); firmware ${FIRMWARE}`);
-  if (!existsSync(FIRMWARE)) throw new Error(`no ${FIRMWARE} (Debian package opensbi; npm run setup)`);
+  progress(`linux: images in ${images.dir} (${images.source}); firmware ${images.firmware}`);
+  if (!existsSync(images.firmware)) throw new Error(`no ${images.firmware} (Debian package opensbi; npm run setup)`);
   const series: LinuxSeries[] = [];
   if (options.qemu) series.push(await runSeries('qemu', undefined, options.runs, images, false));
   for (const policy of options.policies) {
@@ -501,7 +487,7 @@ export async function runLinuxSection(options: LinuxOptions): Promise<LinuxSecti
   if (reference) judge(series, reference);
   return {
     images,
-    firmware: FIRMWARE,
+    firmware: images.firmware,
     workload: { line: workloadLine(), parts: WORKLOAD },
     qemuCommand: options.qemu ? shellQuote([QEMU, ...qemuArgs(images)]) : undefined,
     hartvmCommand: shellQuote(['node', ...hartvmArgs(images, options.policies[0] ?? 'fence')]),

@@ -119,7 +119,7 @@ function parseOptions(argv: string[]): Options {
     .option('--no-qemu', 'do not run the QEMU reference')
     .option('--linux', 'run only the Linux section: boot Linux to a shell prompt and run a workload on its console')
     .option('--no-linux', 'skip the Linux section (by default both sections run)')
-    .option('--images <dir>', 'Linux section: the guest images (Image, rootfs.cpio.gz, disk.ext2) instead of scripts/build-images.sh\'s')
+    .option('--images <dir>', 'Linux section: the guest images (Image, rootfs.cpio.gz, disk.ext2[, fw_dynamic.bin]) instead of the shipped ones')
     .option('--no-boot-insns', 'Linux section: skip the extra boot per policy that counts the instructions up to the prompt')
     .option('--no-smp', 'Linux section: skip the SMP case (parallel processes at -smp 1 and -smp 2)')
     .addOption(new Option('--json <file>', 'also write every result as JSON')

@@ -1,6 +1,7 @@
-// Linux on the virt board: OpenSBI, the project's kernel and initramfs, a shell driven through
-// the serial console, a file written to the ext2 disk and found in the host image afterwards,
-// the RTC's date, and poweroff ending the run with status 0. Once per translation-store policy.
+// Linux on the virt board, booting the shipped default images (images/: OpenSBI, the kernel and
+// initramfs, the disk): a shell driven through the serial console, a file written to the ext2 disk
+// and found in the host image afterwards, the RTC's date, and poweroff ending the run with status
+// 0. Once per translation-store policy.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-boot-'));
 const PROMPT = '~ # ';
 
 function bootArgs(policy, disk) {
-  return ['-m', '256M', '-no-reboot', `--tlb-flush=${policy}`,
+  return ['-m', '256M', '-no-reboot', `--tlb-flush=${policy}`, '-bios', path.join(images, 'fw_dynamic.bin'),
     '-kernel', path.join(images, 'Image'), '-initrd', path.join(images, 'rootfs.cpio.gz'), '-append', 'console=ttyS0',
     '-drive', `file=${disk},format=raw`];
 }

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { ROOT, HARTVM } from '../guest/harness.mjs';
+import { imagesDir } from './serial.mjs';
 
 test('on a terminal: raw mode, Ctrl-A H help, Ctrl-A X quits, terminal restored', { timeout: 600000 }, () => {
-  const dir = spawnSync('bash', [path.join(ROOT, 'scripts/build-images.sh'), '--print-dir'], { encoding: 'utf8' }).stdout.trim().split('\n').pop();
+  const dir = imagesDir();
   const r = spawnSync('python3', [path.join(ROOT, 'tests/boot/pty-session.py'), process.execPath, HARTVM, 'boot',
-    '-kernel', path.join(dir, 'Image'), '-initrd', path.join(dir, 'rootfs.cpio.gz'), '-append', 'console=ttyS0'],
+    '-bios', path.join(dir, 'fw_dynamic.bin'), '-kernel', path.join(dir, 'Image'), '-initrd', path.join(dir, 'rootfs.cpio.gz'), '-append', 'console=ttyS0'],
   { encoding: 'utf8', timeout: 590000 });
   assert.equal(r.status, 0, r.stderr);
   const checks = Object.fromEntries(r.stdout.trim().split('\n').map((line) => line.split(' ')));

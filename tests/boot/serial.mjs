@@ -1,20 +1,15 @@
 // Drives a guest through its serial console: hartvm boot with stdin/stdout as pipes. Also finds
-// the project's guest images (scripts/build-images.sh --print-dir) for the boot tests.
-import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { HARTVM, ROOT } from '../guest/harness.mjs';
+// the guest images for the boot tests: the ones shipped in images/, what `hartvm boot` boots.
+import { spawn } from 'node:child_process';
+import { HARTVM } from '../guest/harness.mjs';
+import { unpackDefaultImages } from '../../dist/host/node/default-images.js';
 
-/** The directory of the default guest images; fails clearly if they are not built. */
+/**
+ * The directory of the default guest images, unpacked from images/ (checked against its
+ * manifest) into the cache once: Image, rootfs.cpio.gz, disk.ext2 and fw_dynamic.bin.
+ */
 export function imagesDir() {
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts/build-images.sh'), '--print-dir'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `build-images.sh --print-dir failed: ${r.stderr}`);
-  const dir = r.stdout.trim().split('\n').pop();
-  for (const f of ['Image', 'rootfs.cpio.gz', 'disk.ext2']) {
-    assert.ok(existsSync(path.join(dir, f)), `${f} missing in ${dir}: run scripts/build-images.sh (npm test does)`);
-  }
-  return dir;
+  return unpackDefaultImages().dir;
 }
 
 export class SerialSession {
