@@ -2,7 +2,7 @@
 // exit, no stack trace and never a hang. Also --dump-dtb (a clean device tree), -no-reboot after
 // a kernel panic (exit 1), and -bios none entering a raw M-mode program at 0x80000000.
 // Most fixtures are generated here (tiny raw programs, ELF headers, disk files); the Linux tests
-// use the project's images (scripts/build-images.sh --print-dir, built by `npm test`).
+// use the project's shipped images (images/).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import os from 'node:os';
 import path from 'node:path';
 import { HARTVM, ROOT, runHartvm } from '../guest/harness.mjs';
+import { imagesDir } from '../boot/serial.mjs';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-boot-cli-'));
 chmodSync(tmp, 0o755); // the read-only-disk test runs hartvm as an unprivileged user
@@ -118,18 +119,10 @@ chmodSync(READONLY_DISK, 0o444);
 const SMALL_DISK = file('small.img');
 writeFileSync(SMALL_DISK, Buffer.alloc(100));
 
-/** The project's guest images (Image, rootfs.cpio.gz, disk.ext2). */
-let imagesCache;
+/** The project's guest images, as shipped in images/ (unpacked once). */
 function images() {
-  if (imagesCache) return imagesCache;
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts/build-images.sh'), '--print-dir'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `build-images.sh --print-dir failed: ${r.stderr}`);
-  const dir = r.stdout.trim().split('\n').pop();
-  for (const f of ['Image', 'rootfs.cpio.gz', 'disk.ext2']) {
-    assert.ok(existsSync(path.join(dir, f)), `${f} missing in ${dir}: run scripts/build-images.sh (npm test does)`);
-  }
-  imagesCache = { kernel: path.join(dir, 'Image'), initrd: path.join(dir, 'rootfs.cpio.gz') };
-  return imagesCache;
+  const dir = imagesDir();
+  return { kernel: path.join(dir, 'Image'), initrd: path.join(dir, 'rootfs.cpio.gz') };
 }
 
 // ---- helpers --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // --ship, checked by --check): OpenSBI's fw_dynamic.bin, the Linux Image, the initramfs and the
 // ext2 disk, each gzip-compressed, and images/manifest.json with the Debian package versions they
 // were built from and every file's size and SHA-256, compressed and uncompressed. Every read is
-// checked against the manifest: a missing or corrupt file is a UserError of one line naming it.
+// checked against the manifest: a missing or corrupt file is an ImageError of one line naming it.
 //
 // The initrd is rootfs.cpio.gz as shipped (the kernel unpacks it); the firmware, the kernel and
 // the disk are gunzipped.
@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from './user-error.js';
+import { ImageError } from '../../machine/errors.js';
 
 /** The package root: this file is dist/host/node/default-images.js. */
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -97,12 +97,12 @@ export function shippedManifest(options: ImagesOptions = {}): ShippedManifest {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'is missing' : e instanceof SyntaxError ? 'is not valid JSON' : `cannot be read (${(e as Error).message})`;
-    throw new UserError(`the default images' manifest ${file} ${reason}: reinstall hartvm, or give -bios and -kernel`);
+    throw new ImageError(`the default images' manifest ${file} ${reason}: reinstall hartvm, or give -bios and -kernel`);
   }
   const ok = typeof manifest === 'object' && manifest !== null && typeof manifest.versions === 'object' &&
     typeof manifest.files === 'object' && manifest.files !== null &&
     IMAGE_PARTS.every((p) => isFileSum(manifest.files[p]) && isFileSum(manifest.files[p].uncompressed));
-  if (!ok) throw new UserError(`the default images' manifest ${file} does not describe ${IMAGE_PARTS.join(', ')}: reinstall hartvm`);
+  if (!ok) throw new ImageError(`the default images' manifest ${file} does not describe ${IMAGE_PARTS.join(', ')}: reinstall hartvm`);
   return manifest;
 }
 
@@ -110,14 +110,14 @@ export function shippedManifest(options: ImagesOptions = {}): ShippedManifest {
 function readPart(dir: string, manifest: ShippedManifest, part: ImagePart): Uint8Array {
   const entry = manifest.files[part];
   const file = path.join(dir, entry.file);
-  const corrupt = (what: string): UserError =>
-    new UserError(`the default ${part} ${file} is corrupt (${what}, not as in manifest.json): reinstall hartvm, or rebuild it with scripts/build-images.sh --ship`);
+  const corrupt = (what: string): ImageError =>
+    new ImageError(`the default ${part} ${file} is corrupt (${what}, not as in manifest.json): reinstall hartvm, or rebuild it with scripts/build-images.sh --ship`);
   let packed: Uint8Array;
   try {
     packed = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`the default ${part} ${file} ${code === 'ENOENT' ? 'is missing' : `cannot be read (${(e as Error).message})`}: reinstall hartvm, or give ${part === 'firmware' ? '-bios' : '-kernel'}`);
+    throw new ImageError(`the default ${part} ${file} ${code === 'ENOENT' ? 'is missing' : `cannot be read (${(e as Error).message})`}: reinstall hartvm, or give ${part === 'firmware' ? '-bios' : '-kernel'}`);
   }
   if (packed.length !== entry.bytes) throw corrupt(`${packed.length} bytes instead of ${entry.bytes}`);
   if (sha256(packed) !== entry.sha256) throw corrupt('its SHA-256 differs');
@@ -160,7 +160,7 @@ function writeWhole(file: string, bytes: Uint8Array): void {
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${file}: ${(e as Error).message}`);
+    throw new ImageError(`cannot write ${file}: ${(e as Error).message}`);
   }
 }
 
@@ -199,7 +199,7 @@ export function unpackDefaultImages(options: ImagesOptions & { cache?: string } 
   try {
     mkdirSync(out, { recursive: true });
   } catch (e) {
-    throw new UserError(`cannot make ${out}: ${(e as Error).message}`);
+    throw new ImageError(`cannot make ${out}: ${(e as Error).message}`);
   }
   const files = {} as Record<ImagePart, string>;
   for (const part of IMAGE_PARTS) {

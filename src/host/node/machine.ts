@@ -12,7 +12,7 @@ import { ImageError, OptionError } from '../../machine/errors.js';
 import { DEFAULT_RAM, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { MachineSession, type EndReason, type SessionEnding } from '../../machine/session.js';
 import type { MachineStatistics } from '../../machine/statistics.js';
-import { defaultFirmware, defaultGuest } from './default-boot-files.js';
+import { DEFAULT_BOOTARGS, defaultImage, SHIPPED_IMAGES_DIR } from './default-images.js';
 import { FileDisk, parseDrive, type DriveSpec } from './disk.js';
 import { nodeSessionHost } from './node-host.js';
 
@@ -27,7 +27,7 @@ export interface MachineOptions {
   memory?: number | string;
   /** harts, 1 to 32 (default 1) */
   smp?: number;
-  /** firmware: a path, bytes, or "none" (default: the shipped OpenSBI) */
+  /** firmware: a path, bytes, or "none" (default: the shipped OpenSBI, Debian's build) */
   bios?: string | Uint8Array;
   /** kernel: a path or bytes, a raw Image or an ELF (default: the shipped Linux, with its initramfs) */
   kernel?: string | Uint8Array;
@@ -228,16 +228,16 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const harts = hartsOption(options.smp ?? 1);
   const policy = flushPolicyOption(options.tlbFlush ?? 'fence');
   const files: BootFiles = { bootargs: options.append ?? '' };
+  const shipped = (part: 'firmware' | 'kernel' | 'initrd', name: string) => ({ name: `${SHIPPED_IMAGES_DIR}/${name}`, bytes: defaultImage(part) });
   if (options.kernel === undefined) {
-    const defaults = defaultGuest();
-    files.kernel = defaults.kernel;
-    files.initrd = defaults.initrd;
-    files.bootargs = options.append ?? defaults.bootargs;
+    files.kernel = shipped('kernel', 'Image.gz');
+    files.initrd = shipped('initrd', 'rootfs.cpio.gz');
+    files.bootargs = options.append ?? DEFAULT_BOOTARGS;
   } else {
     files.kernel = bytesOf('kernel', options.kernel);
   }
   if (options.initrd !== undefined) files.initrd = bytesOf('initrd', options.initrd);
-  if (options.bios === undefined) files.firmware = defaultFirmware();
+  if (options.bios === undefined) files.firmware = shipped('firmware', 'fw_dynamic.bin.gz');
   else if (options.bios !== 'none') files.firmware = bytesOf('firmware', options.bios);
   const { images, warnings } = bootImagesFrom(files);
 
