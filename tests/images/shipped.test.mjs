@@ -15,7 +15,7 @@ import { ROOT } from '../guest/harness.mjs';
 import {
   DEFAULT_BOOTARGS, IMAGE_PARTS, SHIPPED_IMAGES_DIR, defaultImage, defaultImages, shippedManifest, unpackDefaultImages, writeDefaultDisk,
 } from '../../dist/host/node/default-images.js';
-import { UserError } from '../../dist/host/node/user-error.js';
+import { ImageError } from '../../dist/machine/errors.js';
 
 const IMAGES = path.join(ROOT, 'images');
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -109,14 +109,14 @@ function changedCopy(name, change) {
 
 function assertOneLineError(fn, pattern) {
   assert.throws(fn, (e) => {
-    assert.ok(e instanceof UserError, `a UserError, not ${e}`);
+    assert.ok(e instanceof ImageError && e.code === 'ERR_HARTVM_IMAGE', `an ImageError, not ${e}`);
     assert.doesNotMatch(e.message, /\n/, 'one line');
     assert.match(e.message, pattern);
     return true;
   });
 }
 
-test('a corrupt, truncated or missing image is a one-line UserError naming the file', () => {
+test('a corrupt, truncated or missing image is a one-line ImageError naming the file', () => {
   const flipped = changedCopy('flipped', (dir) => {
     const file = path.join(dir, 'Image.gz');
     const bytes = readFileSync(file);

@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm boot --help)\n`) })
     .option('-m, --memory <size>', 'RAM size, e.g. 256M or 1G', sizeOption, 256 * 2 ** 20)
     .option('--smp <n>', 'number of harts', countOption, 1)
-    .option('--bios <file>', `firmware, or "none" (default: Debian's OpenSBI fw_dynamic.bin)`)
+    .option('--bios <file>', `firmware, or "none" (default: the shipped OpenSBI, images/fw_dynamic.bin.gz)`)
     .option('--kernel <file>', 'kernel: a raw Image (placed 2 MiB after the firmware) or an ELF')
     .option('--initrd <file>', 'initial ramdisk')
     .option('--append <cmdline>', 'kernel command line')
