@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../mmu/translation-store.js';
 import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { parseSize } from './size.js';
 import { UserError } from './user-error.js';
 
@@ -89,6 +90,8 @@ export async function main(argv: string[]): Promise<number> {
         hartThreads: opts.hartThreads,
       });
     });
+
+  registerServeCommand(program);
 
   try {
     await program.parseAsync(acceptQemuSpelling(argv));

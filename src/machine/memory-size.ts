@@ -1,0 +1,29 @@
+// Memory sizes in QEMU's spelling: "128M", "1G", "512K", or a bare number of MiB. Host-neutral:
+// the Node command line and the browser host's URL options both use it.
+
+const UNITS: Record<string, number> = { '': 2 ** 20, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
+
+/** Parses a size; throws Error with a user-facing message. */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(text.trim());
+  if (!m) throw new Error(`invalid memory size '${text}' (use e.g. 128M or 1G)`);
+  const bytes = Math.round(Number(m[1]) * UNITS[m[2].toUpperCase()]);
+  return bytes;
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30} GiB`;
+  if (bytes % 2 ** 20 === 0) return `${bytes / 2 ** 20} MiB`;
+  return `${bytes} bytes`;
+}
+
+/** The most RAM the board takes (guest RAM is one SharedArrayBuffer of at most 2 GiB). */
+export const MAX_RAM = 2 ** 31;
+
+/** Parses a RAM size as -m takes it: a multiple of 4 KiB, at most MAX_RAM; throws Error with a user-facing message. */
+export function parseRamSize(text: string): number {
+  const bytes = parseSize(text);
+  if (bytes < 4096 || bytes % 4096 !== 0) throw new Error('memory size must be a multiple of 4 KiB');
+  if (bytes > MAX_RAM) throw new Error('at most 2G of RAM is supported');
+  return bytes;
+}
