@@ -135,6 +135,10 @@ export function startServer(options: ServeOptions): Promise<{ url: string; close
 export async function serve(options: ServeOptions): Promise<number> {
   const server = await startServer(options);
   process.stdout.write(`hartvm: serving the browser host at ${server.url} (Ctrl-C stops)\n`);
+  if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(options.host)) {
+    // Cross-origin isolation needs a secure context: https, or http on the loopback address.
+    process.stdout.write('hartvm: note: a browser on another machine needs this page over https (plain http works only on localhost); use a TLS proxy or an SSH tunnel\n');
+  }
   await new Promise<void>((resolve) => {
     const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
     process.on('SIGINT', stop);
