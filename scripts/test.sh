@@ -10,6 +10,6 @@ bash scripts/build-images.sh
 
 # Unit tests, FPU tests, device models, guest programs on hartvm and QEMU, the translation store's statistics,
 # the command line, Linux booted on the virt board, Linux on SMP boards (and smp-stress), and the
-# differential test against QEMU.
+# differential test against QEMU; and the browser host in chromium (tests/browser).
 node --test --test-reporter=spec \
-  tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/cli/ tests/boot/ tests/smp/ tests/diff/
+  tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/cli/ tests/boot/ tests/smp/ tests/diff/ tests/browser/
