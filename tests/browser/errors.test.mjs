@@ -122,3 +122,17 @@ test('hartvm serve on a port in use: one line, exit status 1', { timeout: 30000 
   assert.equal(stdout, '');
   assert.equal(stderr, `hartvm: cannot serve on 127.0.0.1:${port}: the port is in use (choose another with --port)\n`);
 });
+
+test('a kernel panic (no init) is reported as such, and with no-reboot ends the machine', { timeout: 120000 }, async () => {
+  const { page, context, problems } = await openPage(browser, `${server.url}?no-reboot&append=${encodeURIComponent('console=ttyS0 rdinit=/nope init=/nope')}`);
+  try {
+    const state = await settle(page, 100000);
+    assert.equal(state.state, 'ended');
+    assert.equal(state.end.reason, 'panic');
+    assert.equal(state.end.status, 1);
+    assert.match(await page.locator('#end').innerText(), /^The guest kernel panicked/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -191,9 +191,9 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
       disks: disks.map((d) => d.backend),
       output,
       event: (e) => {
-        if (e.type === 'reset') post({ type: 'event', text: 'the guest reset the board: rebooting' });
-        else if (e.type === 'panic') post({ type: 'event', text: 'the guest kernel panicked' });
-        else post({ type: 'event', text: `virtio: ${e.message}` });
+        if (e.type === 'reset') post({ type: 'event', kind: e.type, text: 'The guest reset the board: rebooting.' });
+        else if (e.type === 'panic') post({ type: 'event', kind: e.type, text: 'The guest kernel panicked (see the console).' });
+        else post({ type: 'event', kind: e.type, text: `virtio: ${e.message}` });
       },
     });
     // Places the images now, so that one that does not fit is said before anything runs.

@@ -187,6 +187,11 @@ function onWorkerMessage(message: WorkerMessage): void {
       showStatistics(message.statistics);
       break;
     case 'event':
+      // A panic without no-reboot leaves the guest halted, not ended: say so now.
+      endBox.textContent = message.kind === 'panic' ? `${message.text} The machine is halted; reload the page to boot again.` : message.text;
+      endBox.classList.toggle('bad', message.kind !== 'reset');
+      endBox.hidden = false;
+      if (message.kind === 'reset') setTimeout(() => { if (page.state === 'running') endBox.hidden = true; }, 5000);
       break;
     case 'end': {
       page.state = 'ended';
