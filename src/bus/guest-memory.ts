@@ -53,9 +53,11 @@ export class GuestMemory {
   readonly pageFlags: Uint8Array;
   /**
    * Per guest page, how many device mappings hold its host offset for longer than one access
-   * (virtqueue rings): such a page must not move. Private to the device thread.
+   * (virtqueue rings, buffers of requests a back end completes later): such a page must not
+   * move. 32 bits: a driver may make every held buffer of a full queue the same page. Private to
+   * the device thread.
    */
-  readonly pins: Uint16Array;
+  readonly pins: Uint32Array;
   private readonly layout: RegionLayout[];
 
   /**
@@ -86,7 +88,7 @@ export class GuestMemory {
     this.i64 = new BigInt64Array(this.buffer);
     this.regions = regions;
     this.pageFlags = new Uint8Array(pages + spareFrames);
-    this.pins = new Uint16Array(pages);
+    this.pins = new Uint32Array(pages);
   }
 
   /** The same guest memory, seen from another thread (its page flags and pins are its own). */

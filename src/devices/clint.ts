@@ -8,8 +8,6 @@
 import type { MmioDevice } from '../bus/device.js';
 import { IrqBit } from '../cpu/trap.js';
 
-export const CLINT_BASE = 0x2000000;
-export const CLINT_SIZE = 0x10000;
 const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;
 

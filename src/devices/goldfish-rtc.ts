@@ -1,6 +1,6 @@
-// Goldfish real-time clock (Android emulator lineage; on QEMU virt at 0x101000, IRQ 11): the
-// wall-clock time in nanoseconds since the Unix epoch, read as two 32-bit halves, plus a
-// one-shot alarm. Linux's rtc-goldfish driver relies on:
+// Goldfish real-time clock (Android emulator lineage, as on QEMU virt): the wall-clock time in
+// nanoseconds since the Unix epoch, read as two 32-bit halves, plus a one-shot alarm. Linux's
+// rtc-goldfish driver relies on:
 //   - reading TIME_LOW first: that read samples the clock and latches the upper half that a
 //     following TIME_HIGH read returns, so the two halves belong together;
 //   - setting the time by writing TIME_HIGH, then TIME_LOW (the TIME_LOW write takes effect);
@@ -16,10 +16,6 @@
 
 import type { MmioDevice } from '../bus/device.js';
 import type { InterruptSink } from './interrupt-line.js';
-
-export const GOLDFISH_RTC_BASE = 0x101000;
-export const GOLDFISH_RTC_SIZE = 0x1000;
-export const GOLDFISH_RTC_IRQ = 11;
 
 const enum Reg {
   TIME_LOW = 0x00, TIME_HIGH = 0x04, ALARM_LOW = 0x08, ALARM_HIGH = 0x0c,
@@ -44,8 +40,8 @@ export class GoldfishRtc implements MmioDevice {
   private irqRequested = false;
   private irqHigh = false;
 
-  /** `nowNs` is the host's wall clock in nanoseconds since the Unix epoch. */
-  constructor(nowNs: () => bigint, interrupts: InterruptSink, irq: number = GOLDFISH_RTC_IRQ) {
+  /** `nowNs` is the host's wall clock in nanoseconds since the Unix epoch; `irq` the line it drives. */
+  constructor(nowNs: () => bigint, interrupts: InterruptSink, irq: number) {
     this.nowNs = nowNs;
     this.interrupts = interrupts;
     this.irq = irq;

@@ -9,8 +9,6 @@ import type { MmioDevice } from '../bus/device.js';
 import { IrqBit } from '../cpu/trap.js';
 import type { InterruptSink } from './interrupt-line.js';
 
-export const PLIC_BASE = 0xc000000;
-export const PLIC_SIZE = 0x600000;
 /** Sources wired on QEMU virt (VIRT_IRQCHIP_NUM_SOURCES): ids 1..95, id 0 means "none". */
 export const PLIC_SOURCES = 96;
 /** Priority and threshold registers hold 3 bits, as on QEMU virt. */
@@ -22,6 +20,8 @@ const ENABLE_STRIDE = 0x80;
 const CONTEXT = 0x200000;
 const CONTEXT_STRIDE = 0x1000;
 const CLAIM_COMPLETE = 4;
+/** Contexts the register map has room for, as on QEMU virt (0x600000 bytes: 512 harts). */
+const MAX_CONTEXTS = 1024;
 
 export interface PlicOptions {
   /** number of source ids including the reserved id 0 (default PLIC_SOURCES); at most 1024 */
@@ -55,7 +55,7 @@ export class Plic implements MmioDevice, InterruptSink {
   constructor(harts: number, options: PlicOptions = {}) {
     const sources = options.sources ?? PLIC_SOURCES;
     if (!Number.isInteger(sources) || sources < 2 || sources > 1024) throw new RangeError(`PLIC sources ${sources} not in 2..1024`);
-    if (!Number.isInteger(harts) || harts < 1 || 2 * harts > (PLIC_SIZE - CONTEXT) / CONTEXT_STRIDE) {
+    if (!Number.isInteger(harts) || harts < 1 || 2 * harts > MAX_CONTEXTS) {
       throw new RangeError(`PLIC harts ${harts} does not fit its register map`);
     }
     this.harts = harts;

@@ -1,12 +1,9 @@
-// SiFive test finisher (QEMU virt at 0x100000): the guest powers the board off, fails a test
-// run or resets the board by writing one 32-bit word at offset 0. The low 16 bits say what to
-// do and the high 16 bits carry the exit code. Linux reaches it through the syscon-poweroff
+// SiFive test finisher (as on QEMU virt): the guest powers the board off, fails a test run or
+// resets the board by writing one 32-bit word at offset 0. The low 16 bits say what to do and
+// the high 16 bits carry the exit code. Linux reaches it through the syscon-poweroff
 // (0x5555) and syscon-reboot (0x7777) nodes, OpenSBI through its own sifive,test driver.
 
 import type { MmioDevice } from '../bus/device.js';
-
-export const SIFIVE_TEST_BASE = 0x100000;
-export const SIFIVE_TEST_SIZE = 0x1000;
 
 export const enum FinisherCommand { FAIL = 0x3333, PASS = 0x5555, RESET = 0x7777 }
 

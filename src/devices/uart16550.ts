@@ -17,9 +17,6 @@
 import type { MmioDevice } from '../bus/device.js';
 import type { InterruptSink } from './interrupt-line.js';
 
-export const UART_BASE = 0x10000000;
-export const UART_SIZE = 0x100;
-export const UART_IRQ = 10;
 /** the input clock the device tree advertises (the classic 1.8432 MHz x 2) */
 export const UART_CLOCK_HZ = 3686400;
 
@@ -63,7 +60,7 @@ export class Uart16550 implements MmioDevice {
   private inputHead = 0;
   private inputCount = 0;
 
-  constructor(output: (byte: number) => void, interrupts: InterruptSink, irq: number = UART_IRQ) {
+  constructor(output: (byte: number) => void, interrupts: InterruptSink, irq: number) {
     this.output = output;
     this.interrupts = interrupts;
     this.irq = irq;

@@ -1,17 +1,19 @@
-// The machine of `hartvm run`: one hart, RAM at 0x80000000, a CLINT, and HTIF through the
-// program's tohost/fromhost symbols, like Spike and QEMU's spike board. It runs bare-metal
-// test programs; the Linux-capable board is the virt machine.
+// The machine of `hartvm run`: one hart, RAM and a CLINT where the virt board has them
+// (virt-layout.ts; Spike and QEMU's spike board put them there too), and HTIF through the
+// program's tohost/fromhost symbols. It runs bare-metal test programs; the Linux-capable
+// board is the virt machine.
 
 import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../bus/guest-memory.js';
 import { Hart } from '../cpu/hart.js';
 import type { HartHost } from '../cpu/hart-host.js';
-import { Clint, CLINT_BASE, CLINT_SIZE } from '../devices/clint.js';
+import { Clint } from '../devices/clint.js';
 import { Htif } from '../devices/htif.js';
 import { checkSegmentsFit, type ElfImage } from '../loader/elf.js';
 import type { FlushPolicy } from '../mmu/translation-store.js';
+import { VIRT_MEMMAP, VIRT_RAM_BASE } from './virt-layout.js';
 
-export const RAM_BASE = 0x80000000n;
+export const RAM_BASE = VIRT_RAM_BASE;
 
 export interface BareMachineOptions {
   ramSize: number;
@@ -33,7 +35,7 @@ export class BareMachine {
     this.memory = new GuestMemory([{ name: 'ram', base: RAM_BASE, size: options.ramSize, writable: true }]);
     this.bus = new Bus(this.memory);
     this.clint = new Clint(1, options.clock);
-    this.bus.addDevice(CLINT_BASE, CLINT_SIZE, this.clint);
+    this.bus.addDevice(VIRT_MEMMAP.clint.base, VIRT_MEMMAP.clint.size, this.clint);
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
       interruptLines: (hartId) => this.clint.lines(hartId),

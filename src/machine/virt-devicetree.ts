@@ -1,23 +1,17 @@
 // The device tree of hartvm's virt board, which copies QEMU's `virt` machine (as of QEMU 7.2)
-// so that unmodified OpenSBI and Linux boot on it: the same memory map, interrupt numbers,
-// node names, property names and node order (Linux probes devices in tree order, so virtio
+// so that unmodified OpenSBI and Linux boot on it: the memory map and interrupt numbers of
+// virt-layout.ts, QEMU's node names, property names and node order (Linux probes devices in tree order, so virtio
 // slots enumerate as they do under QEMU: from the highest address down). Left out, because
 // hartvm has no such devices: pmu, fw-cfg, flash, platform-bus and pci.
 
-import { CLINT_BASE, CLINT_SIZE } from '../devices/clint.js';
-import { GOLDFISH_RTC_BASE, GOLDFISH_RTC_IRQ, GOLDFISH_RTC_SIZE } from '../devices/goldfish-rtc.js';
-import { PLIC_BASE, PLIC_SIZE, PLIC_SOURCES } from '../devices/plic.js';
-import { FinisherCommand, SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE } from '../devices/sifive-test.js';
-import { UART_BASE, UART_CLOCK_HZ, UART_IRQ, UART_SIZE } from '../devices/uart16550.js';
+import { PLIC_SOURCES } from '../devices/plic.js';
+import { FinisherCommand } from '../devices/sifive-test.js';
+import { UART_CLOCK_HZ } from '../devices/uart16550.js';
 import { DeviceTree, type FdtNode } from './fdt.js';
 import { Irq } from '../cpu/trap.js';
+import { VIRT_MEMMAP, virtioMmioSlotBase, virtioMmioSlotIrq } from './virt-layout.js';
 
-export const VIRTIO_MMIO_BASE = 0x10001000;
-export const VIRTIO_MMIO_SIZE = 0x1000;
-/** slot i raises PLIC source VIRTIO_MMIO_FIRST_IRQ + i */
-export const VIRTIO_MMIO_FIRST_IRQ = 1;
-/** QEMU's eight transports; a ninth would collide with the UART's interrupt. */
-export const VIRTIO_MMIO_MAX_SLOTS = 8;
+const { clint, goldfishRtc, plic, sifiveTest, uart0, virtio } = VIRT_MEMMAP;
 
 export interface VirtDeviceTreeOptions {
   harts: number;
@@ -33,7 +27,7 @@ export interface VirtDeviceTreeOptions {
   initrd?: { start: bigint; end: bigint };
   /** mtime ticks per second (10000000 on QEMU virt) */
   timebaseHz: number;
-  /** virtio-mmio transports to describe, 0..8 */
+  /** virtio-mmio transports to describe, 0..VIRT_MEMMAP.virtio.slots */
   virtioSlots: number;
   /** entropy for the kernel's random pool (/chosen/rng-seed), 32 bytes on QEMU */
   rngSeed?: Uint8Array;
@@ -42,8 +36,8 @@ export interface VirtDeviceTreeOptions {
 export function buildVirtDeviceTree(options: VirtDeviceTreeOptions): Uint8Array {
   const { harts, virtioSlots } = options;
   if (!Number.isInteger(harts) || harts < 1) throw new RangeError(`harts ${harts} must be a positive integer`);
-  if (!Number.isInteger(virtioSlots) || virtioSlots < 0 || virtioSlots > VIRTIO_MMIO_MAX_SLOTS) {
-    throw new RangeError(`virtioSlots ${virtioSlots} not in 0..${VIRTIO_MMIO_MAX_SLOTS}`);
+  if (!Number.isInteger(virtioSlots) || virtioSlots < 0 || virtioSlots > virtio.slots) {
+    throw new RangeError(`virtioSlots ${virtioSlots} not in 0..${virtio.slots}`);
   }
 
   const tree = new DeviceTree();
@@ -76,42 +70,42 @@ export function buildVirtDeviceTree(options: VirtDeviceTreeOptions): Uint8Array 
     .u32('#size-cells', 2)
     .string('compatible', 'simple-bus')
     .empty('ranges');
-  soc.addNode(`rtc@${hex(GOLDFISH_RTC_BASE)}`)
-    .u32('interrupts', GOLDFISH_RTC_IRQ)
+  soc.addNode(`rtc@${hex(goldfishRtc.base)}`)
+    .u32('interrupts', goldfishRtc.irq)
     .u32('interrupt-parent', plicPhandle)
-    .u64('reg', BigInt(GOLDFISH_RTC_BASE), BigInt(GOLDFISH_RTC_SIZE))
+    .u64('reg', BigInt(goldfishRtc.base), BigInt(goldfishRtc.size))
     .string('compatible', 'google,goldfish-rtc');
-  soc.addNode(`serial@${hex(UART_BASE)}`)
-    .u32('interrupts', UART_IRQ)
+  soc.addNode(`serial@${hex(uart0.base)}`)
+    .u32('interrupts', uart0.irq)
     .u32('interrupt-parent', plicPhandle)
     .u32('clock-frequency', UART_CLOCK_HZ)
-    .u64('reg', BigInt(UART_BASE), BigInt(UART_SIZE))
+    .u64('reg', BigInt(uart0.base), BigInt(uart0.size))
     .string('compatible', 'ns16550a');
-  soc.addNode(`test@${hex(SIFIVE_TEST_BASE)}`)
+  soc.addNode(`test@${hex(sifiveTest.base)}`)
     .phandle(testPhandle)
-    .u64('reg', BigInt(SIFIVE_TEST_BASE), BigInt(SIFIVE_TEST_SIZE))
+    .u64('reg', BigInt(sifiveTest.base), BigInt(sifiveTest.size))
     .strings('compatible', ['sifive,test1', 'sifive,test0', 'syscon']);
   for (let slot = virtioSlots - 1; slot >= 0; slot--) {
-    const base = VIRTIO_MMIO_BASE + slot * VIRTIO_MMIO_SIZE;
+    const base = virtioMmioSlotBase(slot);
     soc.addNode(`virtio_mmio@${hex(base)}`)
-      .u32('interrupts', VIRTIO_MMIO_FIRST_IRQ + slot)
+      .u32('interrupts', virtioMmioSlotIrq(slot))
       .u32('interrupt-parent', plicPhandle)
-      .u64('reg', BigInt(base), BigInt(VIRTIO_MMIO_SIZE))
+      .u64('reg', BigInt(base), BigInt(virtio.stride))
       .string('compatible', 'virtio,mmio');
   }
   // PLIC contexts 2h and 2h+1 are hart h's M and S modes, in the order of interrupts-extended.
-  soc.addNode(`plic@${hex(PLIC_BASE)}`)
+  soc.addNode(`plic@${hex(plic.base)}`)
     .phandle(plicPhandle)
     .u32('riscv,ndev', PLIC_SOURCES - 1)
-    .u64('reg', BigInt(PLIC_BASE), BigInt(PLIC_SIZE))
+    .u64('reg', BigInt(plic.base), BigInt(plic.size))
     .cells('interrupts-extended', intcPhandles.flatMap((intc) => [intc, Irq.MEI, intc, Irq.SEI]))
     .empty('interrupt-controller')
     .strings('compatible', ['sifive,plic-1.0.0', 'riscv,plic0'])
     .u32('#address-cells', 0)
     .u32('#interrupt-cells', 1);
-  soc.addNode(`clint@${hex(CLINT_BASE)}`)
+  soc.addNode(`clint@${hex(clint.base)}`)
     .cells('interrupts-extended', intcPhandles.flatMap((intc) => [intc, Irq.MSI, intc, Irq.MTI]))
-    .u64('reg', BigInt(CLINT_BASE), BigInt(CLINT_SIZE))
+    .u64('reg', BigInt(clint.base), BigInt(clint.size))
     .strings('compatible', ['sifive,clint0', 'riscv,clint0']);
 
   return tree.toBlob();
@@ -125,7 +119,7 @@ function addChosen(root: FdtNode, options: VirtDeviceTreeOptions): void {
   }
   if (options.rngSeed) chosen.bytes('rng-seed', options.rngSeed);
   if (options.bootargs !== '') chosen.string('bootargs', options.bootargs);
-  chosen.string('stdout-path', `/soc/serial@${hex(UART_BASE)}`);
+  chosen.string('stdout-path', `/soc/serial@${hex(uart0.base)}`);
 }
 
 function addCpus(root: FdtNode, options: VirtDeviceTreeOptions, cpuPhandles: number[], intcPhandles: number[]): void {

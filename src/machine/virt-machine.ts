@@ -1,35 +1,32 @@
-// The board of `hartvm boot`: QEMU's `virt` memory map, so that unmodified OpenSBI and Linux
-// run. Boot ROM at 0x1000, SiFive test device, goldfish RTC, CLINT, PLIC, an ns16550a UART,
-// eight virtio-mmio slots and RAM at 0x80000000. The machine builds and places the device tree,
-// loads firmware, kernel and initrd the way QEMU does, and resets the harts into the ROM.
+// The board of `hartvm boot`: QEMU's `virt` memory map (virt-layout.ts), so that unmodified
+// OpenSBI and Linux run. Boot ROM, SiFive test device, goldfish RTC, CLINT, PLIC, an ns16550a
+// UART, eight virtio-mmio slots and RAM. The machine builds and places the device tree, loads
+// firmware, kernel and initrd the way QEMU does, and resets the harts into the ROM.
 
 import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../bus/guest-memory.js';
 import { Hart } from '../cpu/hart.js';
 import type { HartHost } from '../cpu/hart-host.js';
-import { Clint, CLINT_BASE, CLINT_SIZE } from '../devices/clint.js';
-import { GoldfishRtc, GOLDFISH_RTC_BASE, GOLDFISH_RTC_IRQ, GOLDFISH_RTC_SIZE } from '../devices/goldfish-rtc.js';
-import { Plic, PLIC_BASE, PLIC_SIZE } from '../devices/plic.js';
-import { SifiveTest, SIFIVE_TEST_BASE, SIFIVE_TEST_SIZE, type FinisherEvent } from '../devices/sifive-test.js';
-import { Uart16550, UART_BASE, UART_IRQ, UART_SIZE } from '../devices/uart16550.js';
+import { Clint } from '../devices/clint.js';
+import { GoldfishRtc } from '../devices/goldfish-rtc.js';
+import { Plic } from '../devices/plic.js';
+import { SifiveTest, type FinisherEvent } from '../devices/sifive-test.js';
+import { Uart16550 } from '../devices/uart16550.js';
 import type { MmioDevice } from '../bus/device.js';
 import { EmptyVirtioMmioSlot, VirtioMmioTransport, type VirtioDevice } from '../devices/virtio/mmio-transport.js';
 import { PageFlag } from '../mmu/mmu.js';
 import type { FlushPolicy } from '../mmu/translation-store.js';
 import { buildBootRom, NextMode } from './boot-rom.js';
+import { BoardError } from './errors.js';
 import { buildVirtDeviceTree } from './virt-devicetree.js';
+import { TIMEBASE_HZ, VIRT_MEMMAP, VIRT_RAM_BASE, virtioMmioSlotBase, virtioMmioSlotIrq } from './virt-layout.js';
 import type { BoardSignals } from '../smp/board-signals.js';
 import type { HartThreadConfig } from '../smp/hart-runner.js';
 
-export const VIRT_RAM_BASE = 0x80000000n;
-export const BOOT_ROM_BASE = 0x1000n;
-const BOOT_ROM_SIZE = 0xf000;
-export const VIRTIO_BASE = 0x10001000;
-export const VIRTIO_STRIDE = 0x1000;
-export const VIRTIO_SLOTS = 8;
-/** PLIC source of virtio slot 0; slot i uses VIRTIO_IRQ_BASE + i */
-export const VIRTIO_IRQ_BASE = 1;
-export const TIMEBASE_HZ = 10_000_000;
+export { TIMEBASE_HZ, VIRT_RAM_BASE };
+
+const { bootRom, sifiveTest, goldfishRtc, clint, plic, uart0, virtio } = VIRT_MEMMAP;
+const BOOT_ROM_BASE = BigInt(bootRom.base);
 /** Where a kernel goes when firmware sits at the start of RAM (2 MiB in, as on QEMU). */
 const KERNEL_OFFSET_AFTER_FIRMWARE = 0x200000n;
 const MIB = 1n << 20n;
@@ -62,6 +59,11 @@ export interface VirtMachineOptions {
    * its hart from hartThreadConfig().
    */
   signals?: BoardSignals;
+  /**
+   * A device raised or lowered an external interrupt line (harts on the calling thread only):
+   * a host that sleeps while its hart waits in wfi wakes up for it, e.g. when a disk completes.
+   */
+  onInterrupt?: () => void;
 }
 
 /** A loadable piece: bytes at a physical address, or an ELF's segments. */
@@ -79,8 +81,7 @@ export interface BootImages {
   bootargs: string;
 }
 
-/** An image does not fit the board (too little RAM, overlapping pieces): a user error. */
-export class BoardError extends Error {}
+export { BoardError };
 
 export class VirtMachine {
   readonly memory: GuestMemory;
@@ -107,22 +108,25 @@ export class VirtMachine {
     const signals = options.signals;
     this.memory = new GuestMemory([
       { name: 'ram', base: VIRT_RAM_BASE, size: options.ramSize, writable: true },
-      { name: 'boot-rom', base: BOOT_ROM_BASE, size: BOOT_ROM_SIZE, writable: false },
+      { name: 'boot-rom', base: BOOT_ROM_BASE, size: bootRom.size, writable: false },
     ]);
     this.bus = new Bus(this.memory);
     this.clint = new Clint(options.harts, options.clock, undefined, signals ? (hartId) => signals.wake(hartId) : undefined);
     this.plic = new Plic(options.harts, {
       onLinesChanged: signals
         ? (hartId) => signals.setLines(hartId, this.plic.lines(hartId))
-        : (hartId) => this.harts[hartId]?.interruptsChanged(),
+        : (hartId) => {
+          this.harts[hartId]?.interruptsChanged();
+          options.onInterrupt?.();
+        },
     });
-    this.uart = new Uart16550(options.consoleOutput, this.plic, UART_IRQ);
-    this.rtc = new GoldfishRtc(options.nowNs, this.plic, GOLDFISH_RTC_IRQ);
-    this.bus.addDevice(Number(SIFIVE_TEST_BASE), SIFIVE_TEST_SIZE, new SifiveTest(options.onFinisher));
-    this.bus.addDevice(GOLDFISH_RTC_BASE, GOLDFISH_RTC_SIZE, this.rtc);
-    this.bus.addDevice(CLINT_BASE, CLINT_SIZE, this.clint);
-    this.bus.addDevice(PLIC_BASE, PLIC_SIZE, this.plic);
-    this.bus.addDevice(UART_BASE, UART_SIZE, this.uart);
+    this.uart = new Uart16550(options.consoleOutput, this.plic, uart0.irq);
+    this.rtc = new GoldfishRtc(options.nowNs, this.plic, goldfishRtc.irq);
+    this.bus.addDevice(sifiveTest.base, sifiveTest.size, new SifiveTest(options.onFinisher));
+    this.bus.addDevice(goldfishRtc.base, goldfishRtc.size, this.rtc);
+    this.bus.addDevice(clint.base, clint.size, this.clint);
+    this.bus.addDevice(plic.base, plic.size, this.plic);
+    this.bus.addDevice(uart0.base, uart0.size, this.uart);
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
       interruptLines: (hartId) => this.clint.lines(hartId) | this.plic.lines(hartId),
@@ -132,16 +136,16 @@ export class VirtMachine {
       this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, sstc: true }));
     }
     const devices = options.virtioDevices ?? [];
-    if (devices.length > VIRTIO_SLOTS) throw new BoardError(`at most ${VIRTIO_SLOTS} virtio devices fit the board`);
-    for (let slot = 0; slot < VIRTIO_SLOTS; slot++) {
-      const device = devices[VIRTIO_SLOTS - 1 - slot];
+    if (devices.length > virtio.slots) throw new BoardError(`at most ${virtio.slots} virtio devices fit the board`);
+    for (let slot = 0; slot < virtio.slots; slot++) {
+      const device = devices[virtio.slots - 1 - slot];
       const mmio: MmioDevice = device
-        ? new VirtioMmioTransport(device, this.memory, this.plic, VIRTIO_IRQ_BASE + slot, {
+        ? new VirtioMmioTransport(device, this.memory, this.plic, virtioMmioSlotIrq(slot), {
           onGuestWrite: (hostOffset, length) => this.deviceWroteMemory(hostOffset, length),
           onDeviceError: options.onVirtioError,
         })
         : new EmptyVirtioMmioSlot();
-      this.bus.addDevice(VIRTIO_BASE + slot * VIRTIO_STRIDE, VIRTIO_STRIDE, mmio);
+      this.bus.addDevice(virtioMmioSlotBase(slot), virtio.stride, mmio);
     }
   }
 
@@ -229,7 +233,7 @@ export class VirtMachine {
       bootargs: images.bootargs,
       initrd: initrdRange,
       timebaseHz: TIMEBASE_HZ,
-      virtioSlots: VIRTIO_SLOTS,
+      virtioSlots: virtio.slots,
     });
     const fdtAddress = alignDown(ramEnd - BigInt(this.deviceTree.length), 2n * MIB);
     place('device tree', fdtAddress, this.deviceTree);

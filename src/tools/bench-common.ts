@@ -1,9 +1,10 @@
 // What both sections of `npm run bench` share (bench.ts: the guest programs; bench-linux.ts: Linux
-// on the virt board): paths, the flush policies, hartvm's --stats block, and console helpers.
+// on the virt board): paths, the flush policies, hartvm's --stats=json statistics, and console helpers.
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MachineStatistics } from '../machine/statistics.js';
 
 // The order of the tables: fastest policy first.
 export const POLICIES = ['fence', 'block', 'instruction'] as const;
@@ -20,43 +21,33 @@ export interface HartvmStats {
   walksPerKilo: number;
   runSeconds: number;
   mips: number;
+  invalidations: number;
 }
 
-/** The --stats block split into hart 0's columns (by name) and the `run time` line. */
-function statsBlock(stderr: string, policy: PolicyName): { column(name: string): number; time: RegExpExecArray } | undefined {
-  const lines = stderr.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('translation store (--tlb-flush='));
-  if (start < 0 || !lines[start].includes(`=${policy})`)) return undefined;
-  const names = lines[start + 1]?.trim().split(/\s{2,}/) ?? [];
-  const values = lines[start + 2]?.trim().split(/\s+/) ?? [];
-  if (names.length !== values.length) return undefined;
-  const time = lines.slice(start + 3).map((l) => /^run time ([\d.]+) s, ([\d.]+|-) guest MIPS/.exec(l)).find((m) => m);
-  if (!time) return undefined;
-  return { column: (name) => (names.includes(name) ? Number(values[names.indexOf(name)]) : NaN), time };
+/** The machine statistics object hartvm printed with --stats=json (the last JSON line of its stderr). */
+export function parseStatsJson(stderr: string): MachineStatistics | undefined {
+  const line = stderr.split('\n').reverse().find((l) => l.startsWith('{"policy":'));
+  if (!line) return undefined;
+  try {
+    return JSON.parse(line) as MachineStatistics;
+  } catch {
+    return undefined;
+  }
 }
 
-/**
- * Reads the statistics block of `hartvm run|boot --stats`: a header row of column names separated by
- * two or more spaces, one row per hart, then `run time X s, Y guest MIPS`.
- */
+/** Reads what `hartvm run|boot --stats=json` printed: hart 0's figures, the run time and the MIPS. */
 export function parseHartvmStats(stderr: string, policy: PolicyName): HartvmStats | undefined {
-  const block = statsBlock(stderr, policy);
-  if (!block) return undefined;
-  const { column, time } = block;
-  const stats: HartvmStats = {
-    instructions: column('instructions'),
-    pageWalks: column('page walks'),
-    walksPerKilo: column('walks/1000 insns'),
-    runSeconds: Number(time[1]),
-    mips: time[2] === '-' ? NaN : Number(time[2]),
+  const s = parseStatsJson(stderr);
+  if (!s || s.policy !== policy || s.harts.length === 0) return undefined;
+  const hart = s.harts[0];
+  return {
+    instructions: hart.instructions,
+    pageWalks: hart.walks,
+    walksPerKilo: hart.instructions > 0 ? 1000 * hart.walks / hart.instructions : 0,
+    runSeconds: s.seconds,
+    mips: s.mips,
+    invalidations: hart.invalidations,
   };
-  const complete = [stats.instructions, stats.pageWalks, stats.walksPerKilo, stats.runSeconds].every(Number.isFinite);
-  return complete ? stats : undefined;
-}
-
-/** A named column of hart 0's row in the --stats block (NaN when it is not there). */
-export function hartvmStatsColumn(stderr: string, policy: PolicyName, name: string): number {
-  return statsBlock(stderr, policy)?.column(name) ?? NaN;
 }
 
 export function progress(line: string): void {

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  HARTVM, QEMU, ROOT, describeExit, formatTable, hartvmStatsColumn, lastLines, parseHartvmStats, progress,
+  HARTVM, QEMU, ROOT, describeExit, formatTable, lastLines, parseHartvmStats, progress,
   type HartvmStats, type PolicyName,
 } from './bench-common.js';
 
@@ -149,7 +149,7 @@ export async function findImages(override: string | undefined): Promise<GuestIma
 export function hartvmArgs(images: GuestImages, policy: PolicyName, harts = 1): string[] {
   return [HARTVM, 'boot', '-m', MEMORY, '-smp', String(harts), '-bios', FIRMWARE, '-kernel', images.kernel, '-initrd', images.initrd,
     '-append', APPEND, '-drive', `file=${images.disk},format=raw,snapshot=on`,
-    `--tlb-flush=${policy}`, '--stats', '-no-reboot'];
+    `--tlb-flush=${policy}`, '--stats=json', '-no-reboot'];
 }
 
 /**
@@ -289,10 +289,8 @@ export interface PartResult {
   output: string;
 }
 
-/** hartvm's --stats at exit, with the invalidation count. */
-export interface BootStats extends HartvmStats {
-  invalidations: number;
-}
+/** hartvm's --stats=json at exit. */
+export type BootStats = HartvmStats;
 
 export interface LinuxRun {
   /** `workload`: boot, workload, poweroff; `boot-only`: poweroff at the first prompt */
@@ -315,12 +313,6 @@ export interface LinuxRun {
   stats?: BootStats;
   consoleTail?: string;
   stderrTail?: string;
-}
-
-function parseBootStats(stderr: string, policy: PolicyName): BootStats | undefined {
-  const stats = parseHartvmStats(stderr, policy);
-  const invalidations = hartvmStatsColumn(stderr, policy, 'invalidations');
-  return stats && Number.isFinite(invalidations) ? { ...stats, invalidations } : undefined;
 }
 
 async function bootRun(emulator: Emulator, policy: PolicyName | undefined, images: GuestImages, kind: LinuxRun['kind']): Promise<LinuxRun> {
@@ -372,7 +364,7 @@ async function bootRun(emulator: Emulator, policy: PolicyName | undefined, image
   run.signal = serial.exit!.signal;
   run.wallSeconds = serial.exit!.seconds;
   if (hartvm) {
-    run.stats = parseBootStats(serial.stderr, policy!);
+    run.stats = parseHartvmStats(serial.stderr, policy!);
     if (!error && !run.stats) error = 'exit status 0 but no statistics in its stderr';
   }
   run.ok = error === undefined;

@@ -183,7 +183,7 @@ function elfPath(program: ProgramName): string {
 function runHartvm(elf: string, policy: PolicyName): HartvmRun {
   const begin = performance.now();
   // process.execPath: the same Node that runs this tool, whatever `node` is on PATH.
-  const child = spawnSync(process.execPath, [HARTVM, 'run', '--stats', `--tlb-flush=${policy}`, elf], {
+  const child = spawnSync(process.execPath, [HARTVM, 'run', '--stats=json', `--tlb-flush=${policy}`, elf], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: MAX_OUTPUT_BYTES,
   });
   const wallSeconds = (performance.now() - begin) / 1000;

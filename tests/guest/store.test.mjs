@@ -1,4 +1,4 @@
-// The translation store's own behaviour, read from --stats: the same guest work under every
+// The translation store's own behaviour, read from --stats=json: the same guest work under every
 // policy, negative entries that are really hit, and the policies ordered as the mission says
 // (fence invalidates least, instruction most, so walks grow in that order).
 import { test } from 'node:test';
@@ -8,20 +8,22 @@ import { ROOT, runHartvm } from './harness.mjs';
 
 const POLICIES = ['fence', 'block', 'instruction'];
 
-export function parseStats(stderr) {
-  const lines = stderr.split('\n');
-  const at = lines.findIndex((l) => l.startsWith('translation store (--tlb-flush='));
-  assert.ok(at >= 0, `no statistics in:\n${stderr}`);
-  const [hart, instructions, lookups, hits, negativeHits, walks, invalidations] = lines[at + 2].trim().split(/\s+/).map(Number);
-  return { hart, instructions, lookups, hits, negativeHits, walks, invalidations };
+/** Hart 0's figures from the statistics object of --stats=json (the last line of stderr). */
+export function parseStats(stderr, policy) {
+  const line = stderr.trimEnd().split('\n').pop();
+  assert.ok(line.startsWith('{'), `no statistics object in:\n${stderr}`);
+  const stats = JSON.parse(line);
+  assert.equal(stats.policy, policy);
+  assert.equal(stats.harts.length, 1);
+  return stats.harts[0];
 }
 
 async function statsUnderEveryPolicy(elf) {
   const result = {};
   for (const policy of POLICIES) {
-    const r = await runHartvm(['run', '--stats', `--tlb-flush=${policy}`, path.join(ROOT, elf)]);
+    const r = await runHartvm(['run', '--stats=json', `--tlb-flush=${policy}`, path.join(ROOT, elf)]);
     assert.equal(r.status, 0, `${elf} under ${policy}: exit ${r.status}\n${r.stderr}`);
-    result[policy] = parseStats(r.stderr);
+    result[policy] = parseStats(r.stderr, policy);
   }
   return result;
 }

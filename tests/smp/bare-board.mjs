@@ -10,11 +10,12 @@ import { ROOT } from '../guest/harness.mjs';
 const dist = (p) => path.join(ROOT, 'dist', p);
 const { GuestMemory } = await import(dist('bus/guest-memory.js'));
 const { BoardSignals } = await import(dist('smp/board-signals.js'));
-const { Clint, CLINT_BASE, CLINT_SIZE } = await import(dist('devices/clint.js'));
+const { Clint } = await import(dist('devices/clint.js'));
+const { VIRT_MEMMAP, VIRT_RAM_BASE, TIMEBASE_HZ } = await import(dist('machine/virt-layout.js'));
 const { parseElf } = await import(dist('loader/elf.js'));
 const { clockZeroNow } = await import(dist('host/node/board-clock.js'));
 
-export const RAM_BASE = 0x80000000n;
+export const RAM_BASE = VIRT_RAM_BASE;
 const RAM_SIZE = 16 << 20;
 const POLICIES = { instruction: 0, block: 1, fence: 2 };
 
@@ -44,8 +45,8 @@ export function startBareBoard(elfPath, { harts, policy, spareFrames = 0 }) {
   for (let hartId = 0; hartId < harts; hartId++) {
     const config = {
       hartId, harts, memory: memory.share(), signals: signals.buffer, clint: clint.buffer,
-      devices: [{ base: CLINT_BASE, size: CLINT_SIZE, name: 'clint', index: -1 }],
-      policy: POLICIES[policy], sstc: false, resetPc: elf.entry, timebaseHz: 10_000_000,
+      devices: [{ base: VIRT_MEMMAP.clint.base, size: VIRT_MEMMAP.clint.size, name: 'clint', index: -1 }],
+      policy: POLICIES[policy], sstc: false, resetPc: elf.entry, timebaseHz: TIMEBASE_HZ,
     };
     const worker = new Worker(dist('host/node/hart-thread.js'), { workerData: { config, clockZero, warmUp: false } });
     exits.push(new Promise((resolve, reject) => {

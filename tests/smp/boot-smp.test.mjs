@@ -17,25 +17,18 @@ function bootArgs(harts, extra = []) {
     '-kernel', path.join(images, 'Image'), '-initrd', path.join(images, 'rootfs.cpio.gz'), '-append', 'console=ttyS0', ...extra];
 }
 
-/** The per-hart rows of --stats' translation-store table. */
+/** Per hart, from the statistics object of --stats=json (the last line of stderr). */
 function statsRows(stderr) {
-  const lines = stderr.split('\n');
-  const start = lines.findIndex((l) => l.startsWith('translation store (--tlb-flush='));
-  assert.ok(start >= 0, `no statistics in stderr:\n${stderr}`);
-  const rows = [];
-  for (const line of lines.slice(start + 2)) {
-    const cells = line.trim().split(/\s+/);
-    if (cells.length < 8 || !/^\d+$/.test(cells[0])) break;
-    rows.push({ hart: Number(cells[0]), instructions: Number(cells[1]) });
-  }
-  return rows;
+  const line = stderr.trimEnd().split('\n').pop();
+  assert.ok(line.startsWith('{'), `no statistics object in stderr:\n${stderr}`);
+  return JSON.parse(line).harts.map((h) => ({ hart: h.hartId, instructions: h.instructions }));
 }
 
 for (const harts of [2, 4, 8]) {
   test(`-smp ${harts}: Linux sees ${harts} harts, runs on all of them, keeps the disk and powers off`, { timeout: 900000 }, async () => {
     const disk = path.join(tmp, `smp${harts}.ext2`);
     copyFileSync(path.join(images, 'disk.ext2'), disk);
-    const guest = new SerialSession(bootArgs(harts, ['-drive', `file=${disk},format=raw`, '--stats']));
+    const guest = new SerialSession(bootArgs(harts, ['-drive', `file=${disk},format=raw`, '--stats=json']));
     try {
       await guest.expect(`${harts} hart(s)`, 600000);
       await guest.expect(PROMPT, 120000);
@@ -62,7 +55,7 @@ for (const harts of [2, 4, 8]) {
 }
 
 test('-smp 1 --hart-threads: the one hart on a worker thread boots, runs and powers off', { timeout: 900000 }, async () => {
-  const guest = new SerialSession(bootArgs(1, ['--hart-threads', '--stats']));
+  const guest = new SerialSession(bootArgs(1, ['--hart-threads', '--stats=json']));
   try {
     await guest.expect(PROMPT, 600000);
     assert.equal((await guest.run('nproc')).trim(), '1');

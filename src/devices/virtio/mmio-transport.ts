@@ -1,7 +1,7 @@
 // virtio over MMIO, version 2 ("modern", VIRTIO 1.2 §4.2): the register file of one slot,
-// generic over a device back end. On QEMU's virt board there are eight slots at
-// 0x10001000 + 0x1000 * i, slot i wired to PLIC source 1 + i; a slot without a device reads
-// DeviceID 0, which drivers skip silently (§4.2.3.1.1), and is EmptyVirtioMmioSlot here.
+// generic over a device back end. The board decides where the slots are and which interrupt
+// each drives (machine/virt-layout.ts); a slot without a device reads DeviceID 0, which drivers
+// skip silently (§4.2.3.1.1), and is EmptyVirtioMmioSlot here.
 //
 // Design
 //   - VirtioMmioTransport owns what every virtio device has (§2): the status byte, feature
@@ -9,10 +9,17 @@
 //     configuration generation. A VirtioDevice supplies only its type: device id, feature
 //     bits, configuration space, how many queues of what size, and processQueue(), called when
 //     the driver notifies a queue.
-//   - Requests complete synchronously: processQueue runs inside the guest's QueueNotify store,
-//     so by the time that store retires the used ring is updated and the interrupt raised. It
-//     is the simplest model, it keeps requests in submission order, and the guest cannot
-//     observe the difference from a fast device. Back ends are therefore synchronous too.
+//   - processQueue runs inside the guest's QueueNotify store. A device whose back end answers
+//     at once (a host file, a memory image, the entropy source) completes every request there,
+//     so the used ring is updated and the interrupt raised before that store retires, in
+//     submission order: the simplest model, and the guest cannot tell it from a fast device.
+//   - A device whose back end answers later (virtio-blk over a disk fetched from the network)
+//     keeps the chain and completes it through VirtioDeviceHost.service() when the answer
+//     comes, in whatever order answers come (allowed without VIRTIO_F_IN_ORDER). It must bound
+//     what it keeps (virtio-blk: at most queue-size requests in flight).
+//   - Completions that arrive after a reset must not touch guest memory, which the driver may
+//     have reused: writing 0 to Status or to QueueReady moves the queue to a new generation,
+//     and a chain taken before is stale: it reads, writes and pushes nothing (virtqueue.ts).
 //   - The guest is untrusted: ring corruption (VirtqueueError) or any other error thrown while
 //     a device serves a queue never escapes the transport. The device enters
 //     DEVICE_NEEDS_RESET (§2.1.2), a configuration change interrupt tells the driver if it
@@ -44,21 +51,6 @@ import type { MmioDevice } from '../../bus/device.js';
 import type { GuestMemory } from '../../bus/guest-memory.js';
 import type { InterruptSink } from '../interrupt-line.js';
 import { VIRTIO_F_INDIRECT_DESC, Virtqueue, type GuestWriteObserver } from './virtqueue.js';
-
-/** The virt board's virtio-mmio slots (QEMU hw/riscv/virt memory map). */
-export const VIRTIO_MMIO_BASE = 0x10001000;
-export const VIRTIO_MMIO_SIZE = 0x1000;
-export const VIRTIO_MMIO_SLOTS = 8;
-/** PLIC source of slot 0; slot i uses VIRTIO_MMIO_IRQ_BASE + i */
-export const VIRTIO_MMIO_IRQ_BASE = 1;
-
-export function virtioMmioSlotBase(slot: number): number {
-  return VIRTIO_MMIO_BASE + VIRTIO_MMIO_SIZE * slot;
-}
-
-export function virtioMmioSlotIrq(slot: number): number {
-  return VIRTIO_MMIO_IRQ_BASE + slot;
-}
 
 /** "virt" in little-endian ASCII (§4.2.2). */
 export const VIRTIO_MMIO_MAGIC = 0x74726976;
@@ -124,6 +116,8 @@ export interface VirtioDeviceHost {
   /**
    * Runs `work` on queue `index` if the driver has the device and that queue running;
    * otherwise does nothing. Errors thrown by `work` put the device in DEVICE_NEEDS_RESET.
+   * The way to deliver after processQueue returned: host input, or a request whose back end
+   * completed later (a chain taken before a reset is stale, and pushing it does nothing).
    */
   service(index: number, work: (queue: Virtqueue) => void): void;
   /** The configuration space changed: new ConfigGeneration, configuration change interrupt. */

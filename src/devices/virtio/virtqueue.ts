@@ -9,6 +9,13 @@
 // the queue size) throws VirtqueueError. The transport catches it and puts the device in
 // DEVICE_NEEDS_RESET (§2.1.2); the request is never completed.
 //
+// Chains kept past the notify: a device whose back end completes later holds chains after
+// pop() returned them. Each chain remembers the queue's generation, which moves on whenever the
+// queue is disabled or enabled (and so on every device reset): a chain from an earlier
+// generation is stale, and reading, writing or pushing it does nothing, so a completion that
+// arrives after a reset never touches guest memory the driver has since reused. pop(true) also
+// pins the pages of the chain's buffers, which it holds by host offset, until release().
+//
 // Memory ordering: guest memory is one SharedArrayBuffer that a hart may write from another
 // thread. The two publication points use Atomics: the available index is read with
 // Atomics.load before the ring entry and descriptors it publishes (§2.7.13.3: the driver
@@ -54,6 +61,13 @@ export interface Segment {
   readonly length: number;
 }
 
+/** A buffer's guest-physical range, pinned while a held chain uses it. */
+interface HeldRange {
+  readonly region: MemoryRegion;
+  readonly address: number;
+  readonly length: number;
+}
+
 /**
  * One descriptor chain taken from the available ring. The device sees two byte streams: the
  * device-readable segments in chain order, then the device-writable ones (§2.7.4: readable
@@ -68,13 +82,20 @@ export class DescriptorChain {
   readonly writable: readonly Segment[];
   readonly readableLength: number;
   readonly writableLength: number;
+  private readonly queue: Virtqueue;
+  /** the queue's generation when the chain was taken */
+  private readonly generation: number;
   private readonly memory: GuestMemory;
   private readonly onGuestWrite: GuestWriteObserver | undefined;
+  /** the pinned buffer ranges of a chain taken with pop(true), until release() */
+  private held: HeldRange[] | undefined;
 
   constructor(
-    head: number, readable: Segment[], writable: Segment[], readableLength: number, writableLength: number,
-    memory: GuestMemory, onGuestWrite: GuestWriteObserver | undefined,
+    queue: Virtqueue, head: number, readable: Segment[], writable: Segment[], readableLength: number, writableLength: number,
+    memory: GuestMemory, onGuestWrite: GuestWriteObserver | undefined, held: HeldRange[] | undefined,
   ) {
+    this.queue = queue;
+    this.generation = queue.generation;
     this.head = head;
     this.readable = readable;
     this.writable = writable;
@@ -82,6 +103,24 @@ export class DescriptorChain {
     this.writableLength = writableLength;
     this.memory = memory;
     this.onGuestWrite = onGuestWrite;
+    this.held = held;
+    if (held) for (const h of held) memory.pin(h.region, h.address, h.length, 1);
+  }
+
+  /**
+   * The queue was disabled or reset since the chain was taken: the driver has forgotten it, and
+   * its buffers may hold anything now. A stale chain reads and writes nothing and is not pushed.
+   */
+  get stale(): boolean {
+    return this.queue.generation !== this.generation;
+  }
+
+  /** Unpins the buffers of a chain taken with pop(true); the device is done with them. */
+  release(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    for (const h of held) this.memory.pin(h.region, h.address, h.length, -1);
   }
 
   /** Copies readable bytes from stream offset `at` into `into`; returns how many were copied. */
@@ -125,6 +164,7 @@ export class DescriptorChain {
     segments: readonly Segment[], at: number, length: number,
     fn: (view: Uint8Array, streamOffset: number) => void, writes: boolean,
   ): void {
+    if (this.stale) return;
     const end = at + length;
     let segmentStart = 0;
     for (const s of segments) {
@@ -167,6 +207,8 @@ export class Virtqueue {
 
   /** the rings are mapped and validated: the device may use them */
   private active = false;
+  /** moves on at every enable() and disable(): chains of an older generation are stale */
+  private gen = 0;
   private descHost = 0;
   private availHost = 0;
   private usedHost = 0;
@@ -199,6 +241,11 @@ export class Virtqueue {
     return this.active;
   }
 
+  /** Changes whenever the queue is enabled or disabled (a reset disables it). */
+  get generation(): number {
+    return this.gen;
+  }
+
   /** Back to the state after a device reset (§2.4): not ready, default size, indices at 0. */
   reset(): void {
     this.disable();
@@ -218,6 +265,7 @@ export class Virtqueue {
     this.unpinAll();
     this.ready = true;
     this.active = false;
+    this.gen = (this.gen + 1) | 0;
     const n = this.size;
     if (n < 1 || n > this.maxSize || (n & (n - 1)) !== 0) return `queue size ${n} is not a power of 2 in 1..${this.maxSize}`;
     const desc = this.map(this.descAddress, DESC_SIZE * n, 16, false, 'descriptor table');
@@ -240,6 +288,7 @@ export class Virtqueue {
     this.unpinAll();
     this.ready = false;
     this.active = false;
+    this.gen = (this.gen + 1) | 0;
     this.nextAvail = 0;
     this.nextUsed = 0;
   }
@@ -249,8 +298,12 @@ export class Virtqueue {
     return this.active && this.availIdx() !== this.nextAvail;
   }
 
-  /** Takes the next available descriptor chain, or undefined if there is none. */
-  pop(): DescriptorChain | undefined {
+  /**
+   * Takes the next available descriptor chain, or undefined if there is none. With `hold`, the
+   * device keeps the chain past this call (its back end completes later): the pages of its
+   * buffers stay pinned until chain.release(), so the VMM does not move them meanwhile.
+   */
+  pop(hold = false): DescriptorChain | undefined {
     if (!this.active) return undefined;
     const availIdx = this.availIdx();
     if (availIdx === this.nextAvail) return undefined;
@@ -260,7 +313,7 @@ export class Virtqueue {
     }
     const head = this.memory.view.getUint16(this.availHost + 4 + 2 * (this.nextAvail & (this.size - 1)), true);
     this.nextAvail = (this.nextAvail + 1) & 0xffff;
-    return this.walk(head);
+    return this.walk(head, hold ? [] : undefined);
   }
 
   /**
@@ -269,7 +322,7 @@ export class Virtqueue {
    * VIRTIO_F_EVENT_IDX not negotiated: avail.flags bit 0).
    */
   push(chain: DescriptorChain, written: number): void {
-    if (!this.active) return;
+    if (!this.active || chain.stale) return;
     const length = Math.max(0, Math.min(written, chain.writableLength));
     const element = this.usedHost + 4 + 8 * (this.nextUsed & (this.size - 1));
     const view = this.memory.view;
@@ -284,8 +337,11 @@ export class Virtqueue {
     return Atomics.load(this.u16, (this.availHost + 2) >>> 1);
   }
 
-  /** Follows the chain at `head` (§2.7.5, §2.7.5.3 for indirect tables). */
-  private walk(head: number): DescriptorChain {
+  /**
+   * Follows the chain at `head` (§2.7.5, §2.7.5.3 for indirect tables). With `held`, the
+   * buffers' guest ranges are collected there for the chain to pin.
+   */
+  private walk(head: number, held: HeldRange[] | undefined): DescriptorChain {
     const view = this.memory.view;
     const readable: Segment[] = [];
     const writable: Segment[] = [];
@@ -326,13 +382,13 @@ export class Virtqueue {
 
       if (flags & VIRTQ_DESC_F_WRITE) {
         if (len > 0) {
-          this.translate(addrLo, addrHi, len, true, 'writable buffer', writable);
+          this.translate(addrLo, addrHi, len, true, 'writable buffer', writable, held);
           writableLength += len;
         }
       } else {
         if (writable.length > 0) throw new VirtqueueError(this.index, 'device-readable buffer after a device-writable one');
         if (len > 0) {
-          this.translate(addrLo, addrHi, len, false, 'readable buffer', readable);
+          this.translate(addrLo, addrHi, len, false, 'readable buffer', readable, held);
           readableLength += len;
         }
       }
@@ -340,18 +396,22 @@ export class Virtqueue {
       if ((flags & VIRTQ_DESC_F_NEXT) === 0) break;
       index = next;
     }
-    return new DescriptorChain(head, readable, writable, readableLength, writableLength, this.memory, this.onGuestWrite);
+    return new DescriptorChain(this, head, readable, writable, readableLength, writableLength, this.memory, this.onGuestWrite, held);
   }
 
   /**
    * Appends the host runs of guest-physical [addr, addr + length), which must sit in one region
-   * (writable if `write`), to `into`: one run unless the VMM moved some of its pages.
+   * (writable if `write`), to `into`: one run unless the VMM moved some of its pages. The range
+   * goes to `held` too, if given.
    */
-  private translate(addrLo: number, addrHi: number, length: number, write: boolean, what: string, into: Segment[]): void {
+  private translate(
+    addrLo: number, addrHi: number, length: number, write: boolean, what: string, into: Segment[], held: HeldRange[] | undefined,
+  ): void {
     const address = addrHi * TWO_POW_32 + addrLo;
     const region = this.regionOf(address, addrHi, length);
     if (region && (region.writable || !write)) {
       this.memory.forEachRun(region, address, length, (hostOffset, runLength) => into.push({ hostOffset, length: runLength }));
+      held?.push({ region, address, length });
       return;
     }
     const shown = `0x${(BigInt(addrHi) << 32n | BigInt(addrLo)).toString(16)}`;

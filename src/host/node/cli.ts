@@ -1,25 +1,24 @@
 // The `hartvm` command line (Node host).
 
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../mmu/translation-store.js';
+import { HartvmError } from '../../machine/errors.js';
+import { flushPolicyOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { FLUSH_POLICY_NAMES } from '../../mmu/translation-store.js';
 import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
-import { parseSize } from './size.js';
 import { UserError } from './user-error.js';
 
-const MAX_RAM = 2 ** 31;
+/** The version in package.json, the one place it is written. */
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function sizeOption(text: string): number {
-  let bytes: number;
   try {
-    bytes = parseSize(text);
+    return ramSizeOption(text);
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
   }
-  if (bytes < 4096 || bytes % 4096 !== 0) throw new InvalidArgumentError('memory size must be a multiple of 4 KiB');
-  if (bytes > MAX_RAM) throw new InvalidArgumentError('at most 2G of RAM is supported');
-  return bytes;
 }
 
 function countOption(text: string): number {
@@ -30,19 +29,16 @@ function countOption(text: string): number {
 /** QEMU's single-dash long options, accepted as they are spelled there. */
 const QEMU_OPTIONS = new Set(['-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-nographic', '-no-reboot']);
 
+/** QEMU's one-dash spelling becomes commander's two; --stats=json becomes a flag of its own. */
 function acceptQemuSpelling(argv: string[]): string[] {
-  return argv.map((arg, i) => (i >= 2 && QEMU_OPTIONS.has(arg) ? `-${arg}` : arg));
-}
-
-function policyOption(name: string): FlushPolicy {
-  return FLUSH_POLICY_NAMES.indexOf(name as typeof FLUSH_POLICY_NAMES[number]) as FlushPolicy;
+  return argv.map((arg, i) => (i < 2 ? arg : QEMU_OPTIONS.has(arg) ? `-${arg}` : arg === '--stats=json' ? '--stats-json' : arg));
 }
 
 export async function main(argv: string[]): Promise<number> {
   let status = 0;
   const program = new Command('hartvm')
     .description('A RISC-V 64 virtual machine monitor with a per-hart translation store')
-    .version('0.1.0')
+    .version(VERSION)
     // Usage errors are one line: "hartvm: error: ... (see hartvm --help)".
     .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm --help)\n`) });
 
@@ -51,15 +47,16 @@ export async function main(argv: string[]): Promise<number> {
     .description('run a bare-metal RISC-V ELF program (HTIF tohost/fromhost for console and exit)')
     .argument('<program>', 'RV64 ELF executable')
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
-    .option('--stats', 'print translation-store statistics per hart at exit', false)
+    .option('--stats', 'print translation-store statistics per hart at exit (--stats=json: as one JSON object)', false)
+    .addOption(new Option('--stats-json').hideHelp())
     .option('--max-insns <n>', 'stop with an error after n instructions', countOption)
     .option('--trace', 'print every executed instruction (pc, bits, disassembly) to stderr', false)
     .option('-m, --memory <size>', 'RAM size, e.g. 128M or 1G', sizeOption, 128 * 2 ** 20)
-    .action((file: string, opts: { tlbFlush: string; stats: boolean; maxInsns?: number; trace: boolean; memory: number }) => {
+    .action((file: string, opts: { tlbFlush: string; stats: boolean; statsJson?: boolean; maxInsns?: number; trace: boolean; memory: number }) => {
       status = runProgram({
         program: file,
-        policy: FLUSH_POLICY_NAMES.indexOf(opts.tlbFlush as typeof FLUSH_POLICY_NAMES[number]) as FlushPolicy,
-        stats: opts.stats,
+        policy: flushPolicyOption(opts.tlbFlush),
+        stats: opts.statsJson ? 'json' : opts.stats ? 'text' : false,
         maxInsns: opts.maxInsns,
         trace: opts.trace,
         ramSize: opts.memory,
@@ -79,14 +76,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--nographic', 'accepted for QEMU compatibility: the console is always the terminal')
     .option('--no-reboot', 'exit instead of rebooting when the guest resets')
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
-    .option('--stats', 'print translation-store statistics at exit', false)
+    .option('--stats', 'print statistics at exit (--stats=json: as one JSON object)', false)
+    .addOption(new Option('--stats-json').hideHelp())
     .option('--dump-dtb <file>', 'write the generated device tree blob to file and exit')
     .option('--hart-threads', 'run each hart on a worker thread of its own also at -smp 1 (always so from -smp 2; one hart is faster on the main thread)', false)
     .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string;
-      drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; dumpDtb?: string; hartThreads: boolean }) => {
+      drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; statsJson?: boolean; dumpDtb?: string; hartThreads: boolean }) => {
       status = await bootMachine({
         ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
-        drives: opts.drive, reboot: opts.reboot, policy: policyOption(opts.tlbFlush), stats: opts.stats, dumpDtb: opts.dumpDtb,
+        drives: opts.drive, reboot: opts.reboot, policy: opts.tlbFlush as FlushPolicyName,
+        stats: opts.statsJson ? 'json' : opts.stats ? 'text' : false, dumpDtb: opts.dumpDtb,
         hartThreads: opts.hartThreads,
       });
     });
@@ -96,9 +95,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(acceptQemuSpelling(argv));
   } catch (e) {
-    if (e instanceof UserError) {
+    if (e instanceof HartvmError) {
       process.stderr.write(`hartvm: ${e.message}\n`);
-      return e.exitCode;
+      return e instanceof UserError ? e.exitCode : 1;
     }
     // A bug in hartvm, not a problem with the user's input: one line, the stack on request.
     if (process.env.HARTVM_DEBUG) throw e;

@@ -17,7 +17,6 @@ export class HostConsole {
   private readonly raw: boolean;
   private escapePending = false;
   private pending: number[] = [];
-  private outputBuffer: number[] = [];
   private readonly onData = (chunk: Buffer): void => this.received(chunk);
 
   constructor(handlers: ConsoleHandlers) {
@@ -37,19 +36,10 @@ export class HostConsole {
     process.stdin.off('data', this.onData);
     if (this.raw && process.stdin.isTTY) process.stdin.setRawMode(false);
     process.stdin.pause();
-    this.flush();
   }
 
-  /** A byte from the guest's UART. */
-  write(byte: number): void {
-    this.outputBuffer.push(byte);
-    if (this.outputBuffer.length >= 4096) this.flush();
-  }
-
-  flush(): void {
-    if (this.outputBuffer.length === 0) return;
-    const bytes = Buffer.from(this.outputBuffer);
-    this.outputBuffer = [];
+  /** Bytes from the guest's UART. */
+  write(bytes: Uint8Array): void {
     process.stdout.write(bytes);
   }
 
@@ -80,7 +70,6 @@ export class HostConsole {
   }
 
   private help(): void {
-    this.flush();
     process.stderr.write('\r\nC-a h    print this help\r\nC-a x    exit hartvm\r\nC-a C-a  send C-a to the guest\r\n');
   }
 }

@@ -4,30 +4,31 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CsrSlot } from '../../cpu/csr.js';
-import { TRAP_LOOP_LIMIT, type HartStatistics } from '../../cpu/hart.js';
+import { TRAP_LOOP_LIMIT } from '../../cpu/hart.js';
 import { disassemble } from '../../cpu/isa/disassemble.js';
 import { CAUSE_NAMES, IrqBit } from '../../cpu/trap.js';
 import { BareMachine } from '../../machine/bare-machine.js';
+import { TIMEBASE_HZ } from '../../machine/virt-layout.js';
 import { ElfError, parseElf } from '../../loader/elf.js';
-import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../mmu/translation-store.js';
+import type { FlushPolicy } from '../../mmu/translation-store.js';
 import { boardClock, clockZeroNow } from './board-clock.js';
-import { formatSize } from './size.js';
+import { formatSize } from '../../machine/size.js';
+import { formatStoreStatistics, machineStatistics } from '../../machine/statistics.js';
 import { UserError } from './user-error.js';
 
 export interface RunOptions {
   program: string;
   policy: FlushPolicy;
-  stats: boolean;
+  /** print statistics at exit: as a text table, or as one JSON object */
+  stats: false | 'text' | 'json';
   maxInsns: number | undefined;
   trace: boolean;
   ramSize: number;
 }
 
 const CHUNK = 1 << 22;
-const TIMEBASE_HZ = 10_000_000;
 /** A timer further away than this is treated as never firing. */
 const NEVER_TICKS = 2 ** 62;
-
 
 /** Runs the program; returns the process exit status. */
 export function runProgram(options: RunOptions): number {
@@ -84,7 +85,8 @@ export function runProgram(options: RunOptions): number {
   if (console.endsMidLine && (options.stats || failure || status !== 0)) process.stderr.write('\n');
   if (options.stats) {
     const seconds = (performance.now() - start) / 1000;
-    process.stderr.write(formatStatistics([hart.statistics()], options.policy, seconds));
+    if (options.stats === 'json') process.stderr.write(`${JSON.stringify(machineStatistics(options.policy, seconds, [hart.statistics()]))}\n`);
+    else process.stderr.write(formatStoreStatistics([hart.statistics()], options.policy, seconds));
   }
   if (failure) throw failure;
   if (status !== 0) process.stderr.write(`hartvm: ${options.program} exited with status ${status}\n`);
@@ -206,24 +208,4 @@ class Tracer {
     if (this.lines.length) writeAll(2, Buffer.from(this.lines.join('\n') + '\n'));
     this.lines = [];
   }
-}
-
-/** Rows of cells as text columns, each right-aligned to its widest cell, two spaces apart. */
-export function rightAlignedTable(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  return rows.map((r) => r.map((cell, c) => cell.padStart(widths[c])).join('  ')).join('\n');
-}
-
-export function formatStatistics(harts: HartStatistics[], policy: FlushPolicy, seconds: number): string {
-  const rows = [['hart', 'instructions', 'lookups', 'hits', 'negative hits', 'page walks', 'invalidations', 'walks/1000 insns']];
-  for (const s of harts) {
-    const walksPerK = s.instructions > 0 ? (1000 * s.walks / s.instructions).toFixed(3) : '0';
-    rows.push([String(s.hartId), String(s.instructions), String(s.lookups), String(s.hits), String(s.negativeHits),
-      String(s.walks), String(s.invalidations), walksPerK]);
-  }
-  const text = rightAlignedTable(rows);
-  const instructions = harts.reduce((sum, s) => sum + s.instructions, 0);
-  const mips = seconds > 0 ? (instructions / seconds / 1e6).toFixed(1) : '-';
-  return `translation store (--tlb-flush=${FLUSH_POLICY_NAMES[policy]}):\n${text}\n` +
-    `run time ${seconds.toFixed(3)} s, ${mips} guest MIPS\n`;
 }

@@ -1,10 +1,13 @@
 // virtio-blk through the virtio-mmio transport, driven by the fake driver over a memory disk:
 // reads, writes, flush, GET_ID, unsupported requests, sector bounds, read-only disks,
-// indirect descriptors, interrupts, reset.
+// indirect descriptors, interrupts, reset; then over disks that complete later (async back
+// ends): completion, failures, resets with requests in flight, the bound on requests held.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtioMmioTransport } from '../../../dist/devices/virtio/mmio-transport.js';
-import { VirtioBlock, MemoryBlockBackend } from '../../../dist/devices/virtio/block.js';
+import {
+  VirtioBlock, MemoryBlockBackend, AsyncMemoryBlockBackend, ASYNC_CHUNK_BYTES,
+} from '../../../dist/devices/virtio/block.js';
 import { BoardSignals } from '../../../dist/smp/board-signals.js';
 import { FrameRemapper } from '../../../dist/smp/frame-remapper.js';
 import { FakeDriver, RecordingSink, makeMemory, REG, STATUS, F, RAM_BASE } from './fake-driver.mjs';
@@ -22,10 +25,17 @@ function patterned(length, seed) {
   return b;
 }
 
-function setup({ readOnly = false, serial, disk, init = {}, spareFrames = 0 } = {}) {
+/**
+ * `backend`: 'sync' (MemoryBlockBackend), 'async' (AsyncMemoryBlockBackend completing on later
+ * tasks), 'manual' (completing when the test calls backend.complete()), or a back end object.
+ */
+function setup({ readOnly = false, serial, disk, init = {}, spareFrames = 0, backend: kind = 'sync' } = {}) {
   const memory = makeMemory(spareFrames);
   const sink = new RecordingSink();
-  const backend = new MemoryBlockBackend(disk ?? patterned(SECTORS * 512, 1), readOnly);
+  const data = disk ?? patterned(SECTORS * 512, 1);
+  const backend = kind === 'sync' ? new MemoryBlockBackend(data, readOnly)
+    : kind === 'async' || kind === 'manual' ? new AsyncMemoryBlockBackend(data, { readOnly, manual: kind === 'manual' })
+    : kind;
   const writes = [];
   const errors = [];
   const device = new VirtioBlock(backend, serial === undefined ? {} : { serial });
@@ -263,6 +273,23 @@ test('back-end exceptions become IOERR', () => {
   assert.equal(driver.status() & STATUS.NEEDS_RESET, 0, 'an I/O error is not a device failure');
 });
 
+test('a synchronous back end that returns a Promise fails the request instead of filling RAM later', async () => {
+  let late;
+  const backend = {
+    size: 8 * 512, readOnly: false,
+    read(offset, into) { return new Promise((resolve) => { late = () => { into.fill(0x55); resolve(); }; }); },
+    write() { return Promise.reject(new Error('EIO')); }, flush() {},
+  };
+  const { driver } = setup({ backend });
+  const r = request(driver, { type: T_IN, sector: 0n, inLength: 512 });
+  assert.equal(r.status(), S_IOERR);
+  assert.equal(request(driver, { type: T_OUT, sector: 0n, out: patterned(512, 1) }).status(), S_IOERR);
+  assert.equal(driver.takeUsed(0).length, 2);
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the rejected Promise was handled: no unhandled rejection
+  assert.equal(driver.status() & STATUS.NEEDS_RESET, 0);
+  late();
+});
+
 test('a header shorter than 16 bytes is an I/O error', () => {
   const { driver } = setup();
   const hdr = driver.buffer(8);
@@ -409,4 +436,257 @@ test('buffers posted before DRIVER_OK are served when DRIVER_OK is set, not befo
   driver.w32(REG.STATUS, STATUS.ACKNOWLEDGE | STATUS.DRIVER | STATUS.FEATURES_OK | STATUS.DRIVER_OK);
   assert.equal(r.status(), S_OK);
   assert.deepEqual(backend.data.subarray(3 * 512, 4 * 512), patterned(512, 123));
+});
+
+// ---- asynchronous back ends ------------------------------------------------------------------
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Lets an AsyncMemoryBlockBackend's timers and the device's continuations run until no call waits. */
+async function drain(backend) {
+  do await tick(); while (backend.pending > 0);
+}
+
+/** Whether the observer heard of every byte of host range [host, host + length). */
+function observed(writes, host, length) {
+  const covered = new Set();
+  for (const [h, n] of writes) for (let i = 0; i < n; i++) covered.add(h + i);
+  for (let i = 0; i < length; i++) if (!covered.has(host + i)) return false;
+  return true;
+}
+
+test('async back end: writes and reads complete later with the right data, status and interrupt', async () => {
+  const { driver, backend, sink, writes, transport } = setup({ backend: 'async' });
+  const original = backend.data.slice();
+  const data = patterned(3 * 512, 99);
+  const w = request(driver, { type: T_OUT, sector: 5n, out: data, split: 3 });
+  // the notify returned with the request in flight: nothing completed, no interrupt
+  assert.equal(w.status(), 0xff);
+  assert.equal(driver.usedIdx(0), 0);
+  assert.equal(sink.level(IRQ), false);
+  assert.equal(backend.pending, 1);
+  await drain(backend);
+  assert.equal(w.status(), S_OK);
+  assert.deepEqual(backend.data.subarray(5 * 512, 8 * 512), data);
+  assert.deepEqual(driver.takeUsed(0), [{ id: w.head, len: 1 }]);
+  assert.equal(driver.r32(REG.INTERRUPT_STATUS), 1);
+  assert.equal(sink.level(IRQ), true, 'the completion raised the interrupt');
+  driver.acknowledge();
+  assert.equal(sink.level(IRQ), false);
+
+  writes.length = 0;
+  const r = request(driver, { type: T_IN, sector: 4n, inLength: 4 * 512, split: 4 });
+  assert.equal(r.status(), 0xff);
+  assert.ok(driver.bytes(r.dataPa, 4 * 512).every((b) => b === 0), 'no data before the back end answered');
+  assert.equal(writes.length, 0, 'nothing reported to the write observer before the bytes land');
+  await drain(backend);
+  const expected = original.subarray(4 * 512, 8 * 512).slice();
+  expected.set(data, 512);
+  assert.equal(r.status(), S_OK);
+  assert.deepEqual(driver.bytes(r.dataPa, 4 * 512), expected);
+  assert.ok(observed(writes, driver.host(r.dataPa), 4 * 512) && observed(writes, driver.host(r.statusPa), 1));
+  assert.deepEqual(driver.takeUsed(0), [{ id: r.head, len: 4 * 512 + 1 }]);
+  assert.equal(sink.level(IRQ), true);
+
+  // flush, GET_ID (no back-end call: completes at once) and an unsupported type
+  const f = request(driver, { type: T_FLUSH });
+  const id = request(driver, { type: T_GET_ID, inLength: 20 });
+  const u = request(driver, { type: T_DISCARD });
+  assert.equal(id.status(), S_OK);
+  assert.equal(u.status(), S_UNSUPP);
+  assert.equal(f.status(), 0xff);
+  await drain(backend);
+  assert.equal(f.status(), S_OK);
+  assert.equal(backend.flushes, 1);
+  // completions in the order answers came: GET_ID and DISCARD before the earlier FLUSH
+  assert.deepEqual(driver.takeUsed(0).map((e) => e.id), [id.head, u.head, f.head]);
+  assert.equal(transport.lastError, undefined);
+});
+
+test('async back end: many requests in flight at once, each completed once, bytes landing as each completes', async () => {
+  const { driver, backend, memory } = setup({ backend: 'manual' });
+  const reads = [];
+  for (let i = 0; i < 6; i++) reads.push(request(driver, { type: T_IN, sector: BigInt(i), inLength: 512, indirect: i % 2 === 1 }));
+  assert.equal(backend.pending, 6, 'all six handed to the back end');
+  // buffers held by in-flight requests are pinned: the VMM may not move them
+  const page = (pa) => memory.pageIndex(memory.regions[0], pa);
+  assert.ok(reads.every((r) => memory.pins[page(r.dataPa)] > 0));
+  backend.complete(2);
+  await tick();
+  assert.deepEqual(driver.takeUsed(0).map((e) => e.id), reads.slice(0, 2).map((r) => r.head));
+  assert.equal(reads[2].status(), 0xff);
+  backend.complete();
+  await tick();
+  assert.deepEqual(driver.takeUsed(0).map((e) => e.id), reads.slice(2).map((r) => r.head));
+  reads.forEach((r, i) => {
+    assert.equal(r.status(), S_OK);
+    assert.deepEqual(driver.bytes(r.dataPa, 512), backend.data.subarray(i * 512, (i + 1) * 512));
+  });
+  assert.ok(reads.every((r) => memory.pins[page(r.dataPa)] === 0), 'unpinned once completed');
+});
+
+test('async back end: a rejected call is an I/O error, not a device failure', async () => {
+  const { driver, backend, sink } = setup({ backend: 'manual' });
+  const before = backend.data.slice();
+  const r = request(driver, { type: T_IN, sector: 0n, inLength: 512 });
+  const w = request(driver, { type: T_OUT, sector: 0n, out: patterned(512, 3) });
+  const f = request(driver, { type: T_FLUSH });
+  backend.complete(Infinity, new Error('EIO'));
+  await tick();
+  for (const x of [r, w, f]) assert.equal(x.status(), S_IOERR);
+  // used length: no data (the read's data area was not filled), only the status byte otherwise
+  assert.deepEqual(driver.takeUsed(0), [{ id: r.head, len: 0 }, { id: w.head, len: 1 }, { id: f.head, len: 1 }]);
+  assert.ok(driver.bytes(r.dataPa, 512).every((b) => b === 0));
+  assert.deepEqual(backend.data, before);
+  assert.equal(sink.level(IRQ), true);
+  assert.equal(driver.status() & STATUS.NEEDS_RESET, 0);
+
+  // a back end that throws at once instead of rejecting
+  const throwing = {
+    size: 8 * 512, readOnly: false, asynchronous: true,
+    read() { throw new Error('EIO'); }, write() { return Promise.resolve(); }, flush() { return Promise.resolve(); },
+  };
+  const t = setup({ backend: throwing });
+  assert.equal(request(t.driver, { type: T_IN, sector: 0n, inLength: 512 }).status(), S_IOERR);
+});
+
+test('async back end: calls that return at once complete inside the notify', () => {
+  const backend = {
+    size: 8 * 512, readOnly: false, asynchronous: true, flushes: 0,
+    read(offset, into) { into.fill(0x3c); }, write() {}, flush() { this.flushes++; },
+  };
+  const { driver } = setup({ backend, init: { features: (offered) => offered & ~BLK_F_FLUSH } });
+  const r = request(driver, { type: T_IN, sector: 1n, inLength: 1024, split: 2 });
+  assert.equal(r.status(), S_OK);
+  assert.ok(driver.bytes(r.dataPa, 1024).every((b) => b === 0x3c));
+  const w = request(driver, { type: T_OUT, sector: 1n, out: patterned(512, 1) });
+  assert.equal(w.status(), S_OK);
+  assert.equal(backend.flushes, 1, 'without FLUSH negotiated each write is flushed');
+  assert.deepEqual(driver.takeUsed(0), [{ id: r.head, len: 1025 }, { id: w.head, len: 1 }]);
+});
+
+test('async back end: a reset with requests in flight leaves guest memory untouched afterwards', async () => {
+  const disk = patterned(4 * ASYNC_CHUNK_BYTES, 1);
+  const { driver, backend, sink, writes, memory } = setup({ backend: 'manual', disk, spareFrames: 4 });
+  const r = request(driver, { type: T_IN, sector: 8n, inLength: 2048, split: 2 });
+  // a write of two pieces: the second must never be read from guest memory after the reset
+  const big = patterned(ASYNC_CHUNK_BYTES + 512, 7);
+  const w = request(driver, { type: T_OUT, sector: 0n, out: big });
+  const f = request(driver, { type: T_FLUSH });
+  assert.equal(backend.pending, 3);
+  const oldRings = driver.queues[0];
+  const ringBytes = driver.bytes(oldRings.desc, oldRings.used + 6 + 8 * oldRings.size - oldRings.desc).slice();
+  const statusBefore = [r, w, f].map((x) => x.status());
+
+  driver.w32(REG.STATUS, 0);
+  writes.length = 0;
+  // the driver starts over at once, with new rings, while the old requests are still pending
+  driver.init({ ringBase: RAM_BASE + 0x20000 });
+  backend.complete();
+  await tick();
+  assert.equal(backend.calls, 3, 'the rest of the write was not read from guest memory, nor the flush after it issued');
+  assert.equal(backend.pending, 0);
+
+  assert.ok(driver.bytes(r.dataPa, 2048).every((b) => b === 0), 'no read data landed');
+  assert.deepEqual([r, w, f].map((x) => x.status()), statusBefore, 'no status byte written');
+  assert.deepEqual(driver.bytes(oldRings.desc, ringBytes.length), ringBytes, 'old rings untouched');
+  assert.equal(driver.usedIdx(0), 0, 'nothing pushed to the new used ring');
+  assert.equal(driver.r32(REG.INTERRUPT_STATUS), 0);
+  assert.equal(sink.level(IRQ), false);
+  assert.deepEqual(writes, [], 'the write observer heard of nothing');
+  // the held buffers were released: the VMM may move their pages again
+  const page = (pa) => memory.pageIndex(memory.regions[0], pa);
+  assert.equal(memory.pins[page(r.dataPa)], 0);
+  const remapper = new FrameRemapper(memory, new BoardSignals(0));
+  await remapper.remap(r.dataPa, () => {});
+
+  // the new driver's requests work
+  const again = request(driver, { type: T_IN, sector: 8n, inLength: 512 });
+  backend.complete();
+  await tick();
+  assert.equal(again.status(), S_OK);
+  assert.deepEqual(driver.bytes(again.dataPa, 512), backend.data.subarray(8 * 512, 9 * 512));
+  assert.deepEqual(driver.takeUsed(0), [{ id: again.head, len: 513 }]);
+});
+
+test('async back end: a buffer in flight cannot be moved by the VMM until its request completes', async () => {
+  const { driver, backend, memory } = setup({ backend: 'manual', spareFrames: 2 });
+  const remapper = new FrameRemapper(memory, new BoardSignals(0));
+  const r = request(driver, { type: T_IN, sector: 0n, inLength: 512 });
+  await assert.rejects(remapper.remap(r.dataPa, () => {}), /a device holds the page/);
+  backend.complete();
+  await tick();
+  assert.equal(r.status(), S_OK);
+  await remapper.remap(r.dataPa, () => {});
+});
+
+test('async back end: a large request is served in pieces of at most ASYNC_CHUNK_BYTES', async () => {
+  const disk = patterned(4 * ASYNC_CHUNK_BYTES, 5);
+  const sizes = [];
+  const inner = new AsyncMemoryBlockBackend(disk);
+  const backend = {
+    size: inner.size, readOnly: false, asynchronous: true,
+    read(offset, into) { sizes.push(into.length); return inner.read(offset, into); },
+    write(offset, from) { sizes.push(from.length); return inner.write(offset, from); },
+    flush: () => inner.flush(),
+  };
+  const { driver } = setup({ backend, disk });
+  const length = ASYNC_CHUNK_BYTES + 4096;
+  const r = request(driver, { type: T_IN, sector: 16n, inLength: length, split: 3 });
+  await drain(inner);
+  assert.equal(r.status(), S_OK);
+  assert.deepEqual(sizes, [ASYNC_CHUNK_BYTES, 4096]);
+  assert.deepEqual(driver.read(r.dataPa, length), disk.subarray(16 * 512, 16 * 512 + length));
+});
+
+test('async back end: requests in flight are bounded by the queue size, stale ones included', async () => {
+  const SIZE = 4;
+  const { driver, backend } = setup({ backend: 'manual', init: { queueSizes: [SIZE] } });
+  // A driver that keeps publishing without waiting for completions (reusing descriptors the
+  // device still holds): the device takes no more than the queue size at a time.
+  const first = [];
+  for (let i = 0; i < SIZE; i++) first.push(request(driver, { type: T_IN, sector: BigInt(i), inLength: 512, indirect: true }));
+  const second = [];
+  for (let i = 0; i < SIZE; i++) second.push(request(driver, { type: T_IN, sector: BigInt(SIZE + i), inLength: 512, indirect: true }));
+  assert.equal(backend.calls, SIZE, 'only a queue-size of requests taken');
+  backend.complete(1);
+  await tick();
+  assert.equal(driver.usedIdx(0), 1);
+  assert.equal(backend.calls, SIZE + 1, 'one finished, one more taken');
+  backend.complete();
+  await tick();
+  backend.complete();
+  await tick();
+  assert.equal(backend.calls, 2 * SIZE);
+  assert.equal(driver.usedIdx(0), 2 * SIZE);
+  second.forEach((r, i) => assert.deepEqual(driver.bytes(r.dataPa, 512), backend.data.subarray((SIZE + i) * 512, (SIZE + i + 1) * 512)));
+
+  // Resetting does not make room: requests of the old driver count until the back end answers.
+  for (let i = 0; i < SIZE; i++) request(driver, { type: T_IN, sector: 0n, inLength: 512, indirect: true });
+  assert.equal(backend.calls, 3 * SIZE);
+  driver.w32(REG.STATUS, 0);
+  driver.init({ queueSizes: [SIZE], ringBase: RAM_BASE + 0x20000 });
+  const fresh = [];
+  for (let i = 0; i < SIZE; i++) fresh.push(request(driver, { type: T_IN, sector: BigInt(i), inLength: 512, indirect: true }));
+  assert.equal(backend.calls, 3 * SIZE, 'nothing taken while the stale requests are pending');
+  backend.complete();
+  await tick();
+  assert.equal(backend.calls, 4 * SIZE, 'the new requests are taken once the stale ones ended');
+  assert.equal(driver.usedIdx(0), 0, 'the stale completions were dropped');
+  backend.complete();
+  await tick();
+  assert.deepEqual(driver.takeUsed(0).map((e) => e.id), fresh.map((r) => r.head));
+  assert.ok(fresh.every((r) => r.status() === S_OK));
+});
+
+test('async back end: a driver that disables the queue (QueueReady 0) drops what was in flight on it', async () => {
+  const { driver, backend } = setup({ backend: 'manual' });
+  const r = request(driver, { type: T_IN, sector: 0n, inLength: 512 });
+  driver.w32(REG.QUEUE_SEL, 0);
+  driver.w32(REG.QUEUE_READY, 0);
+  driver.w32(REG.QUEUE_READY, 1); // same rings again, indices from 0
+  backend.complete();
+  await tick();
+  assert.equal(r.status(), 0xff);
+  assert.equal(driver.usedIdx(0), 0);
 });

@@ -1,0 +1,277 @@
+// hartvm as a Node library: `createMachine(options)` builds a virt board with the CLI's options
+// (paths or bytes), and the returned Machine runs it on this process, with the serial console
+// as a Node Duplex or as WHATWG streams, typed events, statistics as an object, and stop() or
+// an AbortSignal to end it. `hartvm boot` is built on it.
+
+import { EventEmitter } from 'node:events';
+import { readFileSync, statSync } from 'node:fs';
+import { Duplex } from 'node:stream';
+import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
+import { bootImagesFrom, type BootFiles } from '../../machine/boot-images.js';
+import { ImageError, OptionError } from '../../machine/errors.js';
+import { DEFAULT_RAM, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { MachineSession, type EndReason, type SessionEnding } from '../../machine/session.js';
+import type { MachineStatistics } from '../../machine/statistics.js';
+import { defaultFirmware, defaultGuest } from './default-boot-files.js';
+import { FileDisk, parseDrive, type DriveSpec } from './disk.js';
+import { nodeSessionHost } from './node-host.js';
+
+/** A disk: a raw image file (QEMU's -drive spelling, or as fields), or bytes held in memory. */
+export type DriveOption =
+  | string
+  | { file: string; readOnly?: boolean; snapshot?: boolean }
+  | { data: Uint8Array; readOnly?: boolean };
+
+export interface MachineOptions {
+  /** RAM: bytes, or "256M", "1G" (default 256M) */
+  memory?: number | string;
+  /** harts, 1 to 32 (default 1) */
+  smp?: number;
+  /** firmware: a path, bytes, or "none" (default: the shipped OpenSBI) */
+  bios?: string | Uint8Array;
+  /** kernel: a path or bytes, a raw Image or an ELF (default: the shipped Linux, with its initramfs) */
+  kernel?: string | Uint8Array;
+  initrd?: string | Uint8Array;
+  /** the kernel command line (default with the shipped kernel: "console=ttyS0") */
+  append?: string;
+  /** virtio-blk disks, in order: the first is /dev/vda */
+  drives?: DriveOption[];
+  /** when the translation stores are invalidated (default "fence") */
+  tlbFlush?: FlushPolicyName;
+  /** reboot when the guest resets (default true); false ends the machine instead, like -no-reboot */
+  reboot?: boolean;
+  /** every hart on a worker thread of its own also at smp 1 (always so from smp 2) */
+  hartThreads?: boolean;
+  /** warm the interpreter up before the guest starts (default true) */
+  warmUp?: boolean;
+  /** aborting it stops the machine (as stop() does) */
+  signal?: AbortSignal;
+}
+
+/** How a machine ended. */
+export interface MachineExit {
+  /** 0 after a poweroff; the guest's code when it reports failure; 1 after a panic under reboot: false */
+  status: number;
+  reason: EndReason;
+  message?: string;
+}
+
+export interface MachineEvents {
+  /** bytes the guest wrote to its serial console */
+  output: [bytes: Uint8Array];
+  /** the guest powered the board off */
+  poweroff: [exit: MachineExit];
+  /** the guest reset the board; it reboots unless `reboot: false` */
+  reset: [];
+  /** the guest kernel panicked */
+  panic: [];
+  /** a virtio device found the guest's queues corrupt (it waits for a reset) */
+  'virtio-error': [message: string];
+  /** the machine ended, for whatever reason; its disks are flushed and closed */
+  exit: [exit: MachineExit];
+}
+
+export class Machine extends EventEmitter<MachineEvents> {
+  private readonly session: MachineSession;
+  private readonly disks: FileDisk[];
+  private readonly abortSignal: AbortSignal | undefined;
+  private readonly onAbort = (): void => this.session.stop(0, 'stopped by its AbortSignal');
+  private running: Promise<MachineExit> | undefined;
+  private consoleDuplex: Duplex | undefined;
+  /** warnings about the images, worth telling once the machine starts */
+  readonly warnings: readonly string[];
+
+  /** Use createMachine(). */
+  constructor(session: MachineSession, disks: FileDisk[], warnings: string[], signal: AbortSignal | undefined) {
+    super();
+    this.session = session;
+    this.disks = disks;
+    this.warnings = warnings;
+    this.abortSignal = signal;
+  }
+
+  /** Starts the guest; resolves once it runs. The end comes as the `exit` event and from wait(). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    if (this.abortSignal?.aborted) throw new OptionError('the machine\'s AbortSignal was aborted before it started');
+    this.abortSignal?.addEventListener('abort', this.onAbort, { once: true });
+    this.running = this.session.run().then(
+      (ending) => this.finish(ending),
+      (e: unknown) => this.finish({ status: 70, reason: 'internal-error', message: `internal error: ${(e as Error)?.message ?? e}` }));
+  }
+
+  /** Resolves when the machine has ended (starting it if it was not running). */
+  async wait(): Promise<MachineExit> {
+    if (!this.running) await this.start();
+    return this.running!;
+  }
+
+  /** Ends the machine and resolves once it has, with its disks flushed and closed. */
+  async stop(status = 0): Promise<MachineExit> {
+    if (!this.running) {
+      this.closeDisks();
+      return { status, reason: 'stopped' };
+    }
+    this.session.stop(status);
+    return this.running;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /** Bytes (or text) typed on the guest's serial console. */
+  input(data: Uint8Array | string): void {
+    this.session.input(typeof data === 'string' ? new TextEncoder().encode(data) : data);
+  }
+
+  /** The serial console as a Node Duplex: what the guest writes is read from it, what is written goes to the guest. */
+  get console(): Duplex {
+    this.consoleDuplex ??= new Duplex({
+      read: () => { /* output is pushed as the guest writes it */ },
+      write: (chunk: Buffer, _encoding, callback) => { this.input(new Uint8Array(chunk)); callback(); },
+      final: (callback) => callback(),
+    });
+    return this.consoleDuplex;
+  }
+
+  /** The serial console as WHATWG streams (what browsers and fetch speak). */
+  consoleStreams(): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } {
+    let listener: ((bytes: Uint8Array) => void) | undefined;
+    const readable = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        listener = (bytes) => controller.enqueue(bytes);
+        this.on('output', listener);
+        this.once('exit', () => {
+          this.off('output', listener!);
+          try { controller.close(); } catch { /* already closed or cancelled */ }
+        });
+      },
+      cancel: () => { if (listener) this.off('output', listener); },
+    });
+    const writable = new WritableStream<Uint8Array>({ write: (chunk) => this.input(chunk) });
+    return { readable, writable };
+  }
+
+  /** The translation stores' and threads' statistics so far (final after the exit event). */
+  statistics(): MachineStatistics {
+    return this.session.statistics();
+  }
+
+  /** The flattened device tree the guest is given. */
+  get deviceTree(): Uint8Array {
+    return this.session.deviceTree;
+  }
+
+  /** Called by the session with a batch of console output. */
+  output(bytes: Uint8Array): void {
+    this.emit('output', bytes);
+    this.consoleDuplex?.push(bytes);
+  }
+
+  private finish(ending: SessionEnding): MachineExit {
+    this.abortSignal?.removeEventListener('abort', this.onAbort);
+    this.closeDisks();
+    const exit: MachineExit = { status: ending.status, reason: ending.reason, ...(ending.message ? { message: ending.message } : {}) };
+    if (exit.reason === 'poweroff') this.emit('poweroff', exit);
+    this.consoleDuplex?.push(null);
+    this.emit('exit', exit);
+    return exit;
+  }
+
+  /** Every exit path leaves the disk files complete. */
+  private closeDisks(): void {
+    for (const disk of this.disks) disk.close();
+  }
+}
+
+function bytesOf(what: string, value: string | Uint8Array): { name: string; bytes: Uint8Array } {
+  if (typeof value !== 'string') return { name: `(${what} bytes)`, bytes: value };
+  try {
+    const stat = statSync(value);
+    // Only regular files: a device such as /dev/zero would be read forever.
+    if (!stat.isFile()) throw new ImageError(`cannot read ${what} ${value}: ${stat.isDirectory() ? 'is a directory' : 'not a regular file'}`);
+    return { name: value, bytes: readFileSync(value) };
+  } catch (e) {
+    if (e instanceof ImageError) throw e;
+    throw new ImageError(`cannot read ${what} ${value}: ${fileErrorReason(e)}`);
+  }
+}
+
+/** The short reason for a failed file operation, for one-line messages. */
+export function fileErrorReason(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EISDIR': return 'is a directory';
+    case 'ENOTDIR': return 'a part of the path is not a directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on the device';
+    default: return (e as Error).message;
+  }
+}
+
+function driveSpec(drive: DriveOption): DriveSpec | { data: Uint8Array; readOnly: boolean } {
+  if (typeof drive === 'string') return parseDrive(drive);
+  if ('data' in drive) return { data: drive.data, readOnly: drive.readOnly ?? false };
+  if (typeof drive.file !== 'string' || drive.file === '') throw new OptionError('a drive needs a file or data');
+  return { file: drive.file, readOnly: drive.readOnly ?? false, snapshot: drive.snapshot ?? false };
+}
+
+/**
+ * Builds a machine: reads the images, opens the disks and places everything in RAM. Throws a
+ * HartvmError (with a `code`) for bad options, unreadable or invalid images, disks that cannot
+ * be opened, and images that do not fit the board. Nothing runs until start().
+ */
+export function createMachine(options: MachineOptions = {}): Machine {
+  const ramSize = ramSizeOption(options.memory ?? DEFAULT_RAM);
+  const harts = hartsOption(options.smp ?? 1);
+  const policy = flushPolicyOption(options.tlbFlush ?? 'fence');
+  const files: BootFiles = { bootargs: options.append ?? '' };
+  if (options.kernel === undefined) {
+    const defaults = defaultGuest();
+    files.kernel = defaults.kernel;
+    files.initrd = defaults.initrd;
+    files.bootargs = options.append ?? defaults.bootargs;
+  } else {
+    files.kernel = bytesOf('kernel', options.kernel);
+  }
+  if (options.initrd !== undefined) files.initrd = bytesOf('initrd', options.initrd);
+  if (options.bios === undefined) files.firmware = defaultFirmware();
+  else if (options.bios !== 'none') files.firmware = bytesOf('firmware', options.bios);
+  const { images, warnings } = bootImagesFrom(files);
+
+  const fileDisks: FileDisk[] = [];
+  try {
+    const disks: BlockBackend[] = [];
+    for (const drive of options.drives ?? []) {
+      const spec = driveSpec(drive);
+      if ('data' in spec) disks.push(new MemoryBlockBackend(spec.data, spec.readOnly));
+      else {
+        const disk = new FileDisk(spec);
+        fileDisks.push(disk);
+        disks.push(disk);
+      }
+    }
+    let machine: Machine | undefined;
+    const session = new MachineSession(nodeSessionHost, {
+      ramSize, harts, policy,
+      hartThreads: options.hartThreads ?? false,
+      reboot: options.reboot ?? true,
+      warmUp: options.warmUp ?? true,
+      images,
+      disks,
+      output: (bytes) => machine!.output(bytes),
+      event: (event) => {
+        if (event.type === 'virtio-error') machine!.emit('virtio-error', event.message);
+        else machine!.emit(event.type);
+      },
+    });
+    session.boot();
+    machine = new Machine(session, fileDisks, warnings, options.signal);
+    return machine;
+  } catch (e) {
+    for (const disk of fileDisks) disk.close();
+    throw e;
+  }
+}

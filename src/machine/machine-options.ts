@@ -1,0 +1,41 @@
+// The machine's options as every host spells them (the CLI's flags, the library's options, the
+// browser page's URL query): checked here once, so each says the same thing about a bad value.
+
+import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../mmu/translation-store.js';
+import { OptionError } from './errors.js';
+import { MAX_HARTS } from './session.js';
+import { parseSize } from './size.js';
+
+/** RAM the board can hold: guest RAM is addressed with 32-bit offsets. */
+export const MAX_RAM = 2 ** 31;
+export const DEFAULT_RAM = 256 * 2 ** 20;
+
+export type FlushPolicyName = typeof FLUSH_POLICY_NAMES[number];
+
+/** A RAM size: bytes, or QEMU's spelling ("256M", "1G", a bare number of MiB). */
+export function ramSizeOption(value: number | string): number {
+  let bytes: number;
+  if (typeof value === 'number') bytes = value;
+  else {
+    try {
+      bytes = parseSize(value);
+    } catch (e) {
+      throw new OptionError((e as Error).message);
+    }
+  }
+  if (!Number.isInteger(bytes) || bytes < 4096 || bytes % 4096 !== 0) throw new OptionError('memory size must be a multiple of 4 KiB');
+  if (bytes > MAX_RAM) throw new OptionError('at most 2G of RAM is supported');
+  return bytes;
+}
+
+export function hartsOption(value: number | string): number {
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_HARTS) throw new OptionError(`-smp ${value}: the board has 1 to ${MAX_HARTS} harts`);
+  return n;
+}
+
+export function flushPolicyOption(name: string): FlushPolicy {
+  const index = FLUSH_POLICY_NAMES.indexOf(name as FlushPolicyName);
+  if (index < 0) throw new OptionError(`--tlb-flush ${name}: expected one of ${FLUSH_POLICY_NAMES.join(', ')}`);
+  return index as FlushPolicy;
+}

@@ -1,0 +1,378 @@
+// One run of the virt board, host-neutral: it builds the board, places the images, runs the
+// harts (on the calling thread, or each on a thread of its own) and the devices until the
+// guest powers off, fails, panics under -no-reboot, or the host stops it; a guest reset builds
+// the board anew. Everything the host provides (threads, clocks, randomness, a way to yield
+// to its event loop) comes through SessionHost, and the console is bytes in and bytes out, so
+// the same session runs under the Node CLI, the Node library and a browser's device worker.
+
+import { TRAP_LOOP_LIMIT, type HartStatistics } from '../cpu/hart.js';
+import { CsrSlot } from '../cpu/csr.js';
+import { IrqBit } from '../cpu/trap.js';
+import { warmUpInterpreter } from '../cpu/warm-up.js';
+import type { FinisherEvent } from '../devices/sifive-test.js';
+import { VirtioBlock, type BlockBackend } from '../devices/virtio/block.js';
+import { VirtioRng } from '../devices/virtio/rng.js';
+import type { FlushPolicy } from '../mmu/translation-store.js';
+import { Board, BoardSignals } from '../smp/board-signals.js';
+import type { HartThreadExit } from '../smp/hart-runner.js';
+import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';
+import { MmioServer } from '../smp/mmio-channel.js';
+import { machineStatistics, type MachineStatistics } from './statistics.js';
+import { TIMEBASE_HZ, VirtMachine, type BootImages } from './virt-machine.js';
+
+/** What a host gives a session. */
+export interface SessionHost {
+  /** Starts a thread that runs runHartThread(data, clock) (smp/hart-thread-main.ts); resolves to its result. */
+  spawnHart(data: HartThreadData): Promise<HartThreadResult>;
+  /** The board's time zero, structured-clonable: hart threads get it in HartThreadData.clockOrigin. */
+  clockOrigin(): unknown;
+  /** The board clock in ticks of `hz` since `origin`; it never goes backwards from one thread to another. */
+  clock(origin: unknown, hz: number): () => number;
+  /** Milliseconds from a monotonic clock (for slices and statistics). */
+  now(): number;
+  /** Wall-clock time in nanoseconds since the Unix epoch (the RTC). */
+  wallClockNs(): bigint;
+  /** Fills `into` with random bytes (the guest's virtio-rng). */
+  random(into: Uint8Array): void;
+  /** Lets the host's event loop run (input, timers) between slices of a hart on the calling thread. */
+  yieldToEvents(): Promise<void>;
+}
+
+/** QEMU's virt board takes up to 512 harts; the PLIC context layout here is sized for 32. */
+export const MAX_HARTS = 32;
+
+export interface SessionOptions {
+  ramSize: number;
+  harts: number;
+  policy: FlushPolicy;
+  /** every hart on a thread of its own even at one hart (always so from two harts on) */
+  hartThreads: boolean;
+  /** a guest reset reboots the board; false ends the run instead (-no-reboot) */
+  reboot: boolean;
+  /** warm the interpreter up before the guest starts (see cpu/warm-up.ts) */
+  warmUp: boolean;
+  images: BootImages;
+  /** virtio-blk disks, in order: the first is /dev/vda */
+  disks: BlockBackend[];
+  /** bytes the guest wrote to its console, in batches */
+  output(bytes: Uint8Array): void;
+  /** things that happen on the way */
+  event?(event: SessionEvent): void;
+}
+
+export type SessionEvent =
+  | { type: 'reset' }
+  | { type: 'panic' }
+  | { type: 'virtio-error'; message: string };
+
+/** Why a run ended. */
+export type EndReason = 'poweroff' | 'fail' | 'panic' | 'reset' | 'stopped' | 'trap-loop' | 'internal-error';
+
+export interface SessionEnding {
+  /** the exit status QEMU would give (0 on poweroff, the guest's code on failure), or hartvm's own */
+  status: number;
+  reason: EndReason;
+  /** one line for the user, when there is something to say */
+  message?: string;
+}
+
+/** Guest instructions between looks at the clock: small enough to keep the console responsive. */
+const CHUNK = 200_000;
+/** Run this long before letting the host deliver input and timers. */
+const SLICE_MS = 10;
+/** The longest a hart on the calling thread sleeps in wfi before looking again. */
+const MAX_SLEEP_MS = 1000;
+/** Console bytes are handed to the host in batches of at most this many. */
+const OUTPUT_BATCH = 4096;
+const PANIC_TEXT = 'Kernel panic - not syncing';
+/** Linux's last line of a panic report: with -no-reboot the run ends there. */
+const PANIC_END_TEXT = '---[ end Kernel panic';
+
+export class MachineSession {
+  private readonly host: SessionHost;
+  private readonly options: SessionOptions;
+  private machine: VirtMachine | undefined;
+  private start = 0;
+  private ending: SessionEnding | undefined;
+  private rebootRequested = false;
+  private readonly pendingInput: Uint8Array[] = [];
+  private wake: (() => void) | undefined;
+  private readonly outputBuffer = new Uint8Array(OUTPUT_BATCH);
+  private outputLength = 0;
+  /** the tail of the console output, to notice a kernel panic */
+  private recentOutput = '';
+  private panicked = false;
+  private panicReported = false;
+  /** the harts' signal words when they run on threads of their own */
+  private signals: BoardSignals | undefined;
+  private clockOrigin: unknown;
+  /** MMIO requests the device thread's timer found waiting (a doorbell's wake-up was late or lost) */
+  private servedByTimer = 0;
+  /** how each hart thread ended (hart threads only) */
+  private threadExits: HartThreadExit[] = [];
+  private running = false;
+
+  constructor(host: SessionHost, options: SessionOptions) {
+    if (!Number.isInteger(options.harts) || options.harts < 1 || options.harts > MAX_HARTS) {
+      throw new RangeError(`harts: the board has 1 to ${MAX_HARTS} harts, not ${options.harts}`);
+    }
+    this.host = host;
+    this.options = options;
+  }
+
+  /** Builds the board and places the images (throws BoardError when they do not fit); run() does it too. */
+  boot(): void {
+    const options = this.options;
+    this.signals = options.harts > 1 || options.hartThreads ? new BoardSignals(options.harts) : undefined;
+    this.clockOrigin = this.host.clockOrigin();
+    const machine = new VirtMachine({
+      ramSize: options.ramSize,
+      harts: options.harts,
+      policy: options.policy,
+      signals: this.signals,
+      clock: this.host.clock(this.clockOrigin, TIMEBASE_HZ),
+      nowNs: () => this.host.wallClockNs(),
+      consoleOutput: (byte) => this.output(byte),
+      onFinisher: (event, code) => this.finisher(event, code),
+      virtioDevices: [
+        ...options.disks.map((disk) => new VirtioBlock(disk)),
+        new VirtioRng((into) => this.host.random(into)),
+      ],
+      onVirtioError: (message) => options.event?.({ type: 'virtio-error', message }),
+      onInterrupt: () => this.wake?.(),
+    });
+    machine.boot(options.images);
+    this.machine = machine;
+  }
+
+  /** The device tree the guest was given (after boot()). */
+  get deviceTree(): Uint8Array {
+    return this.machine?.deviceTree ?? new Uint8Array(0);
+  }
+
+  /** Runs the guest until it ends; resolves to how. */
+  async run(): Promise<SessionEnding> {
+    if (this.running) throw new Error('the session is already running');
+    this.running = true;
+    if (!this.machine) this.boot();
+    this.start = this.host.now();
+    if (!this.signals && this.options.warmUp) warmUpInterpreter(this.options.policy);
+    try {
+      await (this.signals ? this.threadedLoop() : this.loop());
+    } finally {
+      this.flushOutput();
+    }
+    return this.ending ?? { status: 0, reason: 'stopped' };
+  }
+
+  /** Bytes typed for the guest's console. */
+  input(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.pendingInput.push(bytes.slice());
+    this.wake?.();
+  }
+
+  /** Ends the run (the host's quit, a signal, an abort); the first ending wins. */
+  stop(status = 0, message?: string): void {
+    this.end({ status, reason: 'stopped', message });
+  }
+
+  /** The statistics so far (final once run() has resolved). */
+  statistics(): MachineStatistics {
+    const seconds = this.start > 0 ? (this.host.now() - this.start) / 1000 : 0;
+    if (!this.signals) {
+      const harts: HartStatistics[] = this.machine ? this.machine.harts.map((h) => h.statistics()) : [];
+      return machineStatistics(this.options.policy, seconds, harts);
+    }
+    const exits = [...this.threadExits].sort((a, b) => a.hartId - b.hartId);
+    return machineStatistics(this.options.policy, seconds, exits.map((e) => e.statistics),
+      exits.map((e) => ({ hartId: e.hartId, mmioRequests: e.mmioRequests, mmioWaitMs: e.mmioWaitMs, idleMs: e.idleMs, epochAcks: e.epochAcks })),
+      this.servedByTimer);
+  }
+
+  private end(ending: SessionEnding): void {
+    if (this.ending) return;
+    this.ending = ending;
+    for (const hart of this.machine?.harts ?? []) hart.requestStop();
+    this.wake?.();
+    this.ringDoorbell();
+  }
+
+  /** Wakes the device thread's wait for MMIO requests, to look at ending/reboot. */
+  private ringDoorbell(): void {
+    if (!this.signals) return;
+    Atomics.add(this.signals.words, Board.DOORBELL, 1);
+    Atomics.notify(this.signals.words, Board.DOORBELL);
+  }
+
+  private output(byte: number): void {
+    this.outputBuffer[this.outputLength++] = byte;
+    if (this.outputLength === OUTPUT_BATCH) this.flushOutput();
+    // Keep a short tail to recognise a kernel panic (for -no-reboot's exit status).
+    this.recentOutput = (this.recentOutput + String.fromCharCode(byte)).slice(-64);
+    if (!this.panicked && this.recentOutput.endsWith(PANIC_TEXT)) {
+      this.panicked = true;
+      this.options.event?.({ type: 'panic' });
+    }
+    // A kernel that panics without panic=N never resets: -no-reboot ends the run at the report's end.
+    if (this.panicked && !this.options.reboot && this.recentOutput.endsWith(PANIC_END_TEXT)) this.panicReported = true;
+    if (this.panicReported && byte === 10) this.end({ status: 1, reason: 'panic', message: 'the guest kernel panicked' });
+  }
+
+  private flushOutput(): void {
+    if (this.outputLength === 0) return;
+    const bytes = this.outputBuffer.slice(0, this.outputLength);
+    this.outputLength = 0;
+    this.options.output(bytes);
+  }
+
+  private finisher(event: FinisherEvent, code: number): void {
+    if (event === 'poweroff') this.end({ status: code, reason: 'poweroff' });
+    else if (event === 'fail') this.end({ status: code || 1, reason: 'fail', message: `the guest reported failure (code ${code})` });
+    else if (this.panicked) this.end({ status: 1, reason: 'panic', message: 'the guest kernel panicked' });
+    else if (!this.options.reboot) this.end({ status: 0, reason: 'reset' });
+    else {
+      this.options.event?.({ type: 'reset' });
+      this.rebootRequested = true;
+      this.machine?.harts[0]?.requestStop();
+      this.ringDoorbell();
+    }
+  }
+
+  private trapLoop(hartId: number, pc: bigint): void {
+    this.end({
+      status: 4, reason: 'trap-loop',
+      message: `hart ${hartId} is stuck in a trap loop at pc 0x${pc.toString(16)} (${TRAP_LOOP_LIMIT} traps with no instruction retired)`,
+    });
+  }
+
+  /** One hart on the calling thread, in slices between which the host's events run. */
+  private async loop(): Promise<void> {
+    for (;;) {
+      const machine = this.machine!;
+      const hart = machine.harts[0];
+      const until = this.host.now() + SLICE_MS;
+      this.feedInput();
+      do {
+        hart.execute(CHUNK);
+        if (this.ending || this.rebootRequested || hart.waiting) break;
+        if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
+          this.trapLoop(0, hart.pc);
+          break;
+        }
+      } while (this.host.now() < until);
+      machine.rtc.poll();
+      this.flushOutput();
+      if (this.ending) return;
+      if (this.rebootRequested) {
+        this.rebootRequested = false;
+        this.panicked = false;
+        this.boot();
+        continue;
+      }
+      if (hart.waiting) await this.sleepUntilWake();
+      else await this.host.yieldToEvents();
+    }
+  }
+
+  /**
+   * Every hart on a thread of its own; this thread is the device thread. It serves the harts'
+   * MMIO requests as they ring, and every few milliseconds delivers input, polls the RTC and
+   * flushes the console. Ends with every hart thread stopped and joined.
+   */
+  private async threadedLoop(): Promise<void> {
+    for (;;) {
+      const signals = this.signals!;
+      const machine = this.machine!;
+      const server = new MmioServer(signals, machine.deviceList());
+      const harts = this.startHartThreads(machine);
+      const housekeeping = setInterval(() => {
+        // Also serve here: should a doorbell's wake-up of the loop below ever be lost, a hart
+        // waits at most this long (a timer of the event loop, not a task like waitAsync's).
+        this.servedByTimer += server.serve();
+        this.feedInput();
+        machine.rtc.poll();
+        this.flushOutput();
+      }, SLICE_MS);
+      try {
+        while (!this.ending && !this.rebootRequested) {
+          const seen = server.doorbell();
+          server.serve();
+          if (this.ending || this.rebootRequested) break;
+          const wait = Atomics.waitAsync(signals.words, Board.DOORBELL, seen, SLICE_MS);
+          if (wait.async) await wait.value;
+        }
+      } finally {
+        clearInterval(housekeeping);
+        signals.stopAll();
+        server.serve(); // a hart blocked on a request gets its answer and sees the stop
+        this.threadExits = await harts;
+        this.flushOutput();
+      }
+      if (this.ending || !this.rebootRequested) return;
+      this.rebootRequested = false;
+      this.panicked = false;
+      this.boot();
+    }
+  }
+
+  /** Starts one thread per hart; resolves to how each ended, once all have. */
+  private startHartThreads(machine: VirtMachine): Promise<HartThreadExit[]> {
+    const exits: Promise<HartThreadExit>[] = [];
+    for (let id = 0; id < this.options.harts; id++) {
+      const data: HartThreadData = { config: machine.hartThreadConfig(id), clockOrigin: this.clockOrigin, warmUp: this.options.warmUp };
+      exits.push(this.host.spawnHart(data).then(
+        (result) => {
+          if (result.kind === 'exit') {
+            if (result.exit.reason === 'trap-loop') this.trapLoop(id, result.exit.pc);
+            return result.exit;
+          }
+          this.end({ status: 70, reason: 'internal-error', message: `internal error on hart ${id}: ${result.message}` });
+          return emptyExit(id);
+        },
+        (e: unknown) => {
+          this.end({ status: 70, reason: 'internal-error', message: `hart ${id}'s thread failed: ${(e as Error)?.message ?? e}` });
+          return emptyExit(id);
+        }));
+    }
+    return Promise.all(exits);
+  }
+
+  /** Hands queued keyboard input to the UART as its buffer allows. */
+  private feedInput(): void {
+    const uart = this.machine!.uart;
+    while (this.pendingInput.length > 0 && uart.hasRoomForInput()) {
+      const first = this.pendingInput[0];
+      const taken = uart.pushInput(first);
+      if (taken >= first.length) this.pendingInput.shift();
+      else { this.pendingInput[0] = first.subarray(taken); break; }
+    }
+  }
+
+  /** The hart on this thread waits in wfi: sleep until its next timer, an RTC alarm, or input. */
+  private async sleepUntilWake(): Promise<void> {
+    const machine = this.machine!;
+    const hart = machine.harts[0];
+    // Only a timer whose interrupt is enabled ends wfi (one long past but masked must not spin).
+    const mie = hart.csrs.lo(CsrSlot.MIE);
+    let ticks = Infinity;
+    if (mie & IrqBit.MTIP) ticks = machine.clint.ticksUntilTimer(0);
+    if (mie & IrqBit.STIP) ticks = Math.min(ticks, hart.csrs.ticksUntilSupervisorTimer());
+    const alarmNs = machine.rtc.nsUntilAlarm();
+    let ms = Math.min(ticks / (TIMEBASE_HZ / 1000), alarmNs === undefined ? Infinity : Number(alarmNs) / 1e6);
+    if (this.pendingInput.length > 0 || this.ending) ms = 0;
+    ms = Math.max(0, Math.min(ms, MAX_SLEEP_MS));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
+      this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
+    });
+  }
+}
+
+/** A hart thread that ended without saying how (it failed): empty statistics. */
+function emptyExit(hartId: number): HartThreadExit {
+  return {
+    hartId, reason: 'stopped', pc: 0n, mmioWaitMs: 0, mmioRequests: 0, idleMs: 0, epochAcks: 0,
+    statistics: { hartId, instructions: 0, lookups: 0, hits: 0, negativeHits: 0, walks: 0, invalidations: 0, negativeFills: 0, decodedPages: 0, traps: 0, firmwareFences: 0 },
+  };
+}

@@ -1,0 +1,32 @@
+// What a hart thread does, whatever the host's threads are (a Node worker_thread, a Web
+// Worker): warm the interpreter up, build the hart from the configuration the device thread
+// sent, run it until the board stops it, and say how it ended. The host's worker script only
+// supplies the board clock and posts the result back.
+
+import { warmUpInterpreter } from '../cpu/warm-up.js';
+import { HartRunner, type HartThreadConfig, type HartThreadExit } from './hart-runner.js';
+
+/** Everything a hart thread is started with; structured-clonable. */
+export interface HartThreadData {
+  config: HartThreadConfig;
+  /** the board's time zero, in the host's terms: every thread's clock counts from it */
+  clockOrigin: unknown;
+  warmUp: boolean;
+}
+
+/** How a hart thread ended: it stopped (with its statistics), or it failed. */
+export type HartThreadResult =
+  | { kind: 'exit'; exit: HartThreadExit }
+  | { kind: 'error'; message: string; stack?: string };
+
+/** Runs one hart to its end on the calling thread (which it blocks). */
+export function runHartThread(data: HartThreadData, clock: () => number): HartThreadResult {
+  try {
+    if (data.warmUp) warmUpInterpreter(data.config.policy);
+    const runner = new HartRunner(data.config, clock);
+    return { kind: 'exit', exit: runner.run() };
+  } catch (e) {
+    const error = e as Error;
+    return { kind: 'error', message: error?.message ?? String(e), stack: error?.stack };
+  }
+}

@@ -1,0 +1,164 @@
+// The library API from Node: createMachine() boots the default images, the console as events,
+// a Duplex and WHATWG streams, poweroff with its status, an AbortSignal that stops a machine
+// with its disk complete, two machines at once in one process, and errors with codes.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, test } from 'node:test';
+import { imagesDir } from '../boot/serial.mjs';
+import { BoardError, createMachine as createMachineOf, HartvmError, ImageError, OptionError } from '../../dist/index.js';
+
+// Every machine a test made is stopped after it, pass or fail, so a failure never leaves one running.
+const made = [];
+function createMachine(options) {
+  const machine = createMachineOf(options);
+  made.push(machine);
+  return machine;
+}
+afterEach(async () => { await Promise.all(made.splice(0).map((m) => m.stop())); });
+
+const PROMPT = '~ # ';
+
+/** Collects a machine's console output; `expect` waits for a pattern not yet consumed. */
+function consoleOf(machine) {
+  let text = '', seen = 0, waiter;
+  const decoder = new TextDecoder();
+  machine.on('output', (bytes) => { text += decoder.decode(bytes, { stream: true }); waiter?.(); });
+  machine.on('exit', () => waiter?.());
+  return {
+    get text() { return text; },
+    async expect(pattern, timeoutMs = 120000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const at = text.indexOf(pattern, seen);
+        if (at >= 0) {
+          const out = text.slice(seen, at + pattern.length);
+          seen = at + pattern.length;
+          return out;
+        }
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(pattern)}; output tail:\n${text.slice(-2000)}`);
+        await new Promise((resolve) => { const t = setTimeout(resolve, 500); waiter = () => { clearTimeout(t); resolve(); }; });
+      }
+    },
+    /** Types a command and returns what it printed before the next prompt. */
+    async run(machine, command) {
+      machine.input(`${command}\n`);
+      const out = await this.expect(PROMPT);
+      return out.slice(0, -PROMPT.length).replace(/\r/g, '').split('\n').slice(1).join('\n');
+    },
+  };
+}
+
+function scratchDisk() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hartvm-api-'));
+  const disk = path.join(dir, 'disk.ext2');
+  copyFileSync(path.join(imagesDir(), 'disk.ext2'), disk);
+  return { dir, disk };
+}
+
+test('createMachine boots the default images; the console answers; poweroff ends it with status 0', async () => {
+  const machine = createMachine({ memory: '256M' });
+  const tty = consoleOf(machine);
+  const events = [];
+  machine.on('poweroff', (exit) => events.push(['poweroff', exit.status]));
+  machine.on('exit', (exit) => events.push(['exit', exit.reason]));
+  await machine.start();
+  await tty.expect(PROMPT);
+  assert.match(await tty.run(machine, 'uname -sm'), /^Linux riscv64/m);
+  machine.input('poweroff\n');
+  const exit = await machine.wait();
+  assert.deepEqual({ status: exit.status, reason: exit.reason }, { status: 0, reason: 'poweroff' });
+  assert.deepEqual(events, [['poweroff', 0], ['exit', 'poweroff']]);
+  const stats = machine.statistics();
+  assert.equal(stats.policy, 'fence');
+  assert.equal(stats.harts.length, 1);
+  assert.ok(stats.instructions > 50e6, `instructions: ${stats.instructions}`);
+  assert.ok(stats.harts[0].walks > 0 && stats.harts[0].hits > stats.harts[0].walks);
+});
+
+test('the console as a Node Duplex and as WHATWG streams', async () => {
+  const machine = createMachine({ smp: 2 });
+  let duplexText = '';
+  machine.console.on('data', (chunk) => { duplexText += chunk.toString('latin1'); });
+  const { readable, writable } = machine.consoleStreams();
+  const reader = readable.getReader();
+  let streamText = '';
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      streamText += new TextDecoder().decode(value);
+    }
+  })();
+  await machine.start();
+  const tty = consoleOf(machine);
+  await tty.expect(PROMPT);
+  const writer = writable.getWriter();
+  await writer.write(new TextEncoder().encode('echo streams-$((6*7))\n'));
+  await tty.expect('streams-42');
+  machine.console.write('nproc\n');
+  await tty.expect('\n2\r\n');
+  machine.console.write('poweroff\n');
+  const exit = await machine.wait();
+  await pump;
+  assert.equal(exit.status, 0);
+  assert.match(duplexText, /streams-42/);
+  assert.match(streamText, /streams-42/);
+  assert.equal(machine.statistics().threads.length, 2);
+});
+
+test('an AbortSignal stops a machine; the disk file holds what the guest synced', async () => {
+  const { dir, disk } = scratchDisk();
+  try {
+    const controller = new AbortController();
+    const machine = createMachine({ drives: [`file=${disk},format=raw`], signal: controller.signal });
+    const tty = consoleOf(machine);
+    await machine.start();
+    await tty.expect(PROMPT);
+    const marker = `abort-marker-${process.pid}-${Date.now()}`;
+    await tty.run(machine, `echo ${marker} > /mnt/abort.txt; sync`);
+    controller.abort();
+    const exit = await machine.wait();
+    assert.equal(exit.reason, 'stopped');
+    assert.equal(exit.status, 0);
+    assert.ok(readFileSync(disk).includes(Buffer.from(marker)), 'the synced file is on the disk image');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('two machines in one process at once', async () => {
+  const a = createMachine({ append: 'console=ttyS0 hartvm.machine=a' });
+  const b = createMachine({ smp: 2, append: 'console=ttyS0 hartvm.machine=b' });
+  const ta = consoleOf(a), tb = consoleOf(b);
+  await Promise.all([a.start(), b.start()]);
+  await Promise.all([ta.expect(PROMPT), tb.expect(PROMPT)]);
+  const [ca, cb] = await Promise.all([ta.run(a, 'cat /proc/cmdline; nproc'), tb.run(b, 'cat /proc/cmdline; nproc')]);
+  assert.match(ca, /hartvm\.machine=a\n1\n$/);
+  assert.match(cb, /hartvm\.machine=b\n2\n$/);
+  a.input('poweroff\n');
+  b.input('poweroff\n');
+  const [ea, eb] = await Promise.all([a.wait(), b.wait()]);
+  assert.equal(ea.reason, 'poweroff');
+  assert.equal(eb.reason, 'poweroff');
+});
+
+test('bad options are HartvmErrors with a code and one line', () => {
+  const check = (options, type, code, pattern) => {
+    assert.throws(() => createMachine(options), (e) => {
+      assert.ok(e instanceof type && e instanceof HartvmError, `${e?.name}: ${e?.message}`);
+      assert.equal(e.code, code);
+      assert.match(e.message, pattern);
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    });
+  };
+  check({ memory: '3G' }, OptionError, 'ERR_HARTVM_OPTION', /at most 2G/);
+  check({ smp: 33 }, OptionError, 'ERR_HARTVM_OPTION', /1 to 32 harts/);
+  check({ tlbFlush: 'sometimes' }, OptionError, 'ERR_HARTVM_OPTION', /instruction, block, fence/);
+  check({ kernel: '/nonexistent/Image' }, ImageError, 'ERR_HARTVM_IMAGE', /cannot read kernel \/nonexistent\/Image: no such file/);
+  check({ kernel: new Uint8Array(0) }, ImageError, 'ERR_HARTVM_IMAGE', /empty/);
+  check({ memory: '16M' }, BoardError, 'ERR_HARTVM_BOARD', /does not fit/);
+  check({ drives: ['file=/nonexistent.img'] }, HartvmError, 'ERR_HARTVM_DISK', /no such file/);
+});
