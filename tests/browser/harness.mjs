@@ -59,7 +59,9 @@ export async function launchBrowser() {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync',
+      // CI containers often have a tiny /dev/shm, which crashes chromium's renderers.
+      '--disable-dev-shm-usage'],
   });
 }
 
