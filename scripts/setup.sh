@@ -6,12 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages: the bare-metal toolchain and C library for the test programs, QEMU (the
-# reference in tests and benchmarks), OpenSBI and dtc (the virt board), make.
+# reference in tests and benchmarks), OpenSBI and dtc (the virt board), make, and chromium (the
+# browser host's tests drive it headless with playwright-core).
 # Then the npm packages, the TypeScript build and the guest programs.
 PACKAGES=(
   make
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-misc opensbi device-tree-compiler
+  chromium
 )
 
 missing=()

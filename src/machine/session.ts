@@ -17,6 +17,7 @@ import { Board, BoardSignals } from '../smp/board-signals.js';
 import type { HartThreadExit } from '../smp/hart-runner.js';
 import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';
 import { MmioServer } from '../smp/mmio-channel.js';
+import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
 import { machineStatistics, type MachineStatistics } from './statistics.js';
 import { TIMEBASE_HZ, VirtMachine, type BootImages } from './virt-machine.js';
 
@@ -110,6 +111,8 @@ export class MachineSession {
   private servedByTimer = 0;
   /** how each hart thread ended (hart threads only) */
   private threadExits: HartThreadExit[] = [];
+  /** the counters hart threads publish as they run (statistics() while they do) */
+  private liveStatistics: Float64Array | undefined;
   private running = false;
 
   constructor(host: SessionHost, options: SessionOptions) {
@@ -183,6 +186,11 @@ export class MachineSession {
     if (!this.signals) {
       const harts: HartStatistics[] = this.machine ? this.machine.harts.map((h) => h.statistics()) : [];
       return machineStatistics(this.options.policy, seconds, harts);
+    }
+    const live = this.liveStatistics;
+    if (live) {
+      const now = Array.from({ length: this.options.harts }, (_, id) => readLiveStatistics(live, id));
+      return machineStatistics(this.options.policy, seconds, now.map((s) => s.hart), now.map((s) => s.thread), this.servedByTimer);
     }
     const exits = [...this.threadExits].sort((a, b) => a.hartId - b.hartId);
     return machineStatistics(this.options.policy, seconds, exits.map((e) => e.statistics),
@@ -285,6 +293,7 @@ export class MachineSession {
       const signals = this.signals!;
       const machine = this.machine!;
       const server = new MmioServer(signals, machine.deviceList());
+      this.liveStatistics = new Float64Array(liveStatisticsBuffer(this.options.harts));
       const harts = this.startHartThreads(machine);
       const housekeeping = setInterval(() => {
         // Also serve here: should a doorbell's wake-up of the loop below ever be lost, a hart
@@ -307,6 +316,7 @@ export class MachineSession {
         signals.stopAll();
         server.serve(); // a hart blocked on a request gets its answer and sees the stop
         this.threadExits = await harts;
+        this.liveStatistics = undefined;
         this.flushOutput();
       }
       if (this.ending || !this.rebootRequested) return;
@@ -320,7 +330,8 @@ export class MachineSession {
   private startHartThreads(machine: VirtMachine): Promise<HartThreadExit[]> {
     const exits: Promise<HartThreadExit>[] = [];
     for (let id = 0; id < this.options.harts; id++) {
-      const data: HartThreadData = { config: machine.hartThreadConfig(id), clockOrigin: this.clockOrigin, warmUp: this.options.warmUp };
+      const config = { ...machine.hartThreadConfig(id), liveStatistics: this.liveStatistics?.buffer as SharedArrayBuffer | undefined };
+      const data: HartThreadData = { config, clockOrigin: this.clockOrigin, warmUp: this.options.warmUp };
       exits.push(this.host.spawnHart(data).then(
         (result) => {
           if (result.kind === 'exit') {

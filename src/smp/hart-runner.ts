@@ -13,6 +13,7 @@ import { Clint } from '../devices/clint.js';
 import type { FlushPolicy } from '../mmu/translation-store.js';
 import { BoardSignals, DMA_RING_ENTRIES, HartWord } from './board-signals.js';
 import { MmioPort } from './mmio-channel.js';
+import { publishLiveStatistics } from './live-statistics.js';
 
 /** Guest instructions between looks at the board's signals (stop, epoch, DMA). */
 const CHUNK = 50_000;
@@ -32,6 +33,8 @@ export interface HartThreadConfig {
   sstc: boolean;
   resetPc: bigint;
   timebaseHz: number;
+  /** where the thread publishes its counters as it runs (live-statistics.ts), if anyone reads them */
+  liveStatistics?: SharedArrayBuffer;
 }
 
 /** How a hart thread ended, with its statistics. */
@@ -59,6 +62,7 @@ export class HartRunner {
   private dmaTail = 0;
   private idleMs = 0;
   private epochAcks = 0;
+  private readonly live: Float64Array | undefined;
 
   /** `clock`: the platform clock in timebase ticks, the same on every thread of the board. */
   constructor(config: HartThreadConfig, clock: () => number) {
@@ -81,6 +85,7 @@ export class HartRunner {
     this.hart.reset(config.resetPc);
     this.ackedEpoch = this.signals.epoch();
     this.acknowledge(this.ackedEpoch);
+    this.live = config.liveStatistics ? new Float64Array(config.liveStatistics) : undefined;
   }
 
   /** Runs the hart until the board stops it (or it is caught in a trap loop). Blocks the thread. */
@@ -90,6 +95,7 @@ export class HartRunner {
     while (!this.signals.stopRequested(this.hartId)) {
       this.lookAtSignals();
       hart.execute(CHUNK);
+      if (this.live) this.publish(this.live);
       if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
         reason = 'trap-loop';
         break;
@@ -108,6 +114,12 @@ export class HartRunner {
       idleMs: this.idleMs,
       epochAcks: this.epochAcks,
     };
+  }
+
+  /** Publishes the counters so far (once per chunk: a few hundred times a second at most). */
+  private publish(live: Float64Array): void {
+    publishLiveStatistics(live, this.hart.statistics(),
+      { mmioRequests: this.port.requests, mmioWaitMs: this.port.waitMs, idleMs: this.idleMs, epochAcks: this.epochAcks });
   }
 
   /**

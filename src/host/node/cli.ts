@@ -7,6 +7,7 @@ import { flushPolicyOption, ramSizeOption, type FlushPolicyName } from '../../ma
 import { FLUSH_POLICY_NAMES } from '../../mmu/translation-store.js';
 import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { UserError } from './user-error.js';
 
 /** The version in package.json, the one place it is written. */
@@ -88,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
         hartThreads: opts.hartThreads,
       });
     });
+
+  registerServeCommand(program);
 
   try {
     await program.parseAsync(acceptQemuSpelling(argv));

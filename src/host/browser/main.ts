@@ -1,0 +1,269 @@
+// The page: the UI on the main thread, which never blocks. It reads the options from the URL,
+// starts the device worker (which loads the images and runs the machine, with a Web Worker per
+// hart), shows the console in xterm.js (keys to the guest, the guest's bytes in batches), the
+// loading progress, the board and live statistics, and how the guest ended. Every failure is
+// said plainly in one message.
+
+import '@xterm/xterm/css/xterm.css';
+import './style.css';
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import type { MachineStatistics } from '../../machine/statistics.js';
+import { formatSize } from '../../machine/size.js';
+import { BrowserOptionError, parseOptions, type BrowserOptions } from './options.js';
+import type { BoardInfo, PageMessage, WorkerMessage } from './protocol.js';
+
+/** What tests (and the curious) can read: window.hartvm. */
+interface PageState {
+  state: 'loading' | 'running' | 'ended' | 'error';
+  /** everything the guest wrote to its console, as text */
+  transcript: string;
+  error?: string;
+  end?: { status: number; reason: string; message?: string; text: string };
+  /** ms since the page's time origin: first console byte, the kernel's first message */
+  timings: { workerStarted?: number; imagesLoaded?: number; firstOutput?: number; linuxVersion?: number; ended?: number };
+  statistics?: MachineStatistics;
+}
+
+const page: PageState = { state: 'loading', transcript: '', timings: {} };
+(globalThis as unknown as { hartvm: PageState }).hartvm = page;
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const errorBox = $<HTMLDivElement>('error');
+const endBox = $<HTMLDivElement>('end');
+const loading = $<HTMLDivElement>('loading');
+const statisticsBox = $<HTMLElement>('statistics');
+const boardLine = $<HTMLSpanElement>('board');
+const downloadButton = $<HTMLButtonElement>('download');
+const stopButton = $<HTMLButtonElement>('stop');
+
+let device: Worker | undefined;
+let terminal: Terminal | undefined;
+
+/** One clear message; the machine (if any) is ended. Only the first failure is shown. */
+function fail(message: string): void {
+  if (page.state === 'error') return;
+  page.state = 'error';
+  page.error = message;
+  errorBox.textContent = message;
+  errorBox.hidden = false;
+  stopButton.disabled = true;
+  device?.terminate();
+  document.title = 'hartvm: error';
+}
+
+window.addEventListener('error', (event) => fail(`page error: ${event.message}`));
+window.addEventListener('unhandledrejection', (event) => fail(`page error: ${(event.reason as Error)?.message ?? event.reason}`));
+
+function notIsolatedMessage(): string {
+  if (!globalThis.isSecureContext) {
+    return 'This page was loaded over plain HTTP from another machine, which is not a secure context: browsers share ' +
+      'memory between a page\'s threads (SharedArrayBuffer) only on https:// pages or on http://localhost and ' +
+      'http://127.0.0.1. Open it through https (a TLS proxy in front of the server), or on this machine through ' +
+      'an SSH tunnel (ssh -L 8080:127.0.0.1:8080 host, then http://127.0.0.1:8080/).';
+  }
+  return 'This page is not cross-origin isolated, so its threads cannot share the guest\'s memory ' +
+    '(SharedArrayBuffer and Atomics need it). The server must send the page with the headers\n' +
+    '  Cross-Origin-Opener-Policy: same-origin\n  Cross-Origin-Embedder-Policy: require-corp\n' +
+    '`hartvm serve` does (npx hartvm serve, then open the URL it prints); for another server, add the two ' +
+    'headers to its configuration (see "The browser host" in hartvm\'s README).';
+}
+
+function formatBytes(n: number): string {
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(0)} KiB`;
+  return `${n} B`;
+}
+
+// ---- loading progress ----------------------------------------------------------------------
+
+const progressLines = new Map<string, HTMLDivElement>();
+
+function showProgress(what: string, name: string, loaded: number, total: number | undefined, done: boolean, unpacked?: number, saved?: boolean): void {
+  let line = progressLines.get(what);
+  if (!line) {
+    line = document.createElement('div');
+    progressLines.set(what, line);
+    loading.append(line);
+  }
+  const of = total !== undefined ? ` of ${formatBytes(total)}` : '';
+  const percent = total ? ` (${Math.floor((100 * loaded) / total)}%)` : '';
+  if (saved) {
+    line.textContent = `${what}: ${name} ${formatBytes(loaded)}, the copy saved in this browser (persist)`;
+    return;
+  }
+  const state = done ? (unpacked !== undefined ? ` loaded, ${formatBytes(unpacked)} unpacked` : ' loaded') : total !== undefined && loaded >= total ? ' loaded, unpacking' : percent;
+  line.textContent = `${what}: ${name} ${formatBytes(loaded)}${of}${state}`;
+}
+
+// ---- statistics ------------------------------------------------------------------------------
+
+let previous: { seconds: number; instructions: number[] } | undefined;
+
+function showStatistics(s: MachineStatistics): void {
+  page.statistics = s;
+  const dt = previous ? s.seconds - previous.seconds : s.seconds;
+  const rows = s.harts.map((h, i) => {
+    const before = previous?.instructions[i] ?? 0;
+    const mips = dt > 0 ? (h.instructions - before) / dt / 1e6 : 0;
+    const hitRate = h.lookups > 0 ? (100 * h.hits) / h.lookups : 0;
+    return `<tr><td>${h.hartId}</td><td>${(h.instructions / 1e6).toFixed(1)} M</td><td>${mips.toFixed(1)}</td>` +
+      `<td>${hitRate.toFixed(2)}%</td><td>${h.walks}</td></tr>`;
+  }).join('');
+  previous = { seconds: s.seconds, instructions: s.harts.map((h) => h.instructions) };
+  const threads = s.threads
+    ? `<table><caption>hart threads</caption><tr><th>hart</th><th>MMIO</th><th>MMIO wait</th><th>wfi sleep</th></tr>` +
+      s.threads.map((t) => `<tr><td>${t.hartId}</td><td>${t.mmioRequests}</td><td>${(t.mmioWaitMs / 1000).toFixed(2)} s</td><td>${(t.idleMs / 1000).toFixed(2)} s</td></tr>`).join('') +
+      '</table>'
+    : '';
+  statisticsBox.innerHTML =
+    `<table><caption>--tlb-flush=${s.policy}, ${s.seconds.toFixed(0)} s, ${s.mips.toFixed(1)} MIPS on average</caption>` +
+    `<tr><th>hart</th><th>instructions</th><th>MIPS</th><th>store hits</th><th>walks</th></tr>${rows}</table>${threads}`;
+}
+
+// ---- the machine -----------------------------------------------------------------------------
+
+const decoder = new TextDecoder();
+
+function output(bytes: Uint8Array): void {
+  if (page.timings.firstOutput === undefined) page.timings.firstOutput = performance.now();
+  terminal?.write(bytes);
+  page.transcript += decoder.decode(bytes, { stream: true });
+  if (page.timings.linuxVersion === undefined && page.transcript.includes('Linux version')) page.timings.linuxVersion = performance.now();
+}
+
+function endText(status: number, reason: string, message?: string): string {
+  switch (reason) {
+    case 'poweroff': return `The guest powered off (exit status ${status}).`;
+    case 'fail': return `The guest reported a failure (exit status ${status}).`;
+    case 'panic': return 'The guest kernel panicked (see the console above).';
+    case 'reset': return 'The guest reset the board, and no-reboot was given: the machine has ended.';
+    case 'trap-loop': return `The machine ended: ${message ?? 'a hart is stuck in a trap loop'}.`;
+    case 'stopped': return `The machine was stopped${message ? ` (${message})` : ''}.`;
+    default: return `The machine ended (${reason}, status ${status})${message ? `: ${message}` : ''}.`;
+  }
+}
+
+function showBoard(info: BoardInfo): void {
+  const images = info.images.map((i) => `${i.what} ${i.name}`).join(', ');
+  const disks = info.disks.map((d, i) => `vd${String.fromCharCode(97 + i)} ${d.name}${d.readOnly ? ' (read-only)' : ''}${d.persisted ? ' (saved in this browser)' : ''}`).join(', ');
+  boardLine.textContent = `smp=${info.harts}  m=${formatSize(info.ramSize)}  tlb-flush=${info.policy}` +
+    (info.bootargs ? `  append="${info.bootargs}"` : '') + (info.disks.some((d) => d.persisted) ? '  persist (disk saved in this browser)' : '');
+  boardLine.title = `${images}${disks ? `; disks: ${disks}` : ''}`;
+}
+
+function download(name: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function onWorkerMessage(message: WorkerMessage): void {
+  if (page.state === 'error') return;
+  switch (message.type) {
+    case 'progress':
+      showProgress(message.what, message.name, message.loaded, message.total, message.done, message.unpacked, message.saved);
+      break;
+    case 'phase':
+      break;
+    case 'booting':
+      page.timings.imagesLoaded = performance.now();
+      page.state = 'running';
+      showBoard(message.info);
+      loading.replaceChildren(...message.warnings.map((w) => Object.assign(document.createElement('div'), { textContent: `warning: ${w}` })));
+      stopButton.disabled = false;
+      downloadButton.disabled = message.info.disks.length === 0;
+      terminal?.focus();
+      break;
+    case 'output':
+      output(message.bytes);
+      break;
+    case 'statistics':
+      showStatistics(message.statistics);
+      break;
+    case 'event':
+      // A panic without no-reboot leaves the guest halted, not ended: say so now.
+      endBox.textContent = message.kind === 'panic' ? `${message.text} The machine is halted; reload the page to boot again.` : message.text;
+      endBox.classList.toggle('bad', message.kind !== 'reset');
+      endBox.hidden = false;
+      if (message.kind === 'reset') setTimeout(() => { if (page.state === 'running') endBox.hidden = true; }, 5000);
+      break;
+    case 'end': {
+      page.state = 'ended';
+      page.timings.ended = performance.now();
+      const text = endText(message.status, message.reason, message.message);
+      page.end = { status: message.status, reason: message.reason, message: message.message, text };
+      endBox.textContent = text;
+      endBox.classList.toggle('bad', message.status !== 0);
+      endBox.hidden = false;
+      stopButton.disabled = true;
+      showStatistics(message.statistics);
+      document.title = 'hartvm: ended';
+      break;
+    }
+    case 'error':
+      fail(message.message);
+      break;
+    case 'disk':
+      download(message.name, message.bytes);
+      break;
+  }
+}
+
+function send(message: PageMessage, transfer: Transferable[] = []): void {
+  device?.postMessage(message, transfer);
+}
+
+function startTerminal(): void {
+  terminal = new Terminal({
+    fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, monospace', fontSize: 14, scrollback: 10000,
+    cursorBlink: true, theme: { background: '#000000' },
+  });
+  const fit = new FitAddon();
+  terminal.loadAddon(fit);
+  terminal.open($('terminal'));
+  fit.fit();
+  new ResizeObserver(() => fit.fit()).observe($('terminal'));
+  const encoder = new TextEncoder();
+  terminal.onData((text) => {
+    if (page.state !== 'running') return;
+    const bytes = encoder.encode(text);
+    send({ type: 'input', bytes }, [bytes.buffer]);
+  });
+  terminal.onBinary((text) => {
+    if (page.state !== 'running') return;
+    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+    send({ type: 'input', bytes }, [bytes.buffer]);
+  });
+}
+
+function main(): void {
+  if (!globalThis.crossOriginIsolated) return fail(notIsolatedMessage());
+  let options: BrowserOptions;
+  try {
+    options = parseOptions(location.search);
+  } catch (e) {
+    if (e instanceof BrowserOptionError) return fail(`bad option in the page's URL: ${e.message}`);
+    throw e;
+  }
+  boardLine.textContent = `smp=${options.harts}  m=${formatSize(options.ramSize)}  tlb-flush=${options.policy}`;
+  startTerminal();
+  device = new Worker(new URL('./device-worker.js', import.meta.url), { type: 'module', name: 'devices' });
+  page.timings.workerStarted = performance.now();
+  device.onmessage = (event: MessageEvent) => onWorkerMessage(event.data as WorkerMessage);
+  device.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    fail(`the device worker failed: ${event.message || 'it could not start (is device-worker.js served?)'}`);
+  };
+  device.onmessageerror = () => fail('a message from the device worker could not be read');
+  stopButton.onclick = () => send({ type: 'stop' });
+  downloadButton.onclick = () => send({ type: 'download-disk', index: 0 });
+  send({ type: 'start', options, pageUrl: location.href });
+}
+
+main();

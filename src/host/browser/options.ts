@@ -1,0 +1,124 @@
+// The browser host's options, from the page's URL query, with the names and meaning of
+// `hartvm boot`'s: ?smp=4&m=512M&tlb-flush=block&append=...&kernel=URL&initrd=URL&bios=URL|none
+// &drive=URL (or QEMU's file=URL,format=raw[,readonly=on][,snapshot=on]; may repeat) &no-reboot,
+// and the page's own &persist[=fresh] (the disks kept in the browser's storage across reloads).
+// With no kernel named, the project's default images (images/ next to the page) boot, with the
+// default disk unless a drive is named.
+
+import { DEFAULT_RAM, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+
+export interface DriveOption {
+  url: string;
+  readOnly: boolean;
+}
+
+export interface BrowserOptions {
+  harts: number;
+  ramSize: number;
+  policy: FlushPolicyName;
+  append: string;
+  /** URLs, relative to the page; bios 'none' boots the kernel without firmware */
+  bios: string;
+  kernel: string;
+  initrd?: string;
+  drives: DriveOption[];
+  reboot: boolean;
+  warmUp: boolean;
+  /** keep the disks in the browser's storage (OPFS) across reloads; 'fresh' starts again from the image */
+  persist: 'off' | 'on' | 'fresh';
+}
+
+/** A bad option: the page says the message and boots nothing. */
+export class BrowserOptionError extends Error {}
+
+export const DEFAULT_IMAGES = {
+  bios: 'images/fw_dynamic.bin.gz',
+  kernel: 'images/Image.gz',
+  initrd: 'images/rootfs.cpio.gz',
+  disk: 'images/disk.ext2.gz',
+  append: 'console=ttyS0',
+} as const;
+
+const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'persist']);
+const ON_OFF: Record<string, boolean> = { on: true, off: false, true: true, false: false, yes: true, no: false };
+
+function flag(query: URLSearchParams, name: string): boolean {
+  const value = query.get(name);
+  if (value === null) return false;
+  if (value === '') return true;
+  if (!(value in ON_OFF)) throw new BrowserOptionError(`${name}=${value}: must be on or off`);
+  return ON_OFF[value];
+}
+
+function single(query: URLSearchParams, name: string): string | undefined {
+  const all = query.getAll(name);
+  if (all.length > 1) throw new BrowserOptionError(`${name} is given ${all.length} times`);
+  return all[0];
+}
+
+/** Checks a value with the core's option checks (the same words as the CLI's), named as in a URL. */
+function checked<T>(name: string, value: string, check: (value: string) => T): T {
+  try {
+    return check(value);
+  } catch (e) {
+    // The core names the CLI's flag ("-smp 0: ..."); the page names its query parameter.
+    throw new BrowserOptionError(`${name}=${value}: ${(e as Error).message.replace(/^-{1,2}[\w-]+ \S+: /, '')}`);
+  }
+}
+
+function parseDrive(text: string): DriveOption {
+  if (!/(^|,)file=/.test(text)) return { url: text, readOnly: false };
+  const drive: DriveOption = { url: '', readOnly: false };
+  // As QEMU: a doubled comma is a comma inside a value.
+  for (const part of text.replace(/,,/g, '\u0000').split(',').map((p) => p.replace(/\u0000/g, ','))) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq), value = eq < 0 ? 'on' : part.slice(eq + 1);
+    const onOff = (): boolean => {
+      if (!(value in ON_OFF)) throw new BrowserOptionError(`drive=${text}: ${key}=${value} must be on or off`);
+      return ON_OFF[value];
+    };
+    switch (key) {
+      case 'file': drive.url = value; break;
+      case 'format': if (value !== 'raw') throw new BrowserOptionError(`drive=${text}: only format=raw is supported`); break;
+      case 'readonly': drive.readOnly = onOff(); break;
+      // The disk lives in the page's memory: every drive is a snapshot of the file it came from.
+      case 'snapshot': case 'if': case 'id': case 'media': case 'cache': break;
+      default: throw new BrowserOptionError(`drive=${text}: unknown option '${key}'`);
+    }
+  }
+  if (!drive.url) throw new BrowserOptionError(`drive=${text}: no file= given`);
+  return drive;
+}
+
+/** The options a page URL's query names; throws BrowserOptionError with a one-line message. */
+export function parseOptions(search: string): BrowserOptions {
+  const query = new URLSearchParams(search);
+  for (const name of query.keys()) {
+    if (!KNOWN.has(name)) throw new BrowserOptionError(`unknown option '${name}' (known: ${[...KNOWN].join(', ')})`);
+  }
+  const smp = single(query, 'smp');
+  const harts = smp === undefined ? 1 : checked('smp', smp, hartsOption);
+  const m = single(query, 'm');
+  const ramSize = m === undefined ? DEFAULT_RAM : checked('m', m, ramSizeOption);
+  const policy = single(query, 'tlb-flush') ?? 'fence';
+  checked('tlb-flush', policy, flushPolicyOption);
+  const kernel = single(query, 'kernel');
+  const drives = query.getAll('drive').map(parseDrive);
+  const options: BrowserOptions = {
+    harts,
+    ramSize,
+    policy: policy as FlushPolicyName,
+    append: single(query, 'append') ?? (kernel === undefined ? DEFAULT_IMAGES.append : ''),
+    bios: single(query, 'bios') ?? DEFAULT_IMAGES.bios,
+    kernel: kernel ?? DEFAULT_IMAGES.kernel,
+    initrd: single(query, 'initrd') ?? (kernel === undefined ? DEFAULT_IMAGES.initrd : undefined),
+    drives: drives.length > 0 || kernel !== undefined ? drives : [{ url: DEFAULT_IMAGES.disk, readOnly: false }],
+    reboot: !flag(query, 'no-reboot'),
+    warmUp: !flag(query, 'no-warm-up'),
+    persist: query.get('persist') === 'fresh' ? 'fresh' : flag(query, 'persist') ? 'on' : 'off',
+  };
+  for (const [name, url] of [['kernel', options.kernel], ['initrd', options.initrd], ['bios', options.bios]] as const) {
+    if (url === '') throw new BrowserOptionError(`${name}= names no URL`);
+  }
+  return options;
+}

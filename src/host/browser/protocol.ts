@@ -1,0 +1,34 @@
+// Messages between the page (the UI on the main thread) and the device worker (which runs the
+// machine session). Everything here is structured-clonable.
+
+import type { MachineStatistics } from '../../machine/statistics.js';
+import type { BrowserOptions } from './options.js';
+
+/** Page to device worker. */
+export type PageMessage =
+  | { type: 'start'; options: BrowserOptions; pageUrl: string }
+  | { type: 'input'; bytes: Uint8Array }
+  | { type: 'stop' }
+  | { type: 'download-disk'; index: number };
+
+/** What the board runs, said once the images are loaded. */
+export interface BoardInfo {
+  harts: number;
+  ramSize: number;
+  policy: string;
+  bootargs: string;
+  images: { what: string; name: string; bytes: number }[];
+  disks: { name: string; bytes: number; readOnly: boolean; persisted: boolean }[];
+}
+
+/** Device worker to page. */
+export type WorkerMessage =
+  | { type: 'progress'; what: string; name: string; loaded: number; total: number | undefined; done: boolean; unpacked?: number; saved?: boolean }
+  | { type: 'phase'; text: string }
+  | { type: 'booting'; info: BoardInfo; warnings: string[] }
+  | { type: 'output'; bytes: Uint8Array }
+  | { type: 'statistics'; statistics: MachineStatistics }
+  | { type: 'event'; kind: 'reset' | 'panic' | 'virtio-error'; text: string }
+  | { type: 'end'; status: number; reason: string; message?: string; statistics: MachineStatistics }
+  | { type: 'error'; message: string }
+  | { type: 'disk'; index: number; name: string; bytes: Uint8Array };

@@ -1,0 +1,69 @@
+// Statistics of harts on threads of their own while they run: each hart thread writes its
+// counters into a shared Float64Array at every boundary (every few thousand instructions, never
+// per instruction), and the device thread reads them whenever it likes (a live display). The
+// numbers are only ever approximate snapshots; the exact ones come with the thread's exit.
+
+import type { HartStatistics } from '../cpu/hart.js';
+
+const enum Field {
+  INSTRUCTIONS, LOOKUPS, HITS, NEGATIVE_HITS, WALKS, INVALIDATIONS, NEGATIVE_FILLS, DECODED_PAGES, TRAPS, FIRMWARE_FENCES,
+  MMIO_REQUESTS, MMIO_WAIT_MS, IDLE_MS, EPOCH_ACKS, STRIDE = 16,
+}
+
+export function liveStatisticsBuffer(harts: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(harts * Field.STRIDE * 8);
+}
+
+export interface LiveThreadStatistics {
+  hartId: number;
+  mmioRequests: number;
+  mmioWaitMs: number;
+  idleMs: number;
+  epochAcks: number;
+}
+
+/** A hart thread's side: publishes its counters. */
+export function publishLiveStatistics(view: Float64Array, s: HartStatistics, thread: Omit<LiveThreadStatistics, 'hartId'>): void {
+  const at = s.hartId * Field.STRIDE;
+  view[at + Field.INSTRUCTIONS] = s.instructions;
+  view[at + Field.LOOKUPS] = s.lookups;
+  view[at + Field.HITS] = s.hits;
+  view[at + Field.NEGATIVE_HITS] = s.negativeHits;
+  view[at + Field.WALKS] = s.walks;
+  view[at + Field.INVALIDATIONS] = s.invalidations;
+  view[at + Field.NEGATIVE_FILLS] = s.negativeFills;
+  view[at + Field.DECODED_PAGES] = s.decodedPages;
+  view[at + Field.TRAPS] = s.traps;
+  view[at + Field.FIRMWARE_FENCES] = s.firmwareFences;
+  view[at + Field.MMIO_REQUESTS] = thread.mmioRequests;
+  view[at + Field.MMIO_WAIT_MS] = thread.mmioWaitMs;
+  view[at + Field.IDLE_MS] = thread.idleMs;
+  view[at + Field.EPOCH_ACKS] = thread.epochAcks;
+}
+
+/** The device thread's side: the last published counters of hart `hartId`. */
+export function readLiveStatistics(view: Float64Array, hartId: number): { hart: HartStatistics; thread: LiveThreadStatistics } {
+  const at = hartId * Field.STRIDE;
+  return {
+    hart: {
+      hartId,
+      instructions: view[at + Field.INSTRUCTIONS],
+      lookups: view[at + Field.LOOKUPS],
+      hits: view[at + Field.HITS],
+      negativeHits: view[at + Field.NEGATIVE_HITS],
+      walks: view[at + Field.WALKS],
+      invalidations: view[at + Field.INVALIDATIONS],
+      negativeFills: view[at + Field.NEGATIVE_FILLS],
+      decodedPages: view[at + Field.DECODED_PAGES],
+      traps: view[at + Field.TRAPS],
+      firmwareFences: view[at + Field.FIRMWARE_FENCES],
+    },
+    thread: {
+      hartId,
+      mmioRequests: view[at + Field.MMIO_REQUESTS],
+      mmioWaitMs: view[at + Field.MMIO_WAIT_MS],
+      idleMs: view[at + Field.IDLE_MS],
+      epochAcks: view[at + Field.EPOCH_ACKS],
+    },
+  };
+}
