@@ -18,6 +18,7 @@ import {
 } from './bench-common.js';
 import { formatLinuxReport, linuxFailures, runLinuxSection, type LinuxSection } from './bench-linux.js';
 import { formatSmpReport, runSmpSection, smpFailures, type SmpSection } from './bench-smp.js';
+import { browserFailures, formatBrowserReport, runBrowserSection, type BrowserSection, type NodeFigures } from './bench-browser.js';
 
 const PROGRAMS = ['integer', 'memory', 'float'] as const;
 type ProgramName = typeof PROGRAMS[number];
@@ -42,6 +43,8 @@ interface Options {
   bootInsns: boolean;
   /** the SMP case of the Linux section (bench-smp.ts) */
   smp: boolean;
+  /** the browser case of the Linux section (bench-browser.ts) */
+  browser: boolean;
 }
 
 interface HartvmRun {
@@ -122,13 +125,14 @@ function parseOptions(argv: string[]): Options {
     .option('--images <dir>', 'Linux section: the guest images (Image, rootfs.cpio.gz, disk.ext2[, fw_dynamic.bin]) instead of the shipped ones')
     .option('--no-boot-insns', 'Linux section: skip the extra boot per policy that counts the instructions up to the prompt')
     .option('--no-smp', 'Linux section: skip the SMP case (parallel processes at -smp 1 and -smp 2)')
+    .option('--no-browser', 'Linux section: skip the browser case (the page in headless chromium at smp=1 and smp=2)')
     .addOption(new Option('--json <file>', 'also write every result as JSON')
       .default(join(ROOT, 'build', 'bench', 'results.json'), 'build/bench/results.json'))
     .allowExcessArguments(false);
   command.parse(argv);
   const o = command.opts<{
     runs: number; slowRuns: number; policy?: PolicyName[]; program?: ProgramName[]; qemu: boolean; json: string;
-    linux?: boolean; images?: string; bootInsns: boolean; smp: boolean;
+    linux?: boolean; images?: string; bootInsns: boolean; smp: boolean; browser: boolean;
   }>();
   // Keep the canonical order whatever order the user named them in.
   const pick = <T extends string>(all: readonly T[], chosen?: T[]): T[] => all.filter((x) => !chosen || chosen.includes(x));
@@ -145,6 +149,7 @@ function parseOptions(argv: string[]): Options {
     images: o.images === undefined ? undefined : resolve(o.images),
     bootInsns: o.bootInsns,
     smp: o.smp,
+    browser: o.browser,
   };
 }
 
@@ -346,7 +351,7 @@ function tableRows(results: ProgramResult[], withQemu: boolean): string[][] {
 }
 
 function printReport(results: ProgramResult[], host: HostInfo, options: Options, qemuRequested: boolean, linux: LinuxSection | undefined,
-  smp: SmpSection | undefined): void {
+  smp: SmpSection | undefined, browser: BrowserSection | undefined): void {
   const out: string[] = [];
   out.push(`host: Node ${host.node}, ${host.cpu}, ${host.cores} cores`);
   out.push(`reference: ${host.qemu ?? (qemuRequested ? `${QEMU} not installed (skipped)` : 'QEMU skipped (--no-qemu)')}`);
@@ -361,6 +366,10 @@ function printReport(results: ProgramResult[], host: HostInfo, options: Options,
   if (smp) {
     out.push('');
     out.push(formatSmpReport(smp).trimEnd());
+  }
+  if (browser) {
+    out.push('');
+    out.push(formatBrowserReport(browser, nodeFigures(linux, smp)).trimEnd());
   }
   process.stdout.write(out.join('\n') + '\n');
 }
@@ -379,11 +388,23 @@ function printProgramsReport(out: string[], results: ProgramResult[], host: Host
   }
 }
 
+/** The same work on Node and QEMU, from the Linux and SMP sections, beside the browser's. */
+function nodeFigures(linux: LinuxSection | undefined, smp: SmpSection | undefined): NodeFigures {
+  const series = (emulator: string, policy?: string) => linux?.series.find((x) => x.emulator === emulator && x.policy === policy)?.best;
+  const fence = series('hartvm', 'fence'), qemu = series('qemu');
+  const smpRun = (harts: number) => smp?.runs.find((r) => r.emulator === 'hartvm' && r.harts === harts && !r.sideBySide && r.ok)?.seconds;
+  return {
+    bootSeconds: fence?.bootSeconds, workloadSeconds: fence?.workloadSeconds,
+    qemuBootSeconds: qemu?.bootSeconds, qemuWorkloadSeconds: qemu?.workloadSeconds,
+    smp1Seconds: smpRun(1), smp2Seconds: smpRun(2),
+  };
+}
+
 function writeJson(file: string, results: ProgramResult[], host: HostInfo, options: Options, linux: LinuxSection | undefined,
-  smp: SmpSection | undefined): void {
+  smp: SmpSection | undefined, browser: BrowserSection | undefined): void {
   mkdirSync(dirname(file), { recursive: true });
   // `results`: the guest programs (empty with --linux); `linux`: the Linux section (absent with --no-linux).
-  const document = { date: new Date().toISOString(), host, options, results, linux, smp };
+  const document = { date: new Date().toISOString(), host, options, results, linux, smp, browser };
   writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
   progress(`results written to ${file}`);
 }
@@ -408,22 +429,25 @@ async function main(): Promise<number> {
   }
   let linux: LinuxSection | undefined;
   let smp: SmpSection | undefined;
+  let browser: BrowserSection | undefined;
   if (options.linuxSection) {
     try {
       linux = await runLinuxSection(effective);
       if (options.smp) smp = await runSmpSection(linux.images, effective.qemu);
+      if (options.browser) browser = await runBrowserSection(options.runs);
     } catch (e) {
       progress(`the Linux section could not run: ${(e as Error).message}`);
       return 2;
     }
   }
   const host = hostInfo(qemu);
-  writeJson(options.json, results, host, effective, linux, smp);
-  printReport(results, host, effective, options.qemu, linux, smp);
+  writeJson(options.json, results, host, effective, linux, smp, browser);
+  printReport(results, host, effective, options.qemu, linux, smp, browser);
   const bad = [
     ...results.flatMap((r) => r.policies).filter((p) => p.status !== 'ok').map((p) => `${p.program}/${p.policy}`),
     ...(linux ? linuxFailures(linux) : []),
     ...(smp ? smpFailures(smp) : []),
+    ...(browser ? browserFailures(browser) : []),
   ];
   if (bad.length) progress(`${bad.length} run(s) failed or differ from the reference: ${bad.join(', ')}`);
   return bad.length ? 1 : 0;

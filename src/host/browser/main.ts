@@ -1,6 +1,6 @@
 // The page: the UI on the main thread, which never blocks. It reads the options from the URL,
-// starts the device worker (which loads the images and runs the machine, with a Web Worker per
-// hart), shows the console in xterm.js (keys to the guest, the guest's bytes in batches), the
+// starts a machine through the browser library (machine.ts: a device worker loads the images and
+// runs the machine, with a Web Worker per hart), shows the console in xterm.js (keys to the guest, the guest's bytes in batches), the
 // loading progress, the board and live statistics, and how the guest ended. Every failure is
 // said plainly in one message.
 
@@ -11,7 +11,8 @@ import { FitAddon } from '@xterm/addon-fit';
 import type { MachineStatistics } from '../../machine/statistics.js';
 import { formatSize } from '../../machine/size.js';
 import { BrowserOptionError, parseOptions, type BrowserOptions } from './options.js';
-import type { BoardInfo, PageMessage, WorkerMessage } from './protocol.js';
+import { BrowserMachine, type LoadProgress } from './machine.js';
+import type { BoardInfo } from './protocol.js';
 
 /** What tests (and the curious) can read: window.hartvm. */
 interface PageState {
@@ -20,12 +21,14 @@ interface PageState {
   transcript: string;
   error?: string;
   end?: { status: number; reason: string; message?: string; text: string };
-  /** ms since the page's time origin: first console byte, the kernel's first message */
-  timings: { workerStarted?: number; imagesLoaded?: number; firstOutput?: number; linuxVersion?: number; ended?: number };
+  /** ms since the page's time origin: first console byte, the kernel's first message, the first shell prompt */
+  timings: { workerStarted?: number; imagesLoaded?: number; firstOutput?: number; linuxVersion?: number; prompt?: number; ended?: number };
   statistics?: MachineStatistics;
+  /** types on the guest's console, for scripts (the benchmark) */
+  input(text: string): void;
 }
 
-const page: PageState = { state: 'loading', transcript: '', timings: {} };
+const page: PageState = { state: 'loading', transcript: '', timings: {}, input: (text) => machine?.input(text) };
 (globalThis as unknown as { hartvm: PageState }).hartvm = page;
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -37,7 +40,9 @@ const boardLine = $<HTMLSpanElement>('board');
 const downloadButton = $<HTMLButtonElement>('download');
 const stopButton = $<HTMLButtonElement>('stop');
 
-let device: Worker | undefined;
+let machine: BrowserMachine | undefined;
+/** the first disk's name, for its download */
+let diskName = 'disk.img';
 let terminal: Terminal | undefined;
 
 /** One clear message; the machine (if any) is ended. Only the first failure is shown. */
@@ -48,7 +53,7 @@ function fail(message: string): void {
   errorBox.textContent = message;
   errorBox.hidden = false;
   stopButton.disabled = true;
-  device?.terminate();
+  void machine?.stop();
   document.title = 'hartvm: error';
 }
 
@@ -79,7 +84,7 @@ function formatBytes(n: number): string {
 
 const progressLines = new Map<string, HTMLDivElement>();
 
-function showProgress(what: string, name: string, loaded: number, total: number | undefined, done: boolean, unpacked?: number, saved?: boolean): void {
+function showProgress({ what, name, loaded, total, done, unpacked, saved }: LoadProgress): void {
   let line = progressLines.get(what);
   if (!line) {
     line = document.createElement('div');
@@ -130,6 +135,7 @@ function output(bytes: Uint8Array): void {
   terminal?.write(bytes);
   page.transcript += decoder.decode(bytes, { stream: true });
   if (page.timings.linuxVersion === undefined && page.transcript.includes('Linux version')) page.timings.linuxVersion = performance.now();
+  if (page.timings.prompt === undefined && page.transcript.includes('~ # ')) page.timings.prompt = performance.now();
 }
 
 function endText(status: number, reason: string, message?: string): string {
@@ -163,60 +169,50 @@ function download(name: string, bytes: Uint8Array): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function onWorkerMessage(message: WorkerMessage): void {
-  if (page.state === 'error') return;
-  switch (message.type) {
-    case 'progress':
-      showProgress(message.what, message.name, message.loaded, message.total, message.done, message.unpacked, message.saved);
-      break;
-    case 'phase':
-      break;
-    case 'booting':
-      page.timings.imagesLoaded = performance.now();
-      page.state = 'running';
-      showBoard(message.info);
-      loading.replaceChildren(...message.warnings.map((w) => Object.assign(document.createElement('div'), { textContent: `warning: ${w}` })));
-      stopButton.disabled = false;
-      downloadButton.disabled = message.info.disks.length === 0;
-      terminal?.focus();
-      break;
-    case 'output':
-      output(message.bytes);
-      break;
-    case 'statistics':
-      showStatistics(message.statistics);
-      break;
-    case 'event':
-      // A panic without no-reboot leaves the guest halted, not ended: say so now.
-      endBox.textContent = message.kind === 'panic' ? `${message.text} The machine is halted; reload the page to boot again.` : message.text;
-      endBox.classList.toggle('bad', message.kind !== 'reset');
-      endBox.hidden = false;
-      if (message.kind === 'reset') setTimeout(() => { if (page.state === 'running') endBox.hidden = true; }, 5000);
-      break;
-    case 'end': {
-      page.state = 'ended';
-      page.timings.ended = performance.now();
-      const text = endText(message.status, message.reason, message.message);
-      page.end = { status: message.status, reason: message.reason, message: message.message, text };
-      endBox.textContent = text;
-      endBox.classList.toggle('bad', message.status !== 0);
-      endBox.hidden = false;
-      stopButton.disabled = true;
-      showStatistics(message.statistics);
-      document.title = 'hartvm: ended';
-      break;
-    }
-    case 'error':
-      fail(message.message);
-      break;
-    case 'disk':
-      download(message.name, message.bytes);
-      break;
-  }
-}
-
-function send(message: PageMessage, transfer: Transferable[] = []): void {
-  device?.postMessage(message, transfer);
+/** The machine's events drive the page. */
+function listen(m: BrowserMachine): void {
+  const live = (): boolean => page.state !== 'error';
+  m.addEventListener('progress', (e) => { if (live()) showProgress(e.detail); });
+  m.addEventListener('booting', (e) => {
+    if (!live()) return;
+    page.timings.imagesLoaded = performance.now();
+    page.state = 'running';
+    showBoard(e.detail.info);
+    loading.replaceChildren(...e.detail.warnings.map((w) => Object.assign(document.createElement('div'), { textContent: `warning: ${w}` })));
+    stopButton.disabled = false;
+    downloadButton.disabled = e.detail.info.disks.length === 0;
+    diskName = e.detail.info.disks[0]?.name ?? diskName;
+    terminal?.focus();
+  });
+  m.addEventListener('output', (e) => { if (live()) output(e.detail); });
+  m.addEventListener('statistics', (e) => { if (live()) showStatistics(e.detail); });
+  const event = (kind: 'reset' | 'panic' | 'virtio-error', text: string): void => {
+    if (!live()) return;
+    // A panic without no-reboot leaves the guest halted, not ended: say so now.
+    endBox.textContent = kind === 'panic' ? `${text} The machine is halted; reload the page to boot again.` : text;
+    endBox.classList.toggle('bad', kind !== 'reset');
+    endBox.hidden = false;
+    if (kind === 'reset') setTimeout(() => { if (page.state === 'running') endBox.hidden = true; }, 5000);
+  };
+  m.addEventListener('reset', (e) => event('reset', e.detail));
+  m.addEventListener('panic', (e) => event('panic', e.detail));
+  m.addEventListener('virtio-error', (e) => event('virtio-error', e.detail));
+  m.addEventListener('exit', (e) => {
+    if (!live()) return;
+    const { status, reason, message } = e.detail;
+    page.state = 'ended';
+    page.timings.ended = performance.now();
+    const text = endText(status, reason, message);
+    page.end = { status, reason, message, text };
+    endBox.textContent = text;
+    endBox.classList.toggle('bad', status !== 0);
+    endBox.hidden = false;
+    stopButton.disabled = true;
+    const statistics = m.statistics();
+    if (statistics) showStatistics(statistics);
+    document.title = 'hartvm: ended';
+  });
+  m.addEventListener('error', (e) => fail(e.detail.message));
 }
 
 function startTerminal(): void {
@@ -232,13 +228,11 @@ function startTerminal(): void {
   const encoder = new TextEncoder();
   terminal.onData((text) => {
     if (page.state !== 'running') return;
-    const bytes = encoder.encode(text);
-    send({ type: 'input', bytes }, [bytes.buffer]);
+    machine?.input(encoder.encode(text));
   });
   terminal.onBinary((text) => {
     if (page.state !== 'running') return;
-    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
-    send({ type: 'input', bytes }, [bytes.buffer]);
+    machine?.input(Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff));
   });
 }
 
@@ -253,17 +247,14 @@ function main(): void {
   }
   boardLine.textContent = `smp=${options.harts}  m=${formatSize(options.ramSize)}  tlb-flush=${options.policy}`;
   startTerminal();
-  device = new Worker(new URL('./device-worker.js', import.meta.url), { type: 'module', name: 'devices' });
+  // The page's URL options are already checked and resolved against the page, which is where the
+  // bundle and its images/ are too.
+  machine = new BrowserMachine(options, new URL('./', location.href), []);
   page.timings.workerStarted = performance.now();
-  device.onmessage = (event: MessageEvent) => onWorkerMessage(event.data as WorkerMessage);
-  device.onerror = (event: ErrorEvent) => {
-    event.preventDefault();
-    fail(`the device worker failed: ${event.message || 'it could not start (is device-worker.js served?)'}`);
-  };
-  device.onmessageerror = () => fail('a message from the device worker could not be read');
-  stopButton.onclick = () => send({ type: 'stop' });
-  downloadButton.onclick = () => send({ type: 'download-disk', index: 0 });
-  send({ type: 'start', options, pageUrl: location.href });
+  listen(machine);
+  stopButton.onclick = () => void machine?.stop();
+  downloadButton.onclick = () => void machine?.diskContents(0).then((bytes) => download(diskName, bytes));
+  machine.start().catch(() => { /* said by the error event */ });
 }
 
 main();
