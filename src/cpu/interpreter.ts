@@ -52,19 +52,21 @@ export function interpret(h: Hart, budget: number): void {
   const store = h.store;
   const RT = store.tables[Access.READ], WT = store.tables[Access.WRITE], FT = store.tables[Access.FETCH];
   const codeTag = code.tag;
-  let gk = store.genKey;
+  // Values read from fields and calls are made int32 (`| 0`) where they enter the loop: a browser's
+  // V8 boxes integers beyond 31 bits, and one boxed input makes a loop variable boxed throughout.
+  let gk = store.genKey | 0;
   const dv = h.bus.memory.view;
   const M64 = h.bus.memory.i64;
   const fpu = h.fpu;
   const bias = h.policy === FlushPolicy.BLOCK ? BLOCK_BIAS : 0;
-  let pageLo = h.pageLo, pageHi = h.pageHi;
+  let pageLo = h.pageLo | 0, pageHi = h.pageHi | 0;
   const fsBits = h.csrs.mstatus & Mstatus.FS;
   const fpOn = fsBits !== 0;
   let fpDirty = fsBits === Mstatus.FS_DIRTY;
-  let base = h.codeBase;
+  let base = h.codeBase | 0;
   /** target of a jalr that left the page (off is then FAR_JUMP) */
   let farLo = 0, farHi = 0;
-  let off = h.off;
+  let off = h.off | 0;
   let left = budget;
   let hits = 0;
   let pcSet = false;
@@ -75,8 +77,8 @@ export function interpret(h: Hart, budget: number): void {
     if ((c & 255) <= Op.CROSS_PAGE) {
       h.off = off;
       h.left = left;
-      if (c === 0) c = h.decodeAt(s, off);
-      if ((c & 255) === Op.CROSS_PAGE) { s = h.fetchStraddling(); c = OP[s]; }
+      if (c === 0) c = h.decodeAt(s, off) | 0;
+      if ((c & 255) === Op.CROSS_PAGE) { s = h.fetchStraddling() | 0; c = OP[s]; }
       if ((c & 255) === Op.ILLEGAL) h.raise(Cause.ILLEGAL_INSTRUCTION, IMM[s], 0);
     }
     switch (c & 255) {
@@ -126,7 +128,7 @@ export function interpret(h: Hart, budget: number): void {
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         let v: number;
         if (RT[j] === ((vl & ALIGN_MASK_1) ^ gk) && RT[j + 1] === vh) { hits++; v = dv.getUint8(RT[j + 2] + (vl & 4095)); }
-        else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 1); }
+        else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 1) | 0; }
         const d = (c >>> OpWord.RD_X2 & 126);
         if ((c & 255) === Op.LB) { X32[d] = (v << 24) >> 24; X32[d + 1] = X32[d] >> 31; } else { X32[d] = v; X32[d + 1] = 0; }
         off += c >>> OpWord.LENGTH; break;
@@ -138,7 +140,7 @@ export function interpret(h: Hart, budget: number): void {
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         let v: number;
         if (RT[j] === ((vl & ALIGN_MASK_2) ^ gk) && RT[j + 1] === vh) { hits++; v = dv.getUint16(RT[j + 2] + (vl & 4095), true); }
-        else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 2); }
+        else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 2) | 0; }
         const d = (c >>> OpWord.RD_X2 & 126);
         if ((c & 255) === Op.LH) { X32[d] = (v << 16) >> 16; X32[d + 1] = X32[d] >> 31; } else { X32[d] = v & 0xffff; X32[d + 1] = 0; }
         off += c >>> OpWord.LENGTH; break;
@@ -150,7 +152,7 @@ export function interpret(h: Hart, budget: number): void {
         const vl = t | 0, j = (vl >>> 10) & STORE_INDEX_MASK;
         let v: number;
         if (RT[j] === ((vl & ALIGN_MASK_4) ^ gk) && RT[j + 1] === vh) { hits++; v = dv.getInt32(RT[j + 2] + (vl & 4095), true); }
-        else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 4); }
+        else { h.off = off; h.left = left; v = mmu.loadSlow(vl, vh, 4) | 0; }
         const d = (c >>> OpWord.RD_X2 & 126);
         X32[d] = v; X32[d + 1] = (c & 255) === Op.LW ? v >> 31 : 0;
         off += c >>> OpWord.LENGTH; break;
@@ -323,7 +325,7 @@ export function interpret(h: Hart, budget: number): void {
         // locals or made an interrupt takeable: the translation context (yieldRequested), the
         // FS field, or the interrupt enables and pending bits.
         if (op >= Op.CSRRW && op <= Op.CSRRCI || op === Op.SFENCE_VMA) {
-          gk = store.genKey;
+          gk = store.genKey | 0;
           if (!h.yieldRequested && (h.csrs.mstatus & Mstatus.FS) === (fpDirty ? Mstatus.FS_DIRTY : fsBits) && !h.interruptTakeable()) {
             off += c >>> OpWord.LENGTH; break;
           }
