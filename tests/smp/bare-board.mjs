@@ -48,7 +48,7 @@ export function startBareBoard(elfPath, { harts, policy, spareFrames = 0 }) {
       devices: [{ base: VIRT_MEMMAP.clint.base, size: VIRT_MEMMAP.clint.size, name: 'clint', index: -1 }],
       policy: POLICIES[policy], sstc: false, resetPc: elf.entry, timebaseHz: TIMEBASE_HZ,
     };
-    const worker = new Worker(dist('host/node/hart-thread.js'), { workerData: { config, clockZero, warmUp: false } });
+    const worker = new Worker(dist('host/node/hart-thread.js'), { workerData: { config, clockOrigin: clockZero, warmUp: false } });
     exits.push(new Promise((resolve, reject) => {
       worker.on('message', (m) => (m.kind === 'exit' ? resolve(m.exit) : reject(new Error(m.message))));
       worker.on('error', reject);
