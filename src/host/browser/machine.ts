@@ -78,7 +78,7 @@ export class BrowserMachineError extends Error {}
 
 export class BrowserMachine extends EventTarget {
   private readonly worker: Worker;
-  private readonly start_: PageMessage;
+  private readonly startMessage: PageMessage;
   private readonly blobUrls: string[];
   private started: Promise<void> | undefined;
   private readonly exited: Promise<MachineExit>;
@@ -91,7 +91,7 @@ export class BrowserMachine extends EventTarget {
   /** Use createMachine(). */
   constructor(options: BrowserOptions, base: URL, blobUrls: string[]) {
     super();
-    this.start_ = { type: 'start', options, pageUrl: base.href };
+    this.startMessage = { type: 'start', options, pageUrl: base.href };
     this.blobUrls = blobUrls;
     this.exited = new Promise((resolve, reject) => { this.settleExit = resolve; this.failExit = reject; });
     this.exited.catch(() => { /* reported through wait() and the error event */ });
@@ -115,7 +115,7 @@ export class BrowserMachine extends EventTarget {
         reject(error);
       };
       this.worker.onmessageerror = () => this.fail(new BrowserMachineError('a message from the device worker could not be read'));
-      this.worker.postMessage(this.start_);
+      this.worker.postMessage(this.startMessage);
     });
     return this.started;
   }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { HartvmError } from '../../machine/errors.js';
-import { flushPolicyOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { DEFAULT_RAM, flushPolicyOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { FLUSH_POLICY_NAMES } from '../../mmu/translation-store.js';
 import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
@@ -66,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
   program.command('boot')
     .description('boot firmware, a Linux kernel and a shell on the virt board (options may be spelled as in QEMU: -kernel, -append, ...)')
     .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm boot --help)\n`) })
-    .option('-m, --memory <size>', 'RAM size, e.g. 256M or 1G', sizeOption, 256 * 2 ** 20)
+    .option('-m, --memory <size>', 'RAM size, e.g. 256M or 1G', sizeOption, DEFAULT_RAM)
     .option('--smp <n>', 'number of harts', countOption, 1)
     .option('--bios <file>', `firmware, or "none" (default: the shipped OpenSBI, images/fw_dynamic.bin.gz)`)
     .option('--kernel <file>', 'kernel: a raw Image (placed 2 MiB after the firmware) or an ELF')
