@@ -78,17 +78,19 @@ test('-no-reboot turns a guest reboot into exit status 0', { timeout: 600000 }, 
   }
 });
 
-test('SIGTERM ends a boot cleanly: status 143, and what the guest wrote is in the image', { timeout: 600000 }, async () => {
-  const disk = path.join(tmp, 'sigterm.ext2');
-  copyFileSync(path.join(images, 'disk.ext2'), disk);
-  const guest = new SerialSession(bootArgs('fence', disk));
-  try {
-    await guest.expect(PROMPT, 300000);
-    await guest.run(`echo before-the-signal-${process.pid} > /mnt/sig.txt && sync`);
-    guest.child.kill('SIGTERM');
-    assert.equal(await guest.exited, 143);
-  } finally {
-    guest.kill();
-  }
-  assert.ok(readFileSync(disk).includes(`before-the-signal-${process.pid}`));
-});
+for (const [signal, status] of [['SIGTERM', 143], ['SIGHUP', 129]]) {
+  test(`${signal} ends a boot cleanly: status ${status}, and what the guest wrote is in the image`, { timeout: 600000 }, async () => {
+    const disk = path.join(tmp, `${signal}.ext2`);
+    copyFileSync(path.join(images, 'disk.ext2'), disk);
+    const guest = new SerialSession(bootArgs('fence', disk));
+    try {
+      await guest.expect(PROMPT, 300000);
+      await guest.run(`echo before-the-signal-${process.pid} > /mnt/sig.txt && sync`);
+      guest.child.kill(signal);
+      assert.equal(await guest.exited, status);
+    } finally {
+      guest.kill();
+    }
+    assert.ok(readFileSync(disk).includes(`before-the-signal-${process.pid}`));
+  });
+}

@@ -59,9 +59,10 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   });
   machine.on('output', (bytes) => terminal.write(bytes));
   machine.on('virtio-error', (message) => process.stderr.write(`\r\nhartvm: virtio: ${message}\r\n`));
-  const onSignal = (signal: NodeJS.Signals): void => void machine.stop(signal === 'SIGINT' ? 130 : 143);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A signal ends the run as QEMU's does, with the disks flushed and closed: 128 + its number.
+  const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+  const onSignal = (signal: NodeJS.Signals): void => void machine.stop(SIGNAL_STATUS[signal] ?? 1);
+  for (const signal of Object.keys(SIGNAL_STATUS)) process.on(signal, onSignal);
   terminal.start();
   let exit;
   try {
@@ -69,8 +70,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     exit = await machine.wait();
   } finally {
     terminal.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of Object.keys(SIGNAL_STATUS)) process.off(signal, onSignal);
   }
   if (options.stats === 'json') process.stderr.write(`${JSON.stringify(machine.statistics())}\n`);
   else if (options.stats) process.stderr.write('\n' + formatMachineStatistics(machine.statistics()));
