@@ -3,38 +3,17 @@
 // keys typed into xterm.js, output read from the page's transcript (window.hartvm).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { HARTVM, ROOT } from '../guest/harness.mjs';
-import { imagesDir } from '../boot/serial.mjs';
 
 export const ARTIFACTS = path.join(ROOT, 'build', 'test-artifacts');
 export const CHROMIUM = process.env.HARTVM_CHROMIUM ?? '/usr/bin/chromium';
-const IMAGE_FILES = ['Image.gz', 'rootfs.cpio.gz', 'disk.ext2.gz', 'fw_dynamic.bin.gz'];
-const FIRMWARE = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 
-/**
- * The folder of gzipped default images to serve: the repository's images/ when it is there,
- * else one made here (build/browser-images) from the image cache and Debian's OpenSBI.
- */
+/** The folder of gzipped default images to serve: the shipped images/. */
 export function defaultImages() {
-  const shipped = path.join(ROOT, 'images');
-  if (IMAGE_FILES.every((f) => existsSync(path.join(shipped, f)))) return shipped;
-  const cache = imagesDir();
-  const dir = path.join(ROOT, 'build', 'browser-images');
-  mkdirSync(dir, { recursive: true });
-  const sources = { 'Image.gz': path.join(cache, 'Image'), 'disk.ext2.gz': path.join(cache, 'disk.ext2'), 'fw_dynamic.bin.gz': FIRMWARE };
-  for (const [name, from] of Object.entries(sources)) {
-    const to = path.join(dir, name);
-    if (!existsSync(to) || statSync(to).mtimeMs < statSync(from).mtimeMs) writeFileSync(to, gzipSync(readFileSync(from), { level: 6 }));
-  }
-  const rootfs = path.join(dir, 'rootfs.cpio.gz');
-  if (!existsSync(rootfs) || statSync(rootfs).mtimeMs < statSync(path.join(cache, 'rootfs.cpio.gz')).mtimeMs) {
-    writeFileSync(rootfs, readFileSync(path.join(cache, 'rootfs.cpio.gz')));
-  }
-  return dir;
+  return path.join(ROOT, 'images');
 }
 
 /** `hartvm serve` on a free port; resolves once it prints its URL. */
