@@ -25,6 +25,13 @@ const INPUT_CAPACITY = 4096;
 /** What "clear the receive FIFO" discards: the hardware FIFO, not the host's backlog behind it. */
 const HARDWARE_FIFO = 16;
 
+/** the registers a hart on another thread serves itself (smp/uart-channel.ts) */
+export const UART_THR = 0;
+export const UART_LSR = 5;
+
+/** What channelStatus() packs into one word: LSR as it reads now, and whether THR goes straight out. */
+export const enum UartStatus { LSR_MASK = 0xff, TRANSMITTER_EMPTY = 0x60, POSTABLE = 0x100 }
+
 const enum Reg { RBR_THR_DLL = 0, IER_DLM = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 }
 const enum Ier { ERBFI = 1, ETBEI = 2, ELSI = 4, EDSSI = 8, MASK = 0x0f }
 const enum Iid { MODEM_STATUS = 0x0, NONE = 0x1, THR_EMPTY = 0x2, RX_DATA = 0x4 }
@@ -56,6 +63,9 @@ export class Uart16550 implements MmioDevice {
   private thrEmptyEvent = false;
   private irqHigh = false;
 
+  /** Called after anything that may change channelStatus(). */
+  onStatusChange: (() => void) | undefined;
+
   private readonly input = new Uint8Array(INPUT_CAPACITY);
   private inputHead = 0;
   private inputCount = 0;
@@ -73,6 +83,7 @@ export class Uart16550 implements MmioDevice {
     const accepted = Math.min(bytes.length, INPUT_CAPACITY - this.inputCount);
     for (let i = 0; i < accepted; i++) this.enqueue(bytes[i]);
     if (accepted > 0) this.updateInterrupt();
+    this.onStatusChange?.();
     return accepted;
   }
 
@@ -103,12 +114,31 @@ export class Uart16550 implements MmioDevice {
 
   // The registers are bytes; a wider access is served as a byte access to its first register.
   read(offset: number, _size: number): bigint | undefined {
-    return BigInt(this.readRegister(offset));
+    const value = this.readRegister(offset);
+    this.onStatusChange?.();
+    return BigInt(value);
   }
 
   write(offset: number, _size: number, value: bigint): boolean {
     this.writeRegister(offset, Number(value & 0xffn));
+    this.onStatusChange?.();
     return true;
+  }
+
+  /** A THR byte a hart posted while channelStatus() said POSTABLE: it leaves as a THR write would. */
+  transmitPosted(byte: number): void {
+    this.transmit(byte);
+    this.onStatusChange?.();
+  }
+
+  /** LSR, and POSTABLE while a THR write only sends its byte out (no divisor latch, no loopback). */
+  channelStatus(): number {
+    const postable = (this.lcr & LCR_DLAB) === 0 && (this.mcr & Mcr.LOOP) === 0;
+    return this.lineStatus() | (postable ? UartStatus.POSTABLE : 0);
+  }
+
+  private lineStatus(): number {
+    return Lsr.THRE | Lsr.TEMT | (this.inputCount > 0 ? Lsr.DR : 0);
   }
 
   private readRegister(offset: number): number {
@@ -131,7 +161,7 @@ export class Uart16550 implements MmioDevice {
       }
       case Reg.LCR: return this.lcr;
       case Reg.MCR: return this.mcr;
-      case Reg.LSR: return Lsr.THRE | Lsr.TEMT | (this.inputCount > 0 ? Lsr.DR : 0);
+      case Reg.LSR: return this.lineStatus();
       case Reg.MSR: {
         const value = this.modemStatus() | this.msrDeltas;
         this.msrDeltas = 0;

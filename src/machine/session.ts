@@ -208,9 +208,7 @@ export class MachineSession {
 
   /** Wakes the device thread's wait for MMIO requests, to look at ending/reboot. */
   private ringDoorbell(): void {
-    if (!this.signals) return;
-    Atomics.add(this.signals.words, Board.DOORBELL, 1);
-    Atomics.notify(this.signals.words, Board.DOORBELL);
+    this.signals?.ringDoorbell();
   }
 
   private output(byte: number): void {
@@ -292,7 +290,8 @@ export class MachineSession {
     for (;;) {
       const signals = this.signals!;
       const machine = this.machine!;
-      const server = new MmioServer(signals, machine.deviceList());
+      const channel = machine.uartChannel;
+      const server = new MmioServer(signals, machine.deviceList(), channel && (() => channel.drain()));
       this.liveStatistics = new Float64Array(liveStatisticsBuffer(this.options.harts));
       const harts = this.startHartThreads(machine);
       const housekeeping = setInterval(() => {
@@ -316,6 +315,7 @@ export class MachineSession {
         signals.stopAll();
         server.serve(); // a hart blocked on a request gets its answer and sees the stop
         this.threadExits = await harts;
+        channel?.drain(); // what the harts wrote to the console before they stopped
         this.liveStatistics = undefined;
         this.flushOutput();
       }

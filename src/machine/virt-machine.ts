@@ -22,6 +22,7 @@ import { buildVirtDeviceTree } from './virt-devicetree.js';
 import { TIMEBASE_HZ, VIRT_MEMMAP, VIRT_RAM_BASE, virtioMmioSlotBase, virtioMmioSlotIrq } from './virt-layout.js';
 import type { BoardSignals } from '../smp/board-signals.js';
 import type { HartThreadConfig } from '../smp/hart-runner.js';
+import { UartChannel } from '../smp/uart-channel.js';
 
 export { TIMEBASE_HZ, VIRT_RAM_BASE };
 
@@ -90,6 +91,8 @@ export class VirtMachine {
   readonly plic: Plic;
   readonly uart: Uart16550;
   readonly rtc: GoldfishRtc;
+  /** how hart threads reach the UART's status and transmitter (SMP) */
+  readonly uartChannel: UartChannel | undefined;
   readonly harts: Hart[] = [];
   readonly ramSize: number;
   /** the device tree the guest was given (for --dump-dtb) */
@@ -121,6 +124,7 @@ export class VirtMachine {
         },
     });
     this.uart = new Uart16550(options.consoleOutput, this.plic, uart0.irq);
+    this.uartChannel = signals ? new UartChannel(this.uart) : undefined;
     this.rtc = new GoldfishRtc(options.nowNs, this.plic, goldfishRtc.irq);
     this.bus.addDevice(sifiveTest.base, sifiveTest.size, new SifiveTest(options.onFinisher));
     this.bus.addDevice(goldfishRtc.base, goldfishRtc.size, this.rtc);
@@ -262,8 +266,10 @@ export class VirtMachine {
       memory: this.memory.share(),
       signals: this.signals.buffer,
       clint: this.clint.buffer,
+      uartChannel: this.uartChannel?.buffer,
       devices: this.bus.devices.map((d, index) => ({
-        base: d.base, size: d.size, name: d.device.name, index: d.device === this.clint ? -1 : index,
+        base: d.base, size: d.size, name: d.device.name, index,
+        reach: d.device === this.clint ? 'shared' : d.device === this.uart ? 'uart-channel' : 'mmio-channel',
       })),
       policy: this.policy,
       sstc: true,

@@ -68,6 +68,12 @@ export class BoardSignals {
     return Atomics.load(this.words, this.at(hartId, HartWord.LINES));
   }
 
+  /** Wakes the device thread: a hart has a request for it (mmio-channel.ts, uart-channel.ts). */
+  ringDoorbell(): void {
+    Atomics.add(this.words, Board.DOORBELL, 1);
+    Atomics.notify(this.words, Board.DOORBELL);
+  }
+
   /** Asks every hart thread to end at its next boundary. */
   stopAll(): void {
     for (let h = 0; h < this.harts; h++) {

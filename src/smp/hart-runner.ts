@@ -13,6 +13,7 @@ import { Clint } from '../devices/clint.js';
 import type { FlushPolicy } from '../mmu/translation-store.js';
 import { BoardSignals, DMA_RING_ENTRIES, HartWord } from './board-signals.js';
 import { MmioPort } from './mmio-channel.js';
+import { UartPort } from './uart-channel.js';
 import { publishLiveStatistics } from './live-statistics.js';
 
 /** Guest instructions between looks at the board's signals (stop, epoch, DMA). */
@@ -27,8 +28,13 @@ export interface HartThreadConfig {
   memory: SharedGuestMemory;
   signals: SharedArrayBuffer;
   clint: SharedArrayBuffer;
-  /** the board's devices; `index` -1 is the CLINT (reached directly), others the device thread's list */
-  devices: { base: number; size: number; name: string; index: number }[];
+  /** the UART's status word and transmit ring (uart-channel.ts), if the board has a UART */
+  uartChannel?: SharedArrayBuffer;
+  /**
+   * The board's devices, `index` in the device thread's list. The CLINT's registers are shared
+   * memory; the UART is served partly here (uart-channel.ts); the rest go through the MMIO channel.
+   */
+  devices: { base: number; size: number; name: string; index: number; reach: 'shared' | 'uart-channel' | 'mmio-channel' }[];
   policy: FlushPolicy;
   sstc: boolean;
   resetPc: bigint;
@@ -74,7 +80,12 @@ export class HartRunner {
     this.clint = new Clint(config.harts, clock, config.clint, (hart) => this.signals.wake(hart));
     this.port = new MmioPort(this.signals, config.hartId);
     for (const d of config.devices) {
-      bus.addDevice(d.base, d.size, d.index < 0 ? this.clint : this.port.device(d.index, d.name));
+      const forward = this.port.device(d.index, d.name);
+      if (d.reach === 'shared') bus.addDevice(d.base, d.size, this.clint);
+      else if (d.reach === 'uart-channel' && config.uartChannel) {
+        bus.addDevice(d.base, d.size, new UartPort(config.uartChannel, forward, () => this.signals.ringDoorbell()));
+      }
+      else bus.addDevice(d.base, d.size, forward);
     }
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
@@ -170,7 +181,7 @@ export class HartRunner {
     const seen = Atomics.load(w, wakeIndex);
     const csrs = this.hart.csrs;
     // Looked at after `seen`: a change made since then has bumped WAKE, so the wait returns.
-    if ((csrs.mip() & csrs.lo(CsrSlot.MIE)) !== 0) return;
+    if (this.signals.stopRequested(this.hartId) || (csrs.mip() & csrs.lo(CsrSlot.MIE)) !== 0) return;
     // Only a timer whose interrupt is enabled ends wfi (one long past but masked must not spin).
     const mie = csrs.lo(CsrSlot.MIE);
     let ticks = Infinity;

@@ -52,8 +52,7 @@ export class MmioPort {
     w[s + Slot.LO] = Number(BigInt.asIntN(32, value));
     w[s + Slot.HI] = Number(BigInt.asIntN(32, value >> 32n));
     Atomics.store(w, s + Slot.STATE, State.REQUEST);
-    Atomics.add(w, Board.DOORBELL, 1);
-    Atomics.notify(w, Board.DOORBELL);
+    this.signals.ringDoorbell();
     this.requests++;
     const begin = performance.now();
     while (Atomics.load(w, s + Slot.STATE) === State.REQUEST) {
@@ -72,11 +71,14 @@ export class MmioPort {
 export class MmioServer {
   private readonly signals: BoardSignals;
   private readonly devices: readonly MmioDevice[];
+  private readonly drainPosted: () => void;
   served = 0;
 
-  constructor(signals: BoardSignals, devices: readonly MmioDevice[]) {
+  /** `drainPosted`: performs what harts posted without waiting (uart-channel.ts), before any request. */
+  constructor(signals: BoardSignals, devices: readonly MmioDevice[], drainPosted: () => void = () => {}) {
     this.signals = signals;
     this.devices = devices;
+    this.drainPosted = drainPosted;
   }
 
   /** The doorbell's value now: wait for it to change (after serve()) to learn of new requests. */
@@ -88,6 +90,7 @@ export class MmioServer {
   serve(): number {
     const before = this.served;
     const w = this.signals.words;
+    this.drainPosted();
     for (let h = 0; h < this.signals.harts; h++) {
       const s = this.signals.at(h, HartWord.MMIO);
       if (Atomics.load(w, s + Slot.STATE) !== State.REQUEST) continue;

@@ -407,6 +407,21 @@ test('-bios none: a kernel that is not code ends in a trap-loop diagnosis, not a
   assert.match(lastLine(r.stderr), /^hartvm: .*trap loop/);
 });
 
+test('a console-heavy guest on a hart thread is not throttled: polling LSR and writing THR need no round trip to the device thread', async () => {
+  // 64 KiB written the way a polling driver writes (LSR, then THR, per byte) by hart 0 of two,
+  // which runs on a thread of its own: every byte arrives, and the hart's requests to the device
+  // thread stay a handful instead of two per byte.
+  const elf = path.join(ROOT, 'build/guest/cli/uart-flood.elf');
+  for (const args of [['-smp', '2'], ['--hart-threads']]) {
+    const r = await boot(['-bios', 'none', '-kernel', elf, ...args, '--stats=json', '-no-reboot']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, ('x'.repeat(63) + '\n').repeat(1024), `${args}: the console output`);
+    const statistics = JSON.parse(r.stderr.slice(r.stderr.indexOf('{')));
+    const hart0 = statistics.threads.find((t) => t.hartId === 0);
+    assert.ok(hart0.mmioRequests < 100, `${args}: hart 0 made ${hart0.mmioRequests} requests to the device thread for 65536 bytes`);
+  }
+});
+
 // ---- a kernel panic with -no-reboot -----------------------------------------------------------
 
 test('a kernel panic with -no-reboot ends the run with exit 1', { timeout: 200000 }, async () => {

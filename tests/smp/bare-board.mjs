@@ -45,7 +45,7 @@ export function startBareBoard(elfPath, { harts, policy, spareFrames = 0 }) {
   for (let hartId = 0; hartId < harts; hartId++) {
     const config = {
       hartId, harts, memory: memory.share(), signals: signals.buffer, clint: clint.buffer,
-      devices: [{ base: VIRT_MEMMAP.clint.base, size: VIRT_MEMMAP.clint.size, name: 'clint', index: -1 }],
+      devices: [{ base: VIRT_MEMMAP.clint.base, size: VIRT_MEMMAP.clint.size, name: 'clint', index: 0, reach: 'shared' }],
       policy: POLICIES[policy], sstc: false, resetPc: elf.entry, timebaseHz: TIMEBASE_HZ,
     };
     const worker = new Worker(dist('host/node/hart-thread.js'), { workerData: { config, clockOrigin: clockZero, warmUp: false } });
