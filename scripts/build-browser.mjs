@@ -1,5 +1,5 @@
 // Builds the browser host into dist/browser: the page script, the browser library (hartvm.js:
-// hartvm/browser), the device worker and the hart worker (src/host/browser), each bundled with esbuild as a minified ES module, xterm.js's CSS
+// hartvm/browser), the device worker, the hart worker and the image worker (src/host/browser), each bundled with esbuild as a minified ES module, xterm.js's CSS
 // with the page's own, and index.html. The folder works from any static host that sends
 // Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (see
 // README, "The browser host"); `hartvm serve` serves it. The project's images (images/, if
@@ -21,10 +21,10 @@ const quiet = process.argv.includes('--quiet');
 rmSync(path.join(ROOT, 'dist/browser-types'), { recursive: true, force: true });
 execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.browser.json')], { stdio: 'inherit' });
 
-for (const f of ['main.js', 'main.css', 'hartvm.js', 'device-worker.js', 'hart-worker.js']) rmSync(path.join(OUT, f), { force: true });
+for (const f of ['main.js', 'main.css', 'hartvm.js', 'device-worker.js', 'hart-worker.js', 'image-worker.js']) rmSync(path.join(OUT, f), { force: true });
 const result = await esbuild.build({
   absWorkingDir: ROOT,
-  entryPoints: ['main.ts', 'hartvm.ts', 'device-worker.ts', 'hart-worker.ts'].map((f) => path.join(SRC, f)),
+  entryPoints: ['main.ts', 'hartvm.ts', 'device-worker.ts', 'hart-worker.ts', 'image-worker.ts'].map((f) => path.join(SRC, f)),
   outdir: OUT,
   bundle: true,
   format: 'esm',

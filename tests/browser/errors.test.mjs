@@ -92,6 +92,12 @@ test('corrupt gzip data, and a gzip file cut short, are said to be so', { timeou
   assert.deepEqual([...corrupt.problems, ...truncated.problems], []);
 });
 
+test('a gzip disk that turns out corrupt while the guest boots (it unpacks meanwhile) ends the machine with one message', { timeout: 60000 }, async () => {
+  const { message, problems } = await errorOf('drive=images/corrupt.gz');
+  assert.match(message, /^the disk 0 corrupt\.gz is not valid gzip data \(corrupt or truncated\)/);
+  assert.deepEqual(problems, []);
+});
+
 test('a file that is not a kernel is refused', { timeout: 60000 }, async () => {
   const { message, problems } = await errorOf('kernel=images/notes.txt');
   assert.match(message, /^the kernel notes\.txt is neither a RISC-V Linux Image nor an ELF file/);

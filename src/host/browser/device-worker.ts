@@ -1,16 +1,22 @@
 // The device worker: loads the images, then runs the machine session (machine/session.ts) with
-// every hart on a Web Worker of its own (hart-worker.ts) and the devices here. The page's main
-// thread only draws; this worker may wait on Atomics (asynchronously) and never blocks the UI.
-// Console output goes to the page in batches; statistics once a second.
+// the devices here and the harts beside them. One hart runs here, in slices between which the
+// worker's events run, as `hartvm boot` runs it on its main thread: every device access is a
+// call. From two harts on (or with hart-threads) every hart has a Web Worker of its own
+// (hart-worker.ts) and reaches the devices through shared memory. The page's main thread only
+// draws and never waits for this worker. Console output goes to the page in batches;
+// statistics once a second.
 
 import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
+import { warmUpInterpreter } from '../../cpu/warm-up.js';
 import { bootImagesFrom, isLinuxImage, type BootFiles } from '../../machine/boot-images.js';
 import { HartvmError } from '../../machine/errors.js';
 import { MachineSession, type SessionHost } from '../../machine/session.js';
 import type { HartThreadData, HartThreadResult } from '../../smp/hart-thread-main.js';
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../mmu/translation-store.js';
 import { browserBoardClock, browserClockOrigin, type BrowserClockOrigin } from './board-clock.js';
-import { fetchImage, ImageFetchError, imageName } from './images.js';
+import { ArrivingDisk } from './arriving-disk.js';
+import { BackgroundUnpacker } from './background-unpacker.js';
+import { downloadImage, ImageFetchError, imageName, isPacked, unpackedSize, unpackImage, type Progress } from './images.js';
 import { OpfsDisk, OpfsDiskError } from './opfs-disk.js';
 import type { BrowserOptions } from './options.js';
 import type { BoardInfo, PageMessage, WorkerMessage } from './protocol.js';
@@ -28,6 +34,13 @@ function post(message: WorkerMessage, transfer: Transferable[] = []): void {
 class BrowserSessionHost implements SessionHost {
   private readonly workers = new Set<Worker>();
   private readonly scratch = new Uint8Array(65536);
+  /** A message to oneself: a task that runs after pending events, without setTimeout's clamping. */
+  private readonly yieldChannel = new MessageChannel();
+  private readonly yielded: (() => void)[] = [];
+
+  constructor() {
+    this.yieldChannel.port1.onmessage = () => this.yielded.shift()?.();
+  }
 
   spawnHart(data: HartThreadData): Promise<HartThreadResult> {
     return new Promise((resolve, reject) => {
@@ -71,7 +84,10 @@ class BrowserSessionHost implements SessionHost {
   }
 
   yieldToEvents(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, 0));
+    return new Promise((resolve) => {
+      this.yielded.push(resolve);
+      this.yieldChannel.port2.postMessage(0);
+    });
   }
 
   /** Ends every hart worker still running (after an internal error). */
@@ -86,7 +102,7 @@ let session: MachineSession | undefined;
 interface Disk {
   name: string;
   backend: BlockBackend;
-  contents(): Uint8Array;
+  contents(): Uint8Array | Promise<Uint8Array>;
   close(): void;
 }
 let disks: Disk[] = [];
@@ -112,8 +128,12 @@ function output(bytes: Uint8Array): void {
   outputTimer ??= setTimeout(flushOutput, OUTPUT_DELAY_MS);
 }
 
-/** Loads every image (in parallel, each with its progress); resolves to the board's files. */
-async function loadImages(options: BrowserOptions, pageUrl: string): Promise<{ files: BootFiles; info: BoardInfo }> {
+/**
+ * Loads every image (in parallel, each with its progress); resolves to the board's files once
+ * the firmware, kernel and initrd are in and every disk's size is known. A gzip disk's size is
+ * in its trailer: it unpacks in the image worker while the guest boots (ArrivingDisk).
+ */
+async function loadImages(options: BrowserOptions, pageUrl: string, unpacker: BackgroundUnpacker): Promise<{ files: BootFiles; info: BoardInfo }> {
   const resolve = (url: string): string => {
     try {
       return new URL(url, pageUrl).href;
@@ -121,12 +141,20 @@ async function loadImages(options: BrowserOptions, pageUrl: string): Promise<{ f
       throw new ImageFetchError(`not a URL: ${url}`);
     }
   };
-  const load = (what: string, url: string, keepGzip = false): Promise<{ name: string; bytes: Uint8Array }> => {
-    const href = resolve(url);
-    const name = imageName(href);
+  const progressOf = (what: string, name: string): Progress => {
     post({ type: 'progress', what, name, loaded: 0, total: undefined, done: false });
-    return fetchImage(what, href, (loaded, total, done, unpacked) => post({ type: 'progress', what, name, loaded, total, done, unpacked }), keepGzip)
-      .then((bytes) => ({ name, bytes }));
+    return (loaded, total, done, unpacked) => post({ type: 'progress', what, name, loaded, total, done, unpacked });
+  };
+  /** A boot image, unpacked here unless `keepGzip` (an initramfs, which the kernel unpacks itself). */
+  const image = async (what: string, url: string, keepGzip = false): Promise<{ name: string; bytes: Uint8Array }> => {
+    const href = resolve(url), name = imageName(href);
+    const progress = progressOf(what, name);
+    const download = await downloadImage(what, href, progress);
+    if (keepGzip) {
+      progress(download.bytes.length, download.total, true);
+      return { name, bytes: download.bytes };
+    }
+    return { name, bytes: await unpackImage(download, progress) };
   };
   /** A disk: its saved copy in the browser's storage if persist has one, else fetched (and saved with persist). */
   const disk = async (index: number): Promise<Disk> => {
@@ -137,20 +165,28 @@ async function loadImages(options: BrowserOptions, pageUrl: string): Promise<{ f
       post({ type: 'progress', what, name, loaded: saved.size, total: saved.size, done: true, saved: true });
       return { name, backend: saved, contents: () => saved.contents(), close: () => saved.close() };
     }
-    const { bytes } = await load(what, url);
-    if (bytes.length < 512) throw new ImageFetchError(`the disk ${name} is too small for a disk (${bytes.length} bytes)`);
+    const progress = progressOf(what, imageName(href));
+    const download = await downloadImage(what, href, progress);
+    const size = unpackedSize(download);
+    if (size < 512) throw new ImageFetchError(`the disk ${name} is too small for a disk (${size} bytes)`);
     if (options.persist !== 'off') {
-      const saved = await OpfsDisk.open(href, readOnly, bytes);
+      const saved = await OpfsDisk.open(href, readOnly, await unpackImage(download, progress));
       return { name, backend: saved, contents: () => saved.contents(), close: () => saved.close() };
     }
-    const memory = new MemoryBlockBackend(bytes, readOnly);
-    return { name, backend: memory, contents: () => memory.data.slice(), close: () => {} };
+    if (!isPacked(download)) {
+      const memory = new MemoryBlockBackend(await unpackImage(download, progress), readOnly);
+      return { name, backend: memory, contents: () => memory.data.slice(), close: () => {} };
+    }
+    progress(download.bytes.length, download.total, false);
+    const bytes = unpacker.unpack(download);
+    bytes.then((b) => progress(download.bytes.length, download.total, true, b.length), () => {});
+    const arriving = new ArrivingDisk(name, size, bytes, readOnly);
+    return { name, backend: arriving, contents: () => arriving.contents(), close: () => {} };
   };
   const [firmware, kernel, initrd, ...drives] = await Promise.all([
-    options.bios === 'none' ? undefined : load('firmware', options.bios),
-    load('kernel', options.kernel),
-    // The kernel unpacks a gzip-compressed initramfs itself.
-    options.initrd === undefined ? undefined : load('initrd', options.initrd, true),
+    options.bios === 'none' ? undefined : image('firmware', options.bios),
+    image('kernel', options.kernel),
+    options.initrd === undefined ? undefined : image('initrd', options.initrd, true),
     ...options.drives.map((_, i) => disk(i)),
   ]);
   disks = drives;
@@ -174,19 +210,23 @@ async function loadImages(options: BrowserOptions, pageUrl: string): Promise<{ f
 
 async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
   const host = new BrowserSessionHost();
+  const unpacker = new BackgroundUnpacker();
   let statisticsTimer: ReturnType<typeof setInterval> | undefined;
   try {
     post({ type: 'phase', text: 'loading the images' });
-    const { files, info } = await loadImages(options, pageUrl);
+    const hartHere = options.harts === 1 && !options.hartThreads;
+    const loading = loadImages(options, pageUrl, unpacker);
+    // The hart that runs here warms up while the images are in flight.
+    if (hartHere && options.warmUp) warmUpInterpreter(FLUSH_POLICY_NAMES.indexOf(options.policy) as FlushPolicy);
+    const { files, info } = await loading;
     const { images, warnings } = bootImagesFrom(files);
     session = new MachineSession(host, {
       ramSize: options.ramSize,
       harts: options.harts,
       policy: FLUSH_POLICY_NAMES.indexOf(options.policy) as FlushPolicy,
-      // Always: the page's threads cannot block, and a hart runs best on a thread of its own.
-      hartThreads: true,
+      hartThreads: options.hartThreads,
       reboot: options.reboot,
-      warmUp: options.warmUp,
+      warmUp: options.warmUp && !hartHere,
       images,
       disks: disks.map((d) => d.backend),
       output,
@@ -196,6 +236,16 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
         else post({ type: 'event', kind: e.type, text: `virtio: ${e.message}` });
       },
     });
+    // A disk that fails to arrive is an image problem like any other: the machine ends with it.
+    const running = session;
+    let diskFailure: string | undefined;
+    for (const disk of disks) {
+      if (!(disk.backend instanceof ArrivingDisk)) continue;
+      void disk.backend.failure.then((message) => {
+        diskFailure ??= message;
+        running.stop(1, message);
+      });
+    }
     // Places the images now, so that one that does not fit is said before anything runs.
     session.boot();
     post({ type: 'booting', info, warnings });
@@ -204,12 +254,15 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
     }, STATISTICS_INTERVAL_MS);
     const ending = await session.run();
     clearInterval(statisticsTimer);
+    unpacker.close();
     flushOutput();
     for (const disk of disks) disk.close();
-    post({ type: 'end', status: ending.status, reason: ending.reason, message: ending.message, statistics: session.statistics() });
+    if (diskFailure !== undefined) post({ type: 'error', message: diskFailure });
+    else post({ type: 'end', status: ending.status, reason: ending.reason, message: ending.message, statistics: session.statistics() });
   } catch (e) {
     clearInterval(statisticsTimer);
     host.terminateAll();
+    unpacker.close();
     for (const disk of disks) disk.close();
     flushOutput();
     const known = e instanceof ImageFetchError || e instanceof HartvmError || e instanceof OpfsDiskError;
@@ -235,8 +288,9 @@ scope.onmessage = (event: MessageEvent) => {
     case 'download-disk': {
       const disk = disks[message.index];
       if (!disk) break;
-      const bytes = disk.contents();
-      post({ type: 'disk', index: message.index, name: disk.name, bytes }, [bytes.buffer]);
+      void Promise.resolve(disk.contents()).then(
+        (bytes) => post({ type: 'disk', index: message.index, name: disk.name, bytes }, [bytes.buffer]),
+        () => {});
       break;
     }
   }

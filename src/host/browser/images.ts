@@ -1,6 +1,7 @@
-// Fetching the guest's images in the device worker: with progress (bytes of total), and
-// gzip-compressed ones (found by their magic number, whatever their name) decompressed with
-// DecompressionStream. Every failure is an ImageFetchError with one line for the user.
+// Fetching the guest's images: downloaded with progress (bytes of total), then, when they are
+// gzip data (found by their magic number, whatever their name), unpacked with
+// DecompressionStream, in the device worker or the image worker. Every failure is an
+// ImageFetchError with one line for the user.
 
 export class ImageFetchError extends Error {}
 
@@ -46,12 +47,17 @@ async function readAll(stream: ReadableStream<Uint8Array>, expected: number | un
   return all;
 }
 
-/**
- * The bytes at `url`, decompressed if they are gzip data (unless `keepGzip`: an initrd, which
- * the kernel unpacks itself). `what` words the messages ("kernel", "disk").
- */
-export async function fetchImage(what: string, url: string, progress: Progress, keepGzip = false): Promise<Uint8Array> {
-  const name = imageName(url);
+/** An image's bytes as they came over the wire: gzip data stays packed (see unpackImage). */
+export interface Download {
+  what: string;
+  url: string;
+  bytes: Uint8Array;
+  /** the transfer's length, for progress */
+  total: number;
+}
+
+/** Fetches the bytes at `url` (`what` words the messages: "kernel", "disk 0"). */
+export async function downloadImage(what: string, url: string, progress: Progress): Promise<Download> {
   let response: Response;
   try {
     response = await fetch(url);
@@ -71,17 +77,38 @@ export async function fetchImage(what: string, url: string, progress: Progress, 
   } catch (e) {
     throw new ImageFetchError(`cannot load the ${what} ${url}: ${(e as Error).message || 'the transfer failed'}`);
   }
-  if (!isGzip(bytes) || keepGzip) {
-    progress(bytes.length, total ?? bytes.length, true);
+  return { what, url, bytes, total: total ?? bytes.length };
+}
+
+export function isPacked(download: Download): boolean {
+  return isGzip(download.bytes);
+}
+
+/**
+ * The size a downloaded image has once unpacked, known before unpacking it: for gzip data what
+ * its trailer (ISIZE: the length modulo 2^32 of the last member) says, which unpackImage's
+ * caller checks against the bytes.
+ */
+export function unpackedSize(download: Download): number {
+  const { bytes } = download;
+  if (!isGzip(bytes)) return bytes.length;
+  return bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : 0;
+}
+
+/** The image's bytes, decompressed if they are gzip data. */
+export async function unpackImage(download: Download, progress: Progress): Promise<Uint8Array> {
+  const { what, url, bytes, total } = download;
+  if (!isGzip(bytes)) {
+    progress(bytes.length, total, true);
     return bytes;
   }
-  progress(bytes.length, total ?? bytes.length, false);
+  progress(bytes.length, total, false);
   try {
     const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
     const unpacked = await readAll(stream as ReadableStream<Uint8Array>, undefined, () => {});
-    progress(bytes.length, total ?? bytes.length, true, unpacked.length);
+    progress(bytes.length, total, true, unpacked.length);
     return unpacked;
   } catch {
-    throw new ImageFetchError(`the ${what} ${name} is not valid gzip data (corrupt or truncated): ${url}`);
+    throw new ImageFetchError(`the ${what} ${imageName(url)} is not valid gzip data (corrupt or truncated): ${url}`);
   }
 }

@@ -1,5 +1,5 @@
 // hartvm as a library in a web page: `createMachine(options)` starts the device worker (which
-// loads the images and runs the machine, with a Web Worker per hart) and returns a
+// loads the images and runs the machine, with a Web Worker per hart from two harts on) and returns a
 // BrowserMachine: the serial console as WHATWG streams and events, start/stop/wait, live
 // statistics, the disks' contents. The options have the Node library's names; images are URLs
 // (relative to the document) or bytes. The page of `hartvm serve` is built on it.
@@ -15,8 +15,10 @@ export type ImageSource = string | URL | Uint8Array | Blob;
 export interface BrowserMachineOptions {
   /** RAM: bytes, or "256M", "1G" (default 256M) */
   memory?: number | string;
-  /** harts, 1 to 32 (default 1), each on a Web Worker of its own */
+  /** harts, 1 to 32 (default 1); from two on, each on a Web Worker of its own */
   smp?: number;
+  /** a Web Worker for the hart also at smp 1 (by default one hart runs on the device worker, which is faster) */
+  hartThreads?: boolean;
   /** firmware, or "none" (default: the OpenSBI in the bundle's images/) */
   bios?: ImageSource | 'none';
   /** kernel: a raw Image or an ELF (default: the Linux in the bundle's images/, with its initramfs and disk) */
@@ -285,6 +287,7 @@ export function createMachine(options: BrowserMachineOptions = {}): BrowserMachi
     drives,
     reboot: options.reboot ?? true,
     warmUp: true,
+    hartThreads: options.hartThreads ?? false,
     persist: options.persist === 'fresh' ? 'fresh' : options.persist ? 'on' : 'off',
   };
   return new BrowserMachine(browserOptions, base, blobUrls);

@@ -1,6 +1,6 @@
 // The page: the UI on the main thread, which never blocks. It reads the options from the URL,
 // starts a machine through the browser library (machine.ts: a device worker loads the images and
-// runs the machine, with a Web Worker per hart), shows the console in xterm.js (keys to the guest, the guest's bytes in batches), the
+// runs the machine, with a Web Worker per hart from two harts on), shows the console in xterm.js (keys to the guest, the guest's bytes in batches), the
 // loading progress, the board and live statistics, and how the guest ended. Every failure is
 // said plainly in one message.
 
@@ -246,12 +246,12 @@ function main(): void {
     throw e;
   }
   boardLine.textContent = `smp=${options.harts}  m=${formatSize(options.ramSize)}  tlb-flush=${options.policy}`;
-  startTerminal();
   // The page's URL options are already checked and resolved against the page, which is where the
-  // bundle and its images/ are too.
+  // bundle and its images/ are too. The machine's worker starts before the terminal is drawn.
   machine = new BrowserMachine(options, new URL('./', location.href), []);
   page.timings.workerStarted = performance.now();
   listen(machine);
+  startTerminal();
   stopButton.onclick = () => void machine?.stop();
   downloadButton.onclick = () => void machine?.diskContents(0).then((bytes) => download(diskName, bytes));
   machine.start().catch(() => { /* said by the error event */ });

@@ -1,6 +1,7 @@
 // The browser host's options, from the page's URL query, with the names and meaning of
 // `hartvm boot`'s: ?smp=4&m=512M&tlb-flush=block&append=...&kernel=URL&initrd=URL&bios=URL|none
-// &drive=URL (or QEMU's file=URL,format=raw[,readonly=on][,snapshot=on]; may repeat) &no-reboot,
+// &drive=URL (or QEMU's file=URL,format=raw[,readonly=on][,snapshot=on]; may repeat) &no-reboot
+// &hart-threads,
 // and the page's own &persist[=fresh] (the disks kept in the browser's storage across reloads).
 // With no kernel named, the project's default images (images/ next to the page) boot, with the
 // default disk unless a drive is named.
@@ -24,6 +25,8 @@ export interface BrowserOptions {
   drives: DriveOption[];
   reboot: boolean;
   warmUp: boolean;
+  /** a hart worker also at one hart (from two harts on, every hart has one anyway) */
+  hartThreads: boolean;
   /** keep the disks in the browser's storage (OPFS) across reloads; 'fresh' starts again from the image */
   persist: 'off' | 'on' | 'fresh';
 }
@@ -39,7 +42,7 @@ export const DEFAULT_IMAGES = {
   append: 'console=ttyS0',
 } as const;
 
-const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'persist']);
+const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'hart-threads', 'persist']);
 const ON_OFF: Record<string, boolean> = { on: true, off: false, true: true, false: false, yes: true, no: false };
 
 function flag(query: URLSearchParams, name: string): boolean {
@@ -115,6 +118,7 @@ export function parseOptions(search: string): BrowserOptions {
     drives: drives.length > 0 || kernel !== undefined ? drives : [{ url: DEFAULT_IMAGES.disk, readOnly: false }],
     reboot: !flag(query, 'no-reboot'),
     warmUp: !flag(query, 'no-warm-up'),
+    hartThreads: flag(query, 'hart-threads'),
     persist: query.get('persist') === 'fresh' ? 'fresh' : flag(query, 'persist') ? 'on' : 'off',
   };
   for (const [name, url] of [['kernel', options.kernel], ['initrd', options.initrd], ['bios', options.bios]] as const) {
