@@ -268,6 +268,7 @@ export class MachineSession {
         }
       } while (this.host.now() < until);
       machine.rtc.poll();
+      machine.pollDevices();
       this.flushOutput();
       if (this.ending) return;
       if (this.rebootRequested) {
@@ -276,7 +277,7 @@ export class MachineSession {
         this.boot();
         continue;
       }
-      if (hart.waiting) await this.sleepUntilWake();
+      if (hart.waiting && !machine.devicesHaveWork) await this.sleepUntilWake();
       else await this.host.yieldToEvents();
     }
   }
@@ -300,6 +301,7 @@ export class MachineSession {
         this.servedByTimer += server.serve();
         this.feedInput();
         machine.rtc.poll();
+        machine.pollDevices();
         this.flushOutput();
       }, SLICE_MS);
       try {
@@ -307,6 +309,12 @@ export class MachineSession {
           const seen = server.doorbell();
           server.serve();
           if (this.ending || this.rebootRequested) break;
+          if (machine.devicesHaveWork) {
+            // The devices' budget is spent: let the event loop run, then give them the next turn.
+            await this.host.yieldToEvents();
+            machine.pollDevices();
+            continue;
+          }
           const wait = Atomics.waitAsync(signals.words, Board.DOORBELL, seen, SLICE_MS);
           if (wait.async) await wait.value;
         }
