@@ -422,6 +422,38 @@ test('a console-heavy guest on a hart thread is not throttled: polling LSR and w
   }
 });
 
+test('a guest that queues 64 virtio-blk GET_IDs of 4 GiB each is stopped by SIGTERM within a second, its console output there', async () => {
+  // guest/cli/blk-get-id-flood.S: one notify for requests that claim 256 GiB in all. The devices
+  // serve them a bounded amount per turn, so the console and the signal still get through.
+  const elf = path.join(ROOT, 'build/guest/cli/blk-get-id-flood.elf');
+  const disk = file('get-id-flood.img');
+  writeFileSync(disk, Buffer.alloc(1 << 20));
+  for (const args of [[], ['--hart-threads']]) {
+    const child = spawn(process.execPath, [HARTVM, 'boot', '-bios', 'none', '-kernel', elf, '-drive', `file=${disk},format=raw`, ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const exited = new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal })));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30000);
+    try {
+      for (let waited = 0; waited < 15000 && !stdout.includes('guest: notified'); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.match(stdout, /guest: starting\nguest: 64 GET_ID requests of 4 GiB queued\nguest: notified\n/, `${args}: the console output came out while the requests were served\n${stderr}`);
+      const sent = performance.now();
+      child.kill('SIGTERM');
+      const r = await exited;
+      const ms = performance.now() - sent;
+      assert.equal(r.signal, null, `${args}: killed by ${r.signal} (SIGTERM was not honoured)`);
+      assert.equal(r.status, 143, stderr);
+      assert.ok(ms < 1000, `${args}: SIGTERM took ${Math.round(ms)} ms to end the run`);
+      assert.doesNotMatch(stderr, /internal error|\n\s+at /);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  }
+});
+
 // ---- a kernel panic with -no-reboot -----------------------------------------------------------
 
 test('a kernel panic with -no-reboot ends the run with exit 1', { timeout: 200000 }, async () => {
