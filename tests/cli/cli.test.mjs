@@ -98,6 +98,33 @@ test('a failure code from the guest becomes the exit status, after its console o
   assert.match(r.stderr, /^\nhartvm: .*exit-7\.elf exited with status 7\n$/);
 });
 
+// ---- HTIF: what the guest names is checked like DMA ---------------------------------------------
+
+test('an HTIF syscall block that runs past the end of RAM ends the run with a diagnosis (exit 5)', async () => {
+  await expectOneLineError(['run', CLI('htif-syscall-at-ram-end.elf')], /htif-syscall-at-ram-end\.elf: the HTIF syscall block at 0x87fffff8 is not inside RAM$/, 5);
+});
+
+test('HTIF write(2) from a buffer not all in RAM returns EFAULT; syscall blocks need no alignment', async () => {
+  const r = await runHartvm(['run', CLI('htif-syscalls.elf')]);
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, 'ok\n');
+});
+
+for (const name of ['tohost', 'fromhost']) {
+  test(`a '${name}' symbol outside RAM is refused with one line that names it`, async () => {
+    const address = name === 'tohost' ? '0x90000000' : '0x1000';
+    await expectOneLineError(['run', CLI(`htif-${name}-outside-ram.elf`)], new RegExp(`the '${name}' word at ${address} is outside RAM 0x80000000-0x87ffffff`), 1);
+  });
+}
+
+test('tohost and fromhost need not be aligned: a tohost across a page boundary works', async () => {
+  const r = await runHartvm(['run', CLI('htif-misaligned.elf')]);
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, 'ok\n');
+});
+
 test('--stats prints the translation store per hart and the speed', async () => {
   const r = await runHartvm(['run', '--stats', GOOD]);
   assert.equal(r.status, 0, r.stderr);

@@ -27,6 +27,8 @@ export interface RunOptions {
 }
 
 const CHUNK = 1 << 22;
+/** The exit status when the program's HTIF request points outside RAM. */
+const HTIF_FAULT_STATUS = 5;
 /** A timer further away than this is treated as never firing. */
 const NEVER_TICKS = 2 ** 62;
 
@@ -61,6 +63,10 @@ export function runProgram(options: RunOptions): number {
     if (trace) trace.step(); else if (n > 0) hart.execute(n);
     console.flushIfLarge();
     if (machine.htif?.exitCode !== undefined) { status = machine.htif.exitCode; break; }
+    if (machine.htif?.fault !== undefined) {
+      failure = new UserError(`${options.program}: ${machine.htif.fault}`, HTIF_FAULT_STATUS);
+      break;
+    }
     if (options.maxInsns !== undefined && hart.retired >= options.maxInsns) {
       failure = new UserError(`stopped after ${hart.retired} instructions (--max-insns ${options.maxInsns}) at pc 0x${hart.pc.toString(16)}`, 124);
       break;
