@@ -110,6 +110,9 @@ const MISSING = file('missing');
 const TRUNCATED_HEADER = elfFile('truncated-header.elf', { length: 40 });
 const TRUNCATED_PHDRS = elfFile('truncated-phdrs.elf', { length: 64 });
 const TRUNCATED_SEGMENT = elfFile('truncated-segment.elf');
+// A file name with a newline (and an escape sequence): messages that quote it stay one line.
+const ODD_NAME = file('odd\nname\u001b[7m.bin');
+writeFileSync(ODD_NAME, Buffer.alloc(100));
 
 const DISK = file('disk.img');
 writeFileSync(DISK, Buffer.alloc(1 << 20));
@@ -200,6 +203,13 @@ test('boot rejects a missing initrd', async () => {
 
 test('boot rejects a directory as initrd', async () => {
   await expectOneLineError(['-kernel', POWEROFF, '-initrd', DIR], /initrd .*is a directory/);
+});
+
+test('a file name with a newline and an escape sequence is quoted on one line', async () => {
+  const quoted = escape(JSON.stringify(ODD_NAME).slice(1, -1));
+  await expectOneLineError(['-bios', ODD_NAME + '.missing', '-kernel', POWEROFF], new RegExp(`firmware "${quoted}\\.missing": no such file`));
+  await expectOneLineError(['-bios', 'none', '-kernel', POWEROFF, '-drive', `file=${ODD_NAME},format=raw`], new RegExp(`-drive "${quoted}": too small`));
+  await expectOneLineError(['-bios', 'none', '-kernel', POWEROFF, '-drive', `file=${ODD_NAME},format=raw,frob=1`], /unknown option 'frob'/);
 });
 
 // ---- RAM too small --------------------------------------------------------------------------

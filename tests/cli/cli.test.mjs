@@ -53,6 +53,13 @@ for (const [what, make, pattern] of badInputs) {
   });
 }
 
+test('a program name with a newline and an escape sequence is quoted on one line', async () => {
+  const odd = path.join(tmp, 'odd\nname\u001b[7m.elf');
+  writeFileSync(odd, 'not an ELF file at all');
+  await expectOneLineError(['run', odd], new RegExp(`^hartvm: "${JSON.stringify(odd).slice(1, -1).replace(/[\\[.]/g, '\\$&')}": not an ELF file`));
+  await expectOneLineError(['run', odd + '.missing'], /^hartvm: cannot read program ".*odd\\nname\\u001b\[7m\.elf\.missing": no such file/);
+});
+
 test('run rejects segments outside RAM and names -m', async () => {
   await expectOneLineError(['run', '-m', '64K', path.join(ROOT, 'build/guest/tests/c/sort.elf')], /outside RAM.*-m/);
 });
@@ -65,6 +72,9 @@ const badFlags = [
   [['run', '-m', '6K', GOOD], /multiple of 4 KiB/],
   [['run', '--tlb-flush=sometimes', GOOD], /instruction, block, fence/],
   [['run', '--max-insns', '-5', GOOD], /positive whole number/],
+  // the user's control characters stay escaped, on one line
+  [['run', '--tlb-flush', 'a\rb\u001b[7m', GOOD], /argument 'a\\rb\\u001b\[7m' is invalid/],
+  [['run', '-m', '1\n2', GOOD], /invalid memory size '"1\\n2"'/],
 ];
 for (const [args, pattern] of badFlags) {
   test(`usage error: hartvm ${args.join(' ')}`, async () => {

@@ -7,6 +7,7 @@ import type { FlushPolicyName } from '../../machine/machine-options.js';
 import { formatMachineStatistics } from '../../machine/statistics.js';
 import { HostConsole } from './console.js';
 import { createMachine, fileErrorReason } from './machine.js';
+import { printable } from '../../machine/printable.js';
 import { UserError } from './user-error.js';
 
 export interface BootOptions {
@@ -47,7 +48,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     try {
       writeFileSync(options.dumpDtb, machine.deviceTree);
     } catch (e) {
-      throw new UserError(`cannot write ${options.dumpDtb}: ${fileErrorReason(e)}`);
+      throw new UserError(`cannot write ${printable(options.dumpDtb)}: ${fileErrorReason(e)}`);
     }
     return 0;
   }

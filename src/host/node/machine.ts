@@ -10,6 +10,7 @@ import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/bloc
 import { bootImagesFrom, type BootFiles } from '../../machine/boot-images.js';
 import { ImageError, OptionError } from '../../machine/errors.js';
 import { DEFAULT_RAM, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { printable } from '../../machine/printable.js';
 import { MachineSession, type EndReason, type SessionEnding } from '../../machine/session.js';
 import type { MachineStatistics } from '../../machine/statistics.js';
 import { DEFAULT_BOOTARGS, defaultImage, SHIPPED_IMAGES_DIR } from './default-images.js';
@@ -190,11 +191,11 @@ function bytesOf(what: string, value: string | Uint8Array): { name: string; byte
   try {
     const stat = statSync(value);
     // Only regular files: a device such as /dev/zero would be read forever.
-    if (!stat.isFile()) throw new ImageError(`cannot read ${what} ${value}: ${stat.isDirectory() ? 'is a directory' : 'not a regular file'}`);
+    if (!stat.isFile()) throw new ImageError(`cannot read ${what} ${printable(value)}: ${stat.isDirectory() ? 'is a directory' : 'not a regular file'}`);
     return { name: value, bytes: readFileSync(value) };
   } catch (e) {
     if (e instanceof ImageError) throw e;
-    throw new ImageError(`cannot read ${what} ${value}: ${fileErrorReason(e)}`);
+    throw new ImageError(`cannot read ${what} ${printable(value)}: ${fileErrorReason(e)}`);
   }
 }
 

@@ -13,6 +13,7 @@ import { ElfError, parseElf } from '../../loader/elf.js';
 import type { FlushPolicy } from '../../mmu/translation-store.js';
 import { boardClock, clockZeroNow } from './board-clock.js';
 import { formatSize } from '../../machine/size.js';
+import { printable } from '../../machine/printable.js';
 import { formatStoreStatistics, machineStatistics } from '../../machine/statistics.js';
 import { UserError } from './user-error.js';
 
@@ -35,6 +36,7 @@ const NEVER_TICKS = 2 ** 62;
 /** Runs the program; returns the process exit status. */
 export function runProgram(options: RunOptions): number {
   const image = loadElf(options.program);
+  const program = printable(options.program);
   const console = new ConsoleBuffer();
   const start = performance.now();
   const machine = new BareMachine({
@@ -46,11 +48,11 @@ export function runProgram(options: RunOptions): number {
   try {
     machine.loadProgram(image);
   } catch (e) {
-    if (e instanceof ElfError) throw new UserError(`${options.program}: ${e.message} (RAM is ${formatSize(options.ramSize)}; use -m for more)`);
+    if (e instanceof ElfError) throw new UserError(`${program}: ${e.message} (RAM is ${formatSize(options.ramSize)}; use -m for more)`);
     throw e;
   }
   if (!machine.htif) {
-    process.stderr.write(`hartvm: warning: ${options.program} has no 'tohost' symbol, so it cannot report an exit status\n`);
+    process.stderr.write(`hartvm: warning: ${program} has no 'tohost' symbol, so it cannot report an exit status\n`);
   }
 
   const hart = machine.hart;
@@ -64,7 +66,7 @@ export function runProgram(options: RunOptions): number {
     console.flushIfLarge();
     if (machine.htif?.exitCode !== undefined) { status = machine.htif.exitCode; break; }
     if (machine.htif?.fault !== undefined) {
-      failure = new UserError(`${options.program}: ${machine.htif.fault}`, HTIF_FAULT_STATUS);
+      failure = new UserError(`${program}: ${machine.htif.fault}`, HTIF_FAULT_STATUS);
       break;
     }
     if (options.maxInsns !== undefined && hart.retired >= options.maxInsns) {
@@ -95,7 +97,7 @@ export function runProgram(options: RunOptions): number {
     else process.stderr.write(formatStoreStatistics([hart.statistics()], options.policy, seconds));
   }
   if (failure) throw failure;
-  if (status !== 0) process.stderr.write(`hartvm: ${options.program} exited with status ${status}\n`);
+  if (status !== 0) process.stderr.write(`hartvm: ${program} exited with status ${status}\n`);
   // Exit statuses are 8 bits; a failure must never wrap to 0.
   return status === 0 ? 0 : (status! & 0xff) || 255;
 }
@@ -121,12 +123,12 @@ function loadElf(path: string) {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UserError(`cannot read ${path}: ${reason}`);
+    throw new UserError(`cannot read program ${printable(path)}: ${reason}`);
   }
   try {
     return parseElf(bytes);
   } catch (e) {
-    if (e instanceof ElfError) throw new UserError(`${path}: ${e.message}`);
+    if (e instanceof ElfError) throw new UserError(`${printable(path)}: ${e.message}`);
     throw e;
   }
 }
