@@ -110,6 +110,9 @@ const MISSING = file('missing');
 const TRUNCATED_HEADER = elfFile('truncated-header.elf', { length: 40 });
 const TRUNCATED_PHDRS = elfFile('truncated-phdrs.elf', { length: 64 });
 const TRUNCATED_SEGMENT = elfFile('truncated-segment.elf');
+// Inputs that never end, or whose open waits for a writer: hartvm must refuse them, not read them.
+const FIFO = file('a-fifo');
+spawnSync('mkfifo', [FIFO]);
 // A file name with a newline (and an escape sequence): messages that quote it stay one line.
 const ODD_NAME = file('odd\nname\u001b[7m.bin');
 writeFileSync(ODD_NAME, Buffer.alloc(100));
@@ -179,6 +182,8 @@ const badFiles = [
   ['an ELF file with truncated program headers', TRUNCATED_PHDRS, /truncated|past the end/],
   ['an ELF file with a truncated segment', TRUNCATED_SEGMENT, /truncated|past the end/],
   ['an x86-64 ELF (the node binary)', process.execPath, /not RISC-V/],
+  ['/dev/zero', '/dev/zero', /not a regular file \(a character device\)/],
+  ['a FIFO', FIFO, /not a regular file \(a FIFO\)/],
 ];
 
 for (const [what, bad, pattern] of badFiles) {
@@ -205,6 +210,19 @@ test('boot rejects a directory as initrd', async () => {
   await expectOneLineError(['-kernel', POWEROFF, '-initrd', DIR], /initrd .*is a directory/);
 });
 
+for (const [what, bad] of [['/dev/urandom', '/dev/urandom'], ['a FIFO', FIFO]]) {
+  test(`boot rejects ${what} as initrd, without reading it`, async () => {
+    await expectOneLineError(['-kernel', POWEROFF, '-initrd', bad], new RegExp(`initrd ${escape(bad)}: not a regular file`));
+  });
+}
+
+test('boot reads no more of an initrd than RAM could hold, and names -m', async () => {
+  const big = file('big-initrd');
+  writeFileSync(big, Buffer.alloc(0));
+  spawnSync('truncate', ['-s', '20M', big]);
+  await expectOneLineError(['-m', '16M', '-kernel', POWEROFF, '-initrd', big], /initrd .*: larger than the RAM \(16 MiB\); use -m for more$/);
+});
+
 test('a file name with a newline and an escape sequence is quoted on one line', async () => {
   const quoted = escape(JSON.stringify(ODD_NAME).slice(1, -1));
   await expectOneLineError(['-bios', ODD_NAME + '.missing', '-kernel', POWEROFF], new RegExp(`firmware "${quoted}\\.missing": no such file`));
@@ -221,7 +239,7 @@ test('-m 16M is too small for the Linux Image and initrd, and the message names 
 
 test('-m 1M is too small for the Linux Image and initrd, and the message names -m', async () => {
   const { kernel, initrd } = images();
-  await expectOneLineError(['-m', '1M', '-kernel', kernel, '-initrd', initrd], /does not fit.*-m/);
+  await expectOneLineError(['-m', '1M', '-kernel', kernel, '-initrd', initrd], /(does not fit|larger than the RAM).*-m/);
 });
 
 test('-m 1M with OpenSBI and a tiny kernel: the message names -m', async () => {
@@ -290,6 +308,9 @@ const badDrives = [
   [`file=${DIR},format=raw`, /directory|not a regular file/],
   [`file=${DIR},format=raw,readonly=on`, /directory|not a regular file/],
   ['file=/dev/null,format=raw', /not a regular file/],
+  ['file=/dev/zero,format=raw', /not a regular file/],
+  [`file=${FIFO},format=raw`, /not a regular file/],
+  [`file=${FIFO},format=raw,readonly=on`, /not a regular file/],
   // Not writable even for root; its size is 0, though, which may be what hartvm notices first.
   ['file=/proc/version,format=raw', /writing|too small|not a regular file/],
 ];

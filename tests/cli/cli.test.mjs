@@ -2,6 +2,7 @@
 // misbehaving guests end with a diagnosis, and --stats / --trace / --max-insns do what they say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,8 +21,8 @@ function variant(name, edit) {
   return file;
 }
 
-async function expectOneLineError(args, pattern, status) {
-  const r = await runHartvm(args, { timeoutMs: 60000 });
+async function expectOneLineError(args, pattern, status, timeoutMs = 60000) {
+  const r = await runHartvm(args, { timeoutMs });
   const lines = r.stderr.trimEnd().split('\n');
   assert.notEqual(r.status, 0, `expected failure for ${args.join(' ')}`);
   if (status !== undefined) assert.equal(r.status, status);
@@ -50,6 +51,18 @@ const badInputs = [
 for (const [what, make, pattern] of badInputs) {
   test(`run rejects ${what}`, async () => {
     await expectOneLineError(['run', make()], pattern);
+  });
+}
+
+// Inputs that never end, or whose open waits for a writer: refused before a byte is read.
+const endless = [
+  ['/dev/zero', () => '/dev/zero', /program \/dev\/zero: not a regular file \(a character device\)/],
+  ['/dev/urandom', () => '/dev/urandom', /program \/dev\/urandom: not a regular file \(a character device\)/],
+  ['a FIFO', () => { const f = path.join(tmp, 'fifo'); spawnSync('mkfifo', [f]); return f; }, /program .*fifo: not a regular file \(a FIFO\)/],
+];
+for (const [what, make, pattern] of endless) {
+  test(`run refuses ${what} at once`, async () => {
+    await expectOneLineError(['run', make()], pattern, 1, 10000);
   });
 }
 

@@ -6,8 +6,9 @@ import { writeFileSync } from 'node:fs';
 import type { FlushPolicyName } from '../../machine/machine-options.js';
 import { formatMachineStatistics } from '../../machine/statistics.js';
 import { HostConsole } from './console.js';
-import { createMachine, fileErrorReason } from './machine.js';
+import { createMachine } from './machine.js';
 import { printable } from '../../machine/printable.js';
+import { fileErrorReason } from './user-file.js';
 import { UserError } from './user-error.js';
 
 export interface BootOptions {

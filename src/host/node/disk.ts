@@ -2,7 +2,7 @@
 // host file with synchronous reads and writes, so each guest request reaches the file before
 // the guest sees it complete, in order; flush is fsync. snapshot=on keeps writes in memory.
 
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import type { BlockBackend } from '../../devices/virtio/block.js';
 import { DiskError, OptionError } from '../../machine/errors.js';
 import { printable } from '../../machine/printable.js';
@@ -52,7 +52,8 @@ export class FileDisk implements BlockBackend {
   constructor(spec: DriveSpec) {
     const writable = !spec.readOnly && !spec.snapshot;
     try {
-      this.fd = openSync(spec.file, writable ? 'r+' : 'r');
+      // O_NONBLOCK: opening a FIFO returns at once (and is refused below) instead of waiting for a writer.
+      this.fd = openSync(spec.file, (writable ? constants.O_RDWR : constants.O_RDONLY) | constants.O_NONBLOCK);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EROFS' || code === 'EPERM'

@@ -1,7 +1,7 @@
 // `hartvm run`: loads a bare-metal ELF into the spike-like machine and runs it until it exits
 // through HTIF, on this (main) thread.
 
-import { readFileSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CsrSlot } from '../../cpu/csr.js';
 import { TRAP_LOOP_LIMIT } from '../../cpu/hart.js';
@@ -16,6 +16,7 @@ import { formatSize } from '../../machine/size.js';
 import { printable } from '../../machine/printable.js';
 import { formatStoreStatistics, machineStatistics } from '../../machine/statistics.js';
 import { UserError } from './user-error.js';
+import { readUserFile } from './user-file.js';
 
 export interface RunOptions {
   program: string;
@@ -117,14 +118,7 @@ function describeTrapLoop(machine: BareMachine): string {
 }
 
 function loadElf(path: string) {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UserError(`cannot read program ${printable(path)}: ${reason}`);
-  }
+  const bytes = readUserFile('program', path);
   try {
     return parseElf(bytes);
   } catch (e) {
