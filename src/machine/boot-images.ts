@@ -55,5 +55,7 @@ export function bootImagesFrom(files: BootFiles): { images: BootImages; warnings
   if (kernel?.raw && firmware && !isLinuxImage(kernel.image.segments[0].data)) {
     warnings.push(`${printable(files.kernel!.name)} is neither an ELF file nor a RISC-V Linux Image; booting it as a raw binary`);
   }
+  // An empty initrd would be described to the kernel as a ramdisk of no bytes: refused, as an empty kernel is.
+  if (files.initrd?.bytes.length === 0) throw new ImageError(`initrd ${printable(files.initrd.name)} is empty`);
   return { images: { firmware, kernel, initrd: files.initrd?.bytes, bootargs: files.bootargs }, warnings };
 }

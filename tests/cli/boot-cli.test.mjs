@@ -216,6 +216,10 @@ for (const [what, bad] of [['/dev/urandom', '/dev/urandom'], ['a FIFO', FIFO]]) 
   });
 }
 
+test('boot rejects an empty initrd', async () => {
+  await expectOneLineError(['-kernel', POWEROFF, '-initrd', EMPTY], new RegExp(`initrd ${escape(EMPTY)} is empty`));
+});
+
 test('boot reads no more of an initrd than RAM could hold, and names -m', async () => {
   const big = file('big-initrd');
   writeFileSync(big, Buffer.alloc(0));
