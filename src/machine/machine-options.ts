@@ -3,7 +3,8 @@
 
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../mmu/translation-store.js';
 import { OptionError } from './errors.js';
-import { MAX_HARTS } from './session.js';
+import { MAX_DISKS, MAX_HARTS } from './session.js';
+import { VIRT_MEMMAP } from './virt-layout.js';
 import { printable } from './printable.js';
 import { parseSize } from './size.js';
 
@@ -33,6 +34,15 @@ export function hartsOption(value: number | string): number {
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_HARTS) throw new OptionError(`-smp ${printable(String(value))}: the board has 1 to ${MAX_HARTS} harts`);
   return n;
+}
+
+/** How many disks were given (`spelling`: how the host names its drive option, e.g. "-drive"). */
+export function driveCountOption(count: number, spelling = '-drive'): number {
+  if (count > MAX_DISKS) {
+    throw new OptionError(`${count} ${spelling} options: the board takes at most ${MAX_DISKS} disks ` +
+      `(it has ${VIRT_MEMMAP.virtio.slots} virtio-mmio slots, and one is the entropy device's)`);
+  }
+  return count;
 }
 
 export function flushPolicyOption(name: string): FlushPolicy {

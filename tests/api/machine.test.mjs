@@ -162,4 +162,6 @@ test('bad options are HartvmErrors with a code and one line', () => {
   check({ initrd: new Uint8Array(0) }, ImageError, 'ERR_HARTVM_IMAGE', /initrd \(initrd bytes\) is empty/);
   check({ memory: '16M' }, BoardError, 'ERR_HARTVM_BOARD', /does not fit/);
   check({ drives: ['file=/nonexistent.img'] }, HartvmError, 'ERR_HARTVM_DISK', /no such file/);
+  const disks = Array.from({ length: 8 }, () => ({ data: new Uint8Array(4096) }));
+  check({ drives: disks }, OptionError, 'ERR_HARTVM_OPTION', /8 -drive options: the board takes at most 7 disks/);
 });

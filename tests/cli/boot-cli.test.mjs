@@ -324,6 +324,19 @@ for (const [spec, pattern] of badDrives) {
   });
 }
 
+test('seven -drive options boot; an eighth is refused with one line that names the limit', async () => {
+  // Eight virtio-mmio slots, one of them the entropy device's.
+  const disks = Array.from({ length: 8 }, (_, i) => {
+    const disk = file(`many-${i}.img`);
+    writeFileSync(disk, Buffer.alloc(4096));
+    return ['-drive', `file=${disk},format=raw`];
+  });
+  const seven = await boot(['-bios', 'none', '-kernel', POWEROFF, ...disks.slice(0, 7).flat()]);
+  assert.equal(seven.status, 0, seven.stderr);
+  await expectOneLineError(['-bios', 'none', '-kernel', POWEROFF, ...disks.flat()],
+    /^hartvm: 8 -drive options: the board takes at most 7 disks \(it has 8 virtio-mmio slots, and one is the entropy device's\)$/);
+});
+
 /** Whether the unprivileged user can read hartvm and the fixtures (not so if the checkout is private). */
 function unprivilegedCanRun() {
   if (process.getuid?.() !== 0) return true;

@@ -5,7 +5,7 @@
 // With no kernel named, the project's default images (images/ next to the page) boot, with the
 // default disk unless a drive is named.
 
-import { DEFAULT_RAM, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { DEFAULT_RAM, driveCountOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { printable } from '../../machine/printable.js';
 
 export interface DriveOption {
@@ -105,6 +105,11 @@ export function parseOptions(search: string): BrowserOptions {
   checked('tlb-flush', policy, flushPolicyOption);
   const kernel = single(query, 'kernel');
   const drives = query.getAll('drive').map(parseDrive);
+  try {
+    driveCountOption(drives.length, 'drive=');
+  } catch (e) {
+    throw new BrowserOptionError((e as Error).message);
+  }
   const options: BrowserOptions = {
     harts,
     ramSize,

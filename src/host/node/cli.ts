@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { HartvmError } from '../../machine/errors.js';
 import { escapeControls } from '../../machine/printable.js';
 import { DEFAULT_RAM, flushPolicyOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { MAX_DISKS } from '../../machine/session.js';
 import { FLUSH_POLICY_NAMES } from '../../mmu/translation-store.js';
 import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
@@ -52,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--stats-json').hideHelp())
     .option('--max-insns <n>', 'stop with an error after n instructions', countOption)
     .option('--trace', 'print every executed instruction (pc, bits, disassembly) to stderr', false)
-    .option('-m, --memory <size>', 'RAM size, e.g. 128M or 1G', sizeOption, 128 * 2 ** 20)
+    .option('-m, --memory <size>', 'RAM size, e.g. 128M or 1G (at most 2G)', sizeOption, 128 * 2 ** 20)
     .action((file: string, opts: { tlbFlush: string; stats: boolean; statsJson?: boolean; maxInsns?: number; trace: boolean; memory: number }) => {
       status = runProgram({
         program: file,
@@ -67,13 +68,13 @@ export async function main(argv: string[]): Promise<number> {
   program.command('boot')
     .description('boot firmware, a Linux kernel and a shell on the virt board (options may be spelled as in QEMU: -kernel, -append, ...)')
     .configureOutput({ outputError: (text, write) => write(usageErrorLine(text, 'hartvm boot --help')) })
-    .option('-m, --memory <size>', 'RAM size, e.g. 256M or 1G', sizeOption, DEFAULT_RAM)
+    .option('-m, --memory <size>', 'RAM size, e.g. 256M or 1G (at most 2G)', sizeOption, DEFAULT_RAM)
     .option('--smp <n>', 'number of harts', countOption, 1)
     .option('--bios <file>', `firmware, or "none" (default: the shipped OpenSBI, images/fw_dynamic.bin.gz)`)
     .option('--kernel <file>', 'kernel: a raw Image (placed 2 MiB after the firmware) or an ELF')
     .option('--initrd <file>', 'initial ramdisk')
     .option('--append <cmdline>', 'kernel command line')
-    .option('--drive <spec>', 'disk: file=IMG,format=raw[,readonly=on][,snapshot=on]', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--drive <spec>', `disk: file=IMG,format=raw[,readonly=on][,snapshot=on]; at most ${MAX_DISKS}`, (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--nographic', 'accepted for QEMU compatibility: the console is always the terminal')
     .option('--no-reboot', 'exit instead of rebooting when the guest resets')
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))

@@ -8,7 +8,7 @@ import { Duplex } from 'node:stream';
 import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
 import { bootImagesFrom, type BootFiles } from '../../machine/boot-images.js';
 import { OptionError } from '../../machine/errors.js';
-import { DEFAULT_RAM, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { DEFAULT_RAM, driveCountOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { formatSize } from '../../machine/size.js';
 import { MachineSession, type EndReason, type SessionEnding } from '../../machine/session.js';
 import type { MachineStatistics } from '../../machine/statistics.js';
@@ -208,6 +208,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const ramSize = ramSizeOption(options.memory ?? DEFAULT_RAM);
   const harts = hartsOption(options.smp ?? 1);
   const policy = flushPolicyOption(options.tlbFlush ?? 'fence');
+  driveCountOption(options.drives?.length ?? 0);
   const files: BootFiles = { bootargs: options.append ?? '' };
   const shipped = (part: 'firmware' | 'kernel' | 'initrd', name: string) => ({ name: `${SHIPPED_IMAGES_DIR}/${name}`, bytes: defaultImage(part) });
   if (options.kernel === undefined) {
