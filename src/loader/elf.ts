@@ -112,12 +112,20 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   return { entry, segments, symbols: readSymbols(bytes, dv, shoff, shentsize, shnum) };
 }
 
-/** Reads .symtab and its string table; returns an empty map if absent or malformed. */
+/**
+ * Reads .symtab and its string table; returns an empty map if there is none. A section header
+ * table or symbol table that runs past the end of the file is an ElfError: the file was cut
+ * short, and a program whose `tohost` is lost that way would run without ever ending.
+ */
 function readSymbols(bytes: Uint8Array, dv: DataView, shoff: bigint, shentsize: number, shnum: number): Map<string, bigint> {
   const symbols = new Map<string, bigint>();
   const size = BigInt(bytes.length);
-  if (shoff === 0n || shnum === 0 || shentsize < SHDR_SIZE) return symbols;
-  if (shoff + BigInt(shnum) * BigInt(shentsize) > size) return symbols;
+  if (shoff === 0n || shnum === 0) return symbols;
+  if (shentsize < SHDR_SIZE) throw new ElfError(`ELF section header size ${shentsize} is too small (expected ${SHDR_SIZE})`);
+  const shEnd = shoff + BigInt(shnum) * BigInt(shentsize);
+  if (shEnd > size) {
+    throw new ElfError(`ELF section headers (${hex(shoff)}..${hex(shEnd)}) extend past the end of the file (${size} bytes); truncated?`);
+  }
   const section = (i: number) => {
     const o = Number(shoff) + i * shentsize;
     return {
@@ -133,7 +141,11 @@ function readSymbols(bytes: Uint8Array, dv: DataView, shoff: bigint, shentsize: 
     const sym = section(i);
     if (sym.type !== SHT_SYMTAB || sym.link >= shnum) continue;
     const str = section(sym.link);
-    if (sym.offset + sym.size > size || str.offset + str.size > size) continue;
+    for (const [what, t] of [['symbol table', sym], ['symbol string table', str]] as const) {
+      if (t.offset + t.size > size) {
+        throw new ElfError(`ELF ${what} (${hex(t.offset)}..${hex(t.offset + t.size)}) extends past the end of the file (${size} bytes); truncated?`);
+      }
+    }
     const entsize = sym.entsize >= BigInt(SYM_SIZE) ? Number(sym.entsize) : SYM_SIZE;
     const count = Math.floor(Number(sym.size) / entsize);
     const strStart = Number(str.offset), strEnd = strStart + Number(str.size);

@@ -8,8 +8,8 @@ import { GuestMemory } from '../bus/guest-memory.js';
 import { Hart } from '../cpu/hart.js';
 import type { HartHost } from '../cpu/hart-host.js';
 import { Clint } from '../devices/clint.js';
-import { Htif } from '../devices/htif.js';
-import { checkSegmentsFit, type ElfImage } from '../loader/elf.js';
+import { Htif, isHtifWordInMemory } from '../devices/htif.js';
+import { checkSegmentsFit, ElfError, type ElfImage } from '../loader/elf.js';
 import type { FlushPolicy } from '../mmu/translation-store.js';
 import { VIRT_MEMMAP, VIRT_RAM_BASE } from './virt-layout.js';
 
@@ -47,18 +47,26 @@ export class BareMachine {
 
   private readonly output: (bytes: Uint8Array) => void;
 
-  /** Loads an ELF program (throws ElfError if it does not fit) and points the hart at its entry. */
+  /**
+   * Loads an ELF program and points the hart at its entry. Throws ElfError if its segments, or
+   * its tohost and fromhost words, are not inside RAM.
+   */
   loadProgram(image: ElfImage): void {
-    checkSegmentsFit(image, RAM_BASE, BigInt(this.memory.regions[0].size));
+    const ramSize = BigInt(this.memory.regions[0].size);
+    checkSegmentsFit(image, RAM_BASE, ramSize);
+    const tohost = image.symbols.get('tohost');
+    const fromhost = image.symbols.get('fromhost');
+    for (const [name, address] of [['tohost', tohost], ['fromhost', fromhost]] as const) {
+      if (tohost !== undefined && address !== undefined && !isHtifWordInMemory(this.memory, address)) {
+        throw new ElfError(`the '${name}' word at 0x${address.toString(16)} is outside RAM 0x${RAM_BASE.toString(16)}-0x${(RAM_BASE + ramSize - 1n).toString(16)}`);
+      }
+    }
     for (const segment of image.segments) {
       if (segment.memSize === 0n) continue;
       this.memory.load(segment.paddr, segment.data);
       // the rest up to memSize is already zero: RAM starts zeroed
     }
-    const tohost = image.symbols.get('tohost');
-    if (tohost !== undefined && this.memory.regionAt(tohost)) {
-      this.htif = new Htif(this.memory, tohost, image.symbols.get('fromhost'), this.output);
-    }
+    if (tohost !== undefined) this.htif = new Htif(this.memory, tohost, fromhost, this.output);
     this.hart.reset(image.entry, 0n, 0n);
   }
 }

@@ -4,6 +4,7 @@
 
 import { ElfError, parseElf } from '../loader/elf.js';
 import { ImageError } from './errors.js';
+import { printable } from './printable.js';
 import { VIRT_RAM_BASE, type BootImages, type LoadedImage } from './virt-machine.js';
 
 /** Offset and value of the magic number in a RISC-V Linux Image header ("RSC\x05"). */
@@ -20,13 +21,13 @@ function isElf(bytes: Uint8Array): boolean {
 
 /** `what` and `name` only word the errors: e.g. "kernel", "Image". */
 function loadable(what: string, name: string, bytes: Uint8Array): { image: LoadedImage; raw: boolean } {
-  if (bytes.length === 0) throw new ImageError(`${what} ${name} is empty`);
+  if (bytes.length === 0) throw new ImageError(`${what} ${printable(name)} is empty`);
   if (!isElf(bytes)) return { image: { segments: [{ paddr: 0n, data: bytes, memSize: BigInt(bytes.length) }], entry: 0n }, raw: true };
   try {
     const elf = parseElf(bytes);
     return { image: { segments: elf.segments.filter((s) => s.memSize > 0n), entry: elf.entry }, raw: false };
   } catch (e) {
-    if (e instanceof ElfError) throw new ImageError(`${what} ${name}: ${e.message}`);
+    if (e instanceof ElfError) throw new ImageError(`${what} ${printable(name)}: ${e.message}`);
     throw e;
   }
 }
@@ -52,7 +53,9 @@ export function bootImagesFrom(files: BootFiles): { images: BootImages; warnings
   }
   const kernel = files.kernel ? loadable('kernel', files.kernel.name, files.kernel.bytes) : undefined;
   if (kernel?.raw && firmware && !isLinuxImage(kernel.image.segments[0].data)) {
-    warnings.push(`${files.kernel!.name} is neither an ELF file nor a RISC-V Linux Image; booting it as a raw binary`);
+    warnings.push(`${printable(files.kernel!.name)} is neither an ELF file nor a RISC-V Linux Image; booting it as a raw binary`);
   }
+  // An empty initrd would be described to the kernel as a ramdisk of no bytes: refused, as an empty kernel is.
+  if (files.initrd?.bytes.length === 0) throw new ImageError(`initrd ${printable(files.initrd.name)} is empty`);
   return { images: { firmware, kernel, initrd: files.initrd?.bytes, bootargs: files.bootargs }, warnings };
 }

@@ -3,7 +3,9 @@
 
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../mmu/translation-store.js';
 import { OptionError } from './errors.js';
-import { MAX_HARTS } from './session.js';
+import { MAX_DISKS, MAX_HARTS } from './session.js';
+import { VIRT_MEMMAP } from './virt-layout.js';
+import { printable } from './printable.js';
 import { parseSize } from './size.js';
 
 /** RAM the board can hold: guest RAM is addressed with 32-bit offsets. */
@@ -30,12 +32,21 @@ export function ramSizeOption(value: number | string): number {
 
 export function hartsOption(value: number | string): number {
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_HARTS) throw new OptionError(`-smp ${value}: the board has 1 to ${MAX_HARTS} harts`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_HARTS) throw new OptionError(`-smp ${printable(String(value))}: the board has 1 to ${MAX_HARTS} harts`);
   return n;
+}
+
+/** How many disks were given (`spelling`: how the host names its drive option, e.g. "-drive"). */
+export function driveCountOption(count: number, spelling = '-drive'): number {
+  if (count > MAX_DISKS) {
+    throw new OptionError(`${count} ${spelling} options: the board takes at most ${MAX_DISKS} disks ` +
+      `(it has ${VIRT_MEMMAP.virtio.slots} virtio-mmio slots, and one is the entropy device's)`);
+  }
+  return count;
 }
 
 export function flushPolicyOption(name: string): FlushPolicy {
   const index = FLUSH_POLICY_NAMES.indexOf(name as FlushPolicyName);
-  if (index < 0) throw new OptionError(`--tlb-flush ${name}: expected one of ${FLUSH_POLICY_NAMES.join(', ')}`);
+  if (index < 0) throw new OptionError(`--tlb-flush ${printable(name)}: expected one of ${FLUSH_POLICY_NAMES.join(', ')}`);
   return index as FlushPolicy;
 }

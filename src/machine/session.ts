@@ -20,6 +20,7 @@ import { MmioServer } from '../smp/mmio-channel.js';
 import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
 import { machineStatistics, type MachineStatistics } from './statistics.js';
 import { TIMEBASE_HZ, VirtMachine, type BootImages } from './virt-machine.js';
+import { VIRT_MEMMAP } from './virt-layout.js';
 
 /** What a host gives a session. */
 export interface SessionHost {
@@ -41,6 +42,10 @@ export interface SessionHost {
 
 /** QEMU's virt board takes up to 512 harts; the PLIC context layout here is sized for 32. */
 export const MAX_HARTS = 32;
+/** Devices every session puts on the board besides the disks: the entropy device. */
+const BUILT_IN_VIRTIO_DEVICES = 1;
+/** Disks the board takes: each needs a virtio-mmio slot, and the entropy device has one. */
+export const MAX_DISKS = VIRT_MEMMAP.virtio.slots - BUILT_IN_VIRTIO_DEVICES;
 
 export interface SessionOptions {
   ramSize: number;
@@ -119,6 +124,7 @@ export class MachineSession {
     if (!Number.isInteger(options.harts) || options.harts < 1 || options.harts > MAX_HARTS) {
       throw new RangeError(`harts: the board has 1 to ${MAX_HARTS} harts, not ${options.harts}`);
     }
+    if (options.disks.length > MAX_DISKS) throw new RangeError(`disks: the board takes at most ${MAX_DISKS}, not ${options.disks.length}`);
     this.host = host;
     this.options = options;
   }
@@ -268,6 +274,7 @@ export class MachineSession {
         }
       } while (this.host.now() < until);
       machine.rtc.poll();
+      machine.pollDevices();
       this.flushOutput();
       if (this.ending) return;
       if (this.rebootRequested) {
@@ -276,7 +283,7 @@ export class MachineSession {
         this.boot();
         continue;
       }
-      if (hart.waiting) await this.sleepUntilWake();
+      if (hart.waiting && !machine.devicesHaveWork) await this.sleepUntilWake();
       else await this.host.yieldToEvents();
     }
   }
@@ -300,6 +307,7 @@ export class MachineSession {
         this.servedByTimer += server.serve();
         this.feedInput();
         machine.rtc.poll();
+        machine.pollDevices();
         this.flushOutput();
       }, SLICE_MS);
       try {
@@ -307,6 +315,12 @@ export class MachineSession {
           const seen = server.doorbell();
           server.serve();
           if (this.ending || this.rebootRequested) break;
+          if (machine.devicesHaveWork) {
+            // The devices' budget is spent: let the event loop run, then give them the next turn.
+            await this.host.yieldToEvents();
+            machine.pollDevices();
+            continue;
+          }
           const wait = Atomics.waitAsync(signals.words, Board.DOORBELL, seen, SLICE_MS);
           if (wait.async) await wait.value;
         }

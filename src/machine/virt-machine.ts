@@ -14,6 +14,7 @@ import { SifiveTest, type FinisherEvent } from '../devices/sifive-test.js';
 import { Uart16550 } from '../devices/uart16550.js';
 import type { MmioDevice } from '../bus/device.js';
 import { EmptyVirtioMmioSlot, VirtioMmioTransport, type VirtioDevice } from '../devices/virtio/mmio-transport.js';
+import { WorkBudget } from '../devices/virtio/work-budget.js';
 import { PageFlag } from '../mmu/mmu.js';
 import type { FlushPolicy } from '../mmu/translation-store.js';
 import { buildBootRom, NextMode } from './boot-rom.js';
@@ -102,6 +103,9 @@ export class VirtMachine {
   private readonly hartCount: number;
   private readonly policy: FlushPolicy;
   private readonly signals?: BoardSignals;
+  /** the virtio devices' work per host turn (see pollDevices) */
+  private readonly virtioBudget = new WorkBudget();
+  private readonly virtioTransports: VirtioMmioTransport[] = [];
 
   constructor(options: VirtMachineOptions) {
     this.ramSize = options.ramSize;
@@ -143,14 +147,32 @@ export class VirtMachine {
     if (devices.length > virtio.slots) throw new BoardError(`at most ${virtio.slots} virtio devices fit the board`);
     for (let slot = 0; slot < virtio.slots; slot++) {
       const device = devices[virtio.slots - 1 - slot];
-      const mmio: MmioDevice = device
-        ? new VirtioMmioTransport(device, this.memory, this.plic, virtioMmioSlotIrq(slot), {
+      let mmio: MmioDevice = new EmptyVirtioMmioSlot();
+      if (device) {
+        const transport = new VirtioMmioTransport(device, this.memory, this.plic, virtioMmioSlotIrq(slot), {
           onGuestWrite: (hostOffset, length) => this.deviceWroteMemory(hostOffset, length),
           onDeviceError: options.onVirtioError,
-        })
-        : new EmptyVirtioMmioSlot();
+          budget: this.virtioBudget,
+        });
+        this.virtioTransports.push(transport);
+        mmio = transport;
+      }
       this.bus.addDevice(virtioMmioSlotBase(slot), virtio.stride, mmio);
     }
+  }
+
+  /**
+   * The host's turn for the devices, once its event loop has run: the virtio devices get a
+   * fresh budget and serve what the last one left waiting. Call it at least once per slice.
+   */
+  pollDevices(): void {
+    this.virtioBudget.refill();
+    for (const transport of this.virtioTransports) transport.poll();
+  }
+
+  /** Devices have work waiting for pollDevices(): the host should not sleep. */
+  get devicesHaveWork(): boolean {
+    return this.virtioTransports.some((t) => t.hasDeferredWork);
   }
 
   /** A device wrote guest RAM behind the harts' backs: drop code decoded from those pages. */

@@ -159,6 +159,9 @@ test('bad options are HartvmErrors with a code and one line', () => {
   check({ tlbFlush: 'sometimes' }, OptionError, 'ERR_HARTVM_OPTION', /instruction, block, fence/);
   check({ kernel: '/nonexistent/Image' }, ImageError, 'ERR_HARTVM_IMAGE', /cannot read kernel \/nonexistent\/Image: no such file/);
   check({ kernel: new Uint8Array(0) }, ImageError, 'ERR_HARTVM_IMAGE', /empty/);
+  check({ initrd: new Uint8Array(0) }, ImageError, 'ERR_HARTVM_IMAGE', /initrd \(initrd bytes\) is empty/);
   check({ memory: '16M' }, BoardError, 'ERR_HARTVM_BOARD', /does not fit/);
   check({ drives: ['file=/nonexistent.img'] }, HartvmError, 'ERR_HARTVM_DISK', /no such file/);
+  const disks = Array.from({ length: 8 }, () => ({ data: new Uint8Array(4096) }));
+  check({ drives: disks }, OptionError, 'ERR_HARTVM_OPTION', /8 -drive options: the board takes at most 7 disks/);
 });

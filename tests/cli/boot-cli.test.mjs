@@ -110,6 +110,12 @@ const MISSING = file('missing');
 const TRUNCATED_HEADER = elfFile('truncated-header.elf', { length: 40 });
 const TRUNCATED_PHDRS = elfFile('truncated-phdrs.elf', { length: 64 });
 const TRUNCATED_SEGMENT = elfFile('truncated-segment.elf');
+// Inputs that never end, or whose open waits for a writer: hartvm must refuse them, not read them.
+const FIFO = file('a-fifo');
+spawnSync('mkfifo', [FIFO]);
+// A file name with a newline (and an escape sequence): messages that quote it stay one line.
+const ODD_NAME = file('odd\nname\u001b[7m.bin');
+writeFileSync(ODD_NAME, Buffer.alloc(100));
 
 const DISK = file('disk.img');
 writeFileSync(DISK, Buffer.alloc(1 << 20));
@@ -176,6 +182,8 @@ const badFiles = [
   ['an ELF file with truncated program headers', TRUNCATED_PHDRS, /truncated|past the end/],
   ['an ELF file with a truncated segment', TRUNCATED_SEGMENT, /truncated|past the end/],
   ['an x86-64 ELF (the node binary)', process.execPath, /not RISC-V/],
+  ['/dev/zero', '/dev/zero', /not a regular file \(a character device\)/],
+  ['a FIFO', FIFO, /not a regular file \(a FIFO\)/],
 ];
 
 for (const [what, bad, pattern] of badFiles) {
@@ -202,6 +210,30 @@ test('boot rejects a directory as initrd', async () => {
   await expectOneLineError(['-kernel', POWEROFF, '-initrd', DIR], /initrd .*is a directory/);
 });
 
+for (const [what, bad] of [['/dev/urandom', '/dev/urandom'], ['a FIFO', FIFO]]) {
+  test(`boot rejects ${what} as initrd, without reading it`, async () => {
+    await expectOneLineError(['-kernel', POWEROFF, '-initrd', bad], new RegExp(`initrd ${escape(bad)}: not a regular file`));
+  });
+}
+
+test('boot rejects an empty initrd', async () => {
+  await expectOneLineError(['-kernel', POWEROFF, '-initrd', EMPTY], new RegExp(`initrd ${escape(EMPTY)} is empty`));
+});
+
+test('boot reads no more of an initrd than RAM could hold, and names -m', async () => {
+  const big = file('big-initrd');
+  writeFileSync(big, Buffer.alloc(0));
+  spawnSync('truncate', ['-s', '20M', big]);
+  await expectOneLineError(['-m', '16M', '-kernel', POWEROFF, '-initrd', big], /initrd .*: larger than the RAM \(16 MiB\); use -m for more$/);
+});
+
+test('a file name with a newline and an escape sequence is quoted on one line', async () => {
+  const quoted = escape(JSON.stringify(ODD_NAME).slice(1, -1));
+  await expectOneLineError(['-bios', ODD_NAME + '.missing', '-kernel', POWEROFF], new RegExp(`firmware "${quoted}\\.missing": no such file`));
+  await expectOneLineError(['-bios', 'none', '-kernel', POWEROFF, '-drive', `file=${ODD_NAME},format=raw`], new RegExp(`-drive "${quoted}": too small`));
+  await expectOneLineError(['-bios', 'none', '-kernel', POWEROFF, '-drive', `file=${ODD_NAME},format=raw,frob=1`], /unknown option 'frob'/);
+});
+
 // ---- RAM too small --------------------------------------------------------------------------
 
 test('-m 16M is too small for the Linux Image and initrd, and the message names -m', async () => {
@@ -211,7 +243,7 @@ test('-m 16M is too small for the Linux Image and initrd, and the message names 
 
 test('-m 1M is too small for the Linux Image and initrd, and the message names -m', async () => {
   const { kernel, initrd } = images();
-  await expectOneLineError(['-m', '1M', '-kernel', kernel, '-initrd', initrd], /does not fit.*-m/);
+  await expectOneLineError(['-m', '1M', '-kernel', kernel, '-initrd', initrd], /(does not fit|larger than the RAM).*-m/);
 });
 
 test('-m 1M with OpenSBI and a tiny kernel: the message names -m', async () => {
@@ -280,6 +312,9 @@ const badDrives = [
   [`file=${DIR},format=raw`, /directory|not a regular file/],
   [`file=${DIR},format=raw,readonly=on`, /directory|not a regular file/],
   ['file=/dev/null,format=raw', /not a regular file/],
+  ['file=/dev/zero,format=raw', /not a regular file/],
+  [`file=${FIFO},format=raw`, /not a regular file/],
+  [`file=${FIFO},format=raw,readonly=on`, /not a regular file/],
   // Not writable even for root; its size is 0, though, which may be what hartvm notices first.
   ['file=/proc/version,format=raw', /writing|too small|not a regular file/],
 ];
@@ -288,6 +323,19 @@ for (const [spec, pattern] of badDrives) {
     await expectOneLineError(['-bios', 'none', '-kernel', POWEROFF, '-drive', spec], pattern);
   });
 }
+
+test('seven -drive options boot; an eighth is refused with one line that names the limit', async () => {
+  // Eight virtio-mmio slots, one of them the entropy device's.
+  const disks = Array.from({ length: 8 }, (_, i) => {
+    const disk = file(`many-${i}.img`);
+    writeFileSync(disk, Buffer.alloc(4096));
+    return ['-drive', `file=${disk},format=raw`];
+  });
+  const seven = await boot(['-bios', 'none', '-kernel', POWEROFF, ...disks.slice(0, 7).flat()]);
+  assert.equal(seven.status, 0, seven.stderr);
+  await expectOneLineError(['-bios', 'none', '-kernel', POWEROFF, ...disks.flat()],
+    /^hartvm: 8 -drive options: the board takes at most 7 disks \(it has 8 virtio-mmio slots, and one is the entropy device's\)$/);
+});
 
 /** Whether the unprivileged user can read hartvm and the fixtures (not so if the checkout is private). */
 function unprivilegedCanRun() {
@@ -419,6 +467,38 @@ test('a console-heavy guest on a hart thread is not throttled: polling LSR and w
     const statistics = JSON.parse(r.stderr.slice(r.stderr.indexOf('{')));
     const hart0 = statistics.threads.find((t) => t.hartId === 0);
     assert.ok(hart0.mmioRequests < 100, `${args}: hart 0 made ${hart0.mmioRequests} requests to the device thread for 65536 bytes`);
+  }
+});
+
+test('a guest that queues 64 virtio-blk GET_IDs of 4 GiB each is stopped by SIGTERM within a second, its console output there', async () => {
+  // guest/cli/blk-get-id-flood.S: one notify for requests that claim 256 GiB in all. The devices
+  // serve them a bounded amount per turn, so the console and the signal still get through.
+  const elf = path.join(ROOT, 'build/guest/cli/blk-get-id-flood.elf');
+  const disk = file('get-id-flood.img');
+  writeFileSync(disk, Buffer.alloc(1 << 20));
+  for (const args of [[], ['--hart-threads']]) {
+    const child = spawn(process.execPath, [HARTVM, 'boot', '-bios', 'none', '-kernel', elf, '-drive', `file=${disk},format=raw`, ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const exited = new Promise((resolve) => child.on('close', (status, signal) => resolve({ status, signal })));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30000);
+    try {
+      for (let waited = 0; waited < 15000 && !stdout.includes('guest: notified'); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.match(stdout, /guest: starting\nguest: 64 GET_ID requests of 4 GiB queued\nguest: notified\n/, `${args}: the console output came out while the requests were served\n${stderr}`);
+      const sent = performance.now();
+      child.kill('SIGTERM');
+      const r = await exited;
+      const ms = performance.now() - sent;
+      assert.equal(r.signal, null, `${args}: killed by ${r.signal} (SIGTERM was not honoured)`);
+      assert.equal(r.status, 143, stderr);
+      assert.ok(ms < 1000, `${args}: SIGTERM took ${Math.round(ms)} ms to end the run`);
+      assert.doesNotMatch(stderr, /internal error|\n\s+at /);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
   }
 });
 

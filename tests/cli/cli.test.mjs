@@ -2,6 +2,7 @@
 // misbehaving guests end with a diagnosis, and --stats / --trace / --max-insns do what they say.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,8 +21,8 @@ function variant(name, edit) {
   return file;
 }
 
-async function expectOneLineError(args, pattern, status) {
-  const r = await runHartvm(args, { timeoutMs: 60000 });
+async function expectOneLineError(args, pattern, status, timeoutMs = 60000) {
+  const r = await runHartvm(args, { timeoutMs });
   const lines = r.stderr.trimEnd().split('\n');
   assert.notEqual(r.status, 0, `expected failure for ${args.join(' ')}`);
   if (status !== undefined) assert.equal(r.status, status);
@@ -39,6 +40,8 @@ const badInputs = [
   ['a text file', () => { const f = path.join(tmp, 'text'); writeFileSync(f, 'hello, world\n'.repeat(10)); return f; }, /not an ELF file/],
   ['a truncated header', () => variant('trunc-header.elf', (b) => b.subarray(0, 40)), /truncated/],
   ['truncated segments', () => variant('trunc-body.elf', (b) => b.subarray(0, 0x1100)), /truncated|past the end/],
+  // The segments are whole, but 'tohost' went with the section headers: it would run forever.
+  ['a file cut just before its section headers', () => variant('trunc-shdrs.elf', (b) => b.subarray(0, Number(b.readBigUInt64LE(40)))), /section headers .*truncated/],
   ['a 32-bit ELF', () => variant('elf32.elf', (b) => { b[4] = 1; }), /32-bit/],
   ['a big-endian ELF', () => variant('be.elf', (b) => { b[5] = 2; }), /big-endian/],
   ['an x86-64 ELF', () => variant('x86.elf', (b) => { b.writeUInt16LE(62, 18); }), /x86-64.*not RISC-V|not RISC-V/],
@@ -50,6 +53,25 @@ for (const [what, make, pattern] of badInputs) {
     await expectOneLineError(['run', make()], pattern);
   });
 }
+
+// Inputs that never end, or whose open waits for a writer: refused before a byte is read.
+const endless = [
+  ['/dev/zero', () => '/dev/zero', /program \/dev\/zero: not a regular file \(a character device\)/],
+  ['/dev/urandom', () => '/dev/urandom', /program \/dev\/urandom: not a regular file \(a character device\)/],
+  ['a FIFO', () => { const f = path.join(tmp, 'fifo'); spawnSync('mkfifo', [f]); return f; }, /program .*fifo: not a regular file \(a FIFO\)/],
+];
+for (const [what, make, pattern] of endless) {
+  test(`run refuses ${what} at once`, async () => {
+    await expectOneLineError(['run', make()], pattern, 1, 10000);
+  });
+}
+
+test('a program name with a newline and an escape sequence is quoted on one line', async () => {
+  const odd = path.join(tmp, 'odd\nname\u001b[7m.elf');
+  writeFileSync(odd, 'not an ELF file at all');
+  await expectOneLineError(['run', odd], new RegExp(`^hartvm: "${JSON.stringify(odd).slice(1, -1).replace(/[\\[.]/g, '\\$&')}": not an ELF file`));
+  await expectOneLineError(['run', odd + '.missing'], /^hartvm: cannot read program ".*odd\\nname\\u001b\[7m\.elf\.missing": no such file/);
+});
 
 test('run rejects segments outside RAM and names -m', async () => {
   await expectOneLineError(['run', '-m', '64K', path.join(ROOT, 'build/guest/tests/c/sort.elf')], /outside RAM.*-m/);
@@ -63,6 +85,9 @@ const badFlags = [
   [['run', '-m', '6K', GOOD], /multiple of 4 KiB/],
   [['run', '--tlb-flush=sometimes', GOOD], /instruction, block, fence/],
   [['run', '--max-insns', '-5', GOOD], /positive whole number/],
+  // the user's control characters stay escaped, on one line
+  [['run', '--tlb-flush', 'a\rb\u001b[7m', GOOD], /argument 'a\\rb\\u001b\[7m' is invalid/],
+  [['run', '-m', '1\n2', GOOD], /invalid memory size '"1\\n2"'/],
 ];
 for (const [args, pattern] of badFlags) {
   test(`usage error: hartvm ${args.join(' ')}`, async () => {
@@ -96,6 +121,33 @@ test('a failure code from the guest becomes the exit status, after its console o
   assert.equal(r.status, 7);
   assert.equal(r.stdout, 'bye');
   assert.match(r.stderr, /^\nhartvm: .*exit-7\.elf exited with status 7\n$/);
+});
+
+// ---- HTIF: what the guest names is checked like DMA ---------------------------------------------
+
+test('an HTIF syscall block that runs past the end of RAM ends the run with a diagnosis (exit 5)', async () => {
+  await expectOneLineError(['run', CLI('htif-syscall-at-ram-end.elf')], /htif-syscall-at-ram-end\.elf: the HTIF syscall block at 0x87fffff8 is not inside RAM$/, 5);
+});
+
+test('HTIF write(2) from a buffer not all in RAM returns EFAULT; syscall blocks need no alignment', async () => {
+  const r = await runHartvm(['run', CLI('htif-syscalls.elf')]);
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, 'ok\n');
+});
+
+for (const name of ['tohost', 'fromhost']) {
+  test(`a '${name}' symbol outside RAM is refused with one line that names it`, async () => {
+    const address = name === 'tohost' ? '0x90000000' : '0x1000';
+    await expectOneLineError(['run', CLI(`htif-${name}-outside-ram.elf`)], new RegExp(`the '${name}' word at ${address} is outside RAM 0x80000000-0x87ffffff`), 1);
+  });
+}
+
+test('tohost and fromhost need not be aligned: a tohost across a page boundary works', async () => {
+  const r = await runHartvm(['run', CLI('htif-misaligned.elf')]);
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  assert.equal(r.stdout, 'ok\n');
 });
 
 test('--stats prints the translation store per hart and the speed', async () => {

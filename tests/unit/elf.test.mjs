@@ -159,9 +159,25 @@ test('parseElf: truncated files', { skip }, () => {
   const loads = readelfLoads(built['asm.elf']);
   const last = loads[loads.length - 1];
   throwsElf(() => parseElf(bytes.subarray(0, Number(last.offset + last.filesz) - 1)), /segment \d+ at 0x80.* past the end of the file/);
-  // Every prefix either parses (section headers cut off: no symbols) or fails with ElfError.
+  // Cut just before its section headers, the file loads but has lost its symbols: truncated.
+  const shoff = Number(new DataView(bytes.buffer).getBigUint64(40, true));
+  throwsElf(() => parseElf(bytes.subarray(0, shoff)), /section headers .* past the end of the file.*truncated/);
+  // Every prefix is reported: none parses as if it were whole.
   for (let n = 0; n < bytes.length; n += 7) {
-    try { parseElf(bytes.subarray(0, n)); } catch (e) { assert.ok(e instanceof ElfError, `prefix ${n}: ${e}`); }
+    assert.throws(() => parseElf(bytes.subarray(0, n)), (e) => e instanceof ElfError && /truncated|past the end|not an ELF/.test(e.message), `prefix ${n}`);
+  }
+});
+
+test('parseElf: a symbol table that runs past the end of the file is truncation', { skip }, () => {
+  const bytes = load('asm.elf');
+  const dv = new DataView(bytes.buffer);
+  const shoff = Number(dv.getBigUint64(40, true));
+  const shnum = dv.getUint16(60, true);
+  const symtab = Array.from({ length: shnum }, (_, i) => shoff + 64 * i).find((o) => dv.getUint32(o + 4, true) === 2);
+  for (const [field, what] of [[symtab, 'symbol table'], [shoff + 64 * dv.getUint32(symtab + 40, true), 'symbol string table']]) {
+    const b = bytes.slice();
+    new DataView(b.buffer).setBigUint64(field + 32, BigInt(b.length), true); // sh_size: past the end
+    throwsElf(() => parseElf(b), new RegExp(`${what} .* past the end of the file.*truncated`));
   }
 });
 
@@ -201,9 +217,11 @@ test('parseElf: crafted header and segment errors', { skip }, () => {
   throwsElf(() => parseElf(patch((d) => d.setBigUint64(loadAt + 8, BigInt(orig.length), true))), /past the end of the file/);
   throwsElf(() => parseElf(patch((d) => d.setBigUint64(loadAt + 8, 0xfffffffffffffff0n, true))), /past the end of the file/);
   throwsElf(() => parseElf(patch((d) => { for (let i = 0; i < phnum; i++) d.setUint32(phoff + i * 56, 6, true); })), /no loadable/);
-  // garbage section headers: still loads, just without symbols
-  const img = parseElf(patch((d) => d.setBigUint64(40, 0xfffffffffff0n, true)));
-  assert.equal(img.symbols.size, 0);
+  // section headers that cannot be there, or too small to be section headers
+  throwsElf(() => parseElf(patch((d) => d.setBigUint64(40, 0xfffffffffff0n, true))), /section headers .* past the end/);
+  throwsElf(() => parseElf(patch((d) => d.setUint16(58, 40, true))), /section header size 40 is too small/);
+  // no section headers at all: loads, without symbols
+  assert.equal(parseElf(patch((d) => d.setUint16(60, 0, true))).symbols.size, 0);
 });
 
 test('checkSegmentsFit', { skip }, () => {

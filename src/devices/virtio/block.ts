@@ -7,6 +7,10 @@
 // the capacity, else VIRTIO_BLK_S_IOERR; so does a write to a read-only disk (§5.2.6.2) and
 // any exception from the back end (the host's I/O error).
 //
+// One request's work is bounded whatever its chain claims (up to 4 GiB): data transfers of
+// more than the negotiated limits allow (seg_max segments of size_max bytes) fail with IOERR
+// before anything moves, and GET_ID writes its 20 bytes, never the rest of a larger buffer.
+//
 // Two kinds of back end (BlockBackend.asynchronous):
 //   - Synchronous (a host file, a memory image): data moves straight between the back end and
 //     guest RAM, and every request completes before the guest's notify store retires, in
@@ -21,8 +25,9 @@
 //     requests are in flight, stale ones included, so a driver that resets and resubmits
 //     cannot make the device hold more.
 //
-// Features offered: SEG_MAX (without it Linux sends one segment per request), FLUSH, and RO
-// for a read-only back end. FLUSH is always offered; if the driver does not accept it, writes
+// Features offered: SEG_MAX (without it Linux sends one segment per request), SIZE_MAX (with
+// SEG_MAX, the bound on a request's data that a driver keeps to), FLUSH, and RO for a
+// read-only back end. FLUSH is always offered; if the driver does not accept it, writes
 // must be stable when they complete (§5.2.6.2, "write becomes stable" case 1), so every
 // write is followed by a back-end flush.
 
@@ -34,6 +39,7 @@ import type { DescriptorChain, Virtqueue } from './virtqueue.js';
 export const VIRTIO_ID_BLOCK = 2;
 
 /** Feature bits (§5.2.3). */
+export const VIRTIO_BLK_F_SIZE_MAX = 1n << 1n;
 export const VIRTIO_BLK_F_SEG_MAX = 1n << 2n;
 export const VIRTIO_BLK_F_RO = 1n << 5n;
 export const VIRTIO_BLK_F_BLK_SIZE = 1n << 6n;
@@ -57,6 +63,8 @@ export const VIRTIO_BLK_ID_BYTES = 20;
 
 const HEADER_SIZE = 16;
 const DEFAULT_QUEUE_SIZE = 256;
+/** size_max: the largest segment (descriptor) of a request's data; Linux's own default. */
+export const VIRTIO_BLK_SEGMENT_BYTES = 64 * 1024;
 /** Size of struct virtio_blk_config up to and including the fields we describe. */
 const CONFIG_SIZE = 24;
 const TWO_POW_32 = 2 ** 32;
@@ -215,6 +223,8 @@ export class VirtioBlock implements VirtioDevice {
   readonly queueSizes: readonly number[];
   /** disk size in 512-byte sectors */
   readonly capacity: number;
+  /** the most data one request may move: seg_max segments of size_max bytes */
+  readonly maxRequestBytes: number;
 
   private readonly backend: BlockBackend;
   private readonly config: Uint8Array;
@@ -238,14 +248,17 @@ export class VirtioBlock implements VirtioDevice {
     this.asynchronous = backend.asynchronous === true;
     this.capacity = Math.floor(backend.size / SECTOR_SIZE);
     this.queueSizes = [queueSize];
-    this.features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH | (backend.readOnly ? VIRTIO_BLK_F_RO : 0n);
+    this.features = VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_FLUSH | (backend.readOnly ? VIRTIO_BLK_F_RO : 0n);
 
-    // struct virtio_blk_config (§5.2.4): capacity at 0, size_max at 8 (not offered),
-    // seg_max at 12. A request needs two descriptors besides its data (header, status).
+    // struct virtio_blk_config (§5.2.4): capacity at 0, size_max at 8, seg_max at 12. A
+    // request needs two descriptors besides its data (header, status).
+    const segments = Math.max(1, queueSize - 2);
+    this.maxRequestBytes = segments * VIRTIO_BLK_SEGMENT_BYTES;
     this.config = new Uint8Array(CONFIG_SIZE);
     const view = new DataView(this.config.buffer);
     view.setBigUint64(0, BigInt(this.capacity), true);
-    view.setUint32(12, Math.max(1, queueSize - 2), true);
+    view.setUint32(8, VIRTIO_BLK_SEGMENT_BYTES, true);
+    view.setUint32(12, segments, true);
 
     // GET_ID: NUL-padded ASCII, no terminator when all 20 bytes are used (§5.2.6).
     this.id = new Uint8Array(VIRTIO_BLK_ID_BYTES);
@@ -300,7 +313,7 @@ export class VirtioBlock implements VirtioDevice {
     if (chain.writableLength < 1) return 0;
     const dataIn = chain.writableLength - 1;
     let status: number;
-    let dataWritten = false;
+    let dataWritten = 0;
     if (chain.read(0, this.header) < HEADER_SIZE) {
       status = VIRTIO_BLK_S_IOERR;
     } else {
@@ -310,7 +323,7 @@ export class VirtioBlock implements VirtioDevice {
       switch (type) {
         case VIRTIO_BLK_T_IN:
           status = this.readSectors(chain, sectorLo, sectorHi, dataIn);
-          dataWritten = status === VIRTIO_BLK_S_OK;
+          if (status === VIRTIO_BLK_S_OK) dataWritten = dataIn;
           break;
         case VIRTIO_BLK_T_OUT:
           status = this.writeSectors(chain, sectorLo, sectorHi);
@@ -319,9 +332,8 @@ export class VirtioBlock implements VirtioDevice {
           status = this.attempt(() => completedNow(this.backend.flush()));
           break;
         case VIRTIO_BLK_T_GET_ID:
-          this.writeId(chain, dataIn);
+          dataWritten = this.writeId(chain, dataIn);
           status = VIRTIO_BLK_S_OK;
-          dataWritten = true;
           break;
         default:
           status = VIRTIO_BLK_S_UNSUPP;
@@ -329,9 +341,7 @@ export class VirtioBlock implements VirtioDevice {
     }
     this.status[0] = status;
     chain.write(dataIn, this.status);
-    // The used length counts bytes written from the start of the writable stream (§2.7.8):
-    // all of it when the data area was filled, else none (the status byte is at the end).
-    return dataWritten || dataIn === 0 ? dataIn + 1 : 0;
+    return usedLength(dataIn, dataWritten);
   }
 
   private readSectors(chain: DescriptorChain, sectorLo: number, sectorHi: number, length: number): number {
@@ -362,7 +372,7 @@ export class VirtioBlock implements VirtioDevice {
   private async serve(index: number, chain: DescriptorChain): Promise<void> {
     const dataIn = chain.writableLength - 1;
     let status = VIRTIO_BLK_S_IOERR;
-    let dataWritten = false;
+    let dataWritten = 0;
     try {
       if (dataIn >= 0 && chain.read(0, this.header) === HEADER_SIZE) {
         const type = this.headerView.getUint32(0, true);
@@ -381,7 +391,7 @@ export class VirtioBlock implements VirtioDevice {
               chain.write(at, piece);
             }
             status = VIRTIO_BLK_S_OK;
-            dataWritten = true;
+            dataWritten = dataIn;
             break;
           }
           case VIRTIO_BLK_T_OUT: {
@@ -410,9 +420,8 @@ export class VirtioBlock implements VirtioDevice {
             break;
           }
           case VIRTIO_BLK_T_GET_ID:
-            this.writeId(chain, dataIn);
+            dataWritten = this.writeId(chain, dataIn);
             status = VIRTIO_BLK_S_OK;
-            dataWritten = true;
             break;
           default:
             status = VIRTIO_BLK_S_UNSUPP;
@@ -420,7 +429,7 @@ export class VirtioBlock implements VirtioDevice {
       }
     } catch {
       status = VIRTIO_BLK_S_IOERR;
-      dataWritten = false;
+      dataWritten = 0;
     }
     chain.release();
     this.inFlight--;
@@ -430,7 +439,7 @@ export class VirtioBlock implements VirtioDevice {
       if (dataIn < 0) return queue.push(chain, 0);
       this.status[0] = status;
       chain.write(dataIn, this.status);
-      queue.push(chain, dataWritten || dataIn === 0 ? dataIn + 1 : 0);
+      queue.push(chain, usedLength(dataIn, dataWritten));
     });
     if (this.starved) {
       this.starved = false;
@@ -438,20 +447,24 @@ export class VirtioBlock implements VirtioDevice {
     }
   }
 
-  /** Byte offset of a transfer of `length` bytes at `sector`, or -1 if it is not whole sectors on the disk. */
+  /**
+   * Byte offset of a transfer of `length` bytes at `sector`, or -1 if it is not whole sectors
+   * on the disk or more than one request may move.
+   */
   private byteOffset(sectorLo: number, sectorHi: number, length: number): number {
-    if (length % SECTOR_SIZE !== 0 || sectorHi >= 0x200000) return -1;
+    if (length % SECTOR_SIZE !== 0 || length > this.maxRequestBytes || sectorHi >= 0x200000) return -1;
     const sector = sectorHi * TWO_POW_32 + sectorLo;
     if (sector > this.capacity || length / SECTOR_SIZE > this.capacity - sector) return -1;
     return sector * SECTOR_SIZE;
   }
 
-  /** Fills the data area with the ID string, NUL-padded (the driver gives exactly 20 bytes). */
-  private writeId(chain: DescriptorChain, length: number): void {
-    chain.fillWritable(0, length, (view, at) => {
-      view.fill(0);
-      if (at < VIRTIO_BLK_ID_BYTES) view.set(this.id.subarray(at, Math.min(VIRTIO_BLK_ID_BYTES, at + view.length)));
-    });
+  /**
+   * Writes the ID string, NUL-padded, into the first 20 bytes of the data area (the driver
+   * gives exactly 20; the rest of a larger one is left alone). Returns the bytes written.
+   */
+  private writeId(chain: DescriptorChain, dataLength: number): number {
+    const length = Math.min(dataLength, VIRTIO_BLK_ID_BYTES);
+    return chain.write(0, this.id.subarray(0, length));
   }
 
   /** Runs a synchronous back-end operation; an exception is the host's I/O error. */
@@ -463,6 +476,15 @@ export class VirtioBlock implements VirtioDevice {
       return VIRTIO_BLK_S_IOERR;
     }
   }
+}
+
+/**
+ * The used length (§2.7.8): the bytes written from the start of the writable stream. The
+ * status byte ends the stream, so it counts only when the whole data area before it was
+ * written; otherwise just the data written from the start does (none after a failure).
+ */
+function usedLength(dataLength: number, dataWritten: number): number {
+  return dataWritten === dataLength ? dataLength + 1 : dataWritten;
 }
 
 /**

@@ -10,9 +10,14 @@
 //     bits, configuration space, how many queues of what size, and processQueue(), called when
 //     the driver notifies a queue.
 //   - processQueue runs inside the guest's QueueNotify store. A device whose back end answers
-//     at once (a host file, a memory image, the entropy source) completes every request there,
-//     so the used ring is updated and the interrupt raised before that store retires, in
+//     at once (a host file, a memory image, the entropy source) completes requests there, so
+//     the used ring is updated and the interrupt raised before that store retires, in
 //     submission order: the simplest model, and the guest cannot tell it from a fast device.
+//   - The work is bounded whatever the guest queued: the chains a queue hands out are charged
+//     to a WorkBudget the board's transports share (work-budget.ts), and once it is spent the
+//     rest waits for the host's next turn: the host refills the budget and calls poll(), which
+//     asks the device to serve the deferred queues again. Each device bounds one request's
+//     work itself (virtio-blk a request's data, virtio-rng the bytes it fills).
 //   - A device whose back end answers later (virtio-blk over a disk fetched from the network)
 //     keeps the chain and completes it through VirtioDeviceHost.service() when the answer
 //     comes, in whatever order answers come (allowed without VIRTIO_F_IN_ORDER). It must bound
@@ -51,6 +56,7 @@ import type { MmioDevice } from '../../bus/device.js';
 import type { GuestMemory } from '../../bus/guest-memory.js';
 import type { InterruptSink } from '../interrupt-line.js';
 import { VIRTIO_F_INDIRECT_DESC, Virtqueue, type GuestWriteObserver } from './virtqueue.js';
+import { WorkBudget } from './work-budget.js';
 
 /** "virt" in little-endian ASCII (§4.2.2). */
 export const VIRTIO_MMIO_MAGIC = 0x74726976;
@@ -162,6 +168,12 @@ export interface VirtioMmioOptions {
   onGuestWrite?: GuestWriteObserver;
   /** told when the device enters DEVICE_NEEDS_RESET, and why */
   onDeviceError?: (message: string) => void;
+  /**
+   * What the device may do per host turn, shared by a board's transports, whose owner refills
+   * it before it calls their poll(). Without it the transport has a budget of its own, which
+   * its poll() refills.
+   */
+  budget?: WorkBudget;
 }
 
 const REGISTER_MASK = 0xffffffff;
@@ -178,6 +190,8 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost {
   private readonly irq: number;
   private readonly offeredFeatures: bigint;
   private readonly onDeviceError: ((message: string) => void) | undefined;
+  /** the budget when no shared one was given */
+  private readonly ownBudget: WorkBudget | undefined;
 
   private status = 0;
   private deviceFeaturesSel = 0;
@@ -195,8 +209,10 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost {
     this.irq = irq;
     this.offeredFeatures = device.features | VIRTIO_F_VERSION_1 | VIRTIO_F_INDIRECT_DESC;
     this.onDeviceError = options.onDeviceError;
+    this.ownBudget = options.budget ? undefined : new WorkBudget();
+    const budget = options.budget ?? this.ownBudget!;
     this.queues = device.queueSizes.map((size, i) =>
-      new Virtqueue(memory, i, size, () => this.raise(InterruptCause.USED_BUFFER), options.onGuestWrite));
+      new Virtqueue(memory, i, size, budget, () => this.raise(InterruptCause.USED_BUFFER), options.onGuestWrite));
     device.attach?.(this);
   }
 
@@ -230,6 +246,22 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost {
     } catch (e) {
       this.needsReset(e instanceof Error ? e.message : String(e));
     }
+  }
+
+  /**
+   * The host's next turn (a shared budget refilled by its owner first): serves again the
+   * queues whose buffers waited because the budget was spent.
+   */
+  poll(): void {
+    this.ownBudget?.refill();
+    for (let i = 0; i < this.queues.length; i++) {
+      if (this.queues[i].takeDeferred()) this.service(i, (q) => this.device.processQueue(i, q));
+    }
+  }
+
+  /** Buffers wait for poll(): the host should come back soon rather than sleep. */
+  get hasDeferredWork(): boolean {
+    return this.running() && this.queues.some((q) => q.hasDeferredWork);
   }
 
   configChanged(): void {

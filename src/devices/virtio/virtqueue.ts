@@ -16,6 +16,10 @@
 // arrives after a reset never touches guest memory the driver has since reused. pop(true) also
 // pins the pages of the chain's buffers, which it holds by host offset, until release().
 //
+// Work per turn: every chain pop() hands out is charged to a WorkBudget shared by the board's
+// devices (work-budget.ts). Once it is spent, pop() hands out nothing more and marks the queue
+// deferred; the transport serves it again at the host's next turn.
+//
 // Memory ordering: guest memory is one SharedArrayBuffer that a hart may write from another
 // thread. The two publication points use Atomics: the available index is read with
 // Atomics.load before the ring entry and descriptors it publishes (§2.7.13.3: the driver
@@ -24,6 +28,7 @@
 // little-endian DataView access (the host is little-endian, as everywhere in hartvm).
 
 import type { GuestMemory, MemoryRegion } from '../../bus/guest-memory.js';
+import type { WorkBudget } from './work-budget.js';
 
 /** Feature bits of the ring layer (§6). */
 export const VIRTIO_F_INDIRECT_DESC = 1n << 28n;
@@ -204,9 +209,12 @@ export class Virtqueue {
   private readonly u16: Uint16Array;
   private readonly onUsedBuffer: () => void;
   private readonly onGuestWrite: GuestWriteObserver | undefined;
+  private readonly budget: WorkBudget;
 
   /** the rings are mapped and validated: the device may use them */
   private active = false;
+  /** pop() found the budget spent with buffers still available */
+  private deferred = false;
   /** moves on at every enable() and disable(): chains of an older generation are stale */
   private gen = 0;
   private descHost = 0;
@@ -222,8 +230,11 @@ export class Virtqueue {
   /**
    * `onUsedBuffer` is called when a used buffer was returned and the driver did not suppress
    * notifications (the transport raises its interrupt); `onGuestWrite` hears of device writes.
+   * Every chain taken is charged to `budget`.
    */
-  constructor(memory: GuestMemory, index: number, maxSize: number, onUsedBuffer: () => void, onGuestWrite?: GuestWriteObserver) {
+  constructor(
+    memory: GuestMemory, index: number, maxSize: number, budget: WorkBudget, onUsedBuffer: () => void, onGuestWrite?: GuestWriteObserver,
+  ) {
     if (!Number.isInteger(maxSize) || maxSize < 1 || maxSize > VIRTQ_MAX_SIZE || (maxSize & (maxSize - 1)) !== 0) {
       throw new RangeError(`virtqueue size ${maxSize} is not a power of 2 in 1..${VIRTQ_MAX_SIZE}`);
     }
@@ -232,6 +243,7 @@ export class Virtqueue {
     this.index = index;
     this.maxSize = maxSize;
     this.size = maxSize;
+    this.budget = budget;
     this.onUsedBuffer = onUsedBuffer;
     this.onGuestWrite = onGuestWrite;
   }
@@ -239,6 +251,21 @@ export class Virtqueue {
   /** Whether the device may use the rings (ready and validated). */
   get isActive(): boolean {
     return this.active;
+  }
+
+  /**
+   * Clears and returns the mark pop() leaves when the budget ran out with buffers available:
+   * true means the device should be asked to serve this queue again at the host's next turn.
+   */
+  takeDeferred(): boolean {
+    const deferred = this.deferred && this.active;
+    this.deferred = false;
+    return deferred;
+  }
+
+  /** Buffers are waiting that pop() held back because the budget was spent. */
+  get hasDeferredWork(): boolean {
+    return this.deferred && this.active;
   }
 
   /** Changes whenever the queue is enabled or disabled (a reset disables it). */
@@ -265,6 +292,7 @@ export class Virtqueue {
     this.unpinAll();
     this.ready = true;
     this.active = false;
+    this.deferred = false;
     this.gen = (this.gen + 1) | 0;
     const n = this.size;
     if (n < 1 || n > this.maxSize || (n & (n - 1)) !== 0) return `queue size ${n} is not a power of 2 in 1..${this.maxSize}`;
@@ -288,6 +316,7 @@ export class Virtqueue {
     this.unpinAll();
     this.ready = false;
     this.active = false;
+    this.deferred = false;
     this.gen = (this.gen + 1) | 0;
     this.nextAvail = 0;
     this.nextUsed = 0;
@@ -299,9 +328,10 @@ export class Virtqueue {
   }
 
   /**
-   * Takes the next available descriptor chain, or undefined if there is none. With `hold`, the
-   * device keeps the chain past this call (its back end completes later): the pages of its
-   * buffers stay pinned until chain.release(), so the VMM does not move them meanwhile.
+   * Takes the next available descriptor chain, or undefined if there is none or the budget is
+   * spent (the queue is then deferred). With `hold`, the device keeps the chain past this call
+   * (its back end completes later): the pages of its buffers stay pinned until chain.release(),
+   * so the VMM does not move them meanwhile.
    */
   pop(hold = false): DescriptorChain | undefined {
     if (!this.active) return undefined;
@@ -310,6 +340,10 @@ export class Virtqueue {
     // The ring holds at most `size` entries; a larger lead means the driver corrupted idx.
     if (((availIdx - this.nextAvail) & 0xffff) > this.size) {
       throw new VirtqueueError(this.index, `available index ${availIdx} is more than ${this.size} ahead of ${this.nextAvail}`);
+    }
+    if (this.budget.spent) {
+      this.deferred = true;
+      return undefined;
     }
     const head = this.memory.view.getUint16(this.availHost + 4 + 2 * (this.nextAvail & (this.size - 1)), true);
     this.nextAvail = (this.nextAvail + 1) & 0xffff;
@@ -352,10 +386,12 @@ export class Virtqueue {
     let index = head;
     // Descriptors visited in the current table: a chain longer than its table has a loop.
     let steps = 0;
+    let visited = 0;
     let inIndirect = false;
     for (;;) {
       if (index >= tableSize) throw new VirtqueueError(this.index, `descriptor index ${index} outside a table of ${tableSize}`);
       if (++steps > tableSize) throw new VirtqueueError(this.index, `descriptor chain from ${head} loops`);
+      visited++;
       const d = table + DESC_SIZE * index;
       const addrLo = view.getUint32(d, true);
       const addrHi = view.getUint32(d + 4, true);
@@ -396,6 +432,7 @@ export class Virtqueue {
       if ((flags & VIRTQ_DESC_F_NEXT) === 0) break;
       index = next;
     }
+    this.budget.charge(visited, readableLength + writableLength);
     return new DescriptorChain(this, head, readable, writable, readableLength, writableLength, this.memory, this.onGuestWrite, held);
   }
 

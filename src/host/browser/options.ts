@@ -6,7 +6,8 @@
 // With no kernel named, the project's default images (images/ next to the page) boot, with the
 // default disk unless a drive is named.
 
-import { DEFAULT_RAM, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { DEFAULT_RAM, driveCountOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { printable } from '../../machine/printable.js';
 
 export interface DriveOption {
   url: string;
@@ -49,7 +50,7 @@ function flag(query: URLSearchParams, name: string): boolean {
   const value = query.get(name);
   if (value === null) return false;
   if (value === '') return true;
-  if (!(value in ON_OFF)) throw new BrowserOptionError(`${name}=${value}: must be on or off`);
+  if (!(value in ON_OFF)) throw new BrowserOptionError(`${name}=${printable(value)}: must be on or off`);
   return ON_OFF[value];
 }
 
@@ -65,7 +66,7 @@ function checked<T>(name: string, value: string, check: (value: string) => T): T
     return check(value);
   } catch (e) {
     // The core names the CLI's flag ("-smp 0: ..."); the page names its query parameter.
-    throw new BrowserOptionError(`${name}=${value}: ${(e as Error).message.replace(/^-{1,2}[\w-]+ \S+: /, '')}`);
+    throw new BrowserOptionError(`${name}=${printable(value)}: ${(e as Error).message.replace(/^-{1,2}[\w-]+ \S+: /, '')}`);
   }
 }
 
@@ -77,19 +78,19 @@ function parseDrive(text: string): DriveOption {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq), value = eq < 0 ? 'on' : part.slice(eq + 1);
     const onOff = (): boolean => {
-      if (!(value in ON_OFF)) throw new BrowserOptionError(`drive=${text}: ${key}=${value} must be on or off`);
+      if (!(value in ON_OFF)) throw new BrowserOptionError(`drive=${printable(text)}: ${printable(key)}=${printable(value)} must be on or off`);
       return ON_OFF[value];
     };
     switch (key) {
       case 'file': drive.url = value; break;
-      case 'format': if (value !== 'raw') throw new BrowserOptionError(`drive=${text}: only format=raw is supported`); break;
+      case 'format': if (value !== 'raw') throw new BrowserOptionError(`drive=${printable(text)}: only format=raw is supported`); break;
       case 'readonly': drive.readOnly = onOff(); break;
       // The disk lives in the page's memory: every drive is a snapshot of the file it came from.
       case 'snapshot': case 'if': case 'id': case 'media': case 'cache': break;
-      default: throw new BrowserOptionError(`drive=${text}: unknown option '${key}'`);
+      default: throw new BrowserOptionError(`drive=${printable(text)}: unknown option '${printable(key)}'`);
     }
   }
-  if (!drive.url) throw new BrowserOptionError(`drive=${text}: no file= given`);
+  if (!drive.url) throw new BrowserOptionError(`drive=${printable(text)}: no file= given`);
   return drive;
 }
 
@@ -97,7 +98,7 @@ function parseDrive(text: string): DriveOption {
 export function parseOptions(search: string): BrowserOptions {
   const query = new URLSearchParams(search);
   for (const name of query.keys()) {
-    if (!KNOWN.has(name)) throw new BrowserOptionError(`unknown option '${name}' (known: ${[...KNOWN].join(', ')})`);
+    if (!KNOWN.has(name)) throw new BrowserOptionError(`unknown option '${printable(name)}' (known: ${[...KNOWN].join(', ')})`);
   }
   const smp = single(query, 'smp');
   const harts = smp === undefined ? 1 : checked('smp', smp, hartsOption);
@@ -107,6 +108,11 @@ export function parseOptions(search: string): BrowserOptions {
   checked('tlb-flush', policy, flushPolicyOption);
   const kernel = single(query, 'kernel');
   const drives = query.getAll('drive').map(parseDrive);
+  try {
+    driveCountOption(drives.length, 'drive=');
+  } catch (e) {
+    throw new BrowserOptionError((e as Error).message);
+  }
   const options: BrowserOptions = {
     harts,
     ramSize,

@@ -6,7 +6,9 @@ import { writeFileSync } from 'node:fs';
 import type { FlushPolicyName } from '../../machine/machine-options.js';
 import { formatMachineStatistics } from '../../machine/statistics.js';
 import { HostConsole } from './console.js';
-import { createMachine, fileErrorReason } from './machine.js';
+import { createMachine } from './machine.js';
+import { printable } from '../../machine/printable.js';
+import { fileErrorReason } from './user-file.js';
 import { UserError } from './user-error.js';
 
 export interface BootOptions {
@@ -47,7 +49,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     try {
       writeFileSync(options.dumpDtb, machine.deviceTree);
     } catch (e) {
-      throw new UserError(`cannot write ${options.dumpDtb}: ${fileErrorReason(e)}`);
+      throw new UserError(`cannot write ${printable(options.dumpDtb)}: ${fileErrorReason(e)}`);
     }
     return 0;
   }

@@ -3,12 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { HartvmError } from '../../machine/errors.js';
+import { escapeControls } from '../../machine/printable.js';
 import { DEFAULT_RAM, flushPolicyOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { MAX_DISKS } from '../../machine/session.js';
 import { FLUSH_POLICY_NAMES } from '../../mmu/translation-store.js';
 import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
-import { UserError } from './user-error.js';
+import { usageErrorLine, UserError } from './user-error.js';
 
 /** The version in package.json, the one place it is written. */
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -40,10 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     .description('A RISC-V 64 virtual machine monitor with a per-hart translation store')
     .version(VERSION)
     // Usage errors are one line: "hartvm: error: ... (see hartvm --help)".
-    .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm --help)\n`) });
+    .configureOutput({ outputError: (text, write) => write(usageErrorLine(text, 'hartvm --help')) });
 
   program.command('run')
-    .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm run --help)\n`) })
+    .configureOutput({ outputError: (text, write) => write(usageErrorLine(text, 'hartvm run --help')) })
     .description('run a bare-metal RISC-V ELF program (HTIF tohost/fromhost for console and exit)')
     .argument('<program>', 'RV64 ELF executable')
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
@@ -51,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--stats-json').hideHelp())
     .option('--max-insns <n>', 'stop with an error after n instructions', countOption)
     .option('--trace', 'print every executed instruction (pc, bits, disassembly) to stderr', false)
-    .option('-m, --memory <size>', 'RAM size, e.g. 128M or 1G', sizeOption, 128 * 2 ** 20)
+    .option('-m, --memory <size>', 'RAM size, e.g. 128M or 1G (at most 2G)', sizeOption, 128 * 2 ** 20)
     .action((file: string, opts: { tlbFlush: string; stats: boolean; statsJson?: boolean; maxInsns?: number; trace: boolean; memory: number }) => {
       status = runProgram({
         program: file,
@@ -65,14 +67,14 @@ export async function main(argv: string[]): Promise<number> {
 
   program.command('boot')
     .description('boot firmware, a Linux kernel and a shell on the virt board (options may be spelled as in QEMU: -kernel, -append, ...)')
-    .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm boot --help)\n`) })
-    .option('-m, --memory <size>', 'RAM size, e.g. 256M or 1G', sizeOption, DEFAULT_RAM)
+    .configureOutput({ outputError: (text, write) => write(usageErrorLine(text, 'hartvm boot --help')) })
+    .option('-m, --memory <size>', 'RAM size, e.g. 256M or 1G (at most 2G)', sizeOption, DEFAULT_RAM)
     .option('--smp <n>', 'number of harts', countOption, 1)
     .option('--bios <file>', `firmware, or "none" (default: the shipped OpenSBI, images/fw_dynamic.bin.gz)`)
     .option('--kernel <file>', 'kernel: a raw Image (placed 2 MiB after the firmware) or an ELF')
     .option('--initrd <file>', 'initial ramdisk')
     .option('--append <cmdline>', 'kernel command line')
-    .option('--drive <spec>', 'disk: file=IMG,format=raw[,readonly=on][,snapshot=on]', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--drive <spec>', `disk: file=IMG,format=raw[,readonly=on][,snapshot=on]; at most ${MAX_DISKS}`, (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--nographic', 'accepted for QEMU compatibility: the console is always the terminal')
     .option('--no-reboot', 'exit instead of rebooting when the guest resets')
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
@@ -95,13 +97,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(acceptQemuSpelling(argv));
   } catch (e) {
+    // Messages quote user text with printable(); escaping here keeps any that slipped through one line.
     if (e instanceof HartvmError) {
-      process.stderr.write(`hartvm: ${e.message}\n`);
+      process.stderr.write(`hartvm: ${escapeControls(e.message)}\n`);
       return e instanceof UserError ? e.exitCode : 1;
     }
     // A bug in hartvm, not a problem with the user's input: one line, the stack on request.
     if (process.env.HARTVM_DEBUG) throw e;
-    process.stderr.write(`hartvm: internal error: ${(e as Error).message ?? e} (set HARTVM_DEBUG=1 for details; please report it)\n`);
+    process.stderr.write(`hartvm: internal error: ${escapeControls(String((e as Error).message ?? e))} (set HARTVM_DEBUG=1 for details; please report it)\n`);
     return 70;
   }
   return status;

@@ -2,9 +2,10 @@
 // host file with synchronous reads and writes, so each guest request reaches the file before
 // the guest sees it complete, in order; flush is fsync. snapshot=on keeps writes in memory.
 
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import type { BlockBackend } from '../../devices/virtio/block.js';
 import { DiskError, OptionError } from '../../machine/errors.js';
+import { printable } from '../../machine/printable.js';
 
 export interface DriveSpec {
   file: string;
@@ -24,19 +25,19 @@ export function parseDrive(text: string): DriveSpec {
     const key = eq < 0 ? part : part.slice(0, eq);
     const value = eq < 0 ? 'on' : part.slice(eq + 1);
     const flag = (): boolean => {
-      if (!(value in ON_OFF)) throw new OptionError(`-drive ${text}: ${key}=${value} must be on or off`);
+      if (!(value in ON_OFF)) throw new OptionError(`-drive ${printable(text)}: ${printable(key)}=${printable(value)} must be on or off`);
       return ON_OFF[value];
     };
     switch (key) {
       case 'file': spec.file = value; break;
-      case 'format': if (value !== 'raw') throw new OptionError(`-drive ${text}: only format=raw is supported`); break;
+      case 'format': if (value !== 'raw') throw new OptionError(`-drive ${printable(text)}: only format=raw is supported`); break;
       case 'readonly': spec.readOnly = flag(); break;
       case 'snapshot': spec.snapshot = flag(); break;
       case 'if': case 'id': case 'media': case 'cache': break; // accepted for QEMU compatibility
-      default: throw new OptionError(`-drive ${text}: unknown option '${key}'`);
+      default: throw new OptionError(`-drive ${printable(text)}: unknown option '${printable(key)}'`);
     }
   }
-  if (!spec.file) throw new OptionError(`-drive ${text}: no file= given`);
+  if (!spec.file) throw new OptionError(`-drive ${printable(text)}: no file= given`);
   return spec;
 }
 
@@ -51,16 +52,17 @@ export class FileDisk implements BlockBackend {
   constructor(spec: DriveSpec) {
     const writable = !spec.readOnly && !spec.snapshot;
     try {
-      this.fd = openSync(spec.file, writable ? 'r+' : 'r');
+      // O_NONBLOCK: opening a FIFO returns at once (and is refused below) instead of waiting for a writer.
+      this.fd = openSync(spec.file, (writable ? constants.O_RDWR : constants.O_RDONLY) | constants.O_NONBLOCK);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EROFS' || code === 'EPERM'
         ? `cannot open it for ${writable ? 'writing (use readonly=on or snapshot=on)' : 'reading'}` : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-      throw new DiskError(`-drive ${spec.file}: ${reason}`);
+      throw new DiskError(`-drive ${printable(spec.file)}: ${reason}`);
     }
     const stat = fstatSync(this.fd);
-    if (!stat.isFile() && !stat.isBlockDevice()) throw new DiskError(`-drive ${spec.file}: not a regular file`);
-    if (stat.size < 512) throw new DiskError(`-drive ${spec.file}: too small for a disk (${stat.size} bytes)`);
+    if (!stat.isFile() && !stat.isBlockDevice()) throw new DiskError(`-drive ${printable(spec.file)}: not a regular file`);
+    if (stat.size < 512) throw new DiskError(`-drive ${printable(spec.file)}: too small for a disk (${stat.size} bytes)`);
     this.size = stat.size;
     this.readOnly = spec.readOnly;
     this.overlay = spec.snapshot ? new Map() : undefined;

@@ -4,17 +4,18 @@
 // an AbortSignal to end it. `hartvm boot` is built on it.
 
 import { EventEmitter } from 'node:events';
-import { readFileSync, statSync } from 'node:fs';
 import { Duplex } from 'node:stream';
 import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
 import { bootImagesFrom, type BootFiles } from '../../machine/boot-images.js';
-import { ImageError, OptionError } from '../../machine/errors.js';
-import { DEFAULT_RAM, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { OptionError } from '../../machine/errors.js';
+import { DEFAULT_RAM, driveCountOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { formatSize } from '../../machine/size.js';
 import { MachineSession, type EndReason, type SessionEnding } from '../../machine/session.js';
 import type { MachineStatistics } from '../../machine/statistics.js';
 import { DEFAULT_BOOTARGS, defaultImage, SHIPPED_IMAGES_DIR } from './default-images.js';
 import { FileDisk, parseDrive, type DriveSpec } from './disk.js';
 import { nodeSessionHost } from './node-host.js';
+import { readUserFile, type ReadLimit } from './user-file.js';
 
 /** A disk: a raw image file (QEMU's -drive spelling, or as fields), or bytes held in memory. */
 export type DriveOption =
@@ -185,30 +186,10 @@ export class Machine extends EventEmitter<MachineEvents> {
   }
 }
 
-function bytesOf(what: string, value: string | Uint8Array): { name: string; bytes: Uint8Array } {
+/** An image given as bytes, or as a path read whole (no more than `limit`). */
+function bytesOf(what: string, value: string | Uint8Array, limit?: ReadLimit): { name: string; bytes: Uint8Array } {
   if (typeof value !== 'string') return { name: `(${what} bytes)`, bytes: value };
-  try {
-    const stat = statSync(value);
-    // Only regular files: a device such as /dev/zero would be read forever.
-    if (!stat.isFile()) throw new ImageError(`cannot read ${what} ${value}: ${stat.isDirectory() ? 'is a directory' : 'not a regular file'}`);
-    return { name: value, bytes: readFileSync(value) };
-  } catch (e) {
-    if (e instanceof ImageError) throw e;
-    throw new ImageError(`cannot read ${what} ${value}: ${fileErrorReason(e)}`);
-  }
-}
-
-/** The short reason for a failed file operation, for one-line messages. */
-export function fileErrorReason(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EISDIR': return 'is a directory';
-    case 'ENOTDIR': return 'a part of the path is not a directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EROFS': return 'read-only file system';
-    case 'ENOSPC': return 'no space left on the device';
-    default: return (e as Error).message;
-  }
+  return { name: value, bytes: readUserFile(what, value, limit) };
 }
 
 function driveSpec(drive: DriveOption): DriveSpec | { data: Uint8Array; readOnly: boolean } {
@@ -227,6 +208,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const ramSize = ramSizeOption(options.memory ?? DEFAULT_RAM);
   const harts = hartsOption(options.smp ?? 1);
   const policy = flushPolicyOption(options.tlbFlush ?? 'fence');
+  driveCountOption(options.drives?.length ?? 0);
   const files: BootFiles = { bootargs: options.append ?? '' };
   const shipped = (part: 'firmware' | 'kernel' | 'initrd', name: string) => ({ name: `${SHIPPED_IMAGES_DIR}/${name}`, bytes: defaultImage(part) });
   if (options.kernel === undefined) {
@@ -236,7 +218,10 @@ export function createMachine(options: MachineOptions = {}): Machine {
   } else {
     files.kernel = bytesOf('kernel', options.kernel);
   }
-  if (options.initrd !== undefined) files.initrd = bytesOf('initrd', options.initrd);
+  // The initrd is placed in RAM as it is: one larger than RAM can never fit.
+  if (options.initrd !== undefined) {
+    files.initrd = bytesOf('initrd', options.initrd, { bytes: ramSize, described: `the RAM (${formatSize(ramSize)}); use -m for more` });
+  }
   if (options.bios === undefined) files.firmware = shipped('firmware', 'fw_dynamic.bin.gz');
   else if (options.bios !== 'none') files.firmware = bytesOf('firmware', options.bios);
   const { images, warnings } = bootImagesFrom(files);

@@ -1,7 +1,7 @@
 // `hartvm run`: loads a bare-metal ELF into the spike-like machine and runs it until it exits
 // through HTIF, on this (main) thread.
 
-import { readFileSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CsrSlot } from '../../cpu/csr.js';
 import { TRAP_LOOP_LIMIT } from '../../cpu/hart.js';
@@ -13,8 +13,10 @@ import { ElfError, parseElf } from '../../loader/elf.js';
 import type { FlushPolicy } from '../../mmu/translation-store.js';
 import { boardClock, clockZeroNow } from './board-clock.js';
 import { formatSize } from '../../machine/size.js';
+import { printable } from '../../machine/printable.js';
 import { formatStoreStatistics, machineStatistics } from '../../machine/statistics.js';
 import { UserError } from './user-error.js';
+import { readUserFile } from './user-file.js';
 
 export interface RunOptions {
   program: string;
@@ -27,12 +29,15 @@ export interface RunOptions {
 }
 
 const CHUNK = 1 << 22;
+/** The exit status when the program's HTIF request points outside RAM. */
+const HTIF_FAULT_STATUS = 5;
 /** A timer further away than this is treated as never firing. */
 const NEVER_TICKS = 2 ** 62;
 
 /** Runs the program; returns the process exit status. */
 export function runProgram(options: RunOptions): number {
   const image = loadElf(options.program);
+  const program = printable(options.program);
   const console = new ConsoleBuffer();
   const start = performance.now();
   const machine = new BareMachine({
@@ -44,11 +49,11 @@ export function runProgram(options: RunOptions): number {
   try {
     machine.loadProgram(image);
   } catch (e) {
-    if (e instanceof ElfError) throw new UserError(`${options.program}: ${e.message} (RAM is ${formatSize(options.ramSize)}; use -m for more)`);
+    if (e instanceof ElfError) throw new UserError(`${program}: ${e.message} (RAM is ${formatSize(options.ramSize)}; use -m for more)`);
     throw e;
   }
   if (!machine.htif) {
-    process.stderr.write(`hartvm: warning: ${options.program} has no 'tohost' symbol, so it cannot report an exit status\n`);
+    process.stderr.write(`hartvm: warning: ${program} has no 'tohost' symbol, so it cannot report an exit status\n`);
   }
 
   const hart = machine.hart;
@@ -61,6 +66,10 @@ export function runProgram(options: RunOptions): number {
     if (trace) trace.step(); else if (n > 0) hart.execute(n);
     console.flushIfLarge();
     if (machine.htif?.exitCode !== undefined) { status = machine.htif.exitCode; break; }
+    if (machine.htif?.fault !== undefined) {
+      failure = new UserError(`${program}: ${machine.htif.fault}`, HTIF_FAULT_STATUS);
+      break;
+    }
     if (options.maxInsns !== undefined && hart.retired >= options.maxInsns) {
       failure = new UserError(`stopped after ${hart.retired} instructions (--max-insns ${options.maxInsns}) at pc 0x${hart.pc.toString(16)}`, 124);
       break;
@@ -89,7 +98,7 @@ export function runProgram(options: RunOptions): number {
     else process.stderr.write(formatStoreStatistics([hart.statistics()], options.policy, seconds));
   }
   if (failure) throw failure;
-  if (status !== 0) process.stderr.write(`hartvm: ${options.program} exited with status ${status}\n`);
+  if (status !== 0) process.stderr.write(`hartvm: ${program} exited with status ${status}\n`);
   // Exit statuses are 8 bits; a failure must never wrap to 0.
   return status === 0 ? 0 : (status! & 0xff) || 255;
 }
@@ -109,18 +118,11 @@ function describeTrapLoop(machine: BareMachine): string {
 }
 
 function loadElf(path: string) {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UserError(`cannot read ${path}: ${reason}`);
-  }
+  const bytes = readUserFile('program', path);
   try {
     return parseElf(bytes);
   } catch (e) {
-    if (e instanceof ElfError) throw new UserError(`${path}: ${e.message}`);
+    if (e instanceof ElfError) throw new UserError(`${printable(path)}: ${e.message}`);
     throw e;
   }
 }

@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
-import { UserError } from './user-error.js';
+import { printable } from '../../machine/printable.js';
+import { usageErrorLine, UserError } from './user-error.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const PAGE_DIR = path.join(ROOT, 'dist', 'browser');
@@ -113,7 +114,7 @@ export function startServer(options: ServeOptions): Promise<{ url: string; close
   const server = createServer(handler(options));
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      const where = `${options.host}:${options.port}`;
+      const where = printable(`${options.host}:${options.port}`);
       if (e.code === 'EADDRINUSE') reject(new UserError(`cannot serve on ${where}: the port is in use (choose another with --port)`));
       else if (e.code === 'EACCES') reject(new UserError(`cannot serve on ${where}: permission denied (use a port above 1023)`));
       else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new UserError(`cannot serve on ${where}: no such address on this machine`));
@@ -157,7 +158,7 @@ function portOption(text: string): number {
 export function registerServeCommand(program: Command, setStatus: (status: number) => void = (s) => { process.exitCode = s; }): void {
   program.command('serve')
     .description('serve the browser host (SMP Linux in a browser tab) and the default images on this machine')
-    .configureOutput({ outputError: (text, write) => write(`hartvm: ${text.trim().replace(/\n+/g, ' ')} (see hartvm serve --help)\n`) })
+    .configureOutput({ outputError: (text, write) => write(usageErrorLine(text, 'hartvm serve --help')) })
     .option('--port <n>', `TCP port (0: any free one)`, portOption, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--images <dir>', 'serve this folder at /images/ (default: the page\'s images/, else the repository\'s images/)')

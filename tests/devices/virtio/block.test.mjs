@@ -17,7 +17,7 @@ const SECTORS = 64;
 // Spec values (§5.2), written out independently of the implementation.
 const T_IN = 0, T_OUT = 1, T_FLUSH = 4, T_GET_ID = 8, T_DISCARD = 11;
 const S_OK = 0, S_IOERR = 1, S_UNSUPP = 2;
-const BLK_F_SEG_MAX = 1n << 2n, BLK_F_RO = 1n << 5n, BLK_F_FLUSH = 1n << 9n;
+const BLK_F_SIZE_MAX = 1n << 1n, BLK_F_SEG_MAX = 1n << 2n, BLK_F_RO = 1n << 5n, BLK_F_FLUSH = 1n << 9n;
 
 function patterned(length, seed) {
   const b = new Uint8Array(length);
@@ -189,21 +189,93 @@ test('FLUSH calls the back end; GET_ID returns the NUL-padded serial', () => {
   assert.deepEqual(driver.takeUsed(0).at(-1), { id: id.head, len: 21 });
 });
 
-test('GET_ID into a larger buffer zero-fills all of it, as the used length claims', () => {
+test('GET_ID into a larger buffer writes the 20-byte ID and nothing past it; the used length says 20', () => {
   const { driver } = setup({ serial: 'x' });
   const id = request(driver, { type: T_GET_ID, inLength: 32, notify: false });
   driver.bytes(id.dataPa, 32).fill(0xff);
   driver.notify(0);
-  const expected = new Uint8Array(32);
+  const expected = new Uint8Array(32).fill(0xff);
+  expected.fill(0, 0, 20);
   expected[0] = 0x78;
   assert.deepEqual(driver.bytes(id.dataPa, 32), expected);
-  assert.deepEqual(driver.takeUsed(0), [{ id: id.head, len: 33 }]);
+  assert.equal(id.status(), S_OK);
+  assert.deepEqual(driver.takeUsed(0), [{ id: id.head, len: 20 }]);
+});
+
+/**
+ * A request whose data is one buffer of `pieceLength` bytes named `pieces` times through an
+ * indirect table: a chain that claims far more than the guest's RAM.
+ */
+function repeatedRequest(driver, { type, sector = 0n, pieceLength, pieces, write, notify = true }) {
+  const dataPa = driver.buffer(pieceLength);
+  const statusPa = driver.buffer(1);
+  driver.bytes(statusPa, 1)[0] = 0xff;
+  const buffers = [{ addr: header(driver, type, sector), len: 16, write: false }];
+  for (let i = 0; i < pieces; i++) buffers.push({ addr: dataPa, len: pieceLength, write });
+  buffers.push({ addr: statusPa, len: 1, write: true });
+  const head = driver.submit(0, buffers, { indirect: true, notify });
+  return { head, dataPa, status: () => driver.bytes(statusPa, 1)[0] };
+}
+
+test('GET_ID whose chain claims 2 GiB writes 20 bytes, not the whole claim', () => {
+  const { driver, writes } = setup({ serial: 'big' });
+  const id = repeatedRequest(driver, { type: T_GET_ID, pieceLength: 65536, pieces: 32768 - 2, write: true, notify: false });
+  driver.bytes(id.dataPa, 65536).fill(0xff);
+  driver.notify(0);
+  assert.equal(id.status(), S_OK);
+  assert.equal(new TextDecoder().decode(driver.bytes(id.dataPa, 3)), 'big');
+  assert.ok(driver.bytes(id.dataPa, 20).subarray(3).every((b) => b === 0), 'NUL padding');
+  assert.ok(driver.bytes(id.dataPa + 20, 65536 - 20).every((b) => b === 0xff), 'nothing past the ID written');
+  assert.deepEqual(driver.takeUsed(0), [{ id: id.head, len: 20 }]);
+  assert.equal(writes.reduce((sum, [, n]) => sum + n, 0), 21, 'the ID and the status byte, nothing else');
 });
 
 test('a 20-character serial fills GET_ID with no terminator; longer ones are cut', () => {
   const { driver } = setup({ serial: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ' });
   const id = request(driver, { type: T_GET_ID, inLength: 20 });
   assert.equal(new TextDecoder().decode(driver.bytes(id.dataPa, 20)), 'ABCDEFGHIJKLMNOPQRST');
+});
+
+test('SIZE_MAX and SEG_MAX bound a request: more data than seg_max x size_max fails with IOERR and moves nothing', async () => {
+  const SEGMENT = 65536;
+  for (const kind of ['sync', 'async']) {
+    const calls = [];
+    const disk = patterned(300 * SEGMENT, 3); // larger than any request may be
+    const inner = kind === 'sync' ? new MemoryBlockBackend(disk) : new AsyncMemoryBlockBackend(disk);
+    const backend = {
+      size: inner.size, readOnly: false, asynchronous: kind === 'async',
+      read(offset, into) { calls.push(['read', into.length]); return inner.read(offset, into); },
+      write(offset, from) { calls.push(['write', from.length]); return inner.write(offset, from); },
+      flush: () => inner.flush(),
+    };
+    const { driver, transport } = setup({ backend, disk, init: { features: (offered) => offered & ~BLK_F_FLUSH | BLK_F_FLUSH } });
+    const offered = driver.deviceFeatures();
+    assert.ok(offered & BLK_F_SIZE_MAX, 'SIZE_MAX offered');
+    assert.equal(driver.r32(REG.CONFIG + 8), SEGMENT, 'size_max');
+    const segMax = driver.r32(REG.CONFIG + 12);
+    // The host's turn: a chain this large spends the device's budget for the turn.
+    const settle = async (r) => {
+      transport.poll();
+      for (let i = 0; i < 1000 && r.status() === 0xff; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+
+    for (const write of [false, true]) {
+      const type = write ? T_OUT : T_IN;
+      calls.length = 0;
+      const over = repeatedRequest(driver, { type, pieceLength: SEGMENT, pieces: segMax + 1, write: !write });
+      await settle(over);
+      assert.equal(over.status(), S_IOERR, `${kind}: ${write ? 'write' : 'read'} of seg_max + 1 segments`);
+      assert.deepEqual(calls, [], `${kind}: the back end never saw it`);
+      assert.deepEqual(driver.takeUsed(0), [{ id: over.head, len: write ? 1 : 0 }], "only the status byte of a write");
+
+      const most = repeatedRequest(driver, { type, pieceLength: SEGMENT, pieces: segMax, write: !write });
+      await settle(most);
+      assert.equal(most.status(), S_OK, `${kind}: ${write ? 'write' : 'read'} of seg_max segments`);
+      assert.equal(calls.reduce((sum, [, n]) => sum + n, 0), segMax * SEGMENT);
+      driver.takeUsed(0);
+    }
+    assert.equal(transport.lastError, undefined);
+  }
 });
 
 test('unsupported request types complete with UNSUPP', () => {
