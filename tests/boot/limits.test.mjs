@@ -1,7 +1,10 @@
-// The top of every range `hartvm boot` accepts must boot: the largest -m runs Linux to a shell
-// and powers off, and the largest -smp brings every hart up in the kernel.
+// The top of every range hartvm accepts must work: the largest -m runs Linux to a shell and
+// powers off (and a program under `hartvm run`), and the largest -smp brings every hart up in the
+// kernel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ROOT, runHartvm } from '../guest/harness.mjs';
 import { MAX_RAM } from '../../dist/machine/machine-options.js';
 import { MAX_HARTS } from '../../dist/machine/session.js';
 import { SerialSession } from './serial.mjs';
@@ -20,6 +23,11 @@ test(`-m ${MAX_RAM / 2 ** 30}G, the most RAM accepted: Linux boots to a shell, s
   } finally {
     guest.kill();
   }
+});
+
+test(`hartvm run -m ${MAX_RAM / 2 ** 30}G runs a program`, async () => {
+  const r = await runHartvm(['run', '-m', `${MAX_RAM / 2 ** 20}M`, path.join(ROOT, 'build/guest/tests/c/sort.elf')], { timeoutMs: 60000 });
+  assert.equal(r.status, 0, r.stderr);
 });
 
 test(`-smp ${MAX_HARTS}, the most harts accepted: the kernel brings all of them up`, { timeout: 900000 }, async () => {
