@@ -36,6 +36,14 @@ export interface SharedGuestMemory {
 
 export const PAGE_SIZE = 4096;
 
+/**
+ * The interpreter's fast path adds host offsets in int32 arithmetic, so it reaches only the
+ * first 2 GiB of the buffer. The boards lay RAM out first, and it is at most this large, so all
+ * of it is in reach; frames past it (the boot ROM behind the largest RAM, spare frames) are
+ * served by the MMU's slow paths, which compute offsets as Numbers.
+ */
+export const FAST_HOST_LIMIT = 2 ** 31;
+
 export class GuestMemory {
   readonly buffer: SharedArrayBuffer;
   readonly view: DataView;

@@ -1,6 +1,7 @@
 // The machine's options as every host spells them (the CLI's flags, the library's options, the
 // browser page's URL query): checked here once, so each says the same thing about a bad value.
 
+import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../mmu/translation-store.js';
 import { OptionError } from './errors.js';
 import { MAX_DISKS, MAX_HARTS } from './session.js';
@@ -8,8 +9,8 @@ import { VIRT_MEMMAP } from './virt-layout.js';
 import { printable } from './printable.js';
 import { parseSize } from './size.js';
 
-/** RAM the board can hold: guest RAM is addressed with 32-bit offsets. */
-export const MAX_RAM = 2 ** 31;
+/** RAM the board can hold: all of it within the interpreter's fast reach. */
+export const MAX_RAM = FAST_HOST_LIMIT;
 export const DEFAULT_RAM = 256 * 2 ** 20;
 
 export type FlushPolicyName = typeof FLUSH_POLICY_NAMES[number];

@@ -8,6 +8,7 @@
 // side effect, so the mapping an instruction uses cannot change (or fault) halfway through it.
 
 import { PhysKind, type Bus } from '../bus/bus.js';
+import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
 import { Cause } from '../cpu/trap.js';
 import type { CodeCache } from '../cpu/code-cache.js';
 import type { HartHost } from '../cpu/hart-host.js';
@@ -120,7 +121,7 @@ export class Mmu {
       }
       stats[StoreStat.HITS]++;
       this.kind = kind;
-      this.where = t[j + 2] + (vaLo & 4095);
+      this.where = (t[j + 2] >>> 0) + (vaLo & 4095);
       this.deviceIndex = aux >>> 3;
       return;
     }
@@ -153,7 +154,8 @@ export class Mmu {
       case PhysKind.MEMORY: {
         if (access === Access.WRITE && !bus.writable) return this.fault(access, vaLo, vaHi, ACCESS_FAULT[access]);
         const hostPage = bus.hostOffset;
-        const kind = access === Access.WRITE && this.pageFlags[hostPage >>> 12] !== 0 ? EntryKind.RAM_SLOW : EntryKind.RAM;
+        const slow = hostPage >= FAST_HOST_LIMIT || (access === Access.WRITE && this.pageFlags[hostPage >>> 12] !== 0);
+        const kind = slow ? EntryKind.RAM_SLOW : EntryKind.RAM;
         if (cacheable) store.fill(access, vaLo, vaHi, kind, hostPage, 0);
         this.kind = kind;
         this.where = hostPage + (vaLo & 4095);
@@ -182,7 +184,7 @@ export class Mmu {
   /** Host page offset of the page holding the instruction at (vaLo, vaHi). */
   fetchPage(vaLo: number, vaHi: number): number {
     this.translate(vaLo, vaHi, Access.FETCH, 2);
-    return this.where & -4096;
+    return this.where - (this.where & 4095);
   }
 
   // ---- loads and stores ------------------------------------------------------------------

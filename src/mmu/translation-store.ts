@@ -7,7 +7,9 @@
 //   [0] tagLo  = (page VA low word) ^ genKey, with SLOW_BIT set for entries the fast path must
 //                not use (device pages, watched RAM pages, negative entries, empty slots)
 //   [1] tagHi  = VA high word
-//   [2] host   = host offset of the page in guest memory, or the device page offset
+//   [2] host   = host offset of the page in guest memory (its low 32 bits: read it with
+//                `>>> 0`; only offsets below FAST_HOST_LIMIT get fast entries), or the device
+//                page offset
 //   [3] aux    = EntryKind | payload << 3 (device index, or the fault cause of a negative entry)
 //
 // The interpreter's fast path is `T[j] === ((va & alignMask) ^ genKey) && T[j+1] === vaHi`:
@@ -17,6 +19,8 @@
 // Bulk invalidation is O(1): bump the generation, which changes every key, so no old entry can
 // match. Only when the 8-bit generation wraps, once every 256 invalidations, are the tables
 // refilled with empty records so that entries from 256 generations ago cannot come back.
+
+import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
 
 export const enum Access { READ = 0, WRITE = 1, FETCH = 2 }
 
@@ -109,7 +113,7 @@ export class TranslationStore {
   promoteWrite(vaLo: number, vaHi: number): void {
     const j = this.find(Access.WRITE, vaLo, vaHi);
     const t = this.tables[Access.WRITE];
-    if (j >= 0 && t[j + 3] === EntryKind.RAM_SLOW) {
+    if (j >= 0 && t[j + 3] === EntryKind.RAM_SLOW && (t[j + 2] >>> 0) < FAST_HOST_LIMIT) {
       t[j] &= ~SLOW_BIT;
       t[j + 3] = EntryKind.RAM;
     }

@@ -78,3 +78,13 @@ test('the installed library imports, with its declarations and version', async (
   const probe = spawnSync(process.execPath, ['probe.mjs'], { cwd: app, encoding: 'utf8' });
   assert.equal(probe.stdout.trim(), 'true ERR_HARTVM_OPTION', probe.stderr);
 });
+
+test('the installed package locks disk images (its lock dependency came with it)', () => {
+  const image = path.join(work, 'disk.img');
+  writeFileSync(image, Buffer.alloc(1 << 20));
+  const drive = `file=${image},format=raw`;
+  const r = spawnSync('npx', ['--no-install', 'hartvm', 'boot', '--dump-dtb', path.join(work, 'virt.dtb'), '-drive', drive, '-drive', drive],
+    { cwd: app, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  assert.notEqual(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^hartvm: -drive \S+: in use by another drive of this hartvm, which is writing it\n$/);
+});

@@ -1,11 +1,13 @@
 // Disk images for -drive: QEMU's `file=IMG,format=raw[,readonly=on][,snapshot=on]`, backed by a
 // host file with synchronous reads and writes, so each guest request reaches the file before
-// the guest sees it complete, in order; flush is fsync. snapshot=on keeps writes in memory.
+// the guest sees it complete, in order; flush is fsync. snapshot=on keeps writes in memory. The
+// image is locked as QEMU locks it (image-lock.ts) for as long as it is open.
 
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import type { BlockBackend } from '../../devices/virtio/block.js';
 import { DiskError, OptionError } from '../../machine/errors.js';
 import { printable } from '../../machine/printable.js';
+import { lockImage } from './image-lock.js';
 
 export interface DriveSpec {
   file: string;
@@ -61,8 +63,14 @@ export class FileDisk implements BlockBackend {
       throw new DiskError(`-drive ${printable(spec.file)}: ${reason}`);
     }
     const stat = fstatSync(this.fd);
-    if (!stat.isFile() && !stat.isBlockDevice()) throw new DiskError(`-drive ${printable(spec.file)}: not a regular file`);
-    if (stat.size < 512) throw new DiskError(`-drive ${printable(spec.file)}: too small for a disk (${stat.size} bytes)`);
+    try {
+      if (!stat.isFile() && !stat.isBlockDevice()) throw new DiskError(`-drive ${printable(spec.file)}: not a regular file`);
+      if (stat.size < 512) throw new DiskError(`-drive ${printable(spec.file)}: too small for a disk (${stat.size} bytes)`);
+      lockImage(this.fd, stat, spec.file, spec);
+    } catch (e) {
+      closeSync(this.fd);
+      throw e;
+    }
     this.size = stat.size;
     this.readOnly = spec.readOnly;
     this.overlay = spec.snapshot ? new Map() : undefined;
