@@ -18,6 +18,7 @@ import type { HartThreadExit } from '../smp/hart-runner.js';
 import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';
 import { MmioServer } from '../smp/mmio-channel.js';
 import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
+import { ConsoleOutput } from './console-output.js';
 import { machineStatistics, type MachineStatistics } from './statistics.js';
 import { TIMEBASE_HZ, VirtMachine, type BootImages } from './virt-machine.js';
 
@@ -55,8 +56,13 @@ export interface SessionOptions {
   images: BootImages;
   /** virtio-blk disks, in order: the first is /dev/vda */
   disks: BlockBackend[];
-  /** bytes the guest wrote to its console, in batches */
-  output(bytes: Uint8Array): void;
+  /**
+   * Bytes the guest wrote to its console, in batches. Returning false says the host is behind:
+   * the UART's transmitter then shows busy until the host calls outputDrained().
+   */
+  output(bytes: Uint8Array): boolean | void;
+  /** The guest wrote on while its transmitter was busy and the backlog was full: bytes were dropped (said once). */
+  outputDropped?(): void;
   /** things that happen on the way */
   event?(event: SessionEvent): void;
 }
@@ -83,8 +89,6 @@ const CHUNK = 200_000;
 const SLICE_MS = 10;
 /** The longest a hart on the calling thread sleeps in wfi before looking again. */
 const MAX_SLEEP_MS = 1000;
-/** Console bytes are handed to the host in batches of at most this many. */
-const OUTPUT_BATCH = 4096;
 const PANIC_TEXT = 'Kernel panic - not syncing';
 /** Linux's last line of a panic report: with -no-reboot the run ends there. */
 const PANIC_END_TEXT = '---[ end Kernel panic';
@@ -98,8 +102,7 @@ export class MachineSession {
   private rebootRequested = false;
   private readonly pendingInput: Uint8Array[] = [];
   private wake: (() => void) | undefined;
-  private readonly outputBuffer = new Uint8Array(OUTPUT_BATCH);
-  private outputLength = 0;
+  private readonly console: ConsoleOutput;
   /** the tail of the console output, to notice a kernel panic */
   private recentOutput = '';
   private panicked = false;
@@ -121,6 +124,11 @@ export class MachineSession {
     }
     this.host = host;
     this.options = options;
+    this.console = new ConsoleOutput({
+      write: (bytes) => options.output(bytes),
+      transmitterBusy: (busy) => this.machine?.uart.setTransmitterBusy(busy),
+      dropped: () => options.outputDropped?.(),
+    });
   }
 
   /** Builds the board and places the images (throws BoardError when they do not fit); run() does it too. */
@@ -145,6 +153,7 @@ export class MachineSession {
       onInterrupt: () => this.wake?.(),
     });
     machine.boot(options.images);
+    machine.uart.setTransmitterBusy(this.console.behind); // a reboot does not catch the host up
     this.machine = machine;
   }
 
@@ -163,7 +172,7 @@ export class MachineSession {
     try {
       await (this.signals ? this.threadedLoop() : this.loop());
     } finally {
-      this.flushOutput();
+      this.console.finish();
     }
     return this.ending ?? { status: 0, reason: 'stopped' };
   }
@@ -173,6 +182,11 @@ export class MachineSession {
     if (bytes.length === 0) return;
     this.pendingInput.push(bytes.slice());
     this.wake?.();
+  }
+
+  /** The host has caught up with the console output it said it was behind on. */
+  outputDrained(): void {
+    this.console.drained();
   }
 
   /** Ends the run (the host's quit, a signal, an abort); the first ending wins. */
@@ -212,8 +226,7 @@ export class MachineSession {
   }
 
   private output(byte: number): void {
-    this.outputBuffer[this.outputLength++] = byte;
-    if (this.outputLength === OUTPUT_BATCH) this.flushOutput();
+    this.console.put(byte);
     // Keep a short tail to recognise a kernel panic (for -no-reboot's exit status).
     this.recentOutput = (this.recentOutput + String.fromCharCode(byte)).slice(-64);
     if (!this.panicked && this.recentOutput.endsWith(PANIC_TEXT)) {
@@ -223,13 +236,6 @@ export class MachineSession {
     // A kernel that panics without panic=N never resets: -no-reboot ends the run at the report's end.
     if (this.panicked && !this.options.reboot && this.recentOutput.endsWith(PANIC_END_TEXT)) this.panicReported = true;
     if (this.panicReported && byte === 10) this.end({ status: 1, reason: 'panic', message: 'the guest kernel panicked' });
-  }
-
-  private flushOutput(): void {
-    if (this.outputLength === 0) return;
-    const bytes = this.outputBuffer.slice(0, this.outputLength);
-    this.outputLength = 0;
-    this.options.output(bytes);
   }
 
   private finisher(event: FinisherEvent, code: number): void {
@@ -268,7 +274,7 @@ export class MachineSession {
         }
       } while (this.host.now() < until);
       machine.rtc.poll();
-      this.flushOutput();
+      this.console.flush();
       if (this.ending) return;
       if (this.rebootRequested) {
         this.rebootRequested = false;
@@ -300,7 +306,7 @@ export class MachineSession {
         this.servedByTimer += server.serve();
         this.feedInput();
         machine.rtc.poll();
-        this.flushOutput();
+        this.console.flush();
       }, SLICE_MS);
       try {
         while (!this.ending && !this.rebootRequested) {
@@ -317,7 +323,7 @@ export class MachineSession {
         this.threadExits = await harts;
         channel?.drain(); // what the harts wrote to the console before they stopped
         this.liveStatistics = undefined;
-        this.flushOutput();
+        this.console.flush();
       }
       if (this.ending || !this.rebootRequested) return;
       this.rebootRequested = false;
