@@ -57,6 +57,14 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     input: (bytes) => machine.input(bytes),
     quit: () => void machine.stop(0),
   });
+  // An output that fails (its reader gone, a full disk) ends the run: nothing the guest writes
+  // could be seen any more.
+  let outputError: unknown;
+  const onOutputError = (e: unknown): void => {
+    outputError ??= e;
+    void machine.stop(1);
+  };
+  process.stdout.on('error', onOutputError);
   machine.on('output', (bytes) => terminal.write(bytes));
   machine.on('virtio-error', (message) => process.stderr.write(`\r\nhartvm: virtio: ${message}\r\n`));
   // A signal ends the run as QEMU's does, with the disks flushed and closed: 128 + its number.
@@ -74,6 +82,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   }
   if (options.stats === 'json') process.stderr.write(`${JSON.stringify(machine.statistics())}\n`);
   else if (options.stats) process.stderr.write('\n' + formatMachineStatistics(machine.statistics()));
-  if (exit.message && exit.reason !== 'stopped') process.stderr.write(`\nhartvm: ${exit.message}\n`);
+  if (outputError) process.stderr.write(`hartvm: cannot write the console output: ${fileErrorReason(outputError)}\n`);
+  else if (exit.message && exit.reason !== 'stopped') process.stderr.write(`\nhartvm: ${exit.message}\n`);
   return exit.status;
 }

@@ -243,6 +243,7 @@ export function fileErrorReason(e: unknown): string {
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EROFS': return 'read-only file system';
     case 'ENOSPC': return 'no space left on the device';
+    case 'EPIPE': return 'broken pipe (its reader has gone)';
     default: return (e as Error).message;
   }
 }
