@@ -14,6 +14,7 @@ import type { FlushPolicy } from '../../mmu/translation-store.js';
 import { boardClock, clockZeroNow } from './board-clock.js';
 import { formatSize } from '../../machine/size.js';
 import { formatStoreStatistics, machineStatistics } from '../../machine/statistics.js';
+import { fileErrorReason } from './machine.js';
 import { UserError } from './user-error.js';
 
 export interface RunOptions {
@@ -152,7 +153,12 @@ class ConsoleBuffer {
     const all = Buffer.concat(this.parts);
     this.parts = [];
     this.size = 0;
-    writeAll(1, all);
+    try {
+      writeAll(1, all);
+    } catch (e) {
+      // The reader has gone or the disk is full: the program's output cannot be seen, so the run ends.
+      throw new UserError(`cannot write the console output: ${fileErrorReason(e)}`);
+    }
   }
 }
 
