@@ -180,6 +180,29 @@ for (const smp of [1, 2]) {
   });
 }
 
+test('Linux, interrupt-driven serial output into a console read slowly: held back, then everything, in order (THR empty interrupts once drained)', async () => {
+  const machine = createMachine({});
+  const tty = consoleOf(machine);
+  let handedOver = 0;
+  machine.on('output', (bytes) => { handedOver += bytes.length; });
+  const duplex = machine.console;
+  let text = '';
+  duplex.on('data', (chunk) => { text += chunk.toString('latin1'); });
+  await machine.start();
+  await tty.expect(PROMPT);
+  duplex.pause();
+  const before = handedOver;
+  machine.input('seq 1 20000; echo done-$((6*7))\n'); // about 130 KB with the line ends
+  await sleep(3000);
+  const held = handedOver - before;
+  assert.ok(held < 64 * 1024, `${held} bytes handed over while nobody read: the guest is not held back`);
+  duplex.resume();
+  await tty.expect('\ndone-42');
+  const numbers = text.replace(/\r/g, '').split('\n').filter((line) => /^\d+$/.test(line));
+  assert.equal(numbers.length, 20000, 'every line came');
+  assert.ok(numbers.every((n, i) => Number(n) === i + 1), 'in order');
+});
+
 test('a guest that writes past a busy transmitter into a reader that is behind: output-dropped, once; the guest runs on', async () => {
   const machine = createMachine({ bios: 'none', kernel: BLAST_ELF });
   let dropped = 0, handedOver = 0;
