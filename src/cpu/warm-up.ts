@@ -126,9 +126,10 @@ const HANDLER_AT = 0x3000;
  * The program: setup; the body (every instruction kind once); a jal to a trampoline on the next
  * page, which runs an instruction straddling two pages and returns to the body with a jalr
  * from another page; and a trap handler that skips whatever trapped. A pass only changes
- * registers, so the program is decoded once per policy.
+ * registers, so the program is decoded once per policy. `abandon` is asked before each pass:
+ * true gives up the rest (the machine was told to stop before its guest ran).
  */
-export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE): { kinds: number; retired: number; traps: number } {
+export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, abandon: () => boolean = () => false): { kinds: number; retired: number; traps: number } {
   // traps: those taken in the aligned passes (none expected)
   let retired = 0, traps = 0;
   // The RVC expander's every path: cheap to call directly over all 16-bit encodings.
@@ -137,13 +138,17 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE): { ki
   const image = programImage(body);
   // The policy the guest will run under (the others take paths it never will), then a second host
   // for one pass.
-  for (const [round, passes] of [PASSES, PASSES.slice(0, 1)].entries()) {
+  rounds: for (const [round, passes] of [PASSES, PASSES.slice(0, 1)].entries()) {
     const memory = new GuestMemory([{ name: 'scratch', base: BASE, size: RAM, writable: true }]);
     memory.load(BASE, image);
     const bus = new Bus(memory);
     bus.addDevice(DEVICE_BASE, 0x1000, SCRATCH_DEVICE);
     const hart = new Hart(bus, HOSTS[round], { hartId: 0, policy, sstc: true });
     for (const pass of passes) {
+      if (abandon()) {
+        retired += hart.retired;
+        break rounds;
+      }
       watching = pass.data === 'watched';
       memory.pageFlags[DATA_PAGE] = watching ? PageFlag.WATCHED : 0;
       const a0 = pass.data === 'device' ? BigInt(DEVICE_BASE)

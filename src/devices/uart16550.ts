@@ -1,14 +1,17 @@
 // An ns16550a UART, as on QEMU virt: eight 8-bit registers at consecutive bytes (reg-shift 0).
-// Output is instantaneous: every byte written to THR goes straight to the output sink, so the
-// transmitter is always empty (LSR.THRE and LSR.TEMT stay set). Input comes from the host
-// through pushInput() into a queue the guest reads through RBR.
+// Every byte written to THR goes straight to the output sink. While the host keeps up, the
+// transmitter is empty again at once (LSR.THRE and LSR.TEMT set); while the host's output is
+// behind (setTransmitterBusy), the transmitter shows busy, as on a line slower than its
+// writer, so that a driver waits before it writes more. Input comes from the host through
+// pushInput() into a queue the guest reads through RBR.
 //
 // Interrupt rules, after the 16550 datasheets' interrupt control table:
 //   - received data available: while IER.ERBFI and the receiver holds a byte; reading RBR
 //     until it is empty clears it.
-//   - THR empty: raised when the holding register becomes empty (after each THR write, which
-//     is instant here) and when IER.ETBEI is switched on; cleared by reading IIR while it is
-//     the source IIR reports, or by writing THR. Linux's 8250 driver checks at startup that
+//   - THR empty: raised when the holding register becomes empty (after each THR write while
+//     the host keeps up, else when the host has drained) and when IER.ETBEI is switched on
+//     while it is empty; cleared by reading IIR while it is the source IIR reports, or by
+//     writing THR. Linux's 8250 driver checks at startup that
 //     enabling ETBEI raises it again after an IIR read cleared it, and otherwise falls back to
 //     polling with a timer.
 //   - modem status: while IER.EDSSI and a delta bit of MSR is set; reading MSR clears it.
@@ -61,6 +64,8 @@ export class Uart16550 implements MmioDevice {
   private msrDeltas = 0;
   /** the THR-empty interrupt condition, before IER gating */
   private thrEmptyEvent = false;
+  /** the host's output is behind: the transmitter is not empty (see setTransmitterBusy) */
+  private transmitterBusy = false;
   private irqHigh = false;
 
   /** Called after anything that may change channelStatus(). */
@@ -89,6 +94,20 @@ export class Uart16550 implements MmioDevice {
 
   hasRoomForInput(): boolean {
     return this.inputCount < INPUT_CAPACITY;
+  }
+
+  /**
+   * The host's output is behind (busy) or has drained. While busy, LSR shows the transmitter
+   * full; once free, the THR-empty interrupt is raised, which an interrupt-driven driver waits for.
+   */
+  setTransmitterBusy(busy: boolean): void {
+    if (busy === this.transmitterBusy) return;
+    this.transmitterBusy = busy;
+    if (!busy) {
+      this.thrEmptyEvent = true;
+      this.updateInterrupt();
+    }
+    this.onStatusChange?.();
   }
 
   private enqueue(byte: number): void {
@@ -138,7 +157,7 @@ export class Uart16550 implements MmioDevice {
   }
 
   private lineStatus(): number {
-    return Lsr.THRE | Lsr.TEMT | (this.inputCount > 0 ? Lsr.DR : 0);
+    return (this.transmitterBusy ? 0 : Lsr.THRE | Lsr.TEMT) | (this.inputCount > 0 ? Lsr.DR : 0);
   }
 
   private readRegister(offset: number): number {
@@ -187,7 +206,7 @@ export class Uart16550 implements MmioDevice {
         }
         const before = this.ier;
         this.ier = value & Ier.MASK;
-        if (this.ier & ~before & Ier.ETBEI) this.thrEmptyEvent = true; // the holding register is empty
+        if ((this.ier & ~before & Ier.ETBEI) !== 0 && !this.transmitterBusy) this.thrEmptyEvent = true; // the holding register is empty
         this.updateInterrupt();
         return;
       }
@@ -214,15 +233,16 @@ export class Uart16550 implements MmioDevice {
     } else {
       this.output(byte);
     }
-    // Writing THR clears the THR-empty interrupt, and the byte leaves at once, which raises it.
-    this.thrEmptyEvent = true;
+    // Writing THR clears the THR-empty interrupt; the byte leaves at once, which raises it again,
+    // unless the host is behind (then setTransmitterBusy raises it once the host has drained).
+    this.thrEmptyEvent = !this.transmitterBusy;
     this.updateInterrupt();
   }
 
   private fifoControl(value: number): void {
     const enable = (value & Fcr.ENABLE) !== 0;
     // Switching the FIFOs on or off empties them, as does the receive-clear bit; the transmit
-    // side is always empty here.
+    // side holds nothing here (what the guest wrote has gone to the host).
     if (enable !== this.fifosEnabled || (value & Fcr.CLEAR_RX)) this.discardInput(HARDWARE_FIFO);
     this.fifosEnabled = enable;
     this.updateInterrupt();

@@ -18,6 +18,7 @@ import type { HartThreadExit } from '../smp/hart-runner.js';
 import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';
 import { MmioServer } from '../smp/mmio-channel.js';
 import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
+import { ConsoleOutput } from './console-output.js';
 import { machineStatistics, type MachineStatistics } from './statistics.js';
 import { TIMEBASE_HZ, VirtMachine, type BootImages } from './virt-machine.js';
 import { VIRT_MEMMAP } from './virt-layout.js';
@@ -60,8 +61,13 @@ export interface SessionOptions {
   images: BootImages;
   /** virtio-blk disks, in order: the first is /dev/vda */
   disks: BlockBackend[];
-  /** bytes the guest wrote to its console, in batches */
-  output(bytes: Uint8Array): void;
+  /**
+   * Bytes the guest wrote to its console, in batches. Returning false says the host is behind:
+   * the UART's transmitter then shows busy until the host calls outputDrained().
+   */
+  output(bytes: Uint8Array): boolean | void;
+  /** The guest wrote on while its transmitter was busy and the backlog was full: bytes were dropped (said once). */
+  outputDropped?(): void;
   /** things that happen on the way */
   event?(event: SessionEvent): void;
 }
@@ -88,8 +94,6 @@ const CHUNK = 200_000;
 const SLICE_MS = 10;
 /** The longest a hart on the calling thread sleeps in wfi before looking again. */
 const MAX_SLEEP_MS = 1000;
-/** Console bytes are handed to the host in batches of at most this many. */
-const OUTPUT_BATCH = 4096;
 const PANIC_TEXT = 'Kernel panic - not syncing';
 /** Linux's last line of a panic report: with -no-reboot the run ends there. */
 const PANIC_END_TEXT = '---[ end Kernel panic';
@@ -103,8 +107,7 @@ export class MachineSession {
   private rebootRequested = false;
   private readonly pendingInput: Uint8Array[] = [];
   private wake: (() => void) | undefined;
-  private readonly outputBuffer = new Uint8Array(OUTPUT_BATCH);
-  private outputLength = 0;
+  private readonly console: ConsoleOutput;
   /** the tail of the console output, to notice a kernel panic */
   private recentOutput = '';
   private panicked = false;
@@ -127,6 +130,11 @@ export class MachineSession {
     if (options.disks.length > MAX_DISKS) throw new RangeError(`disks: the board takes at most ${MAX_DISKS}, not ${options.disks.length}`);
     this.host = host;
     this.options = options;
+    this.console = new ConsoleOutput({
+      write: (bytes) => options.output(bytes),
+      transmitterBusy: (busy) => this.machine?.uart.setTransmitterBusy(busy),
+      dropped: () => options.outputDropped?.(),
+    });
   }
 
   /** Builds the board and places the images (throws BoardError when they do not fit); run() does it too. */
@@ -151,6 +159,7 @@ export class MachineSession {
       onInterrupt: () => this.wake?.(),
     });
     machine.boot(options.images);
+    machine.uart.setTransmitterBusy(this.console.behind); // a reboot does not catch the host up
     this.machine = machine;
   }
 
@@ -169,7 +178,7 @@ export class MachineSession {
     try {
       await (this.signals ? this.threadedLoop() : this.loop());
     } finally {
-      this.flushOutput();
+      this.console.finish();
     }
     return this.ending ?? { status: 0, reason: 'stopped' };
   }
@@ -179,6 +188,11 @@ export class MachineSession {
     if (bytes.length === 0) return;
     this.pendingInput.push(bytes.slice());
     this.wake?.();
+  }
+
+  /** The host has caught up with the console output it said it was behind on. */
+  outputDrained(): void {
+    this.console.drained();
   }
 
   /** Ends the run (the host's quit, a signal, an abort); the first ending wins. */
@@ -218,8 +232,7 @@ export class MachineSession {
   }
 
   private output(byte: number): void {
-    this.outputBuffer[this.outputLength++] = byte;
-    if (this.outputLength === OUTPUT_BATCH) this.flushOutput();
+    this.console.put(byte);
     // Keep a short tail to recognise a kernel panic (for -no-reboot's exit status).
     this.recentOutput = (this.recentOutput + String.fromCharCode(byte)).slice(-64);
     if (!this.panicked && this.recentOutput.endsWith(PANIC_TEXT)) {
@@ -229,13 +242,6 @@ export class MachineSession {
     // A kernel that panics without panic=N never resets: -no-reboot ends the run at the report's end.
     if (this.panicked && !this.options.reboot && this.recentOutput.endsWith(PANIC_END_TEXT)) this.panicReported = true;
     if (this.panicReported && byte === 10) this.end({ status: 1, reason: 'panic', message: 'the guest kernel panicked' });
-  }
-
-  private flushOutput(): void {
-    if (this.outputLength === 0) return;
-    const bytes = this.outputBuffer.slice(0, this.outputLength);
-    this.outputLength = 0;
-    this.options.output(bytes);
   }
 
   private finisher(event: FinisherEvent, code: number): void {
@@ -275,7 +281,7 @@ export class MachineSession {
       } while (this.host.now() < until);
       machine.rtc.poll();
       machine.pollDevices();
-      this.flushOutput();
+      this.console.flush();
       if (this.ending) return;
       if (this.rebootRequested) {
         this.rebootRequested = false;
@@ -308,7 +314,7 @@ export class MachineSession {
         this.feedInput();
         machine.rtc.poll();
         machine.pollDevices();
-        this.flushOutput();
+        this.console.flush();
       }, SLICE_MS);
       try {
         while (!this.ending && !this.rebootRequested) {
@@ -331,7 +337,7 @@ export class MachineSession {
         this.threadExits = await harts;
         channel?.drain(); // what the harts wrote to the console before they stopped
         this.liveStatistics = undefined;
-        this.flushOutput();
+        this.console.flush();
       }
       if (this.ending || !this.rebootRequested) return;
       this.rebootRequested = false;

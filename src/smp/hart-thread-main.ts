@@ -4,6 +4,7 @@
 // supplies the board clock and posts the result back.
 
 import { warmUpInterpreter } from '../cpu/warm-up.js';
+import { BoardSignals } from './board-signals.js';
 import { HartRunner, type HartThreadConfig, type HartThreadExit } from './hart-runner.js';
 
 /** Everything a hart thread is started with; structured-clonable. */
@@ -22,7 +23,10 @@ export type HartThreadResult =
 /** Runs one hart to its end on the calling thread (which it blocks). */
 export function runHartThread(data: HartThreadData, clock: () => number): HartThreadResult {
   try {
-    if (data.warmUp) warmUpInterpreter(data.config.policy);
+    const { hartId, harts, signals } = data.config;
+    // A machine told to stop while its threads start (a quit right after launch) waits for no warm-up.
+    const board = new BoardSignals(harts, signals);
+    if (data.warmUp) warmUpInterpreter(data.config.policy, () => board.stopRequested(hartId));
     const runner = new HartRunner(data.config, clock);
     return { kind: 'exit', exit: runner.run() };
   } catch (e) {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import { imagesDir } from '../boot/serial.mjs';
+import { ROOT } from '../guest/harness.mjs';
 import { BoardError, createMachine as createMachineOf, HartvmError, ImageError, OptionError } from '../../dist/index.js';
 
 // Every machine a test made is stopped after it, pass or fail, so a failure never leaves one running.
@@ -126,6 +127,98 @@ test('an AbortSignal stops a machine; the disk file holds what the guest synced'
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Bare programs (guest/cli) that write to the UART forever: numbered lines, waiting for THRE as a
+// polling driver does; and lines written without ever looking at LSR.
+const COUNT_ELF = path.join(ROOT, 'build/guest/cli/uart-count.elf');
+const BLAST_ELF = path.join(ROOT, 'build/guest/cli/uart-blast.elf');
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Whether text is "00000000\n00000001\n..." from the first line on (a last partial line allowed). */
+function numberedLines(text) {
+  const lines = text.split('\n');
+  lines.pop();
+  return lines.length > 0 && lines.every((line, i) => line === String(i).padStart(8, '0'));
+}
+
+for (const smp of [1, 2]) {
+  test(`a console read slowly holds the guest back (smp ${smp}): the Duplex, then the WHATWG readable; nothing is lost`, async () => {
+    for (const kind of ['duplex', 'whatwg']) {
+      const machine = createMachine({ bios: 'none', kernel: COUNT_ELF, smp });
+      let handedOver = 0;
+      machine.on('output', (bytes) => { handedOver += bytes.length; });
+      let readable;
+      if (kind === 'duplex') {
+        readable = machine.console;
+        readable.pause(); // it is read, just not now
+      } else {
+        readable = machine.consoleStreams().readable.getReader();
+      }
+      await machine.start();
+      await sleep(1500);
+      const before = handedOver;
+      await sleep(1500);
+      // What the readers buffer (16 or 64 KiB) and a batch or two: the guest waits for THRE meanwhile.
+      assert.ok(handedOver < 256 * 1024, `${kind}: ${handedOver} bytes handed over while nobody read`);
+      assert.equal(handedOver, before, `${kind}: the guest is held back`);
+      let text = '';
+      const decoder = new TextDecoder();
+      while (text.length < 512 * 1024) {
+        if (kind === 'duplex') {
+          const chunk = readable.read();
+          if (chunk) text += decoder.decode(chunk, { stream: true });
+          else await sleep(1);
+        } else {
+          const { value } = await readable.read();
+          text += decoder.decode(value, { stream: true });
+        }
+      }
+      assert.ok(numberedLines(text), `${kind}: the lines read are numbered from 0 without a gap`);
+      await machine.stop();
+    }
+  });
+}
+
+test('Linux, interrupt-driven serial output into a console read slowly: held back, then everything, in order (THR empty interrupts once drained)', async () => {
+  const machine = createMachine({});
+  const tty = consoleOf(machine);
+  let handedOver = 0;
+  machine.on('output', (bytes) => { handedOver += bytes.length; });
+  const duplex = machine.console;
+  let text = '';
+  duplex.on('data', (chunk) => { text += chunk.toString('latin1'); });
+  await machine.start();
+  await tty.expect(PROMPT);
+  duplex.pause();
+  const before = handedOver;
+  machine.input('seq 1 20000; echo done-$((6*7))\n'); // about 130 KB with the line ends
+  await sleep(3000);
+  const held = handedOver - before;
+  assert.ok(held < 64 * 1024, `${held} bytes handed over while nobody read: the guest is not held back`);
+  duplex.resume();
+  await tty.expect('\ndone-42');
+  const numbers = text.replace(/\r/g, '').split('\n').filter((line) => /^\d+$/.test(line));
+  assert.equal(numbers.length, 20000, 'every line came');
+  assert.ok(numbers.every((n, i) => Number(n) === i + 1), 'in order');
+});
+
+test('a guest that writes past a busy transmitter into a reader that is behind: output-dropped, once; the guest runs on', async () => {
+  const machine = createMachine({ bios: 'none', kernel: BLAST_ELF });
+  let dropped = 0, handedOver = 0;
+  machine.on('output-dropped', () => { dropped++; });
+  machine.on('output', (bytes) => { handedOver += bytes.length; });
+  machine.console.pause();
+  await machine.start();
+  await sleep(2000);
+  assert.equal(dropped, 1);
+  assert.ok(handedOver < 256 * 1024, `${handedOver} bytes handed over while nobody read`);
+  machine.console.resume();
+  await sleep(500);
+  assert.equal(dropped, 1, 'said once');
+  assert.ok(handedOver > 256 * 1024, 'read again, the output flows again');
+  const exit = await machine.stop();
+  assert.equal(exit.reason, 'stopped');
 });
 
 test('two machines in one process at once', async () => {

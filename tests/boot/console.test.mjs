@@ -1,9 +1,12 @@
 // The console on a real terminal: raw mode while the guest runs, Ctrl-A H lists the escapes,
-// Ctrl-A X quits with status 0, and the terminal is restored. A pseudo-terminal stands in for
-// the user's (Python's pty module drives it: Node has none built in).
+// Ctrl-A X quits with status 0, and the terminal is restored; at -smp 32 with every hart busy,
+// Ctrl-A X ends the process within a second. A pseudo-terminal stands in for the user's
+// (Python's pty module drives it: Node has none built in).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, HARTVM } from '../guest/harness.mjs';
 import { imagesDir } from './serial.mjs';
@@ -16,4 +19,26 @@ test('on a terminal: raw mode, Ctrl-A H help, Ctrl-A X quits, terminal restored'
   assert.equal(r.status, 0, r.stderr);
   const checks = Object.fromEntries(r.stdout.trim().split('\n').map((line) => line.split(' ')));
   assert.deepEqual(checks, { prompt: 'True', 'raw-mode': 'True', echo: 'True', help: 'True', exit: '0', restored: 'True' });
+});
+
+test('-smp 32, every hart busy: Ctrl-A X ends the process within a second, its disk closed intact', { timeout: 600000 }, () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hartvm-quit-'));
+  try {
+    const disk = path.join(dir, 'disk.img');
+    const bytes = Buffer.alloc(1 << 20, 0xa5);
+    writeFileSync(disk, bytes);
+    // all-harts-spin: every hart checks in and loops; hart 0 says so once all 32 have.
+    const r = spawnSync('python3', [path.join(ROOT, 'tests/boot/pty-quit.py'), '--ready', 'all 32 harts running', '--seconds', '5',
+      process.execPath, HARTVM, 'boot', '-smp', '32', '-bios', 'none', '-kernel', path.join(ROOT, 'build/guest/cli/all-harts-spin.elf'),
+      '-drive', `file=${disk},format=raw`], { encoding: 'utf8', timeout: 590000 });
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    assert.ok(result.ready, `the harts never all ran\n${result.stderr}`);
+    assert.ok(result.quit_seconds < 1, `Ctrl-A X took ${result.quit_seconds} s`);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    assert.ok(readFileSync(disk).equals(bytes), 'the disk file is as it was');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

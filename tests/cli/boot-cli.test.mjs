@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HARTVM, ROOT, runHartvm } from '../guest/harness.mjs';
@@ -501,6 +501,48 @@ test('a guest that queues 64 virtio-blk GET_IDs of 4 GiB each is stopped by SIGT
     }
   }
 });
+
+// ---- a console output that fails ------------------------------------------------------------
+
+/** A disk image of a known pattern, to see that it is intact after the run. */
+function patternDisk(name) {
+  const bytes = Buffer.alloc(1 << 20);
+  for (let i = 0; i < bytes.length; i += 4) bytes.writeUInt32LE(i * 2654435761 >>> 0, i);
+  writeFileSync(file(name), bytes);
+  return { disk: file(name), bytes };
+}
+
+// uart-count writes numbered lines forever: only the failing output can end the run.
+const COUNT = path.join(ROOT, 'build/guest/cli/uart-count.elf');
+
+for (const smp of ['1', '2']) {
+  test(`-smp ${smp}: a console output on a full disk (> /dev/full) ends the run with one line and status 1, its disk closed intact`, async () => {
+    const { disk, bytes } = patternDisk(`full-${smp}.img`);
+    const args = ['-smp', smp, '-bios', 'none', '-kernel', COUNT, '-drive', `file=${disk},format=raw`];
+    const full = openSync('/dev/full', 'w');
+    let r;
+    try {
+      r = await boot(args, { stdoutFd: full });
+    } finally {
+      closeSync(full);
+    }
+    assert.equal(r.signal, null, `killed (a hang?)\n${r.stderr}`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, 'hartvm: cannot write the console output: no space left on the device\n');
+    assert.ok(readFileSync(disk).equals(bytes), 'the disk file is as it was');
+  });
+
+  test(`-smp ${smp}: a console output whose reader goes away (| head -1) ends the run with one line and status 1, its disk closed intact`, async () => {
+    const { disk, bytes } = patternDisk(`epipe-${smp}.img`);
+    const args = ['-smp', smp, '-bios', 'none', '-kernel', COUNT, '-drive', `file=${disk},format=raw`];
+    const r = await boot(args, { closeStdoutAfter: '\n' });
+    assert.equal(r.signal, null, `killed (a hang?)\n${r.stderr}`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, 'hartvm: cannot write the console output: broken pipe (its reader has gone)\n');
+    assert.match(r.stdout, /^00000000\n/);
+    assert.ok(readFileSync(disk).equals(bytes), 'the disk file is as it was');
+  });
+}
 
 // ---- a kernel panic with -no-reboot -----------------------------------------------------------
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, runHartvm } from '../guest/harness.mjs';
@@ -148,6 +148,26 @@ test('tohost and fromhost need not be aligned: a tohost across a page boundary w
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
   assert.equal(r.stdout, 'ok\n');
+});
+
+test('a console output on a full disk (> /dev/full) ends the run with one line and status 1', async () => {
+  const full = openSync('/dev/full', 'w');
+  let r;
+  try {
+    r = await runHartvm(['run', CLI('htif-lines.elf')], { timeoutMs: 60000, stdoutFd: full });
+  } finally {
+    closeSync(full);
+  }
+  assert.equal(r.signal, null, `killed (a hang?)\n${r.stderr}`);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'hartvm: cannot write the console output: no space left on the device\n');
+});
+
+test('a console output whose reader goes away (| head -1) ends the run with one line and status 1', async () => {
+  const r = await runHartvm(['run', CLI('htif-lines.elf')], { timeoutMs: 60000, closeStdoutAfter: '\n' });
+  assert.equal(r.signal, null, `killed (a hang?)\n${r.stderr}`);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'hartvm: cannot write the console output: broken pipe (its reader has gone)\n');
 });
 
 test('--stats prints the translation store per hart and the speed', async () => {

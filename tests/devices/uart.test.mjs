@@ -22,7 +22,7 @@ function setup() {
   return { uart, out, levels, read, write, line };
 }
 
-test('bytes written to THR reach the output sink; the transmitter is always empty', () => {
+test('bytes written to THR reach the output sink; while the host keeps up the transmitter is empty at once', () => {
   const { out, read, write } = setup();
   for (const c of Buffer.from('hi\n')) write(THR, c);
   assert.deepEqual(Buffer.from(out).toString(), 'hi\n');
@@ -81,6 +81,37 @@ test('THR-empty interrupt: raised by enabling ETBEI, cleared by reading IIR, rai
   write(IER, 0);
   assert.equal(line(), false);
   assert.equal(read(IIR), FIFOS | IIR_NONE);
+});
+
+test('the host behind: the transmitter shows busy (in LSR and channelStatus), and THRE interrupts once it drains', () => {
+  const { uart, out, read, write, line } = setup();
+  let changes = 0;
+  uart.onStatusChange = () => { changes++; };
+  write(FCR, 0x01);
+  write(IER, ETBEI);
+  assert.equal(read(IIR), FIFOS | IIR_THRE); // clears THRE
+  changes = 0;
+  uart.setTransmitterBusy(true);
+  assert.equal(changes, 1, 'the hart threads\' status word is told');
+  assert.equal(read(LSR) & 0x60, 0, 'neither THRE nor TEMT');
+  assert.equal(uart.channelStatus() & 0x60, 0);
+  write(THR, 0x41); // a driver that does not wait: the byte still reaches the host, which holds it
+  assert.deepEqual(out, [0x41]);
+  assert.equal(line(), false, 'no THR-empty interrupt while the host is behind');
+  write(IER, 0);
+  write(IER, ETBEI);
+  assert.equal(line(), false, 'enabling ETBEI raises nothing while the transmitter is busy');
+  assert.equal(read(IIR), FIFOS | IIR_NONE);
+  const before = changes;
+  uart.setTransmitterBusy(true);
+  assert.equal(changes, before, 'no change, no call');
+  uart.setTransmitterBusy(false);
+  assert.equal(changes, before + 1);
+  assert.equal(read(LSR) & 0x60, 0x60, 'THRE and TEMT again');
+  assert.equal(uart.channelStatus() & 0x60, 0x60);
+  assert.equal(line(), true, 'the drained host raises THR empty: an interrupt-driven driver writes on');
+  assert.equal(read(IIR), FIFOS | IIR_THRE);
+  assert.equal(line(), false);
 });
 
 test('Linux 8250 startup: THRE re-asserts when ETBEI is enabled again, and the TX irq test passes', () => {

@@ -10,12 +10,18 @@ export const HARTVM = path.join(ROOT, 'bin', 'hartvm.js');
 const BUILT_TESTS = path.join(ROOT, 'build', 'guest', 'tests');
 const TEST_SOURCES = path.join(ROOT, 'guest', 'tests');
 
-/** Runs a command to completion; resolves { status, signal, stdout, stderr }. */
-export function run(command, args, { timeoutMs = 300000, stdoutFd, input } = {}) {
+/**
+ * Runs a command to completion; resolves { status, signal, stdout, stderr }. With
+ * `closeStdoutAfter`, the reader of stdout goes away once that text has come (as `| head -1` does).
+ */
+export function run(command, args, { timeoutMs = 300000, stdoutFd, input, closeStdoutAfter } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', stdoutFd ?? 'pipe', 'pipe'] });
     let stdout = '', stderr = '';
-    child.stdout?.on('data', (d) => { stdout += d; });
+    child.stdout?.on('data', (d) => {
+      stdout += d;
+      if (closeStdoutAfter !== undefined && stdout.includes(closeStdoutAfter)) child.stdout.destroy();
+    });
     child.stderr.on('data', (d) => { stderr += d; });
     if (input !== undefined) child.stdin.end(input);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -11,3 +11,12 @@ test('warm-up runs a sample of every instruction kind without trapping', () => {
   assert.equal(r.traps, 0);
   assert.ok(r.retired >= r.kinds * 20, `the sample ran repeatedly (${r.retired} instructions)`);
 });
+
+test('warm-up gives up when asked to (a machine told to stop while its hart threads start)', () => {
+  let asked = 0;
+  const r = warmUpInterpreter(undefined, () => ++asked > 2);
+  assert.equal(asked, 3, 'asked before each pass, until it said yes');
+  assert.ok(r.retired > 0, 'the passes before it ran');
+  const none = warmUpInterpreter(undefined, () => true);
+  assert.equal(none.retired, 0, 'nothing ran');
+});

@@ -59,7 +59,18 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     input: (bytes) => machine.input(bytes),
     quit: () => void machine.stop(0),
   });
-  machine.on('output', (bytes) => terminal.write(bytes));
+  // Piped, so that a reader slower than the guest holds the guest's UART busy instead of
+  // letting its output pile up here. An output that fails (its reader gone, a full disk) ends
+  // the run: nothing the guest writes could be seen any more.
+  let outputError: unknown;
+  const onOutputError = (e: unknown): void => {
+    outputError ??= e;
+    void machine.stop(1);
+  };
+  process.stdout.on('error', onOutputError);
+  writeWithoutBlocking(process.stdout);
+  machine.console.pipe(process.stdout);
+  machine.on('output-dropped', () => process.stderr.write('\r\nhartvm: warning: the guest writes to its console faster than the output is read, without waiting for its transmitter: dropping what does not fit\r\n'));
   machine.on('virtio-error', (message) => process.stderr.write(`\r\nhartvm: virtio: ${message}\r\n`));
   // A signal ends the run as QEMU's does, with the disks flushed and closed: 128 + its number.
   const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
@@ -76,6 +87,21 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   }
   if (options.stats === 'json') process.stderr.write(`${JSON.stringify(machine.statistics())}\n`);
   else if (options.stats) process.stderr.write('\n' + formatMachineStatistics(machine.statistics()));
-  if (exit.message && exit.reason !== 'stopped') process.stderr.write(`\nhartvm: ${exit.message}\n`);
+  if (outputError) process.stderr.write(`hartvm: cannot write the console output: ${fileErrorReason(outputError)}\n`);
+  else if (exit.message && exit.reason !== 'stopped') process.stderr.write(`\nhartvm: ${exit.message}\n`);
+  // Quit, a signal or a failed output: the user wants the prompt back now, so output a slow
+  // reader has not taken yet is not waited for. The disks are closed already.
+  if (exit.reason === 'stopped' && process.stdout.writableLength > 0) process.exit(exit.status);
   return exit.status;
+}
+
+/**
+ * Node writes to a terminal with blocking writes: a terminal that reads slowly (a slow link) or
+ * not at all would hold this thread, and with it Ctrl-A X and the signals. Without blocking, a
+ * terminal holds the guest back as a pipe does. libuv writes to a terminal through a descriptor
+ * of its own, and Node restores the flags of stdio at exit, so the shell's terminal is untouched.
+ */
+function writeWithoutBlocking(stream: NodeJS.WriteStream): void {
+  if (!stream.isTTY) return;
+  (stream as unknown as { _handle?: { setBlocking?(blocking: boolean): unknown } })._handle?.setBlocking?.(false);
 }

@@ -37,6 +37,8 @@ function acceptQemuSpelling(argv: string[]): string[] {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A stderr that fails (its reader gone) leaves nowhere to say anything: not a reason to crash.
+  process.stderr.on('error', () => {});
   let status = 0;
   const program = new Command('hartvm')
     .description('A RISC-V 64 virtual machine monitor with a per-hart translation store')

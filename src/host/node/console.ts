@@ -1,7 +1,8 @@
-// The guest's serial console on the host terminal. On a TTY, stdin goes raw (every key to the
-// guest, restored on every exit path) and Ctrl-A starts an escape as in QEMU: Ctrl-A X quits,
-// Ctrl-A H lists the escapes, Ctrl-A Ctrl-A sends a Ctrl-A. From a pipe, input is passed through
-// as it arrives, so that scripts can drive the guest.
+// The keyboard side of the guest's serial console on the host terminal (its output is piped to
+// stdout by boot-command.ts). On a TTY, stdin goes raw (every key to the guest, restored on every
+// exit path) and Ctrl-A starts an escape as in QEMU: Ctrl-A X quits, Ctrl-A H lists the escapes,
+// Ctrl-A Ctrl-A sends a Ctrl-A. From a pipe, input is passed through as it arrives, so that
+// scripts can drive the guest.
 
 const CTRL_A = 0x01;
 
@@ -36,11 +37,6 @@ export class HostConsole {
     process.stdin.off('data', this.onData);
     if (this.raw && process.stdin.isTTY) process.stdin.setRawMode(false);
     process.stdin.pause();
-  }
-
-  /** Bytes from the guest's UART. */
-  write(bytes: Uint8Array): void {
-    process.stdout.write(bytes);
   }
 
   private received(chunk: Buffer): void {

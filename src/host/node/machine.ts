@@ -68,9 +68,17 @@ export interface MachineEvents {
   panic: [];
   /** a virtio device found the guest's queues corrupt (it waits for a reset) */
   'virtio-error': [message: string];
+  /**
+   * the guest wrote on to its console while its transmitter was busy (a reader of `console`
+   * was behind) and bytes past a fixed backlog were dropped; said once
+   */
+  'output-dropped': [];
   /** the machine ended, for whatever reason; its disks are flushed and closed */
   exit: [exit: MachineExit];
 }
+
+/** Console bytes a WHATWG readable holds for its reader before the guest is held back. */
+const CONSOLE_READ_AHEAD = 64 * 1024;
 
 export class Machine extends EventEmitter<MachineEvents> {
   private readonly session: MachineSession;
@@ -79,6 +87,8 @@ export class Machine extends EventEmitter<MachineEvents> {
   private readonly onAbort = (): void => this.session.stop(0, 'stopped by its AbortSignal');
   private running: Promise<MachineExit> | undefined;
   private consoleDuplex: Duplex | undefined;
+  /** readers of the console (its Duplex, its WHATWG readables) that are behind: the guest waits while any is */
+  private readonly readersBehind = new Set<object>();
   /** warnings about the images, worth telling once the machine starts */
   readonly warnings: readonly string[];
 
@@ -126,30 +136,48 @@ export class Machine extends EventEmitter<MachineEvents> {
     this.session.input(typeof data === 'string' ? new TextEncoder().encode(data) : data);
   }
 
-  /** The serial console as a Node Duplex: what the guest writes is read from it, what is written goes to the guest. */
+  /**
+   * The serial console as a Node Duplex: what the guest writes is read from it, what is written
+   * goes to the guest. Once something reads it (a 'data' listener, pipe(), read()), a reader
+   * that falls behind holds the guest back: the guest's UART shows busy until it catches up.
+   */
   get console(): Duplex {
-    this.consoleDuplex ??= new Duplex({
-      read: () => { /* output is pushed as the guest writes it */ },
-      write: (chunk: Buffer, _encoding, callback) => { this.input(new Uint8Array(chunk)); callback(); },
-      final: (callback) => callback(),
-    });
+    if (!this.consoleDuplex) {
+      const duplex: Duplex = new Duplex({
+        read: () => this.caughtUp(duplex),
+        write: (chunk: Buffer, _encoding, callback) => { this.input(new Uint8Array(chunk)); callback(); },
+        final: (callback) => callback(),
+      });
+      this.consoleDuplex = duplex;
+    }
     return this.consoleDuplex;
   }
 
-  /** The serial console as WHATWG streams (what browsers and fetch speak). */
+  /**
+   * The serial console as WHATWG streams (what browsers and fetch speak). Once the readable is
+   * locked to a reader or a pipe, a reader that falls behind holds the guest back, as `console`'s does.
+   */
   consoleStreams(): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } {
     let listener: ((bytes: Uint8Array) => void) | undefined;
-    const readable = new ReadableStream<Uint8Array>({
+    const reader = {}; // this readable's entry in readersBehind
+    const readable: ReadableStream<Uint8Array> = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        listener = (bytes) => controller.enqueue(bytes);
+        listener = (bytes) => {
+          controller.enqueue(bytes);
+          if ((controller.desiredSize ?? 1) <= 0 && readable.locked) this.readersBehind.add(reader);
+        };
         this.on('output', listener);
         this.once('exit', () => {
           this.off('output', listener!);
           try { controller.close(); } catch { /* already closed or cancelled */ }
         });
       },
-      cancel: () => { if (listener) this.off('output', listener); },
-    });
+      pull: () => this.caughtUp(reader),
+      cancel: () => {
+        if (listener) this.off('output', listener);
+        this.caughtUp(reader);
+      },
+    }, { highWaterMark: CONSOLE_READ_AHEAD, size: (chunk) => chunk.byteLength });
     const writable = new WritableStream<Uint8Array>({ write: (chunk) => this.input(chunk) });
     return { readable, writable };
   }
@@ -164,10 +192,18 @@ export class Machine extends EventEmitter<MachineEvents> {
     return this.session.deviceTree;
   }
 
-  /** Called by the session with a batch of console output. */
-  output(bytes: Uint8Array): void {
+  /** Called by the session with a batch of console output; false: a reader of the console is behind. */
+  output(bytes: Uint8Array): boolean {
     this.emit('output', bytes);
-    this.consoleDuplex?.push(bytes);
+    const duplex = this.consoleDuplex;
+    // A console taken only to type into, and never read, must not stall the guest.
+    if (duplex && !duplex.push(bytes) && duplex.readableFlowing !== null) this.readersBehind.add(duplex);
+    return this.readersBehind.size === 0;
+  }
+
+  /** A reader of the console wants more: once none is behind, the guest may write on. */
+  private caughtUp(reader: object): void {
+    if (this.readersBehind.delete(reader) && this.readersBehind.size === 0) this.session.outputDrained();
   }
 
   private finish(ending: SessionEnding): MachineExit {
@@ -247,6 +283,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
       images,
       disks,
       output: (bytes) => machine!.output(bytes),
+      outputDropped: () => machine!.emit('output-dropped'),
       event: (event) => {
         if (event.type === 'virtio-error') machine!.emit('virtio-error', event.message);
         else machine!.emit(event.type);

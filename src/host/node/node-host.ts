@@ -1,5 +1,6 @@
-// The session's host on Node: hart threads are worker_threads (hart-thread.ts), the board
-// clock is the process's monotonic clock (board-clock.ts), randomness is WebCrypto's.
+// The session's host on Node: hart threads are worker_threads (hart-thread.ts) that compile on
+// their own thread (own-thread-compilation.ts), the board clock is the process's monotonic clock
+// (board-clock.ts), randomness is WebCrypto's.
 
 import { webcrypto } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -7,12 +8,13 @@ import { Worker } from 'node:worker_threads';
 import type { SessionHost } from '../../machine/session.js';
 import type { HartThreadData, HartThreadResult } from '../../smp/hart-thread-main.js';
 import { boardClock, clockZeroNow, type ClockZero } from './board-clock.js';
+import { startWithOwnThreadCompilation } from './own-thread-compilation.js';
 
 const HART_THREAD = new URL('./hart-thread.js', import.meta.url);
 
 function spawnHart(data: HartThreadData): Promise<HartThreadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(HART_THREAD, { workerData: data });
+    const worker = startWithOwnThreadCompilation(() => new Worker(HART_THREAD, { workerData: data }));
     let result: HartThreadResult | undefined;
     worker.on('message', (message: HartThreadResult) => { result = message; });
     worker.on('error', (e) => { result ??= { kind: 'error', message: e.message, stack: e.stack }; });

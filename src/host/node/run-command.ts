@@ -15,6 +15,7 @@ import { boardClock, clockZeroNow } from './board-clock.js';
 import { formatSize } from '../../machine/size.js';
 import { printable } from '../../machine/printable.js';
 import { formatStoreStatistics, machineStatistics } from '../../machine/statistics.js';
+import { fileErrorReason } from './user-file.js';
 import { UserError } from './user-error.js';
 import { readUserFile } from './user-file.js';
 
@@ -154,7 +155,12 @@ class ConsoleBuffer {
     const all = Buffer.concat(this.parts);
     this.parts = [];
     this.size = 0;
-    writeAll(1, all);
+    try {
+      writeAll(1, all);
+    } catch (e) {
+      // The reader has gone or the disk is full: the program's output cannot be seen, so the run ends.
+      throw new UserError(`cannot write the console output: ${fileErrorReason(e)}`);
+    }
   }
 }
 

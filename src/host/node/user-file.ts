@@ -81,6 +81,7 @@ export function fileErrorReason(e: unknown): string {
     case 'EROFS': return 'read-only file system';
     case 'ENOSPC': return 'no space left on the device';
     case 'ENXIO': return 'no such device';
+    case 'EPIPE': return 'broken pipe (its reader has gone)';
     default: return (e as Error).message;
   }
 }
