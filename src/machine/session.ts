@@ -48,6 +48,11 @@ const BUILT_IN_VIRTIO_DEVICES = 1;
 /** Disks the board takes: each needs a virtio-mmio slot, and the entropy device has one. */
 export const MAX_DISKS = VIRT_MEMMAP.virtio.slots - BUILT_IN_VIRTIO_DEVICES;
 
+/** Whether a session runs its harts on threads of their own (else its one hart on the calling thread). */
+export function hartsOnThreads(options: { harts: number; hartThreads: boolean }): boolean {
+  return options.harts > 1 || options.hartThreads;
+}
+
 export interface SessionOptions {
   ramSize: number;
   harts: number;
@@ -140,7 +145,7 @@ export class MachineSession {
   /** Builds the board and places the images (throws BoardError when they do not fit); run() does it too. */
   boot(): void {
     const options = this.options;
-    this.signals = options.harts > 1 || options.hartThreads ? new BoardSignals(options.harts) : undefined;
+    this.signals = hartsOnThreads(options) ? new BoardSignals(options.harts) : undefined;
     this.clockOrigin = this.host.clockOrigin();
     const machine = new VirtMachine({
       ramSize: options.ramSize,

@@ -10,7 +10,7 @@ import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/bloc
 import { warmUpInterpreter } from '../../cpu/warm-up.js';
 import { bootImagesFrom, isLinuxImage, type BootFiles } from '../../machine/boot-images.js';
 import { HartvmError } from '../../machine/errors.js';
-import { MachineSession, type SessionHost } from '../../machine/session.js';
+import { hartsOnThreads, MachineSession, type SessionHost } from '../../machine/session.js';
 import type { HartThreadData, HartThreadResult } from '../../smp/hart-thread-main.js';
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../mmu/translation-store.js';
 import { browserBoardClock, browserClockOrigin, type BrowserClockOrigin } from './board-clock.js';
@@ -214,7 +214,7 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
   let statisticsTimer: ReturnType<typeof setInterval> | undefined;
   try {
     post({ type: 'phase', text: 'loading the images' });
-    const hartHere = options.harts === 1 && !options.hartThreads;
+    const hartHere = !hartsOnThreads(options);
     const loading = loadImages(options, pageUrl, unpacker);
     // The hart that runs here warms up while the images are in flight.
     if (hartHere && options.warmUp) warmUpInterpreter(FLUSH_POLICY_NAMES.indexOf(options.policy) as FlushPolicy);
