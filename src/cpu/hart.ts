@@ -499,6 +499,14 @@ export class Hart implements MmuHart {
       walks: st[StoreStat.WALKS],
       invalidations: st[StoreStat.INVALIDATIONS],
       negativeFills: st[StoreStat.FILLS_NEGATIVE],
+      contextSwitches: st[StoreStat.CONTEXT_SWITCHES],
+      contextsResumed: st[StoreStat.CONTEXTS_RESUMED],
+      retags: st[StoreStat.RETAGS],
+      globalRetags: st[StoreStat.GLOBAL_RETAGS],
+      asidFences: st[StoreStat.ASID_FENCES],
+      pageFences: st[StoreStat.PAGE_FENCES],
+      superpageScans: st[StoreStat.SUPERPAGE_SCANS],
+      keyRecycles: st[StoreStat.KEY_RECYCLES],
       decodedPages: this.code.decodedPages,
       traps: this.trapsTaken,
       firmwareFences: this.firmwareFences,
@@ -513,8 +521,24 @@ export interface HartStatistics {
   hits: number;
   negativeHits: number;
   walks: number;
+  /** full invalidations of the store (every context) */
   invalidations: number;
   negativeFills: number;
+  /** changes of translation context (privilege, satp, SUM, MXR, MPRV): each a change of key */
+  contextSwitches: number;
+  /** ... into a context whose entries were still alive */
+  contextsResumed: number;
+  /** misses served without a walk by an entry of another context of the same address space */
+  retags: number;
+  /** misses served without a walk by a global entry of another address space */
+  globalRetags: number;
+  /** sfence.vma with an ASID and no address, and with an address */
+  asidFences: number;
+  pageFences: number;
+  /** address fences inside a cached superpage, which looked at every entry */
+  superpageScans: number;
+  /** times the store's context keys were used up and its tables emptied */
+  keyRecycles: number;
   decodedPages: number;
   traps: number;
   firmwareFences: number;
