@@ -8,8 +8,8 @@
 //                not use (device pages, watched RAM pages, negative entries, empty slots)
 //   [1] tagHi  = VA high word
 //   [2] host   = host offset of the page in guest memory (its low 32 bits: read it with
-//                `>>> 0`; only offsets below FAST_HOST_LIMIT get fast entries), or the device
-//                page offset
+//                `>>> 0`; only offsets below FAST_HOST_LIMIT get fast entries), the device page
+//                offset, or for a negative entry the store's negative epoch when it was filled
 //   [3] aux    = EntryKind | LeafBits << 3 | leaf level << 8 | payload << 11 (payload: the device
 //                index, or the fault cause of a negative entry; LeafBits and level: those of the
 //                leaf PTE a translated positive entry came from, else 0)
@@ -25,6 +25,11 @@
 // another context may serve this one when that context had the same address space, or when the
 // entry is global (the PTE's G bit), and its leaf permits the access under this context's
 // privilege, SUM and MXR. It is then re-tagged with the current key: no walk.
+//
+// Negative entries, unlike positive ones, die at every change of context, as they did when every
+// change of context invalidated the store: a kernel may answer a fault on a page another hart has
+// just mapped by returning with no fence at all (Linux 6.1 does for reads), and a negative entry
+// kept across that trap would fault again forever. The spec lets a hart drop an entry any time.
 //
 // Invalidation never visits entries, except for the rare fence of an address inside a cached
 // superpage: bulk invalidation starts a new key epoch; an ASID fence kills that ASID's keys; an
@@ -95,6 +100,8 @@ export class TranslationStore {
   private asid = NO_ASID;
   private root = 0;
   private regime = 0;
+  /** bumped at every change of context: negative entries of an older one are not used */
+  private negativeEpoch = 0;
 
   /**
    * The virtual page numbers (VA >> 12) that entries from superpages may cover, bounds included:
@@ -120,6 +127,7 @@ export class TranslationStore {
     this.asid = asid;
     this.root = root;
     this.regime = regime;
+    this.negativeEpoch = (this.negativeEpoch + 1) | 0;
     this.stats[StoreStat.CONTEXT_SWITCHES]++;
     const k = this.keys.find(asid, root, regime);
     if (k >= 0) {
@@ -229,15 +237,16 @@ export class TranslationStore {
   }
 
   /**
-   * find(), then an entry of this page that another context filled and that may serve this one
-   * without a walk: a positive translated entry of the same address space, or a global one of
-   * any address space (since the last full invalidation, in the same paging mode), whose leaf
-   * permits the access here. It is re-tagged for this context. The record index, else -1.
+   * find() (a negative entry only if filled since the hart entered this context), then an entry
+   * of this page that another context filled and that may serve this one without a walk: a
+   * positive translated entry of the same address space, or a global one of any address space
+   * (since the last full invalidation, in the same paging mode), whose leaf permits the access
+   * here. It is re-tagged for this context. The record index, else -1.
    */
   lookup(access: Access, vaLo: number, vaHi: number): number {
-    const j = this.find(access, vaLo, vaHi);
-    if (j >= 0) return j;
     const t = this.tables[access];
+    const j = this.find(access, vaLo, vaHi);
+    if (j >= 0) return (t[j + 3] & Aux.KIND_MASK) !== EntryKind.NEGATIVE || t[j + 2] === this.negativeEpoch ? j : -1;
     const i = (vaLo >>> 10) & STORE_INDEX_MASK;
     const tag = t[i], aux = t[i + 3], kind = aux & Aux.KIND_MASK;
     if ((tag & -4096) !== (vaLo & -4096) || t[i + 1] !== vaHi || kind === EntryKind.EMPTY || kind === EntryKind.NEGATIVE) return -1;
@@ -262,7 +271,7 @@ export class TranslationStore {
     const j = (vaLo >>> 10) & STORE_INDEX_MASK;
     t[j] = ((vaLo & -4096) ^ this.genKey) | (kind === EntryKind.RAM ? 0 : SLOW_BIT);
     t[j + 1] = vaHi;
-    t[j + 2] = host;
+    t[j + 2] = kind === EntryKind.NEGATIVE ? this.negativeEpoch : host;
     t[j + 3] = kind | (leaf << Aux.LEAF_SHIFT) | (level << Aux.LEVEL_SHIFT) | (payload << Aux.PAYLOAD_SHIFT);
     if (kind === EntryKind.NEGATIVE) this.stats[StoreStat.FILLS_NEGATIVE]++;
     if (level > 0) {
