@@ -34,6 +34,8 @@
 // Invalidation never visits entries, except for the rare fence of an address inside a cached
 // superpage: bulk invalidation starts a new key epoch; an ASID fence kills that ASID's keys; an
 // address fence empties the page's record in each table, which is the only one it can be in.
+// Only when the 8-bit key space is used up (each invalidation and each new context takes a key)
+// are the tables refilled with empty records, so that no entry of a key handed out again survives.
 
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
 import { ContextKeys, NO_ASID } from './context-keys.js';
