@@ -38,7 +38,7 @@
 // are the tables refilled with empty records, so that no entry of a key handed out again survives.
 
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
-import { ContextKeys, NO_ASID } from './context-keys.js';
+import { ContextKeys, KEY_COUNT, NO_ASID } from './context-keys.js';
 import { accessClass, AccessClass, LeafBit, regimeAllows, Regime } from './regime.js';
 
 export const enum Access { READ = 0, WRITE = 1, FETCH = 2 }
@@ -54,7 +54,8 @@ export const STORE_ENTRIES = 1024;
 export const STORE_INDEX_MASK = (STORE_ENTRIES - 1) << 2;
 export const SLOW_BIT = 8;
 const KEY_SHIFT = 4;
-const KEY_MASK = 0xff;
+/** Keys fill tag bits 4..11: the page offset's bits above the alignment and slow bits. */
+const KEY_MASK = KEY_COUNT - 1;
 
 /** Fields of a record's aux word. */
 const enum Aux { KIND_MASK = 7, LEAF_SHIFT = 3, LEAF_MASK = 31, LEVEL_SHIFT = 8, LEVEL_MASK = 7, PAYLOAD_SHIFT = 11 }
