@@ -56,6 +56,7 @@ export const SLOW_BIT = 8;
 const KEY_SHIFT = 4;
 /** Keys fill tag bits 4..11: the page offset's bits above the alignment and slow bits. */
 const KEY_MASK = KEY_COUNT - 1;
+const KEY_BITS = KEY_MASK << KEY_SHIFT;
 
 /** Fields of a record's aux word. */
 const enum Aux { KIND_MASK = 7, LEAF_SHIFT = 3, LEAF_MASK = 31, LEVEL_SHIFT = 8, LEVEL_MASK = 7, PAYLOAD_SHIFT = 11 }
@@ -248,11 +249,17 @@ export class TranslationStore {
    */
   lookup(access: Access, vaLo: number, vaHi: number): number {
     const t = this.tables[access];
-    const j = this.find(access, vaLo, vaHi);
-    if (j >= 0) return (t[j + 3] & Aux.KIND_MASK) !== EntryKind.NEGATIVE || t[j + 2] === this.negativeEpoch ? j : -1;
-    const i = (vaLo >>> 10) & STORE_INDEX_MASK;
-    const tag = t[i], aux = t[i + 3], kind = aux & Aux.KIND_MASK;
-    if ((tag & -4096) !== (vaLo & -4096) || t[i + 1] !== vaHi || kind === EntryKind.EMPTY || kind === EntryKind.NEGATIVE) return -1;
+    const j = (vaLo >>> 10) & STORE_INDEX_MASK;
+    // The common miss, kept short: no entry of this page at all.
+    if ((t[j] & -4096) !== (vaLo & -4096) || t[j + 1] !== vaHi || t[j + 3] === EntryKind.EMPTY) return -1;
+    if ((t[j] & KEY_BITS) !== this.genKey) return this.adopt(access, t, j, vaLo);
+    return (t[j + 3] & Aux.KIND_MASK) !== EntryKind.NEGATIVE || t[j + 2] === this.negativeEpoch ? j : -1;
+  }
+
+  /** lookup() of an entry of this page that another context filled: re-tags it if it may serve. */
+  private adopt(access: Access, t: Int32Array, j: number, vaLo: number): number {
+    const tag = t[j], aux = t[j + 3], kind = aux & Aux.KIND_MASK;
+    if (kind === EntryKind.NEGATIVE) return -1;
     const keys = this.keys, k = (tag >>> KEY_SHIFT) & KEY_MASK, regime = this.regime;
     if (!keys.sinceFullInvalidation(k) || ((keys.regime[k] ^ regime) & Regime.MODE_MASK) !== 0) return -1;
     if (accessClass(keys.regime[k], access) < AccessClass.USER || accessClass(regime, access) < AccessClass.USER) return -1;
@@ -260,9 +267,9 @@ export class TranslationStore {
     const sameSpace = keys.asid[k] === this.asid && keys.root[k] === this.root;
     if (!(sameSpace && keys.alive(k)) && (leaf & LeafBit.G) === 0) return -1;
     if (!regimeAllows(regime, leaf, access)) return -1;
-    t[i] = ((vaLo & -4096) ^ this.genKey) | (tag & SLOW_BIT);
+    t[j] = ((vaLo & -4096) ^ this.genKey) | (tag & SLOW_BIT);
     this.stats[sameSpace ? StoreStat.RETAGS : StoreStat.GLOBAL_RETAGS]++;
-    return i;
+    return j;
   }
 
   /**
@@ -277,13 +284,16 @@ export class TranslationStore {
     t[j + 2] = kind === EntryKind.NEGATIVE ? this.negativeEpoch : host;
     t[j + 3] = kind | (leaf << Aux.LEAF_SHIFT) | (level << Aux.LEVEL_SHIFT) | (payload << Aux.PAYLOAD_SHIFT);
     if (kind === EntryKind.NEGATIVE) this.stats[StoreStat.FILLS_NEGATIVE]++;
-    if (level > 0) {
-      const pages = PAGES_AT_LEVEL[level];
-      const first = Math.floor((vaHi * 1048576 + (vaLo >>> 12)) / pages) * pages;
-      if (first < this.superpagesFrom) this.superpagesFrom = first;
-      if (first + pages - 1 > this.superpagesTo) this.superpagesTo = first + pages - 1;
-    }
+    if (level > 0) this.widenSuperpages(vaLo, vaHi, level);
     return j;
+  }
+
+  /** The superpage bounds take in the superpage of `level` that holds (vaLo, vaHi). */
+  private widenSuperpages(vaLo: number, vaHi: number, level: number): void {
+    const pages = PAGES_AT_LEVEL[level];
+    const first = Math.floor((vaHi * 1048576 + (vaLo >>> 12)) / pages) * pages;
+    if (first < this.superpagesFrom) this.superpagesFrom = first;
+    if (first + pages - 1 > this.superpagesTo) this.superpagesTo = first + pages - 1;
   }
 
   /** The payload of the entry in record j of the table of `access` (device index or fault cause). */
