@@ -15,8 +15,13 @@
 // key handed out again can come back.
 
 export const KEY_COUNT = 256;
-/** log2 of the slots of the context -> key table; contexts that collide just take fresh keys. */
+/**
+ * The context -> key table: 2^CONTEXT_SLOT_BITS slots in buckets of BUCKET_SLOTS, so that two
+ * busy contexts whose hashes collide do not take each other's slot (and a fresh key) at every
+ * switch between them. A full bucket gives up the slot of its oldest key.
+ */
 const CONTEXT_SLOT_BITS = 8;
+const BUCKET_SLOTS = 4;
 
 /** The ASID of a context that translates nothing (M-mode, satp Bare): no ASID fence names it. */
 export const NO_ASID = -1;
@@ -37,8 +42,12 @@ export class ContextKeys {
 
   /** The live key of the context, or -1. */
   find(asid: number, root: number, regime: number): number {
-    const k = this.slots[slotOf(asid, root, regime)];
-    return k >= 0 && this.alive(k) && this.asid[k] === asid && this.root[k] === root && this.regime[k] === regime ? k : -1;
+    const first = bucketOf(asid, root, regime);
+    for (let i = first; i < first + BUCKET_SLOTS; i++) {
+      const k = this.slots[i];
+      if (k >= 0 && this.alive(k) && this.asid[k] === asid && this.root[k] === root && this.regime[k] === regime) return k;
+    }
+    return -1;
   }
 
   /** A fresh key for the context, or -1 when every key has been handed out (see restart). */
@@ -50,8 +59,19 @@ export class ContextKeys {
     this.regime[k] = regime;
     this.epochOf[k] = this.epoch;
     this.live[k] = 1;
-    this.slots[slotOf(asid, root, regime)] = k;
+    this.slots[this.slotFor(bucketOf(asid, root, regime))] = k;
     return k;
+  }
+
+  /** The slot of the bucket a new key takes: a free or dead one, else that of the oldest key. */
+  private slotFor(first: number): number {
+    let oldest = first;
+    for (let i = first; i < first + BUCKET_SLOTS; i++) {
+      const k = this.slots[i];
+      if (k < 0 || !this.alive(k)) return i;
+      if (k < this.slots[oldest]) oldest = i;
+    }
+    return oldest;
   }
 
   /** Entries tagged with key k may hit. */
@@ -82,6 +102,8 @@ export class ContextKeys {
   }
 }
 
-function slotOf(asid: number, root: number, regime: number): number {
-  return Math.imul((asid + 1) ^ Math.imul(regime, 0x45d9f3b) ^ (root | 0), 0x9e3779b1) >>> (32 - CONTEXT_SLOT_BITS);
+/** The first slot of the context's bucket in the context -> key table. */
+export function bucketOf(asid: number, root: number, regime: number): number {
+  const hash = Math.imul((asid + 1) ^ Math.imul(regime, 0x45d9f3b) ^ (root | 0), 0x9e3779b1) >>> (32 - CONTEXT_SLOT_BITS);
+  return hash & -BUCKET_SLOTS;
 }

@@ -5,7 +5,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { TranslationStore } from '../../dist/mmu/translation-store.js';
 import { regimeOf } from '../../dist/mmu/regime.js';
-import { NO_ASID } from '../../dist/mmu/context-keys.js';
+import { bucketOf, NO_ASID } from '../../dist/mmu/context-keys.js';
 
 // The core's const enums, as numbers.
 const READ = 0, WRITE = 1, FETCH = 2;
@@ -191,6 +191,15 @@ test('an ASID fence spares contexts that translate nothing', () => {
   fill(store, READ, 1, 0);
   store.fenceAsid(0);
   assert.ok(has(store, READ, 1));
+});
+
+test('contexts whose hashes collide keep their keys while the hart switches among them', () => {
+  const root = 0x80100, first = bucketOf(1, root, SUPERVISOR);
+  const asids = [1];
+  for (let asid = 2; asids.length < 4; asid++) if (bucketOf(asid, root, SUPERVISOR) === first) asids.push(asid);
+  const store = new TranslationStore(FENCE_POLICY);
+  for (let round = 0; round < 5; round++) for (const asid of asids) store.switchContext(asid, root, SUPERVISOR);
+  assert.equal(store.stats[STAT.resumed], 4 * asids.length, 'every visit after the first finds its key');
 });
 
 test('when the context keys run out the tables are emptied, and no old entry comes back', () => {
