@@ -34,6 +34,7 @@ export function opWord(op: Op, length: number, rd = 0, rs1 = 0, rs2 = 0): number
 }
 export const rdOf = (c: number): number => (c >>> OpWord.RD) & 63;
 export const rs1Of = (c: number): number => (c >>> OpWord.RS1) & 31;
+export const rs2Of = (c: number): number => (c >>> OpWord.RS2) & 31;
 
 export class CodeCache {
   readonly op = new Int32Array(SCRATCH_SLOT + 1);

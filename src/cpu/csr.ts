@@ -6,6 +6,7 @@ import type { Hart } from './hart.js';
 import { Misc } from './state.js';
 import { IrqBit } from './trap.js';
 import { Priv, SatpMode } from '../mmu/page-walker.js';
+import { SATP_WRITABLE } from '../mmu/satp.js';
 
 /** CSR addresses. */
 export const enum Csr {
@@ -87,6 +88,7 @@ export class Csrs {
   get(slot: CsrSlot): bigint { return this.v64[slot]; }
   set(slot: CsrSlot, value: bigint): void { this.v64[slot] = BigInt.asIntN(64, value); }
   lo(slot: CsrSlot): number { return this.v32[2 * slot]; }
+  hi(slot: CsrSlot): number { return this.v32[2 * slot + 1]; }
 
   /** The mstatus value with SD computed from FS. */
   private mstatusValue(): bigint {
@@ -221,9 +223,7 @@ export class Csrs {
       case Csr.SATP: {
         const mode = Number(value >> 60n);
         if (mode !== SatpMode.BARE && mode !== SatpMode.SV39 && mode !== SatpMode.SV48 && mode !== SatpMode.SV57) return;
-        // ASID is 16 bits wide; PPN 44 bits.
-        const legal = value & ((0xfn << 60n) | (0xffffn << 44n) | ((1n << 44n) - 1n));
-        this.v64[CsrSlot.SATP] = BigInt.asIntN(64, legal);
+        this.v64[CsrSlot.SATP] = BigInt.asIntN(64, value & SATP_WRITABLE);
         h.translationContextChanged();
         return;
       }
@@ -237,8 +237,8 @@ export class Csrs {
       case Csr.TSELECT: case Csr.TDATA1: case Csr.TDATA2: case Csr.TDATA3: case Csr.TINFO: return;
       case Csr.MTINST: case Csr.MTVAL2: return;
     }
-    if (addr >= Csr.PMPCFG0 && addr <= Csr.PMPCFG15) { h.pmp.writeCfg(addr - Csr.PMPCFG0, value); h.translationContextChanged(); return; }
-    if (addr >= Csr.PMPADDR0 && addr <= Csr.PMPADDR63) { h.pmp.writeAddr(addr - Csr.PMPADDR0, value); h.translationContextChanged(); return; }
+    if (addr >= Csr.PMPCFG0 && addr <= Csr.PMPCFG15) { h.pmp.writeCfg(addr - Csr.PMPCFG0, value); h.physicalProtectionChanged(); return; }
+    if (addr >= Csr.PMPADDR0 && addr <= Csr.PMPADDR63) { h.pmp.writeAddr(addr - Csr.PMPADDR0, value); h.physicalProtectionChanged(); return; }
     // hpm counters and events: read-only zero.
   }
 

@@ -5,10 +5,12 @@
 
 import type { Bus } from '../bus/bus.js';
 import { Mmu, type MmuHart } from '../mmu/mmu.js';
-import { Priv, SatpMode } from '../mmu/page-walker.js';
+import { NO_ASID } from '../mmu/context-keys.js';
+import { Priv } from '../mmu/page-walker.js';
+import { SATP_ASID_MASK, satpAsid, satpMode, satpRootPpn } from '../mmu/satp.js';
 import { Pmp } from '../mmu/pmp.js';
-import { FlushPolicy, TranslationStore } from '../mmu/translation-store.js';
-import { CodeCache, opWord, rdOf, rs1Of, SCRATCH_SLOT } from './code-cache.js';
+import { FlushPolicy, StoreStat, TranslationStore } from '../mmu/translation-store.js';
+import { CodeCache, opWord, rdOf, rs1Of, rs2Of, SCRATCH_SLOT } from './code-cache.js';
 import { Csr, Csrs, CsrSlot, Mstatus } from './csr.js';
 import { FpUnit } from './fpu/fp-unit.js';
 import type { HartHost } from './hart-host.js';
@@ -108,6 +110,7 @@ export class Hart implements MmuHart {
     this.priv = Priv.M;
     this.state.x64[10] = a0;
     this.state.x64[11] = a1;
+    this.store.invalidateAll();
     this.translationContextChanged();
   }
 
@@ -156,16 +159,21 @@ export class Hart implements MmuHart {
   }
 
   /**
-   * Privilege, satp, MPRV/MPP/SUM/MXR or PMP changed: every cached translation may be wrong.
-   * One bulk invalidation (mission: the `fence` policy's boundaries).
+   * Privilege, satp or MPRV/MPP/SUM/MXR changed: the hart enters another translation context.
+   * Nothing is invalidated (the store keeps each context's entries apart); the slice ends, since
+   * the code page it runs on was translated in the old context.
    */
   translationContextChanged(): void {
     const mstatus = this.csrs.mstatus;
-    const satp = this.csrs.get(CsrSlot.SATP);
-    const mode = Number(BigInt.asUintN(64, satp) >> 60n) as SatpMode;
-    const rootPpn = Number(satp & ((1n << 44n) - 1n));
+    const satpLo = this.csrs.lo(CsrSlot.SATP), satpHi = this.csrs.hi(CsrSlot.SATP);
     const dataPriv = (mstatus & Mstatus.MPRV) && this.priv === Priv.M ? ((mstatus >> Mstatus.MPP_SHIFT) & 3) as Priv : this.priv;
-    this.mmu.setContext(this.priv, dataPriv, mode, rootPpn, (mstatus & Mstatus.SUM) !== 0, (mstatus & Mstatus.MXR) !== 0);
+    this.mmu.setContext(this.priv, dataPriv, satpMode(satpHi), satpRootPpn(satpLo, satpHi), satpAsid(satpHi),
+      (mstatus & Mstatus.SUM) !== 0, (mstatus & Mstatus.MXR) !== 0);
+    this.yieldRequested = true;
+  }
+
+  /** PMP changed: every cached translation may be wrong, in every context. */
+  physicalProtectionChanged(): void {
     this.store.invalidateAll();
     this.yieldRequested = true;
   }
@@ -361,7 +369,7 @@ export class Hart implements MmuHart {
         return;
       case Op.SFENCE_VMA:
         if (this.priv === Priv.U || (this.priv === Priv.S && (this.csrs.mstatus & Mstatus.TVM))) return this.illegal(s);
-        this.store.invalidateAll();
+        this.fence(code.op[s]);
         if (this.priv === Priv.M) this.firmwareFences++;
         this.advancePc(length);
         return;
@@ -373,6 +381,18 @@ export class Hart implements MmuHart {
       default:
         return this.csrInstruction(op, s, length);
     }
+  }
+
+  /**
+   * sfence.vma rs1, rs2 (its OP word `c`): x0 for rs1 means every address, x0 for rs2 every
+   * address space, global mappings included; a named ASID spares global mappings.
+   */
+  private fence(c: number): void {
+    const rs1 = rs1Of(c), rs2 = rs2Of(c), x32 = this.state.x32;
+    const asid = rs2 === 0 ? NO_ASID : x32[2 * rs2] & SATP_ASID_MASK;
+    if (rs1 !== 0) this.store.fencePage(x32[2 * rs1], x32[2 * rs1 + 1], asid);
+    else if (asid !== NO_ASID) this.store.fenceAsid(asid);
+    else this.store.invalidateAll();
   }
 
   private csrInstruction(op: Op, s: number, length: number): void {
@@ -473,12 +493,20 @@ export class Hart implements MmuHart {
     return {
       hartId: this.hartId,
       instructions: this.retired,
-      lookups: st[0] + this.fastHits,
-      hits: st[1] + this.fastHits,
-      negativeHits: st[2],
-      walks: st[3],
-      invalidations: st[4],
-      negativeFills: st[5],
+      lookups: st[StoreStat.LOOKUPS] + this.fastHits,
+      hits: st[StoreStat.HITS] + this.fastHits,
+      negativeHits: st[StoreStat.NEGATIVE_HITS],
+      walks: st[StoreStat.WALKS],
+      invalidations: st[StoreStat.INVALIDATIONS],
+      negativeFills: st[StoreStat.FILLS_NEGATIVE],
+      contextSwitches: st[StoreStat.CONTEXT_SWITCHES],
+      contextsResumed: st[StoreStat.CONTEXTS_RESUMED],
+      retags: st[StoreStat.RETAGS],
+      globalRetags: st[StoreStat.GLOBAL_RETAGS],
+      asidFences: st[StoreStat.ASID_FENCES],
+      pageFences: st[StoreStat.PAGE_FENCES],
+      superpageScans: st[StoreStat.SUPERPAGE_SCANS],
+      keyRecycles: st[StoreStat.KEY_RECYCLES],
       decodedPages: this.code.decodedPages,
       traps: this.trapsTaken,
       firmwareFences: this.firmwareFences,
@@ -493,8 +521,24 @@ export interface HartStatistics {
   hits: number;
   negativeHits: number;
   walks: number;
+  /** full invalidations of the store (every context) */
   invalidations: number;
   negativeFills: number;
+  /** changes of translation context (privilege, satp, SUM, MXR, MPRV): each a change of key */
+  contextSwitches: number;
+  /** ... into a context whose entries were still alive */
+  contextsResumed: number;
+  /** misses served without a walk by an entry of another context of the same address space */
+  retags: number;
+  /** misses served without a walk by a global entry of another address space */
+  globalRetags: number;
+  /** sfence.vma with an ASID and no address, and with an address */
+  asidFences: number;
+  pageFences: number;
+  /** address fences inside a cached superpage, which looked at every entry */
+  superpageScans: number;
+  /** times the store's context keys were used up and its tables emptied */
+  keyRecycles: number;
   decodedPages: number;
   traps: number;
   firmwareFences: number;

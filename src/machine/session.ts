@@ -409,6 +409,8 @@ export class MachineSession {
 function emptyExit(hartId: number): HartThreadExit {
   return {
     hartId, reason: 'stopped', pc: 0n, mmioWaitMs: 0, mmioRequests: 0, idleMs: 0, epochAcks: 0,
-    statistics: { hartId, instructions: 0, lookups: 0, hits: 0, negativeHits: 0, walks: 0, invalidations: 0, negativeFills: 0, decodedPages: 0, traps: 0, firmwareFences: 0 },
+    statistics: { hartId, instructions: 0, lookups: 0, hits: 0, negativeHits: 0, walks: 0, invalidations: 0, negativeFills: 0,
+      contextSwitches: 0, contextsResumed: 0, retags: 0, globalRetags: 0, asidFences: 0, pageFences: 0, superpageScans: 0, keyRecycles: 0,
+      decodedPages: 0, traps: 0, firmwareFences: 0 },
   };
 }

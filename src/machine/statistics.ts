@@ -64,7 +64,18 @@ export function formatStoreStatistics(harts: HartStatistics[], policy: FlushPoli
   const instructions = harts.reduce((sum, s) => sum + s.instructions, 0);
   const mips = seconds > 0 ? (instructions / seconds / 1e6).toFixed(1) : '-';
   return `translation store (--tlb-flush=${FLUSH_POLICY_NAMES[policy]}):\n${text}\n` +
-    `run time ${seconds.toFixed(3)} s, ${mips} guest MIPS\n`;
+    `run time ${seconds.toFixed(3)} s, ${mips} guest MIPS\n` + formatContextStatistics(harts);
+}
+
+/** How the store's entries outlived changes of translation context, and the fences that named them. */
+function formatContextStatistics(harts: HartStatistics[]): string {
+  const rows = [['hart', 'context switches', 'resumed', 're-tags', 'global re-tags', 'ASID fences', 'page fences',
+    'superpage scans', 'key recycles']];
+  for (const s of harts) {
+    rows.push([String(s.hartId), String(s.contextSwitches), String(s.contextsResumed), String(s.retags), String(s.globalRetags),
+      String(s.asidFences), String(s.pageFences), String(s.superpageScans), String(s.keyRecycles)]);
+  }
+  return `translation contexts:\n${rightAlignedTable(rows)}\n`;
 }
 
 /** All of --stats for a machine: the store's table and, with hart threads, how each spent its time. */

@@ -15,6 +15,8 @@ import type { HartHost } from '../cpu/hart-host.js';
 import { ACCESS_FAULT, PageWalker, Priv, SatpMode } from './page-walker.js';
 import { PageCheck, Perm, type Pmp } from './pmp.js';
 import { Access, EntryKind, StoreStat, TranslationStore } from './translation-store.js';
+import { NO_ASID } from './context-keys.js';
+import { regimeOf, regimeTranslates } from './regime.js';
 
 /** Guest-memory page flags (GuestMemory.pageFlags). */
 export const enum PageFlag { CODE = 1, WATCHED = 2 }
@@ -91,14 +93,20 @@ export class Mmu {
     this.pageFlags = bus.memory.pageFlags;
   }
 
-  /** Installs a new translation context. The caller invalidates the store. */
-  setContext(priv: Priv, mprvPriv: Priv, satpMode: SatpMode, rootPpn: number, sum: boolean, mxr: boolean): void {
+  /**
+   * Installs a new translation context, and enters it in the store: entries of other contexts
+   * stay there (they never hit in this one) for when the hart comes back to them.
+   */
+  setContext(priv: Priv, mprvPriv: Priv, satpMode: SatpMode, rootPpn: number, asid: number, sum: boolean, mxr: boolean): void {
     this.fetchPriv = priv;
     this.dataPriv = mprvPriv;
     this.satpMode = satpMode;
     this.rootPpn = rootPpn;
     this.sum = sum;
     this.mxr = mxr;
+    const regime = regimeOf(priv, mprvPriv, satpMode, sum, mxr);
+    if (regimeTranslates(regime)) this.store.switchContext(asid, rootPpn, regime);
+    else this.store.switchContext(NO_ASID, 0, regime);
   }
 
   /**
@@ -110,25 +118,24 @@ export class Mmu {
     const store = this.store;
     const stats = store.stats;
     stats[StoreStat.LOOKUPS]++;
-    const j = store.find(access, vaLo, vaHi);
+    const j = store.lookup(access, vaLo, vaHi);
     if (j >= 0) {
-      const t = store.tables[access];
-      const aux = t[j + 3];
-      const kind = aux & 7;
+      const kind = store.kindAt(access, j);
       if (kind === EntryKind.NEGATIVE) {
         stats[StoreStat.NEGATIVE_HITS]++;
-        this.hart.raise(aux >>> 3, vaLo, vaHi);
+        this.hart.raise(store.payloadAt(access, j), vaLo, vaHi);
       }
       stats[StoreStat.HITS]++;
       this.kind = kind;
-      this.where = (t[j + 2] >>> 0) + (vaLo & 4095);
-      this.deviceIndex = aux >>> 3;
+      this.where = (store.tables[access][j + 2] >>> 0) + (vaLo & 4095);
+      this.deviceIndex = store.payloadAt(access, j);
       return;
     }
 
     // Miss: establish the mapping (claim step B2a).
     const priv = access === Access.FETCH ? this.fetchPriv : this.dataPriv;
     let pagePa: number;
+    let leaf = 0, level = 0;
     if (priv === Priv.M || this.satpMode === SatpMode.BARE) {
       // No translation; physical addresses are 56 bits wide.
       if (vaHi < 0 || vaHi >= 0x1000000) return this.fault(access, vaLo, vaHi, ACCESS_FAULT[access]);
@@ -138,6 +145,8 @@ export class Mmu {
       const cause = this.walker.walk(vaLo, vaHi, access, this.satpMode, this.rootPpn, priv, this.sum, this.mxr);
       if (cause !== 0) return this.fault(access, vaLo, vaHi, cause);
       pagePa = this.walker.pagePa;
+      leaf = this.walker.leaf;
+      level = this.walker.level;
     }
 
     const perm = PERM_OF_ACCESS[access];
@@ -156,7 +165,7 @@ export class Mmu {
         const hostPage = bus.hostOffset;
         const slow = hostPage >= FAST_HOST_LIMIT || (access === Access.WRITE && this.pageFlags[hostPage >>> 12] !== 0);
         const kind = slow ? EntryKind.RAM_SLOW : EntryKind.RAM;
-        if (cacheable) store.fill(access, vaLo, vaHi, kind, hostPage, 0);
+        if (cacheable) store.fill(access, vaLo, vaHi, kind, hostPage, 0, leaf, level);
         this.kind = kind;
         this.where = hostPage + (vaLo & 4095);
         return;
@@ -164,7 +173,7 @@ export class Mmu {
       case PhysKind.DEVICE: {
         if (access === Access.FETCH) return this.fault(access, vaLo, vaHi, ACCESS_FAULT[access]);
         const pageOffset = bus.deviceOffset;
-        if (cacheable) store.fill(access, vaLo, vaHi, EntryKind.DEVICE, pageOffset, bus.deviceIndex);
+        if (cacheable) store.fill(access, vaLo, vaHi, EntryKind.DEVICE, pageOffset, bus.deviceIndex, leaf, level);
         this.kind = EntryKind.DEVICE;
         this.where = pageOffset + (vaLo & 4095);
         this.deviceIndex = bus.deviceIndex;

@@ -7,6 +7,7 @@ import { Bus, PhysKind } from '../bus/bus.js';
 import { Access } from './translation-store.js';
 import { Perm, Pmp } from './pmp.js';
 import { Cause } from '../cpu/trap.js';
+import { LeafBit, leafAllows } from './regime.js';
 
 const enum Pte { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 }
 
@@ -25,8 +26,11 @@ export class PageWalker {
   private readonly scratch64 = new BigInt64Array(1);
   private readonly scratch32 = new Int32Array(this.scratch64.buffer);
 
-  /** Physical address of the translated page, set by a successful walk. */
+  // Set by a successful walk: the physical address of the translated page, and the leaf PTE's
+  // permission bits (LeafBits; G also when a non-leaf PTE above it was global) and level.
   pagePa = 0;
+  leaf = 0;
+  level = 0;
 
   constructor(bus: Bus, pmp: Pmp) {
     this.bus = bus;
@@ -47,6 +51,7 @@ export class PageWalker {
 
     restart: for (;;) {
       let table = rootPpn * 4096;
+      let global = 0;
       for (let level = levels - 1; level >= 0; level--) {
         const shift = 12 + 9 * level;
         const vpn = shift + 9 <= 32 ? (vaLo >>> shift) & 511
@@ -65,21 +70,15 @@ export class PageWalker {
         if (hi >>> 22 !== 0) return PAGE_FAULT[access]; // bits 63:54 reserved (no Svpbmt/Svnapot)
         // PPN = bits 53:10, as a Number (exact below 2^53, and nothing maps above that).
         const ppn = (hi & 0x3fffff) * 4194304 + (lo >>> 10);
+        // A global non-leaf PTE makes every mapping below it global.
+        global |= lo & Pte.G;
         if ((lo & (Pte.R | Pte.X)) === 0) {
           table = ppn * 4096;
           continue;
         }
         // Leaf: permissions.
-        if (priv === Priv.U) {
-          if ((lo & Pte.U) === 0) return PAGE_FAULT[access];
-        } else if (lo & Pte.U) {
-          if (access === Access.FETCH || !sum) return PAGE_FAULT[access];
-        }
-        if (access === Access.FETCH ? (lo & Pte.X) === 0
-          : access === Access.WRITE ? (lo & Pte.W) === 0
-          : (lo & Pte.R) === 0 && !(mxr && (lo & Pte.X))) {
-          return PAGE_FAULT[access];
-        }
+        const leaf = ((lo >>> 1) & (LeafBit.R | LeafBit.W | LeafBit.X | LeafBit.U)) | (global !== 0 ? LeafBit.G : 0);
+        if (!leafAllows(leaf, access, priv !== Priv.U, sum, mxr)) return PAGE_FAULT[access];
         // A superpage's PPN must be aligned to its size.
         const pagesBelow = level === 0 ? 1 : 2 ** (9 * level);
         if (ppn % pagesBelow !== 0) return PAGE_FAULT[access];
@@ -93,6 +92,8 @@ export class PageWalker {
         // The VPN bits below the leaf level pass through into the physical page number.
         const vaPage = (vaHi >>> 0) * 1048576 + (vaLo >>> 12); // VA >> 12, exact: < 2^45
         this.pagePa = (ppn + (vaPage % pagesBelow)) * 4096;
+        this.leaf = leaf;
+        this.level = level;
         return 0;
       }
       return PAGE_FAULT[access];

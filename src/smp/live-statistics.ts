@@ -7,7 +7,8 @@ import type { HartStatistics } from '../cpu/hart.js';
 
 const enum Field {
   INSTRUCTIONS, LOOKUPS, HITS, NEGATIVE_HITS, WALKS, INVALIDATIONS, NEGATIVE_FILLS, DECODED_PAGES, TRAPS, FIRMWARE_FENCES,
-  MMIO_REQUESTS, MMIO_WAIT_MS, IDLE_MS, EPOCH_ACKS, STRIDE = 16,
+  MMIO_REQUESTS, MMIO_WAIT_MS, IDLE_MS, EPOCH_ACKS, CONTEXT_SWITCHES, CONTEXTS_RESUMED, RETAGS, GLOBAL_RETAGS,
+  ASID_FENCES, PAGE_FENCES, SUPERPAGE_SCANS, KEY_RECYCLES, STRIDE = 24,
 }
 
 export function liveStatisticsBuffer(harts: number): SharedArrayBuffer {
@@ -32,6 +33,14 @@ export function publishLiveStatistics(view: Float64Array, s: HartStatistics, thr
   view[at + Field.WALKS] = s.walks;
   view[at + Field.INVALIDATIONS] = s.invalidations;
   view[at + Field.NEGATIVE_FILLS] = s.negativeFills;
+  view[at + Field.CONTEXT_SWITCHES] = s.contextSwitches;
+  view[at + Field.CONTEXTS_RESUMED] = s.contextsResumed;
+  view[at + Field.RETAGS] = s.retags;
+  view[at + Field.GLOBAL_RETAGS] = s.globalRetags;
+  view[at + Field.ASID_FENCES] = s.asidFences;
+  view[at + Field.PAGE_FENCES] = s.pageFences;
+  view[at + Field.SUPERPAGE_SCANS] = s.superpageScans;
+  view[at + Field.KEY_RECYCLES] = s.keyRecycles;
   view[at + Field.DECODED_PAGES] = s.decodedPages;
   view[at + Field.TRAPS] = s.traps;
   view[at + Field.FIRMWARE_FENCES] = s.firmwareFences;
@@ -54,6 +63,14 @@ export function readLiveStatistics(view: Float64Array, hartId: number): { hart: 
       walks: view[at + Field.WALKS],
       invalidations: view[at + Field.INVALIDATIONS],
       negativeFills: view[at + Field.NEGATIVE_FILLS],
+      contextSwitches: view[at + Field.CONTEXT_SWITCHES],
+      contextsResumed: view[at + Field.CONTEXTS_RESUMED],
+      retags: view[at + Field.RETAGS],
+      globalRetags: view[at + Field.GLOBAL_RETAGS],
+      asidFences: view[at + Field.ASID_FENCES],
+      pageFences: view[at + Field.PAGE_FENCES],
+      superpageScans: view[at + Field.SUPERPAGE_SCANS],
+      keyRecycles: view[at + Field.KEY_RECYCLES],
       decodedPages: view[at + Field.DECODED_PAGES],
       traps: view[at + Field.TRAPS],
       firmwareFences: view[at + Field.FIRMWARE_FENCES],

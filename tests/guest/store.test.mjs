@@ -47,3 +47,15 @@ test('negative entries are cached and hit under the fence policy', async () => {
   const s = await statsUnderEveryPolicy('build/guest/tests/vm/negative.elf');
   assert.ok(s.fence.negativeHits > 0, `negative hits under fence: ${s.fence.negativeHits}`);
 });
+
+test('under the fence policy entries outlive satp switches, privilege and SUM changes; the other policies invalidate in bulk', async () => {
+  const s = await statsUnderEveryPolicy('build/guest/tests/vm/asid.elf');
+  assert.ok(s.fence.contextsResumed > 0, `contexts resumed with their entries: ${s.fence.contextsResumed}`);
+  assert.ok(s.fence.retags > 0, `entries re-tagged within an address space: ${s.fence.retags}`);
+  assert.ok(s.fence.globalRetags > 0, `global entries re-tagged across address spaces: ${s.fence.globalRetags}`);
+  assert.ok(s.fence.asidFences > 0 && s.fence.pageFences > 0 && s.fence.superpageScans > 0);
+  for (const p of ['block', 'instruction']) {
+    assert.equal(s[p].contextsResumed, 0, `${p}: every slice ends with a bulk invalidation, so no context finds its entries`);
+    assert.equal(s[p].contextSwitches, s.fence.contextSwitches, `${p}: the same changes of context`);
+  }
+});
