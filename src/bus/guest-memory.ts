@@ -1,11 +1,14 @@
-// Guest memory: every RAM and ROM region lives in one SharedArrayBuffer, so that a "host
-// offset" (a byte index into that buffer) names any guest-physical byte that is memory, and
-// worker threads can share it.
+// Guest memory: every RAM and ROM region lives in one shared WebAssembly.Memory, so that a
+// "host offset" (a byte index into its buffer) names any guest-physical byte that is memory,
+// worker threads can share it, and translated code can load and store it directly. After the
+// frames come the harts' slots of hot state (hart-slots.ts).
 //
 // Guest-physical pages reach the buffer through a frame table (one Int32 per 4 KiB guest page:
 // the host frame that backs it), itself shared, so that the VMM can move a page to another
 // frame while harts run (smp/frame-remapper.ts). The buffer holds the regions' frames, RAM
 // first and ROMs after it, identity-mapped at start, then an optional pool of spare frames.
+
+import { HART_SLOT_BYTES, hartSlotOffset } from './hart-slots.js';
 
 export interface MemoryRegion {
   readonly name: string;
@@ -30,9 +33,15 @@ export interface RegionLayout {
 export interface SharedGuestMemory {
   layout: RegionLayout[];
   spareFrames: number;
-  buffer: SharedArrayBuffer;
+  hartSlots: number;
+  memory: WebAssembly.Memory;
   frames: SharedArrayBuffer;
 }
+
+/** Bytes in one WebAssembly page. */
+const WASM_PAGE = 65536;
+/** A 32-bit WebAssembly memory holds at most 4 GiB. */
+const WASM_MAX_PAGES = 65536;
 
 export const PAGE_SIZE = 4096;
 
@@ -45,7 +54,13 @@ export const PAGE_SIZE = 4096;
 export const FAST_HOST_LIMIT = 2 ** 31;
 
 export class GuestMemory {
+  /** the memory translated code imports; `buffer` is its bytes */
+  readonly memory: WebAssembly.Memory;
   readonly buffer: SharedArrayBuffer;
+  /** bytes the frames take: the harts' slots begin here */
+  readonly frameBytes: number;
+  /** how many harts have a slot of hot state */
+  readonly hartSlots: number;
   readonly view: DataView;
   readonly bytes: Uint8Array;
   readonly i32: Int32Array;
@@ -69,10 +84,11 @@ export class GuestMemory {
   private readonly layout: RegionLayout[];
 
   /**
-   * Lays the regions out in a new buffer with `spareFrames` spare frames. `GuestMemory.attach`
-   * builds another thread's view of an existing one.
+   * Lays the regions out in a new memory with `spareFrames` spare frames and `hartSlots` slots
+   * of hot state. `GuestMemory.attach` builds another thread's view of an existing one.
    */
-  constructor(layout: readonly RegionLayout[], spareFrames = 0, shared?: { buffer: SharedArrayBuffer; frames: SharedArrayBuffer }) {
+  constructor(layout: readonly RegionLayout[], spareFrames = 0, hartSlots = 1,
+    shared?: { memory: WebAssembly.Memory; frames: SharedArrayBuffer }) {
     let pages = 0;
     const regions: MemoryRegion[] = [];
     for (const r of layout) {
@@ -80,12 +96,17 @@ export class GuestMemory {
       regions.push({ ...r, baseNumber: Number(r.base), firstPage: pages });
       pages += r.size / PAGE_SIZE;
     }
-    const totalBytes = (pages + spareFrames) * PAGE_SIZE;
-    if (shared && shared.buffer.byteLength !== totalBytes) {
-      throw new Error(`guest memory buffer holds ${shared.buffer.byteLength} bytes, the layout ${totalBytes}`);
+    const frameBytes = (pages + spareFrames) * PAGE_SIZE;
+    const wasmPages = Math.ceil((frameBytes + hartSlots * HART_SLOT_BYTES) / WASM_PAGE);
+    if (wasmPages > WASM_MAX_PAGES) throw new Error(`guest memory of ${frameBytes} bytes does not fit a 4 GiB WebAssembly memory`);
+    this.memory = shared?.memory ?? new WebAssembly.Memory({ initial: wasmPages, maximum: wasmPages, shared: true });
+    if (this.memory.buffer.byteLength !== wasmPages * WASM_PAGE) {
+      throw new Error(`guest memory holds ${this.memory.buffer.byteLength} bytes, the layout ${wasmPages * WASM_PAGE}`);
     }
     this.layout = layout.map((r) => ({ ...r }));
-    this.buffer = shared?.buffer ?? new SharedArrayBuffer(totalBytes);
+    this.buffer = this.memory.buffer as SharedArrayBuffer;
+    this.frameBytes = frameBytes;
+    this.hartSlots = hartSlots;
     this.frames = new Int32Array(shared?.frames ?? new SharedArrayBuffer(4 * pages));
     if (!shared) for (let p = 0; p < pages; p++) this.frames[p] = p;
     this.spareFrames = spareFrames;
@@ -101,11 +122,20 @@ export class GuestMemory {
 
   /** The same guest memory, seen from another thread (its page flags and pins are its own). */
   static attach(shared: SharedGuestMemory): GuestMemory {
-    return new GuestMemory(shared.layout, shared.spareFrames, shared);
+    return new GuestMemory(shared.layout, shared.spareFrames, shared.hartSlots, shared);
   }
 
   share(): SharedGuestMemory {
-    return { layout: this.layout.map((r) => ({ ...r })), spareFrames: this.spareFrames, buffer: this.buffer, frames: this.frames.buffer as SharedArrayBuffer };
+    return {
+      layout: this.layout.map((r) => ({ ...r })), spareFrames: this.spareFrames, hartSlots: this.hartSlots,
+      memory: this.memory, frames: this.frames.buffer as SharedArrayBuffer,
+    };
+  }
+
+  /** Byte offset of hart `hartId`'s slot of hot state (hart-slots.ts). */
+  hartSlot(hartId: number): number {
+    if (hartId < 0 || hartId >= this.hartSlots) throw new Error(`hart ${hartId} has no slot of hot state (${this.hartSlots} slots)`);
+    return hartSlotOffset(this.frameBytes, hartId);
   }
 
   /** The region holding guest-physical address `pa`, or undefined. */

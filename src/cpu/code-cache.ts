@@ -42,6 +42,13 @@ export class CodeCache {
   readonly imm = new Int32Array(SCRATCH_SLOT + 1);
   /** host page number held by each cache page, or -1 */
   readonly tag = new Int32Array(CODE_PAGES).fill(-1);
+  /**
+   * The same as `tag`, except for pages the interpreter must not run into on its own (they have
+   * translated code, which the run loop would rather enter): it leaves the slice there.
+   */
+  readonly enterTag = new Int32Array(CODE_PAGES).fill(-1);
+  /** Told when a cache page's decoded code is dropped (-1: every page's): translated code of it is stale. */
+  onDrop: ((cachePage: number) => void) | null = null;
   private readonly pageFlags: Uint8Array;
   /** raw instruction bits of the straddling instruction last decoded into SCRATCH_SLOT */
   scratchBits = -1;
@@ -62,7 +69,9 @@ export class CodeCache {
     if (this.tag[i] !== hostPage) {
       const old = this.tag[i];
       if (old >= 0) this.pageFlags[old] &= ~CODE_FLAG;
+      if (old >= 0 && this.onDrop) this.onDrop(i);
       this.tag[i] = hostPage;
+      this.enterTag[i] = hostPage;
       this.op.fill(0, base, base + SLOTS_PER_PAGE);
       this.pageFlags[hostPage] |= CODE_FLAG;
       this.decodedPages++;
@@ -86,6 +95,7 @@ export class CodeCache {
     if (this.tag[i] === hostPage) {
       const base = i * SLOTS_PER_PAGE;
       this.op.fill(0, base, base + SLOTS_PER_PAGE);
+      if (this.onDrop) this.onDrop(i);
     }
     this.scratchBits = -1;
   }
@@ -97,7 +107,11 @@ export class CodeCache {
    */
   releasePage(hostPage: number): void {
     const i = hostPage & (CODE_PAGES - 1);
-    if (this.tag[i] === hostPage) this.tag[i] = -1;
+    if (this.tag[i] === hostPage) {
+      this.tag[i] = -1;
+      this.enterTag[i] = -1;
+      if (this.onDrop) this.onDrop(i);
+    }
     this.pageFlags[hostPage] &= ~CODE_FLAG;
     this.scratchBits = -1;
   }
@@ -108,7 +122,9 @@ export class CodeCache {
       const t = this.tag[i];
       if (t >= 0) this.pageFlags[t] &= ~CODE_FLAG;
       this.tag[i] = -1;
+      this.enterTag[i] = -1;
     }
+    if (this.onDrop) this.onDrop(-1);
     this.scratchBits = -1;
   }
 

@@ -4,6 +4,7 @@
 // and the bus with other harts, so it can run on a thread of its own.
 
 import type { Bus } from '../bus/bus.js';
+import { HOT_STATE_OFFSET, STORE_TABLES_OFFSET } from '../bus/hart-slots.js';
 import { Mmu, type MmuHart } from '../mmu/mmu.js';
 import { NO_ASID } from '../mmu/context-keys.js';
 import { Priv } from '../mmu/page-walker.js';
@@ -15,6 +16,7 @@ import { Csr, Csrs, CsrSlot, Mstatus } from './csr.js';
 import { FpUnit } from './fpu/fp-unit.js';
 import type { HartHost } from './hart-host.js';
 import { interpret } from './interpreter.js';
+import { JitEngine, type JitStatistics } from '../jit/jit-engine.js';
 import { Op } from './isa/encodings.js';
 import { HartState } from './state.js';
 import { Cause, IRQ_PRIORITY, TrapSignal } from './trap.js';
@@ -27,11 +29,14 @@ export const TRAP_LOOP_LIMIT = 1000;
 export interface HartOptions {
   hartId: number;
   policy: FlushPolicy;
-  /** State buffer (e.g. shared memory); a private one by default. */
-  stateBuffer?: ArrayBufferLike;
   /** Sstc: the stimecmp CSR and menvcfg.STCE (off by default, like the spike board) */
   sstc?: boolean;
+  /** how instructions run: the interpreter alone, or translated to WebAssembly where hot (default interp) */
+  engine?: EngineName;
 }
+
+export const ENGINE_NAMES = ['interp', 'jit'] as const;
+export type EngineName = typeof ENGINE_NAMES[number];
 
 export class Hart implements MmuHart {
   readonly hartId: number;
@@ -45,6 +50,8 @@ export class Hart implements MmuHart {
   readonly bus: Bus;
   readonly host: HartHost;
   readonly policy: FlushPolicy;
+  /** translated code, unless the interpreter runs everything (the instruction policy always interprets) */
+  readonly jit: JitEngine | undefined;
 
   priv: Priv = Priv.M;
   /** pc of the next instruction, as two int32 words */
@@ -95,12 +102,15 @@ export class Hart implements MmuHart {
     this.bus = bus;
     this.host = host;
     this.policy = options.policy;
-    this.state = new HartState(options.stateBuffer);
+    const slot = bus.memory.hartSlot(options.hartId);
+    this.state = new HartState(bus.memory.buffer, slot + HOT_STATE_OFFSET);
     this.csrs = new Csrs(this, options.sstc ?? false);
-    this.store = new TranslationStore(options.policy);
+    this.store = new TranslationStore(options.policy, bus.memory.buffer, slot + STORE_TABLES_OFFSET);
     this.code = new CodeCache(bus.memory.pageFlags);
     this.mmu = new Mmu(this, bus, this.pmp, this.store, this.code, host);
     this.fpu = new FpUnit(this.state);
+    this.jit = options.engine === 'jit' && options.policy !== FlushPolicy.INSTRUCTION
+      ? new JitEngine(this, (_hart, budget) => interpret(this, budget)) : undefined;
     this.translationContextChanged();
   }
 
@@ -212,7 +222,8 @@ export class Hart implements MmuHart {
         this.enterPage();
         this.sliceBudget = budget;
         this.left = budget;
-        interpret(this, budget);
+        if (this.jit) this.jit.run(budget);
+        else interpret(this, budget);
       } catch (e) {
         if (e !== TrapSignal.INSTANCE) throw e;
         this.retired += this.sliceBudget - this.left;
@@ -510,6 +521,7 @@ export class Hart implements MmuHart {
       decodedPages: this.code.decodedPages,
       traps: this.trapsTaken,
       firmwareFences: this.firmwareFences,
+      ...(this.jit ? { jit: { ...this.jit.stats } } : {}),
     };
   }
 }
@@ -542,5 +554,7 @@ export interface HartStatistics {
   decodedPages: number;
   traps: number;
   firmwareFences: number;
+  /** present when the hart translates hot code (--engine=jit) */
+  jit?: JitStatistics;
 }
 

@@ -51,7 +51,7 @@ export function interpret(h: Hart, budget: number): void {
   const mmu = h.mmu;
   const store = h.store;
   const RT = store.tables[Access.READ], WT = store.tables[Access.WRITE], FT = store.tables[Access.FETCH];
-  const codeTag = code.tag;
+  const codeTag = code.enterTag;
   // Values read from fields and calls are made int32 (`| 0`) where they enter the loop: a browser's
   // V8 boxes integers beyond 31 bits, and one boxed input makes a loop variable boxed throughout.
   let gk = store.genKey | 0;

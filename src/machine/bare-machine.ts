@@ -5,7 +5,7 @@
 
 import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../bus/guest-memory.js';
-import { Hart } from '../cpu/hart.js';
+import { Hart, type EngineName } from '../cpu/hart.js';
 import type { HartHost } from '../cpu/hart-host.js';
 import { Clint } from '../devices/clint.js';
 import { Htif, isHtifWordInMemory } from '../devices/htif.js';
@@ -22,6 +22,8 @@ export interface BareMachineOptions {
   clock: () => number;
   /** console output (HTIF) */
   output: (bytes: Uint8Array) => void;
+  /** how the hart runs instructions (default: the interpreter) */
+  engine?: EngineName;
 }
 
 export class BareMachine {
@@ -41,7 +43,7 @@ export class BareMachine {
       interruptLines: (hartId) => this.clint.lines(hartId),
       watchedWrite: (_hartId, hostOffset, size) => this.htif?.watchedWrite(hostOffset, size) ?? false,
     };
-    this.hart = new Hart(this.bus, host, { hartId: 0, policy: options.policy });
+    this.hart = new Hart(this.bus, host, { hartId: 0, policy: options.policy, engine: options.engine });
     this.output = options.output;
   }
 

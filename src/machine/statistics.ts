@@ -64,7 +64,20 @@ export function formatStoreStatistics(harts: HartStatistics[], policy: FlushPoli
   const instructions = harts.reduce((sum, s) => sum + s.instructions, 0);
   const mips = seconds > 0 ? (instructions / seconds / 1e6).toFixed(1) : '-';
   return `translation store (--tlb-flush=${FLUSH_POLICY_NAMES[policy]}):\n${text}\n` +
-    `run time ${seconds.toFixed(3)} s, ${mips} guest MIPS\n` + formatContextStatistics(harts);
+    `run time ${seconds.toFixed(3)} s, ${mips} guest MIPS\n` + formatContextStatistics(harts) + formatJitStatistics(harts);
+}
+
+/** What the translator did, for harts that translate. */
+function formatJitStatistics(harts: HartStatistics[]): string {
+  const rows = [['hart', 'translations', 'compile (ms)', 'wasm (KiB)', 'translated insns', 'share', 'calls', 'dropped']];
+  for (const s of harts) {
+    const j = s.jit;
+    if (!j) continue;
+    const share = s.instructions > 0 ? `${(100 * j.translatedInstructions / s.instructions).toFixed(1)}%` : '-';
+    rows.push([String(s.hartId), String(j.translations), (1000 * j.compileSeconds).toFixed(1), (j.wasmBytes / 1024).toFixed(1),
+      String(j.translatedInstructions), share, String(j.calls), String(j.dropped)]);
+  }
+  return rows.length > 1 ? `translated code (--engine=jit):\n${rightAlignedTable(rows)}\n` : '';
 }
 
 /** How the store's entries outlived changes of translation context, and the fences that named them. */

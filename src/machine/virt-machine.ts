@@ -116,7 +116,7 @@ export class VirtMachine {
     this.memory = new GuestMemory([
       { name: 'ram', base: VIRT_RAM_BASE, size: options.ramSize, writable: true },
       { name: 'boot-rom', base: BOOT_ROM_BASE, size: bootRom.size, writable: false },
-    ]);
+    ], 0, options.harts);
     this.bus = new Bus(this.memory);
     this.clint = new Clint(options.harts, options.clock, undefined, signals ? (hartId) => signals.wake(hartId) : undefined);
     this.plic = new Plic(options.harts, {

@@ -38,6 +38,7 @@
 // are the tables refilled with empty records, so that no entry of a key handed out again survives.
 
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
+import { STORE_TABLE_BYTES } from '../bus/hart-slots.js';
 import { ContextKeys, KEY_COUNT, NO_ASID } from './context-keys.js';
 import { accessClass, AccessClass, LeafBit, regimeAllows, Regime } from './regime.js';
 
@@ -114,9 +115,11 @@ export class TranslationStore {
   private superpagesFrom = Infinity;
   private superpagesTo = -Infinity;
 
-  constructor(policy: FlushPolicy) {
+  /** The tables live in `buffer` from `byteOffset` on (a hart's slot of hot state), else in a buffer of their own. */
+  constructor(policy: FlushPolicy, buffer: ArrayBufferLike = new ArrayBuffer(3 * STORE_TABLE_BYTES), byteOffset = 0) {
     this.policy = policy;
-    this.tables = [new Int32Array(STORE_ENTRIES * 4), new Int32Array(STORE_ENTRIES * 4), new Int32Array(STORE_ENTRIES * 4)];
+    const table = (i: number) => new Int32Array(buffer, byteOffset + i * STORE_TABLE_BYTES, STORE_ENTRIES * 4);
+    this.tables = [table(Access.READ), table(Access.WRITE), table(Access.FETCH)];
     this.clearTables();
     this.useKey(this.newKey());
   }

@@ -26,7 +26,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function startBareBoard(elfPath, { harts, policy, spareFrames = 0 }) {
   const elf = parseElf(readFileSync(elfPath));
   const layout = [{ name: 'ram', base: RAM_BASE, size: RAM_SIZE, writable: true }];
-  const memory = new GuestMemory(layout, spareFrames);
+  const memory = new GuestMemory(layout, spareFrames, harts);
   for (const s of elf.segments) memory.load(s.paddr, s.data);
   const address = (name) => {
     const at = elf.symbols.get(name);

@@ -7,6 +7,7 @@ import { escapeControls } from '../../machine/printable.js';
 import { DEFAULT_RAM, flushPolicyOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { MAX_DISKS } from '../../machine/session.js';
 import { FLUSH_POLICY_NAMES } from '../../mmu/translation-store.js';
+import { ENGINE_NAMES, type EngineName } from '../../cpu/hart.js';
 import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -36,6 +37,10 @@ function acceptQemuSpelling(argv: string[]): string[] {
   return argv.map((arg, i) => (i < 2 ? arg : QEMU_OPTIONS.has(arg) ? `-${arg}` : arg === '--stats=json' ? '--stats-json' : arg));
 }
 
+/** --engine: interpret everything, or translate hot code to WebAssembly. */
+const ENGINE_OPTION = () => new Option('--engine <engine>', 'how instructions run: the interpreter alone, or hot code translated to WebAssembly')
+  .choices(ENGINE_NAMES).default('interp');
+
 export async function main(argv: string[]): Promise<number> {
   // A stderr that fails (its reader gone) leaves nowhere to say anything: not a reason to crash.
   process.stderr.on('error', () => {});
@@ -56,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--max-insns <n>', 'stop with an error after n instructions', countOption)
     .option('--trace', 'print every executed instruction (pc, bits, disassembly) to stderr', false)
     .option('-m, --memory <size>', 'RAM size, e.g. 128M or 1G (at most 2G)', sizeOption, 128 * 2 ** 20)
-    .action((file: string, opts: { tlbFlush: string; stats: boolean; statsJson?: boolean; maxInsns?: number; trace: boolean; memory: number }) => {
+    .addOption(ENGINE_OPTION())
+    .action((file: string, opts: { tlbFlush: string; stats: boolean; statsJson?: boolean; maxInsns?: number; trace: boolean; memory: number; engine: EngineName }) => {
       status = runProgram({
         program: file,
         policy: flushPolicyOption(opts.tlbFlush),
@@ -64,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
         maxInsns: opts.maxInsns,
         trace: opts.trace,
         ramSize: opts.memory,
+        engine: opts.engine,
       });
     });
 

@@ -4,7 +4,7 @@
 import { writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CsrSlot } from '../../cpu/csr.js';
-import { TRAP_LOOP_LIMIT } from '../../cpu/hart.js';
+import { TRAP_LOOP_LIMIT, type EngineName } from '../../cpu/hart.js';
 import { disassemble } from '../../cpu/isa/disassemble.js';
 import { CAUSE_NAMES, IrqBit } from '../../cpu/trap.js';
 import { BareMachine } from '../../machine/bare-machine.js';
@@ -27,6 +27,7 @@ export interface RunOptions {
   maxInsns: number | undefined;
   trace: boolean;
   ramSize: number;
+  engine?: EngineName;
 }
 
 const CHUNK = 1 << 22;
@@ -44,6 +45,7 @@ export function runProgram(options: RunOptions): number {
   const machine = new BareMachine({
     ramSize: options.ramSize,
     policy: options.policy,
+    engine: options.engine,
     clock: boardClock(clockZeroNow(), TIMEBASE_HZ),
     output: (bytes) => console.write(bytes),
   });

@@ -1,0 +1,575 @@
+// Translates the code of one guest page into one WebAssembly function.
+//
+// The function is entered at a byte offset into the page and dispatches with a br_table on
+// that offset to the instruction there: every instruction of the page's code is a label, so a
+// trap return, an interrupted slice or a call's return lands anywhere. Straight-line code runs
+// from label to label; branches inside the page go back to the dispatch, which first checks that
+// the budget left covers the longest run between two dispatches (RUN_LIMIT instructions). It
+// runs until control leaves the page, the budget is short, an instruction it does not translate
+// comes, or a slow path asks it to stop; then it writes the next pc, the budget left and its
+// fast-path hits to the hart's exchange words and returns why it stopped (Exit).
+//
+// Registers stay in the hart's slot of guest memory, so that a trap raised by a slow path (a
+// JavaScript exception that unwinds through the function) loses nothing. Loads and stores try
+// the translation store's fast path inline, with the same tag compare as the interpreter; the
+// rest calls the MMU through imports that first record the instruction's offset and budget,
+// so a trap is taken at the exact instruction.
+
+import { HOT_WORDS_OFFSET, HotWord, STORE_TABLE_BYTES, STORE_TABLES_OFFSET } from '../bus/hart-slots.js';
+import { Access, ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, FlushPolicy, STORE_INDEX_MASK } from '../mmu/translation-store.js';
+import { OpWord } from '../cpu/code-cache.js';
+import { Op } from '../cpu/isa/encodings.js';
+import { X0_SINK } from '../cpu/state.js';
+import { BLOCK_VOID, ByteWriter, Opc, ValType, writeModule, type FuncType } from './wasm-writer.js';
+
+/** Why translated code returned. */
+export const enum Exit {
+  /** control left the page (or reached its end); the next pc is in the exchange words */
+  NEXT = 0,
+  /** the next block is longer than the budget left */
+  BUDGET = 1,
+  /** the next instruction is not translated: interpret it */
+  INTERPRET = 2,
+  /** a slow store asked the run loop to look (a device, a stop, code on this page written) */
+  YIELD = 3,
+  /** entered at an offset where no block starts */
+  NOT_ENTRY = 4,
+  /** a taken branch or jump under the block policy: the slice ends */
+  SLICE_END = 5,
+}
+
+/** What the translator reads of a page: its decoded instructions, decoding on demand. */
+export interface PageCode {
+  /** the OP word of the instruction at byte `off` (see code-cache.ts), decoding it if needed */
+  opAt(off: number): number;
+  /** its immediate */
+  immAt(off: number): number;
+}
+
+export interface TranslatorLayout {
+  /** byte offset of the hart's slot in the memory */
+  slot: number;
+  /** pages of the shared memory the module imports */
+  memoryPages: number;
+  policy: FlushPolicy;
+}
+
+// Function types: 0 the page function, 1 slow load, 2 slow store.
+const TYPES: FuncType[] = [
+  { params: [ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], results: [ValType.I32] },
+  { params: [ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], results: [ValType.I32] },
+  { params: [ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], results: [ValType.I32] },
+];
+const IMPORTS = [{ module: 'f', name: 'load', type: 1 }, { module: 'f', name: 'store', type: 2 }];
+const CALL_LOAD = 0, CALL_STORE = 1;
+
+// Locals: the parameters (the page's VA comes as two words: a JavaScript caller passing an i64
+// would make a BigInt per call), then temporaries.
+const L_OFF = 0, L_LEFT = 1, L_GK = 2, L_PAGE_LO = 3, L_PAGE_HI = 4;
+const L_HITS = 5, L_VL = 6, L_VH = 7, L_J = 8, L_W = 9;
+const L_PAGE = 10, L_A = 11, L_B = 12, L_T = 13, L_U = 14, L_V = 15;
+const I32_LOCALS = 5, I64_LOCALS = 6;
+
+/** Instructions run at most between two dispatches (straight-line code goes through the dispatch this often). */
+export const RUN_LIMIT = 64;
+
+/** How the translator handles an op. */
+const enum Kind {
+  NONE = 0, ALU_RR, ALU_RI, ALU_W_RR, ALU_W_RI, UNARY, LOAD, STORE, BRANCH, JAL, JALR, LUI, AUIPC, FENCE, MULH, DIV,
+}
+
+const KIND = new Uint8Array(Op.COUNT);
+/** ops after which control never falls through to the next instruction */
+const ENDS_RUN = new Uint8Array(Op.COUNT);
+/** wasm opcode (or a pseudo code below) of ALU ops */
+const ALU = new Int16Array(Op.COUNT);
+/** pseudo ALU codes for operations wasm lacks as one opcode */
+const enum Pseudo {
+  SLT = -1, SLTU = -2, ANDN = -3, ORN = -4, XNOR = -5, SH1ADD = -6, SH2ADD = -7, SH3ADD = -8,
+  ADD_UW = -9, SH1ADD_UW = -10, SH2ADD_UW = -11, SH3ADD_UW = -12, SLLI_UW = -13,
+  MAX = -14, MIN = -15, MAXU = -16, MINU = -17, BCLR = -18, BSET = -19, BINV = -20, BEXT = -21,
+  CLZW = -22, CTZW = -23, CPOPW = -24, SEXT_B = -25, SEXT_H = -26, ZEXT_H = -27, ROLW = -28, RORW = -29,
+  MULH = -30, MULHSU = -31, MULHU = -32, DIV = -33, DIVU = -34, REM = -35, REMU = -36,
+  DIVW = -37, DIVUW = -38, REMW = -39, REMUW = -40,
+}
+/** memory access size of loads and stores, and whether a load sign-extends */
+const MEM_SIZE = new Uint8Array(Op.COUNT);
+const MEM_SIGNED = new Uint8Array(Op.COUNT);
+/** comparison opcode of branches */
+const BRANCH_CMP = new Uint8Array(Op.COUNT);
+
+(() => {
+  const set = (kind: Kind, ops: [Op, number][]) => { for (const [op, code] of ops) { KIND[op] = kind; ALU[op] = code; } };
+  set(Kind.ALU_RR, [
+    [Op.ADD, Opc.I64_ADD], [Op.SUB, Opc.I64_SUB], [Op.SLL, Opc.I64_SHL], [Op.SRL, Opc.I64_SHR_U], [Op.SRA, Opc.I64_SHR_S],
+    [Op.XOR, Opc.I64_XOR], [Op.OR, Opc.I64_OR], [Op.AND, Opc.I64_AND], [Op.SLT, Pseudo.SLT], [Op.SLTU, Pseudo.SLTU],
+    [Op.MUL, Opc.I64_MUL], [Op.ANDN, Pseudo.ANDN], [Op.ORN, Pseudo.ORN], [Op.XNOR, Pseudo.XNOR],
+    [Op.SH1ADD, Pseudo.SH1ADD], [Op.SH2ADD, Pseudo.SH2ADD], [Op.SH3ADD, Pseudo.SH3ADD], [Op.ADD_UW, Pseudo.ADD_UW],
+    [Op.SH1ADD_UW, Pseudo.SH1ADD_UW], [Op.SH2ADD_UW, Pseudo.SH2ADD_UW], [Op.SH3ADD_UW, Pseudo.SH3ADD_UW],
+    [Op.MAX, Pseudo.MAX], [Op.MIN, Pseudo.MIN], [Op.MAXU, Pseudo.MAXU], [Op.MINU, Pseudo.MINU],
+    [Op.ROL, Opc.I64_ROTL], [Op.ROR, Opc.I64_ROTR],
+    [Op.BCLR, Pseudo.BCLR], [Op.BSET, Pseudo.BSET], [Op.BINV, Pseudo.BINV], [Op.BEXT, Pseudo.BEXT],
+    [Op.MULH, Pseudo.MULH], [Op.MULHSU, Pseudo.MULHSU], [Op.MULHU, Pseudo.MULHU],
+    [Op.DIV, Pseudo.DIV], [Op.DIVU, Pseudo.DIVU], [Op.REM, Pseudo.REM], [Op.REMU, Pseudo.REMU],
+  ]);
+  set(Kind.ALU_RI, [
+    [Op.ADDI, Opc.I64_ADD], [Op.XORI, Opc.I64_XOR], [Op.ORI, Opc.I64_OR], [Op.ANDI, Opc.I64_AND],
+    [Op.SLLI, Opc.I64_SHL], [Op.SRLI, Opc.I64_SHR_U], [Op.SRAI, Opc.I64_SHR_S], [Op.SLTI, Pseudo.SLT], [Op.SLTIU, Pseudo.SLTU],
+    [Op.RORI, Opc.I64_ROTR], [Op.SLLI_UW, Pseudo.SLLI_UW],
+    [Op.BCLRI, Pseudo.BCLR], [Op.BSETI, Pseudo.BSET], [Op.BINVI, Pseudo.BINV], [Op.BEXTI, Pseudo.BEXT],
+  ]);
+  set(Kind.ALU_W_RR, [
+    [Op.ADDW, Opc.I32_ADD], [Op.SUBW, Opc.I32_SUB], [Op.SLLW, Opc.I32_SHL], [Op.SRLW, Opc.I32_SHR_U], [Op.SRAW, Opc.I32_SHR_S],
+    [Op.MULW, Opc.I32_MUL], [Op.ROLW, Opc.I32_ROTL], [Op.RORW, Opc.I32_ROTR],
+    [Op.DIVW, Pseudo.DIVW], [Op.DIVUW, Pseudo.DIVUW], [Op.REMW, Pseudo.REMW], [Op.REMUW, Pseudo.REMUW],
+  ]);
+  set(Kind.ALU_W_RI, [
+    [Op.ADDIW, Opc.I32_ADD], [Op.SLLIW, Opc.I32_SHL], [Op.SRLIW, Opc.I32_SHR_U], [Op.SRAIW, Opc.I32_SHR_S], [Op.RORIW, Opc.I32_ROTR],
+  ]);
+  set(Kind.UNARY, [
+    [Op.CLZ, Opc.I64_CLZ], [Op.CTZ, Opc.I64_CTZ], [Op.CPOP, Opc.I64_POPCNT], [Op.CLZW, Pseudo.CLZW], [Op.CTZW, Pseudo.CTZW],
+    [Op.CPOPW, Pseudo.CPOPW], [Op.SEXT_B, Pseudo.SEXT_B], [Op.SEXT_H, Pseudo.SEXT_H], [Op.ZEXT_H, Pseudo.ZEXT_H],
+  ]);
+  const mem = (kind: Kind, rows: [Op, number, boolean][]) => {
+    for (const [op, size, signed] of rows) { KIND[op] = kind; MEM_SIZE[op] = size; MEM_SIGNED[op] = signed ? 1 : 0; }
+  };
+  mem(Kind.LOAD, [[Op.LB, 1, true], [Op.LBU, 1, false], [Op.LH, 2, true], [Op.LHU, 2, false], [Op.LW, 4, true], [Op.LWU, 4, false], [Op.LD, 8, true]]);
+  mem(Kind.STORE, [[Op.SB, 1, false], [Op.SH, 2, false], [Op.SW, 4, false], [Op.SD, 8, false]]);
+  const branches: [Op, number][] = [[Op.BEQ, Opc.I64_EQ], [Op.BNE, Opc.I64_NE], [Op.BLT, Opc.I64_LT_S], [Op.BGE, Opc.I64_GE_S], [Op.BLTU, Opc.I64_LT_U], [Op.BGEU, Opc.I64_GE_U]];
+  for (const [op, cmp] of branches) { KIND[op] = Kind.BRANCH; BRANCH_CMP[op] = cmp; }
+  KIND[Op.JAL] = Kind.JAL;
+  KIND[Op.JALR] = Kind.JALR;
+  ENDS_RUN[Op.JAL] = 1;
+  ENDS_RUN[Op.JALR] = 1;
+  KIND[Op.LUI] = Kind.LUI;
+  KIND[Op.AUIPC] = Kind.AUIPC;
+  KIND[Op.FENCE] = Kind.FENCE;
+})();
+
+/** Whether the translator handles `op`; everything else is left to the interpreter. */
+export function translates(op: number): boolean {
+  return KIND[op] !== Kind.NONE;
+}
+
+const ALIGN_MASKS = [0, ALIGN_MASK_1, ALIGN_MASK_2, 0, ALIGN_MASK_4, 0, 0, 0, ALIGN_MASK_8];
+
+/** Emits the body of one page function. */
+class PageEmitter {
+  readonly w = new ByteWriter();
+  private readonly regs: number;
+  private readonly hot: number;
+  private readonly readTable: number;
+  private readonly writeTable: number;
+  /** labels between the current code and the dispatch loop */
+  private depth = 0;
+
+  constructor(private readonly code: PageCode, private readonly layout: TranslatorLayout) {
+    this.regs = layout.slot;
+    this.hot = layout.slot + HOT_WORDS_OFFSET;
+    this.readTable = layout.slot + STORE_TABLES_OFFSET + Access.READ * STORE_TABLE_BYTES;
+    this.writeTable = layout.slot + STORE_TABLES_OFFSET + Access.WRITE * STORE_TABLE_BYTES;
+  }
+
+  // ---- small emitters ----
+  private op(o: number): void { this.w.byte(o); }
+  private i32(v: number): void { this.w.byte(Opc.I32_CONST).s32(v); }
+  private i64(v: number | bigint): void { this.w.byte(Opc.I64_CONST).s64(BigInt(v)); }
+  private get(l: number): void { this.w.byte(Opc.LOCAL_GET).u32(l); }
+  private set(l: number): void { this.w.byte(Opc.LOCAL_SET).u32(l); }
+  private tee(l: number): void { this.w.byte(Opc.LOCAL_TEE).u32(l); }
+  private mem(o: number, align: number, offset: number): void { this.w.byte(o).u32(align).u32(offset >>> 0); }
+
+  /** Pushes x[r] as an i64. */
+  private getX(r: number): void {
+    if (r === 0) { this.i64(0); return; }
+    this.i32(0);
+    this.mem(Opc.I64_LOAD, 3, this.regs + 8 * r);
+  }
+  /** Starts a write of x[rd]: pushes its address (finish with endSetX). */
+  private beginSetX(): void { this.i32(0); }
+  private endSetX(rd: number): void { this.mem(Opc.I64_STORE, 3, this.regs + 8 * rd); }
+
+  /**
+   * Writes the exit words and returns `exit`; the pc is page + `pcOff`, or the i64 in local L_T
+   * if pcOff is null. L_LEFT is the budget left (the current instruction, if it retired, counted).
+   */
+  private exit(exit: Exit, pcOff: number | null): void {
+    this.i32(0);
+    if (pcOff === null) this.get(L_T);
+    else { this.get(L_PAGE); if (pcOff !== 0) { this.i64(pcOff); this.op(Opc.I64_ADD); } }
+    this.mem(Opc.I64_STORE, 3, this.hot + HotWord.PC_LO * 4);
+    this.i32(0); this.get(L_LEFT); this.mem(Opc.I32_STORE, 2, this.hot + HotWord.LEFT * 4);
+    this.i32(0); this.get(L_HITS); this.mem(Opc.I32_STORE, 2, this.hot + HotWord.HITS * 4);
+    this.i32(exit);
+    this.op(Opc.RETURN);
+  }
+
+  /** Control goes to page offset `target` (the jump has retired). */
+  private jump(target: number): void {
+    if (this.layout.policy === FlushPolicy.FENCE && target >= 0 && target < 4096) {
+      this.i32(target); this.set(L_OFF);
+      this.w.byte(Opc.BR).u32(this.depth);
+      return;
+    }
+    this.exit(this.layout.policy === FlushPolicy.FENCE ? Exit.NEXT : Exit.SLICE_END, target);
+  }
+
+  private ifVoid(): void { this.w.byte(Opc.IF).byte(BLOCK_VOID); this.depth++; }
+  private ifI64(): void { this.w.byte(Opc.IF).byte(ValType.I64); this.depth++; }
+  private else_(): void { this.op(Opc.ELSE); }
+  private end(): void { this.op(Opc.END); this.depth--; }
+
+  // ---- the function ----
+
+  /** The function, with a label at each offset of `labels` (sorted: where the page's instructions start). */
+  emit(labels: number[]): ByteWriter {
+    const w = this.w;
+    w.u32(2).u32(I32_LOCALS).byte(ValType.I32).u32(I64_LOCALS).byte(ValType.I64);
+    const k = labels.length;
+    this.get(L_PAGE_LO); this.op(Opc.I64_EXTEND_I32_U);
+    this.get(L_PAGE_HI); this.op(Opc.I64_EXTEND_I32_U); this.i64(32); this.op(Opc.I64_SHL);
+    this.op(Opc.I64_OR); this.set(L_PAGE);
+    w.byte(Opc.LOOP).byte(BLOCK_VOID);
+    this.depth = 0;
+    // the budget must cover the longest run to the next dispatch
+    this.get(L_LEFT); this.i32(RUN_LIMIT); this.op(Opc.I32_LT_S);
+    this.ifVoid();
+    this.pcAtOff();
+    this.exit(Exit.BUDGET, null);
+    this.end();
+    for (let e = 0; e < k + 1; e++) w.byte(Opc.BLOCK).byte(BLOCK_VOID);
+    // br_table over off / 2: label e is depth e + 1, anything else depth 0
+    const target = new Uint16Array(2048);
+    labels.forEach((off, e) => { target[off >> 1] = e + 1; });
+    this.get(L_OFF); this.i32(1); this.op(Opc.I32_SHR_U);
+    w.byte(Opc.BR_TABLE).u32(2048);
+    for (let i = 0; i < 2048; i++) w.u32(target[i]);
+    w.u32(0);
+    w.byte(Opc.END);
+    this.depth = k;
+    this.pcAtOff();
+    this.exit(Exit.NOT_ENTRY, null);
+    let run = 0;
+    for (let e = 0; e < k; e++) {
+      w.byte(Opc.END);
+      this.depth = k - 1 - e;
+      const off = labels[e];
+      const c = this.code.opAt(off);
+      const next = off + (c >>> OpWord.LENGTH);
+      if (KIND[c & 255] === Kind.NONE) { this.exit(Exit.INTERPRET, off); run = 0; continue; }
+      this.instruction(off, c);
+      if (ENDS_RUN[c & 255]) { run = 0; continue; }
+      // falls through to the next label, or leaves
+      if (e + 1 >= k || labels[e + 1] !== next) { this.exit(Exit.NEXT, next); run = 0; continue; }
+      if (++run >= RUN_LIMIT - 1) { this.jump(next); run = 0; }
+    }
+    w.byte(Opc.END); // loop
+    w.byte(Opc.UNREACHABLE);
+    w.byte(Opc.END); // function
+    return w;
+  }
+
+  /** L_T = the pc at L_OFF. */
+  private pcAtOff(): void {
+    this.get(L_PAGE); this.get(L_OFF); this.op(Opc.I64_EXTEND_I32_U); this.op(Opc.I64_ADD); this.set(L_T);
+  }
+
+  /** One translated instruction; it counts itself against the budget first. */
+  private instruction(off: number, c: number): void {
+    const op = c & 255;
+    this.get(L_LEFT); this.i32(1); this.op(Opc.I32_SUB); this.set(L_LEFT);
+    const rd = (c >>> OpWord.RD) & 63, rs1 = (c >>> OpWord.RS1) & 31, rs2 = (c >>> OpWord.RS2) & 31;
+    const len = c >>> OpWord.LENGTH;
+    const imm = this.code.immAt(off);
+    switch (KIND[op]) {
+      case Kind.ALU_RR: case Kind.ALU_RI: {
+        if (rd === X0_SINK) return;
+        this.beginSetX();
+        this.alu64(ALU[op], rs1, KIND[op] === Kind.ALU_RI ? null : rs2, imm);
+        this.endSetX(rd);
+        return;
+      }
+      case Kind.ALU_W_RR: case Kind.ALU_W_RI: {
+        if (rd === X0_SINK) return;
+        this.beginSetX();
+        this.alu32(ALU[op], rs1, KIND[op] === Kind.ALU_W_RI ? null : rs2, imm);
+        this.op(Opc.I64_EXTEND_I32_S);
+        this.endSetX(rd);
+        return;
+      }
+      case Kind.UNARY: {
+        if (rd === X0_SINK) return;
+        this.beginSetX();
+        this.unary(ALU[op], rs1);
+        this.endSetX(rd);
+        return;
+      }
+      case Kind.LUI:
+        if (rd === X0_SINK) return;
+        this.beginSetX(); this.i64(imm); this.endSetX(rd);
+        return;
+      case Kind.AUIPC:
+        if (rd === X0_SINK) return;
+        this.beginSetX(); this.get(L_PAGE); this.i64(off + imm); this.op(Opc.I64_ADD); this.endSetX(rd);
+        return;
+      case Kind.FENCE:
+        return;
+      case Kind.LOAD: this.load(op, rd, rs1, imm, off); return;
+      case Kind.STORE: this.store(op, rs1, rs2, imm, off, len); return;
+      case Kind.BRANCH:
+        this.getX(rs1); this.getX(rs2); this.op(BRANCH_CMP[op]);
+        this.ifVoid();
+        this.jump(off + imm);
+        this.end();
+        return;
+      case Kind.JAL:
+        if (rd !== X0_SINK) { this.beginSetX(); this.get(L_PAGE); this.i64(off + len); this.op(Opc.I64_ADD); this.endSetX(rd); }
+        this.jump(off + imm);
+        return;
+      case Kind.JALR: {
+        this.getX(rs1);
+        if (imm !== 0) { this.i64(imm); this.op(Opc.I64_ADD); }
+        this.i64(-2); this.op(Opc.I64_AND); this.set(L_T);
+        if (rd !== X0_SINK) { this.beginSetX(); this.get(L_PAGE); this.i64(off + len); this.op(Opc.I64_ADD); this.endSetX(rd); }
+        if (this.layout.policy === FlushPolicy.FENCE) {
+          // same page: continue here
+          this.get(L_T); this.i64(-4096); this.op(Opc.I64_AND); this.get(L_PAGE); this.op(Opc.I64_EQ);
+          this.ifVoid();
+          this.get(L_T); this.op(Opc.I32_WRAP_I64); this.i32(4095); this.op(Opc.I32_AND); this.set(L_OFF);
+          this.w.byte(Opc.BR).u32(this.depth);
+          this.end();
+        }
+        this.exit(this.layout.policy === FlushPolicy.FENCE ? Exit.NEXT : Exit.SLICE_END, null);
+        return;
+      }
+      default:
+        throw new Error(`translator: op ${op} has no emitter`);
+    }
+  }
+
+  /** Pushes the second operand: x[rs2], or the immediate when rs2 is null. */
+  private operand64(rs2: number | null, imm: number): void {
+    if (rs2 === null) this.i64(imm); else this.getX(rs2);
+  }
+
+  private alu64(code: number, rs1: number, rs2: number | null, imm: number): void {
+    if (code > 0) {
+      this.getX(rs1); this.operand64(rs2, imm); this.op(code);
+      return;
+    }
+    switch (code) {
+      case Pseudo.SLT: this.getX(rs1); this.operand64(rs2, imm); this.op(Opc.I64_LT_S); this.op(Opc.I64_EXTEND_I32_U); return;
+      case Pseudo.SLTU: this.getX(rs1); this.operand64(rs2, imm); this.op(Opc.I64_LT_U); this.op(Opc.I64_EXTEND_I32_U); return;
+      case Pseudo.ANDN: this.getX(rs1); this.operand64(rs2, imm); this.i64(-1); this.op(Opc.I64_XOR); this.op(Opc.I64_AND); return;
+      case Pseudo.ORN: this.getX(rs1); this.operand64(rs2, imm); this.i64(-1); this.op(Opc.I64_XOR); this.op(Opc.I64_OR); return;
+      case Pseudo.XNOR: this.getX(rs1); this.operand64(rs2, imm); this.op(Opc.I64_XOR); this.i64(-1); this.op(Opc.I64_XOR); return;
+      case Pseudo.SH1ADD: case Pseudo.SH2ADD: case Pseudo.SH3ADD:
+        this.getX(rs1); this.i64(Pseudo.SH1ADD - code + 1); this.op(Opc.I64_SHL); this.operand64(rs2, imm); this.op(Opc.I64_ADD); return;
+      case Pseudo.ADD_UW: case Pseudo.SH1ADD_UW: case Pseudo.SH2ADD_UW: case Pseudo.SH3ADD_UW: {
+        this.zext32(rs1);
+        const shift = Pseudo.ADD_UW - code;
+        if (shift !== 0) { this.i64(shift); this.op(Opc.I64_SHL); }
+        this.operand64(rs2, imm); this.op(Opc.I64_ADD); return;
+      }
+      case Pseudo.SLLI_UW: this.zext32(rs1); this.i64(imm); this.op(Opc.I64_SHL); return;
+      case Pseudo.MAX: case Pseudo.MIN: case Pseudo.MAXU: case Pseudo.MINU: {
+        const cmp = code === Pseudo.MAX ? Opc.I64_GT_S : code === Pseudo.MIN ? Opc.I64_LT_S : code === Pseudo.MAXU ? Opc.I64_GT_U : Opc.I64_LT_U;
+        this.getX(rs1); this.tee(L_A); this.operand64(rs2, imm); this.tee(L_B);
+        this.get(L_A); this.get(L_B); this.op(cmp); this.op(Opc.SELECT); return;
+      }
+      case Pseudo.BCLR: this.getX(rs1); this.bit(rs2, imm); this.i64(-1); this.op(Opc.I64_XOR); this.op(Opc.I64_AND); return;
+      case Pseudo.BSET: this.getX(rs1); this.bit(rs2, imm); this.op(Opc.I64_OR); return;
+      case Pseudo.BINV: this.getX(rs1); this.bit(rs2, imm); this.op(Opc.I64_XOR); return;
+      case Pseudo.BEXT: this.getX(rs1); this.operand64(rs2, imm); this.op(Opc.I64_SHR_U); this.i64(1); this.op(Opc.I64_AND); return;
+      case Pseudo.MULHU: this.getX(rs1); this.set(L_A); this.operand64(rs2, imm); this.set(L_B); this.mulhu(); return;
+      case Pseudo.MULH: case Pseudo.MULHSU: {
+        this.getX(rs1); this.set(L_A); this.operand64(rs2, imm); this.set(L_B);
+        this.mulhu();
+        // high(a*b) signed = high unsigned - (a < 0 ? b : 0) - (b < 0 ? a : 0)
+        this.get(L_B); this.get(L_A); this.i64(63); this.op(Opc.I64_SHR_S); this.op(Opc.I64_AND); this.op(Opc.I64_SUB);
+        if (code === Pseudo.MULH) { this.get(L_A); this.get(L_B); this.i64(63); this.op(Opc.I64_SHR_S); this.op(Opc.I64_AND); this.op(Opc.I64_SUB); }
+        return;
+      }
+      case Pseudo.DIV: case Pseudo.DIVU: case Pseudo.REM: case Pseudo.REMU:
+        this.getX(rs1); this.set(L_A); this.operand64(rs2, imm); this.set(L_B);
+        this.divide(code, false);
+        return;
+      default:
+        throw new Error(`translator: no 64-bit ALU emitter for ${code}`);
+    }
+  }
+
+  /** 1 << (operand & 63) */
+  private bit(rs2: number | null, imm: number): void {
+    this.i64(1); this.operand64(rs2, imm); this.op(Opc.I64_SHL);
+  }
+
+  private zext32(r: number): void {
+    this.getX(r); this.i64(0xffffffff); this.op(Opc.I64_AND);
+  }
+
+  /** high 64 bits of the unsigned product of locals A and B */
+  private mulhu(): void {
+    const lo = (l: number) => { this.get(l); this.i64(0xffffffff); this.op(Opc.I64_AND); };
+    const hi = (l: number) => { this.get(l); this.i64(32); this.op(Opc.I64_SHR_U); };
+    // t = alo*blo; u = ahi*blo + (t >> 32); v = alo*bhi + (u & mask); hi = ahi*bhi + (u >> 32) + (v >> 32)
+    lo(L_A); lo(L_B); this.op(Opc.I64_MUL); this.set(L_T);
+    hi(L_A); lo(L_B); this.op(Opc.I64_MUL); hi(L_T); this.op(Opc.I64_ADD); this.set(L_U);
+    lo(L_A); hi(L_B); this.op(Opc.I64_MUL); lo(L_U); this.op(Opc.I64_ADD); this.set(L_V);
+    hi(L_A); hi(L_B); this.op(Opc.I64_MUL); hi(L_U); this.op(Opc.I64_ADD); hi(L_V); this.op(Opc.I64_ADD);
+  }
+
+  /** RISC-V division of locals A by B (no traps: by zero and overflow have defined results). */
+  private divide(code: number, word: boolean): void {
+    const isZero = () => { this.get(L_B); this.op(word ? Opc.I32_EQZ : Opc.I64_EQZ); };
+    const getA = () => this.get(word ? L_W : L_A);
+    // word forms keep their operands as i32 in L_W (a) and L_VH (b)
+    const getB = () => this.get(word ? L_VH : L_B);
+    const signedOp = code === Pseudo.DIV || code === Pseudo.DIVW || code === Pseudo.REM || code === Pseudo.REMW;
+    const isDiv = code === Pseudo.DIV || code === Pseudo.DIVU || code === Pseudo.DIVW || code === Pseudo.DIVUW;
+    if (word) { this.get(L_VH); this.op(Opc.I32_EQZ); } else isZero();
+    this.w.byte(Opc.IF).byte(word ? ValType.I32 : ValType.I64); this.depth++;
+    if (isDiv) { if (word) this.i32(-1); else this.i64(-1); } else getA();
+    this.else_();
+    if (isDiv && signedOp) {
+      // overflow: MIN / -1 = MIN
+      getB(); if (word) { this.i32(-1); this.op(Opc.I32_EQ); } else { this.i64(-1); this.op(Opc.I64_EQ); }
+      this.w.byte(Opc.IF).byte(word ? ValType.I32 : ValType.I64); this.depth++;
+      if (word) { this.i32(0); getA(); this.op(Opc.I32_SUB); } else { this.i64(0); getA(); this.op(Opc.I64_SUB); }
+      this.else_();
+      getA(); getB(); this.op(word ? Opc.I32_DIV_S : Opc.I64_DIV_S);
+      this.end();
+    } else {
+      getA(); getB();
+      const o = isDiv ? (word ? Opc.I32_DIV_U : Opc.I64_DIV_U) : signedOp ? (word ? Opc.I32_REM_S : Opc.I64_REM_S) : (word ? Opc.I32_REM_U : Opc.I64_REM_U);
+      this.op(o);
+    }
+    this.end();
+  }
+
+  private alu32(code: number, rs1: number, rs2: number | null, imm: number): void {
+    const a = () => { this.getX(rs1); this.op(Opc.I32_WRAP_I64); };
+    const b = () => { if (rs2 === null) this.i32(imm); else { this.getX(rs2); this.op(Opc.I32_WRAP_I64); } };
+    if (code > 0) { a(); b(); this.op(code); return; }
+    a(); this.set(L_W); b(); this.set(L_VH);
+    this.divide(code === Pseudo.DIVW ? Pseudo.DIVW : code === Pseudo.DIVUW ? Pseudo.DIVUW : code === Pseudo.REMW ? Pseudo.REMW : Pseudo.REMUW, true);
+  }
+
+  private unary(code: number, rs1: number): void {
+    if (code > 0) { this.getX(rs1); this.op(code); return; }
+    switch (code) {
+      case Pseudo.CLZW: this.getX(rs1); this.op(Opc.I32_WRAP_I64); this.op(Opc.I32_CLZ); this.op(Opc.I64_EXTEND_I32_U); return;
+      case Pseudo.CTZW: this.getX(rs1); this.op(Opc.I32_WRAP_I64); this.op(Opc.I32_CTZ); this.op(Opc.I64_EXTEND_I32_U); return;
+      case Pseudo.CPOPW: this.getX(rs1); this.op(Opc.I32_WRAP_I64); this.op(Opc.I32_POPCNT); this.op(Opc.I64_EXTEND_I32_U); return;
+      case Pseudo.SEXT_B: this.getX(rs1); this.op(Opc.I64_EXTEND8_S); return;
+      case Pseudo.SEXT_H: this.getX(rs1); this.op(Opc.I64_EXTEND16_S); return;
+      case Pseudo.ZEXT_H: this.getX(rs1); this.i64(0xffff); this.op(Opc.I64_AND); return;
+      default: throw new Error(`translator: no unary emitter for ${code}`);
+    }
+  }
+
+  /**
+   * Address = x[rs1] + imm into L_A, its words into L_VL/L_VH, and the byte offset of the store
+   * record it maps to into L_J (four times the interpreter's word index).
+   */
+  private address(rs1: number, imm: number): void {
+    this.getX(rs1);
+    if (imm !== 0) { this.i64(imm); this.op(Opc.I64_ADD); }
+    this.tee(L_A); this.op(Opc.I32_WRAP_I64); this.tee(L_VL);
+    this.i32(8); this.op(Opc.I32_SHR_U); this.i32(STORE_INDEX_MASK << 2); this.op(Opc.I32_AND); this.set(L_J);
+    this.get(L_A); this.i64(32); this.op(Opc.I64_SHR_U); this.op(Opc.I32_WRAP_I64); this.set(L_VH);
+  }
+
+  /** Pushes whether the record at L_J of `table` serves this access (the interpreter's tag compare). */
+  private hit(table: number, size: number): void {
+    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table);
+    this.get(L_VL); this.i32(ALIGN_MASKS[size]); this.op(Opc.I32_AND); this.get(L_GK); this.op(Opc.I32_XOR);
+    this.op(Opc.I32_EQ);
+    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table + 4);
+    this.get(L_VH); this.op(Opc.I32_EQ);
+    this.op(Opc.I32_AND);
+  }
+
+  /** Pushes the host address of the access: the record's host page + the page offset; counts the hit. */
+  private hostAddress(table: number): void {
+    this.get(L_HITS); this.i32(1); this.op(Opc.I32_ADD); this.set(L_HITS);
+    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table + 8);
+    this.get(L_VL); this.i32(4095); this.op(Opc.I32_AND); this.op(Opc.I32_ADD);
+  }
+
+  /** Pushes the arguments every slow path takes last: the instruction's offset and the budget before it. */
+  private position(off: number): void {
+    this.i32(off);
+    this.get(L_LEFT); this.i32(1); this.op(Opc.I32_ADD);
+  }
+
+  private load(op: number, rd: number, rs1: number, imm: number, off: number): void {
+    const size = MEM_SIZE[op], signed = MEM_SIGNED[op] !== 0;
+    this.address(rs1, imm);
+    if (rd !== X0_SINK) this.beginSetX();
+    this.hit(this.readTable, size);
+    this.ifI64();
+    this.hostAddress(this.readTable);
+    const o = size === 1 ? (signed ? Opc.I64_LOAD8_S : Opc.I64_LOAD8_U)
+      : size === 2 ? (signed ? Opc.I64_LOAD16_S : Opc.I64_LOAD16_U)
+        : size === 4 ? (signed ? Opc.I64_LOAD32_S : Opc.I64_LOAD32_U) : Opc.I64_LOAD;
+    this.mem(o, 0, 0);
+    this.else_();
+    this.get(L_VL); this.get(L_VH); this.i32(size); this.position(off);
+    this.w.byte(Opc.CALL).u32(CALL_LOAD);
+    if (size === 8) {
+      this.op(Opc.I64_EXTEND_I32_U);
+      this.i32(0); this.mem(Opc.I64_LOAD32_U, 2, this.hot + HotWord.VALUE_HI * 4); this.i64(32); this.op(Opc.I64_SHL);
+      this.op(Opc.I64_OR);
+    } else {
+      this.op(signed || size === 4 ? Opc.I64_EXTEND_I32_S : Opc.I64_EXTEND_I32_U);
+      if (size === 4 && !signed) { this.i64(0xffffffff); this.op(Opc.I64_AND); }
+      if (signed && size === 1) this.op(Opc.I64_EXTEND8_S);
+      if (signed && size === 2) this.op(Opc.I64_EXTEND16_S);
+    }
+    this.end();
+    if (rd !== X0_SINK) this.endSetX(rd); else this.op(Opc.DROP);
+  }
+
+  private store(op: number, rs1: number, rs2: number, imm: number, off: number, len: number): void {
+    const size = MEM_SIZE[op];
+    this.address(rs1, imm);
+    this.hit(this.writeTable, size);
+    this.ifVoid();
+    this.hostAddress(this.writeTable);
+    this.getX(rs2);
+    this.mem(size === 1 ? Opc.I64_STORE8 : size === 2 ? Opc.I64_STORE16 : size === 4 ? Opc.I64_STORE32 : Opc.I64_STORE, 0, 0);
+    this.else_();
+    this.get(L_VL); this.get(L_VH); this.i32(size);
+    this.getX(rs2); this.op(Opc.I32_WRAP_I64);
+    this.getX(rs2); this.i64(32); this.op(Opc.I64_SHR_U); this.op(Opc.I32_WRAP_I64);
+    this.position(off);
+    this.w.byte(Opc.CALL).u32(CALL_STORE);
+    this.ifVoid();
+    this.exit(Exit.YIELD, off + len);
+    this.end();
+    this.end();
+  }
+}
+
+/**
+ * Where the page's instructions start: decoded in a line from offset 0, and from each of `seeds`
+ * (where execution entered) that the line does not meet, until it meets it. Sorted.
+ */
+export function findLabels(code: PageCode, seeds: Iterable<number>): number[] {
+  const starts = new Uint8Array(2048);
+  const line = (from: number) => {
+    for (let off = from; off < 4096 && !starts[off >> 1]; off += code.opAt(off) >>> OpWord.LENGTH) starts[off >> 1] = 1;
+  };
+  line(0);
+  for (const s of seeds) line(s);
+  const labels: number[] = [];
+  for (let i = 0; i < 2048; i++) if (starts[i]) labels.push(2 * i);
+  return labels;
+}
+
+/** The module of one page: exports `run(off, left, genKey, pageVaLo, pageVaHi) -> Exit`. */
+export function translatePage(code: PageCode, labels: number[], layout: TranslatorLayout): Uint8Array {
+  const body = new PageEmitter(code, layout).emit(labels);
+  return writeModule(TYPES, IMPORTS, layout.memoryPages, [{ name: 'run', type: 0, body }]);
+}

@@ -1,0 +1,163 @@
+// Writes WebAssembly binary: LEB128 numbers, opcodes and the sections of a small module. Only
+// what the translator emits is here; the opcode values are those of the WebAssembly 2.0 core
+// specification, binary format.
+
+export const enum ValType { I32 = 0x7f, I64 = 0x7e }
+
+/** Block type "no result". */
+export const BLOCK_VOID = 0x40;
+
+export const enum Opc {
+  UNREACHABLE = 0x00, BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d,
+  BR_TABLE = 0x0e, RETURN = 0x0f, CALL = 0x10, DROP = 0x1a, SELECT = 0x1b,
+  LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22,
+  I32_LOAD = 0x28, I64_LOAD = 0x29, I32_LOAD8_S = 0x2c, I32_LOAD8_U = 0x2d, I32_LOAD16_S = 0x2e, I32_LOAD16_U = 0x2f,
+  I64_LOAD8_S = 0x30, I64_LOAD8_U = 0x31, I64_LOAD16_S = 0x32, I64_LOAD16_U = 0x33, I64_LOAD32_S = 0x34, I64_LOAD32_U = 0x35,
+  I32_STORE = 0x36, I64_STORE = 0x37, I32_STORE8 = 0x3a, I32_STORE16 = 0x3b,
+  I64_STORE8 = 0x3c, I64_STORE16 = 0x3d, I64_STORE32 = 0x3e,
+  I32_CONST = 0x41, I64_CONST = 0x42,
+  I32_EQZ = 0x45, I32_EQ = 0x46, I32_NE = 0x47, I32_LT_S = 0x48, I32_LT_U = 0x49, I32_GT_S = 0x4a, I32_GE_U = 0x4f,
+  I64_EQZ = 0x50, I64_EQ = 0x51, I64_NE = 0x52, I64_LT_S = 0x53, I64_LT_U = 0x54, I64_GT_S = 0x55, I64_GT_U = 0x56,
+  I64_LE_S = 0x57, I64_LE_U = 0x58, I64_GE_S = 0x59, I64_GE_U = 0x5a,
+  I32_CLZ = 0x67, I32_CTZ = 0x68, I32_POPCNT = 0x69, I32_ADD = 0x6a, I32_SUB = 0x6b, I32_MUL = 0x6c, I32_DIV_S = 0x6d,
+  I32_DIV_U = 0x6e, I32_REM_S = 0x6f, I32_REM_U = 0x70, I32_AND = 0x71, I32_OR = 0x72, I32_XOR = 0x73, I32_SHL = 0x74,
+  I32_SHR_S = 0x75, I32_SHR_U = 0x76, I32_ROTL = 0x77, I32_ROTR = 0x78,
+  I64_CLZ = 0x79, I64_CTZ = 0x7a, I64_POPCNT = 0x7b, I64_ADD = 0x7c, I64_SUB = 0x7d, I64_MUL = 0x7e, I64_DIV_S = 0x7f,
+  I64_DIV_U = 0x80, I64_REM_S = 0x81, I64_REM_U = 0x82, I64_AND = 0x83, I64_OR = 0x84, I64_XOR = 0x85, I64_SHL = 0x86,
+  I64_SHR_S = 0x87, I64_SHR_U = 0x88, I64_ROTL = 0x89, I64_ROTR = 0x8a,
+  I32_WRAP_I64 = 0xa7, I64_EXTEND_I32_S = 0xac, I64_EXTEND_I32_U = 0xad,
+  I64_EXTEND8_S = 0xc2, I64_EXTEND16_S = 0xc3, I64_EXTEND32_S = 0xc4,
+}
+
+/** A growable byte buffer with the encodings WebAssembly uses. */
+export class ByteWriter {
+  private buf = new Uint8Array(4096);
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  byte(b: number): this {
+    this.room(1);
+    this.buf[this.length++] = b;
+    return this;
+  }
+
+  bytes(b: ArrayLike<number>): this {
+    this.room(b.length);
+    for (let i = 0; i < b.length; i++) this.buf[this.length++] = b[i];
+    return this;
+  }
+
+  /** Unsigned LEB128 of a non-negative integer below 2^32. */
+  u32(v: number): this {
+    this.room(5);
+    v >>>= 0;
+    do {
+      let b = v & 0x7f;
+      v >>>= 7;
+      if (v !== 0) b |= 0x80;
+      this.buf[this.length++] = b;
+    } while (v !== 0);
+    return this;
+  }
+
+  /** Signed LEB128 of an int32. */
+  s32(v: number): this {
+    this.room(5);
+    v |= 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) { this.buf[this.length++] = b; return this; }
+      this.buf[this.length++] = b | 0x80;
+    }
+  }
+
+  /** Signed LEB128 of a 64-bit integer. */
+  s64(v: bigint): this {
+    this.room(10);
+    for (;;) {
+      const b = Number(v & 0x7fn);
+      v >>= 7n;
+      if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) { this.buf[this.length++] = b; return this; }
+      this.buf[this.length++] = b | 0x80;
+    }
+  }
+
+  /** A name: its UTF-8 length, then its bytes (ASCII here). */
+  name(s: string): this {
+    this.u32(s.length);
+    for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i));
+    return this;
+  }
+
+  /** Appends another writer's bytes, preceded by their length (a section or function body). */
+  sized(w: ByteWriter): this {
+    this.u32(w.length);
+    this.room(w.length);
+    this.buf.set(w.buf.subarray(0, w.length), this.length);
+    this.length += w.length;
+    return this;
+  }
+
+  result(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+export interface FuncType {
+  params: readonly ValType[];
+  results: readonly ValType[];
+}
+
+export interface FunctionImport {
+  module: string;
+  name: string;
+  type: number;
+}
+
+/**
+ * A module of imported functions, one imported shared memory of `memoryPages` pages, and
+ * defined functions, each exported under its name.
+ */
+export function writeModule(types: readonly FuncType[], imports: readonly FunctionImport[], memoryPages: number,
+  functions: readonly { name: string; type: number; body: ByteWriter }[]): Uint8Array {
+  const out = new ByteWriter().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const section = (id: number, fill: (w: ByteWriter) => void) => {
+    const w = new ByteWriter();
+    fill(w);
+    out.byte(id).sized(w);
+  };
+  section(1, (w) => {
+    w.u32(types.length);
+    for (const t of types) {
+      w.byte(0x60).u32(t.params.length).bytes(t.params).u32(t.results.length).bytes(t.results);
+    }
+  });
+  section(2, (w) => {
+    w.u32(imports.length + 1);
+    for (const i of imports) w.name(i.module).name(i.name).byte(0x00).u32(i.type);
+    // shared memory: limits flag 3 = has maximum, shared
+    w.name('m').name('memory').byte(0x02).byte(0x03).u32(memoryPages).u32(memoryPages);
+  });
+  section(3, (w) => {
+    w.u32(functions.length);
+    for (const f of functions) w.u32(f.type);
+  });
+  section(7, (w) => {
+    w.u32(functions.length);
+    functions.forEach((f, i) => w.name(f.name).byte(0x00).u32(imports.length + i));
+  });
+  section(10, (w) => {
+    w.u32(functions.length);
+    for (const f of functions) w.sized(f.body);
+  });
+  return out.result();
+}
