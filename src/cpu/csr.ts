@@ -2,11 +2,13 @@
 // privilege checks of CSR instructions. Values are kept in a BigInt64Array (shareable memory);
 // the hot bits of mstatus are also read through an Int32Array view by the interpreter.
 
-import type { Hart } from './hart.js';
-import { Misc } from './state.js';
-import { IrqBit } from './trap.js';
-import { Priv, SatpMode } from '../mmu/page-walker.js';
-import { SATP_WRITABLE } from '../mmu/satp.js';
+import { Mstatus } from '../arch/mstatus.js';
+import { Priv } from '../arch/privilege.js';
+import { SATP_WRITABLE, SatpMode } from '../arch/satp.js';
+import { IrqBit } from '../arch/traps.js';
+import type { Pmp } from '../mmu/pmp.js';
+import type { HartHost } from './hart-host.js';
+import { Misc, type HartState } from './state.js';
 
 /** CSR addresses. */
 export const enum Csr {
@@ -22,13 +24,6 @@ export const enum Csr {
   PMPCFG0 = 0x3a0, PMPCFG15 = 0x3af, PMPADDR0 = 0x3b0, PMPADDR63 = 0x3ef,
   MCYCLE = 0xb00, MINSTRET = 0xb02, MHPMCOUNTER3 = 0xb03, MHPMCOUNTER31 = 0xb1f,
   TSELECT = 0x7a0, TDATA1 = 0x7a1, TDATA2 = 0x7a2, TDATA3 = 0x7a3, TINFO = 0x7a4,
-}
-
-/** mstatus bits (low word unless noted). */
-export const enum Mstatus {
-  SIE = 1 << 1, MIE = 1 << 3, SPIE = 1 << 5, MPIE = 1 << 7, SPP = 1 << 8,
-  MPP_SHIFT = 11, MPP = 3 << 11, FS_SHIFT = 13, FS = 3 << 13, FS_DIRTY = 3 << 13,
-  MPRV = 1 << 17, SUM = 1 << 18, MXR = 1 << 19, TVM = 1 << 20, TW = 1 << 21, TSR = 1 << 22,
 }
 
 /** Slots of the CSR value array. */
@@ -58,17 +53,36 @@ const MENVCFG_STCE = 1n << 63n;
 /** mcounteren.TM: S-mode may read time (and, with STCE, access stimecmp). */
 const COUNTEREN_TM = 2;
 
+/** What the CSRs need from their hart: its state, and the services their side effects call. */
+export interface CsrHart {
+  readonly hartId: number;
+  readonly priv: Priv;
+  readonly state: HartState;
+  readonly pmp: Pmp;
+  readonly host: HartHost;
+  /** Interrupt-pending bits driven by devices (MSIP, MTIP, SEIP, MEIP). */
+  interruptLines(): number;
+  /** Sets mstatus.FS to Dirty. */
+  markFpDirty(): void;
+  /** Instructions retired before the one executing now. */
+  retiredBeforeCurrent(): number;
+  /** satp or mstatus.MPRV/MPP/SUM/MXR changed. */
+  translationContextChanged(): void;
+  /** A PMP register changed. */
+  physicalProtectionChanged(): void;
+}
+
 export class Csrs {
   readonly v64 = new BigInt64Array(CsrSlot.COUNT);
   /** lo word of slot i at v32[2*i] */
   readonly v32 = new Int32Array(this.v64.buffer);
-  private readonly hart: Hart;
+  private readonly hart: CsrHart;
   /** Sstc implemented (stimecmp exists, menvcfg.STCE is writable) */
   readonly sstc: boolean;
   /** stimecmp as a Number for the timer compare (past 2^53 just means "never") */
   private stimecmpNumber = Infinity;
 
-  constructor(hart: Hart, sstc: boolean) {
+  constructor(hart: CsrHart, sstc: boolean) {
     this.hart = hart;
     this.sstc = sstc;
     this.v64[CsrSlot.MSTATUS] = MSTATUS_XL;

@@ -3,21 +3,23 @@
 // in mmu/mmu.ts. A hart owns its translation store and code cache; it shares only guest memory
 // and the bus with other harts, so it can run on a thread of its own.
 
+import { FlushPolicy } from '../arch/flush-policy.js';
+import { Mstatus } from '../arch/mstatus.js';
+import { Priv } from '../arch/privilege.js';
+import { SATP_ASID_MASK, satpAsid, satpMode, satpRootPpn } from '../arch/satp.js';
+import { Cause, IRQ_PRIORITY, TrapSignal } from '../arch/traps.js';
 import type { Bus } from '../bus/bus.js';
 import { Mmu, type MmuHart } from '../mmu/mmu.js';
 import { NO_ASID } from '../mmu/context-keys.js';
-import { Priv } from '../mmu/page-walker.js';
-import { SATP_ASID_MASK, satpAsid, satpMode, satpRootPpn } from '../mmu/satp.js';
 import { Pmp } from '../mmu/pmp.js';
-import { FlushPolicy, StoreStat, TranslationStore } from '../mmu/translation-store.js';
+import { StoreStat, TranslationStore } from '../mmu/translation-store.js';
 import { CodeCache, opWord, rdOf, rs1Of, rs2Of, SCRATCH_SLOT } from './code-cache.js';
-import { Csr, Csrs, CsrSlot, Mstatus } from './csr.js';
+import { Csr, Csrs, CsrSlot, type CsrHart } from './csr.js';
 import { FpUnit } from './fpu/fp-unit.js';
 import type { HartHost } from './hart-host.js';
-import { interpret } from './interpreter.js';
+import { interpret, type InterpretedHart } from './interpreter.js';
 import { Op } from './isa/encodings.js';
 import { HartState } from './state.js';
-import { Cause, IRQ_PRIORITY, TrapSignal } from './trap.js';
 
 /** Instructions per interpreter slice: interrupts are looked at between slices. */
 const SLICE = 8192;
@@ -33,7 +35,7 @@ export interface HartOptions {
   sstc?: boolean;
 }
 
-export class Hart implements MmuHart {
+export class Hart implements MmuHart, CsrHart, InterpretedHart {
   readonly hartId: number;
   readonly state: HartState;
   readonly csrs: Csrs;

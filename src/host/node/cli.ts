@@ -6,7 +6,7 @@ import { HartvmError } from '../../machine/errors.js';
 import { escapeControls } from '../../machine/printable.js';
 import { DEFAULT_RAM, flushPolicyOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { MAX_DISKS } from '../../machine/session.js';
-import { FLUSH_POLICY_NAMES } from '../../mmu/translation-store.js';
+import { FLUSH_POLICY_NAMES } from '../../arch/flush-policy.js';
 import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
