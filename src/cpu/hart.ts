@@ -3,23 +3,27 @@
 // in mmu/mmu.ts. A hart owns its translation store and code cache; it shares only guest memory
 // and the bus with other harts, so it can run on a thread of its own.
 
+import type { EngineName } from '../arch/engine.js';
+import { FlushPolicy } from '../arch/flush-policy.js';
+import { Mstatus } from '../arch/mstatus.js';
+import { Priv } from '../arch/privilege.js';
+import { SATP_ASID_MASK, satpAsid, satpMode, satpRootPpn } from '../arch/satp.js';
+import { Cause, IRQ_PRIORITY, TrapSignal } from '../arch/traps.js';
 import type { Bus } from '../bus/bus.js';
 import { HOT_STATE_OFFSET, STORE_TABLES_OFFSET } from '../bus/hart-slots.js';
 import { Mmu, type MmuHart } from '../mmu/mmu.js';
 import { NO_ASID } from '../mmu/context-keys.js';
-import { Priv } from '../mmu/page-walker.js';
-import { SATP_ASID_MASK, satpAsid, satpMode, satpRootPpn } from '../mmu/satp.js';
 import { Pmp } from '../mmu/pmp.js';
-import { FlushPolicy, StoreStat, TranslationStore } from '../mmu/translation-store.js';
+import { StoreStat, TranslationStore } from '../mmu/translation-store.js';
 import { CodeCache, opWord, rdOf, rs1Of, rs2Of, SCRATCH_SLOT } from './code-cache.js';
-import { Csr, Csrs, CsrSlot, Mstatus } from './csr.js';
+import { Csrs, CsrSlot, type CsrHart } from './csr.js';
+import { csrAccessible, CSR_BY_NUMBER } from './csr-table.js';
 import { FpUnit } from './fpu/fp-unit.js';
 import type { HartHost } from './hart-host.js';
-import { interpret } from './interpreter.js';
+import { interpret, type InterpretedHart } from './interpreter.js';
 import { JitEngine, type JitStatistics } from '../jit/jit-engine.js';
 import { Op } from './isa/encodings.js';
 import { HartState } from './state.js';
-import { Cause, IRQ_PRIORITY, TrapSignal } from './trap.js';
 
 /** Instructions per interpreter slice: interrupts are looked at between slices. */
 const SLICE = 8192;
@@ -35,10 +39,7 @@ export interface HartOptions {
   engine?: EngineName;
 }
 
-export const ENGINE_NAMES = ['interp', 'jit'] as const;
-export type EngineName = typeof ENGINE_NAMES[number];
-
-export class Hart implements MmuHart {
+export class Hart implements MmuHart, CsrHart, InterpretedHart {
   readonly hartId: number;
   readonly state: HartState;
   readonly csrs: Csrs;
@@ -416,18 +417,18 @@ export class Hart implements MmuHart {
     // csrrs/csrrc with x0 / uimm 0 do not write (and so may target read-only CSRs).
     const writes = isWrite || src !== 0;
     const csrs = this.csrs;
-    if (!csrs.accessible(addr, writes)) return this.illegal(s);
+    const row = CSR_BY_NUMBER[addr];
+    if (row === undefined || !csrAccessible(row, csrs, this.priv, writes)) return this.illegal(s);
     // csrrw with rd = x0 does not read (no read side effects), but the CSR must exist.
-    const old = csrs.read(addr);
-    if (old === undefined) return this.illegal(s);
+    const old = row.read(csrs);
     const operand = immediate ? BigInt(src) : BigInt.asUintN(64, this.state.x64[src]);
     if (writes) {
-      // In mip, only the software-writable SEIP takes part in a read-modify-write, not the
-      // PLIC's line that reads OR into it (privileged spec 3.1.9).
-      const base = addr === Csr.MIP ? BigInt(csrs.mipForReadModifyWrite()) : old;
+      const base = row.modifyBase === undefined ? old : row.modifyBase(csrs);
       const value = isWrite ? operand
         : op === Op.CSRRS || op === Op.CSRRSI ? base | operand : base & ~operand;
-      csrs.write(addr, value);
+      // A write that enables or raises an interrupt asks for nothing here: the interpreter looks
+      // for a takeable interrupt after every CSR write (interruptTakeable) and ends its slice only then.
+      row.write(csrs, BigInt.asUintN(64, value));
     }
     this.state.x64[rd] = BigInt.asIntN(64, old);
     this.advancePc(length);

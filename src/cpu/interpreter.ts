@@ -10,17 +10,22 @@
 // goes straight to guest RAM. Everything else calls the MMU's slow path, after saving `off`
 // and `left` in the hart so that a trap can be taken precisely.
 
-import { Access, ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, FlushPolicy, STORE_INDEX_MASK } from '../mmu/translation-store.js';
-import { AmoOp } from '../mmu/mmu.js';
+import { Access } from '../arch/access.js';
+import { FlushPolicy } from '../arch/flush-policy.js';
+import { Mstatus } from '../arch/mstatus.js';
+import { Cause } from '../arch/traps.js';
+import type { Bus } from '../bus/bus.js';
+import { ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, STORE_INDEX_MASK, type TranslationStore } from '../mmu/translation-store.js';
+import { AmoOp, type Mmu } from '../mmu/mmu.js';
 import {
   bswap32, ctz32, div32, divRemUnsigned52, div64, divu32, divu64, ltu64, mulHigh, orcb32, popcount32, rem32, rem64, remu32, remu64,
   ror64, sll64, sra64, srl64,
 } from './alu.js';
-import { CODE_PAGES, OpWord, SLOTS_PER_PAGE } from './code-cache.js';
-import { Mstatus } from './csr.js';
-import type { Hart } from './hart.js';
+import { CODE_PAGES, OpWord, SLOTS_PER_PAGE, type CodeCache } from './code-cache.js';
+import type { Csrs } from './csr.js';
+import type { FpUnit } from './fpu/fp-unit.js';
 import { Op } from './isa/encodings.js';
-import { Cause } from './trap.js';
+import type { HartState } from './state.js';
 
 /** `off` after a jalr out of the page: the target is in farLo/farHi. */
 const FAR_JUMP = 1 << 30;
@@ -43,7 +48,41 @@ const AMO_OF_OP = (() => {
   return t;
 })();
 
-export function interpret(h: Hart, budget: number): void {
+/**
+ * The hart as the interpreter sees it: what it runs on, where it is (the interpreter position,
+ * the pc), and the services it calls off its fast paths.
+ */
+export interface InterpretedHart {
+  readonly state: HartState;
+  readonly code: CodeCache;
+  readonly mmu: Mmu;
+  readonly store: TranslationStore;
+  readonly bus: Bus;
+  readonly fpu: FpUnit;
+  readonly csrs: Csrs;
+  readonly policy: FlushPolicy;
+  pageLo: number;
+  pageHi: number;
+  codeBase: number;
+  codeHost: number;
+  off: number;
+  left: number;
+  pcLo: number;
+  pcHi: number;
+  retired: number;
+  fastHits: number;
+  readonly yieldRequested: boolean;
+  raise(cause: number, tvalLo: number, tvalHi: number): never;
+  illegal(s: number): never;
+  decodeAt(s: number, off: number): number;
+  fetchStraddling(): number;
+  setPcFromPage(off: number): void;
+  system(op: Op, s: number, length: number): void;
+  interruptTakeable(): boolean;
+  markFpDirty(): void;
+}
+
+export function interpret(h: InterpretedHart, budget: number): void {
   const state = h.state;
   const X64 = state.x64, X32 = state.x32, FI = state.fi32;
   const code = h.code;

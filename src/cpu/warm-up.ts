@@ -7,7 +7,7 @@
 
 import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../bus/guest-memory.js';
-import { FlushPolicy } from '../mmu/translation-store.js';
+import { FlushPolicy } from '../arch/flush-policy.js';
 import { Hart } from './hart.js';
 import type { HartHost } from './hart-host.js';
 import type { MmioDevice } from '../bus/device.js';

@@ -6,7 +6,7 @@
 // one Atomics.store into the target's msip plus a wake-up of that hart (onInputChanged).
 
 import type { MmioDevice } from '../bus/device.js';
-import { IrqBit } from '../cpu/trap.js';
+import { IrqBit } from '../arch/traps.js';
 
 const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;

@@ -6,7 +6,7 @@
 // changes and lines() only reads the cached result.
 
 import type { MmioDevice } from '../bus/device.js';
-import { IrqBit } from '../cpu/trap.js';
+import { IrqBit } from '../arch/traps.js';
 import type { InterruptSink } from './interrupt-line.js';
 
 /** Sources wired on QEMU virt (VIRT_IRQCHIP_NUM_SOURCES): ids 1..95, id 0 means "none". */

@@ -13,7 +13,7 @@
 import { HotWord, HOT_WORDS_OFFSET } from '../bus/hart-slots.js';
 import type { GuestMemory } from '../bus/guest-memory.js';
 import { CODE_PAGES, SLOTS_PER_PAGE, type CodeCache } from '../cpu/code-cache.js';
-import type { FlushPolicy } from '../mmu/translation-store.js';
+import type { FlushPolicy } from '../arch/flush-policy.js';
 import { Exit, findLabels, translatePage, type PageCode } from './page-translator.js';
 
 /** Slice entries into an untranslated page after which it is translated. */

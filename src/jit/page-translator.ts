@@ -16,7 +16,9 @@
 // so a trap is taken at the exact instruction.
 
 import { HOT_WORDS_OFFSET, HotWord, STORE_TABLE_BYTES, STORE_TABLES_OFFSET } from '../bus/hart-slots.js';
-import { Access, ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, FlushPolicy, STORE_INDEX_MASK } from '../mmu/translation-store.js';
+import { Access } from '../arch/access.js';
+import { FlushPolicy } from '../arch/flush-policy.js';
+import { ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, STORE_INDEX_MASK } from '../mmu/translation-store.js';
 import { OpWord } from '../cpu/code-cache.js';
 import { Op } from '../cpu/isa/encodings.js';
 import { X0_SINK } from '../cpu/state.js';

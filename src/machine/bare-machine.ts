@@ -5,12 +5,13 @@
 
 import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../bus/guest-memory.js';
-import { Hart, type EngineName } from '../cpu/hart.js';
+import { Hart } from '../cpu/hart.js';
+import type { EngineName } from '../arch/engine.js';
 import type { HartHost } from '../cpu/hart-host.js';
 import { Clint } from '../devices/clint.js';
 import { Htif, isHtifWordInMemory } from '../devices/htif.js';
 import { checkSegmentsFit, ElfError, type ElfImage } from '../loader/elf.js';
-import type { FlushPolicy } from '../mmu/translation-store.js';
+import type { FlushPolicy } from '../arch/flush-policy.js';
 import { VIRT_MEMMAP, VIRT_RAM_BASE } from './virt-layout.js';
 
 export const RAM_BASE = VIRT_RAM_BASE;

@@ -2,7 +2,7 @@
 // browser page's URL query): checked here once, so each says the same thing about a bad value.
 
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
-import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../mmu/translation-store.js';
+import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../arch/flush-policy.js';
 import { OptionError } from './errors.js';
 import { MAX_DISKS, MAX_HARTS } from './session.js';
 import { VIRT_MEMMAP } from './virt-layout.js';

@@ -7,12 +7,12 @@
 
 import { TRAP_LOOP_LIMIT, type HartStatistics } from '../cpu/hart.js';
 import { CsrSlot } from '../cpu/csr.js';
-import { IrqBit } from '../cpu/trap.js';
+import { IrqBit } from '../arch/traps.js';
 import { warmUpInterpreter } from '../cpu/warm-up.js';
 import type { FinisherEvent } from '../devices/sifive-test.js';
 import { VirtioBlock, type BlockBackend } from '../devices/virtio/block.js';
 import { VirtioRng } from '../devices/virtio/rng.js';
-import type { FlushPolicy } from '../mmu/translation-store.js';
+import type { FlushPolicy } from '../arch/flush-policy.js';
 import { Board, BoardSignals } from '../smp/board-signals.js';
 import type { HartThreadExit } from '../smp/hart-runner.js';
 import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';

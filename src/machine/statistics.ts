@@ -2,7 +2,7 @@
 // --stats: per hart the translation store's work, and per hart thread how it spent its time.
 
 import type { HartStatistics } from '../cpu/hart.js';
-import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../mmu/translation-store.js';
+import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../arch/flush-policy.js';
 
 /** How a hart thread spent its time; only harts on threads of their own have these. */
 export interface HartThreadStatistics {

@@ -8,7 +8,7 @@ import { PLIC_SOURCES } from '../devices/plic.js';
 import { FinisherCommand } from '../devices/sifive-test.js';
 import { UART_CLOCK_HZ } from '../devices/uart16550.js';
 import { DeviceTree, type FdtNode } from './fdt.js';
-import { Irq } from '../cpu/trap.js';
+import { Irq } from '../arch/traps.js';
 import { VIRT_MEMMAP, virtioMmioSlotBase, virtioMmioSlotIrq } from './virt-layout.js';
 
 const { clint, goldfishRtc, plic, sifiveTest, uart0, virtio } = VIRT_MEMMAP;

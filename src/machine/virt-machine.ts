@@ -16,7 +16,7 @@ import type { MmioDevice } from '../bus/device.js';
 import { EmptyVirtioMmioSlot, VirtioMmioTransport, type VirtioDevice } from '../devices/virtio/mmio-transport.js';
 import { WorkBudget } from '../devices/virtio/work-budget.js';
 import { PageFlag } from '../mmu/mmu.js';
-import type { FlushPolicy } from '../mmu/translation-store.js';
+import type { FlushPolicy } from '../arch/flush-policy.js';
 import { buildBootRom, NextMode } from './boot-rom.js';
 import { BoardError } from './errors.js';
 import { buildVirtDeviceTree } from './virt-devicetree.js';

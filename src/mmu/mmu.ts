@@ -7,14 +7,15 @@
 // An access that touches two pages, and every AMO, resolves all of its pages before its first
 // side effect, so the mapping an instruction uses cannot change (or fault) halfway through it.
 
+import { Access } from '../arch/access.js';
+import { Priv } from '../arch/privilege.js';
+import { SatpMode } from '../arch/satp.js';
+import { Cause } from '../arch/traps.js';
 import { PhysKind, type Bus } from '../bus/bus.js';
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
-import { Cause } from '../cpu/trap.js';
-import type { CodeCache } from '../cpu/code-cache.js';
-import type { HartHost } from '../cpu/hart-host.js';
-import { ACCESS_FAULT, PageWalker, Priv, SatpMode } from './page-walker.js';
+import { ACCESS_FAULT, PageWalker } from './page-walker.js';
 import { PageCheck, Perm, type Pmp } from './pmp.js';
-import { Access, EntryKind, StoreStat, TranslationStore } from './translation-store.js';
+import { EntryKind, StoreStat, TranslationStore } from './translation-store.js';
 import { NO_ASID } from './context-keys.js';
 import { regimeOf, regimeTranslates } from './regime.js';
 
@@ -40,14 +41,28 @@ export interface MmuHart {
   readonly codeHost: number;
 }
 
+/** What the MMU needs from the hart's cache of decoded instructions: a store to a code page drops them. */
+export interface DecodedCode {
+  /** The page's instructions are decoded afresh as they run; the page keeps its place in the cache. */
+  invalidatePage(hostPage: number): void;
+  /** The page is data again: its place in the cache is given up. */
+  releasePage(hostPage: number): void;
+}
+
+/** What the MMU needs from the board: it watches some words of guest memory (the HTIF tohost word). */
+export interface WatchedWords {
+  /** A store hit a watched page; true when the hart must stop after this instruction. */
+  watchedWrite(hartId: number, hostOffset: number, size: number): boolean;
+}
+
 export class Mmu {
   private readonly hart: MmuHart;
   private readonly bus: Bus;
   private readonly pmp: Pmp;
   readonly store: TranslationStore;
   private readonly walker: PageWalker;
-  private readonly code: CodeCache;
-  private readonly host: HartHost;
+  private readonly code: DecodedCode;
+  private readonly host: WatchedWords;
   private readonly view: DataView;
   private readonly bytes: Uint8Array;
   private readonly ram32: Int32Array;
@@ -78,7 +93,7 @@ export class Mmu {
   private resvSize = 0;
   private resvValue = 0n;
 
-  constructor(hart: MmuHart, bus: Bus, pmp: Pmp, store: TranslationStore, code: CodeCache, host: HartHost) {
+  constructor(hart: MmuHart, bus: Bus, pmp: Pmp, store: TranslationStore, code: DecodedCode, host: WatchedWords) {
     this.hart = hart;
     this.bus = bus;
     this.pmp = pmp;

@@ -4,20 +4,18 @@
 // the walk restarts if the PTE changed underneath it.
 
 import { Bus, PhysKind } from '../bus/bus.js';
-import { Access } from './translation-store.js';
+import { Access } from '../arch/access.js';
+import { Priv } from '../arch/privilege.js';
+import { SatpMode } from '../arch/satp.js';
+import { Cause } from '../arch/traps.js';
 import { Perm, Pmp } from './pmp.js';
-import { Cause } from '../cpu/trap.js';
 import { LeafBit, leafAllows } from './regime.js';
 
 const enum Pte { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 }
 
-export const enum SatpMode { BARE = 0, SV39 = 8, SV48 = 9, SV57 = 10 }
-
 /** Page-fault and access-fault causes by access kind. */
 export const PAGE_FAULT: readonly number[] = [Cause.LOAD_PAGE_FAULT, Cause.STORE_PAGE_FAULT, Cause.FETCH_PAGE_FAULT];
 export const ACCESS_FAULT: readonly number[] = [Cause.LOAD_ACCESS_FAULT, Cause.STORE_ACCESS_FAULT, Cause.FETCH_ACCESS_FAULT];
-
-export const enum Priv { U = 0, S = 1, M = 3 }
 
 export class PageWalker {
   private readonly bus: Bus;

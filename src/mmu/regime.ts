@@ -2,8 +2,9 @@
 // check of a leaf PTE, shared by the page walk and by the store when it lets an entry filled in
 // one context serve another without a walk.
 
-import { Access } from './translation-store.js';
-import { Priv, SatpMode } from './page-walker.js';
+import { Access } from '../arch/access.js';
+import { Priv } from '../arch/privilege.js';
+import { SatpMode } from '../arch/satp.js';
 
 /** How one kind of access (fetch, or load/store) is translated and checked. */
 export const enum AccessClass {

@@ -37,18 +37,14 @@
 // Only when the 8-bit key space is used up (each invalidation and each new context takes a key)
 // are the tables refilled with empty records, so that no entry of a key handed out again survives.
 
+import { Access } from '../arch/access.js';
+import { FlushPolicy } from '../arch/flush-policy.js';
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
 import { STORE_TABLE_BYTES } from '../bus/hart-slots.js';
 import { ContextKeys, KEY_COUNT, NO_ASID } from './context-keys.js';
 import { accessClass, AccessClass, LeafBit, regimeAllows, Regime } from './regime.js';
 
-export const enum Access { READ = 0, WRITE = 1, FETCH = 2 }
-
 export const enum EntryKind { EMPTY = 0, RAM = 1, RAM_SLOW = 2, DEVICE = 3, NEGATIVE = 4 }
-
-export const enum FlushPolicy { INSTRUCTION = 0, BLOCK = 1, FENCE = 2 }
-
-export const FLUSH_POLICY_NAMES = ['instruction', 'block', 'fence'] as const;
 
 export const STORE_ENTRIES = 1024;
 /** Mask applied to `va >>> 10` to get a record's word index (entry index * 4). */

@@ -12,7 +12,7 @@ import { bootImagesFrom, isLinuxImage, type BootFiles } from '../../machine/boot
 import { HartvmError } from '../../machine/errors.js';
 import { hartsOnThreads, MachineSession, type SessionHost } from '../../machine/session.js';
 import type { HartThreadData, HartThreadResult } from '../../smp/hart-thread-main.js';
-import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../mmu/translation-store.js';
+import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../../arch/flush-policy.js';
 import { browserBoardClock, browserClockOrigin, type BrowserClockOrigin } from './board-clock.js';
 import { ArrivingDisk } from './arriving-disk.js';
 import { BackgroundUnpacker } from './background-unpacker.js';

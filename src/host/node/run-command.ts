@@ -4,13 +4,14 @@
 import { writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { CsrSlot } from '../../cpu/csr.js';
-import { TRAP_LOOP_LIMIT, type EngineName } from '../../cpu/hart.js';
+import { TRAP_LOOP_LIMIT } from '../../cpu/hart.js';
+import type { EngineName } from '../../arch/engine.js';
 import { disassemble } from '../../cpu/isa/disassemble.js';
-import { CAUSE_NAMES, IrqBit } from '../../cpu/trap.js';
+import { CAUSE_NAMES, IrqBit } from '../../arch/traps.js';
 import { BareMachine } from '../../machine/bare-machine.js';
 import { TIMEBASE_HZ } from '../../machine/virt-layout.js';
 import { ElfError, parseElf } from '../../loader/elf.js';
-import type { FlushPolicy } from '../../mmu/translation-store.js';
+import type { FlushPolicy } from '../../arch/flush-policy.js';
 import { boardClock, clockZeroNow } from './board-clock.js';
 import { formatSize } from '../../machine/size.js';
 import { printable } from '../../machine/printable.js';

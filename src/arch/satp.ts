@@ -3,7 +3,8 @@
 //
 //   63..60 MODE   59..44 ASID   43..0 PPN of the root table
 
-import { SatpMode } from './page-walker.js';
+/** satp.MODE: Bare, or the depth of the page tables. */
+export const enum SatpMode { BARE = 0, SV39 = 8, SV48 = 9, SV57 = 10 }
 
 /**
  * ASIDLEN: every ASID bit is implemented. Software finds the width by writing ones to the field
