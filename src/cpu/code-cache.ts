@@ -6,7 +6,7 @@
 // that dispatch and operands come from one load (layout below); RS3 = rs3 | rm << 5 for FP ops,
 // IMM = immediate.
 
-import { ENCODINGS, Format, lookupEncoding, Op, type Encoding } from './isa/encodings.js';
+import { Format, lookupEncoding, Op, type Encoding } from './isa/encodings.js';
 import { expandCompressed } from './isa/compressed.js';
 import { X0_SINK } from './state.js';
 
@@ -176,6 +176,3 @@ function fillFields(c: CodeCache, s: number, e: Encoding, insn: number, length: 
   c.imm[s] = imm;
   return opWord(e.op, length, rd, rs1, rs2);
 }
-
-/** Every op id the table defines, for a self-check of the interpreter's switch in tests. */
-export const DEFINED_OPS: readonly Op[] = ENCODINGS.map((e) => e.op);

@@ -16,7 +16,7 @@ import { Mstatus } from '../arch/mstatus.js';
 import { Cause } from '../arch/traps.js';
 import type { Bus } from '../bus/bus.js';
 import { ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, STORE_INDEX_MASK, type TranslationStore } from '../mmu/translation-store.js';
-import { AmoOp, type Mmu } from '../mmu/mmu.js';
+import type { Mmu } from '../mmu/mmu.js';
 import {
   bswap32, ctz32, div32, divRemUnsigned52, div64, divu32, divu64, ltu64, mulHigh, orcb32, popcount32, rem32, rem64, remu32, remu64,
   ror64, sll64, sra64, srl64,
@@ -24,7 +24,7 @@ import {
 import { CODE_PAGES, OpWord, SLOTS_PER_PAGE, type CodeCache } from './code-cache.js';
 import type { Csrs } from './csr.js';
 import type { FpUnit } from './fpu/fp-unit.js';
-import { Op } from './isa/encodings.js';
+import { Op, OP_INFO } from './isa/encodings.js';
 import type { HartState } from './state.js';
 
 /** `off` after a jalr out of the page: the target is in farLo/farHi. */
@@ -37,16 +37,7 @@ const BLOCK_BIAS = 1 << 24;
 const POW2 = BigInt64Array.from({ length: 64 }, (_, i) => BigInt.asIntN(64, 1n << BigInt(i)));
 
 /** AMO operation of each AMO op id (-1 for others). */
-const AMO_OF_OP = (() => {
-  const t = new Int8Array(Op.COUNT).fill(-1);
-  const pairs: [Op, Op, AmoOp][] = [
-    [Op.AMOSWAP_W, Op.AMOSWAP_D, AmoOp.SWAP], [Op.AMOADD_W, Op.AMOADD_D, AmoOp.ADD], [Op.AMOXOR_W, Op.AMOXOR_D, AmoOp.XOR],
-    [Op.AMOAND_W, Op.AMOAND_D, AmoOp.AND], [Op.AMOOR_W, Op.AMOOR_D, AmoOp.OR], [Op.AMOMIN_W, Op.AMOMIN_D, AmoOp.MIN],
-    [Op.AMOMAX_W, Op.AMOMAX_D, AmoOp.MAX], [Op.AMOMINU_W, Op.AMOMINU_D, AmoOp.MINU], [Op.AMOMAXU_W, Op.AMOMAXU_D, AmoOp.MAXU],
-  ];
-  for (const [w, d, amo] of pairs) { t[w] = amo; t[d] = amo; }
-  return t;
-})();
+const AMO_OF_OP = Int8Array.from({ length: Op.COUNT }, (_, op) => OP_INFO[op]?.memory?.amo ?? -1);
 
 /**
  * The hart as the interpreter sees it: what it runs on, where it is (the interpreter position,

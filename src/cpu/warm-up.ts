@@ -12,7 +12,8 @@ import { Hart } from './hart.js';
 import type { HartHost } from './hart-host.js';
 import type { MmioDevice } from '../bus/device.js';
 import { PageFlag } from '../mmu/mmu.js';
-import { ENCODINGS, Format, Op } from './isa/encodings.js';
+import { ENCODINGS, Format, instructionInfo, Op } from './isa/encodings.js';
+import type { InstructionInfo } from './isa/instruction-info.js';
 import { expandCompressed } from './isa/compressed.js';
 
 const BASE = 0x80000000n;
@@ -22,25 +23,25 @@ const DATA_OFFSET = 0x8000;
 /** host page of the data area in the scratch memory (its only region starts at host offset 0) */
 const DATA_PAGE = DATA_OFFSET >>> 12;
 
-/** Kinds that would leave the program or stop the hart; the CSR instructions share their path. */
-const SKIPPED = new Set<Op>([Op.ECALL, Op.EBREAK, Op.MRET, Op.SRET, Op.WFI]);
+/**
+ * Whether a sample of `e` with fixed operands runs in line: not the kinds that would leave the
+ * program or stop the hart (the CSR instructions share their path), nor jalr, whose target is a
+ * register (sampled separately).
+ */
+function sampledInLine(e: InstructionInfo): boolean {
+  return e.control === 'sequential' || e.control === 'branch' || e.control === 'jump';
+}
 
 const enum Reg { T0 = 5, T1 = 6, T2 = 7, S0 = 8, A0 = 10, A1 = 11, T3 = 28, T4 = 29, T5 = 30, T6 = 31 }
 const CSR_MSCRATCH = 0x340, CSR_MSTATUS = 0x300, CSR_MTVEC = 0x305, CSR_MEPC = 0x341, CSR_MENVCFG = 0x30a;
 const CSR_MIDELEG = 0x303, CSR_MIE = 0x304, CSR_MIP = 0x344;
 
-function encoding(op: Op) {
-  const e = ENCODINGS.find((x) => x.op === op);
-  if (!e) throw new Error(`no encoding for op ${op}`);
-  return e;
-}
-
 function iType(op: Op, rd: number, rs1: number, imm: number): number {
-  return (encoding(op).match | ((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7)) >>> 0;
+  return (instructionInfo(op).match | ((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7)) >>> 0;
 }
 
 function uType(op: Op, rd: number, imm20: number): number {
-  return (encoding(op).match | ((imm20 & 0xfffff) << 12) | (rd << 7)) >>> 0;
+  return (instructionInfo(op).match | ((imm20 & 0xfffff) << 12) | (rd << 7)) >>> 0;
 }
 
 /**
@@ -51,8 +52,8 @@ function uType(op: Op, rd: number, imm20: number): number {
 function sampleInstructions(): number[] {
   const words: number[] = [];
   for (const e of ENCODINGS) {
-    if (SKIPPED.has(e.op) || e.op === Op.JALR) continue;
-    if (e.regs.includes('f')) words.push(FS_CLEANER);
+    if (!sampledInLine(e)) continue;
+    if (e.fp) words.push(FS_CLEANER);
     const rd = Reg.T1 << 7, rs1 = Reg.A0 << 15, rs2 = Reg.A1 << 20;
     let operands: number;
     switch (e.format) {
@@ -191,7 +192,7 @@ function programImage(body: number[]): Uint8Array {
   // mtvec = the handler (auipc's own offset taken back off)
   setup.push(uType(Op.AUIPC, Reg.T0, HANDLER_AT >> 12), iType(Op.ADDI, Reg.T0, Reg.T0, -setup.length * 4), iType(Op.CSRRW, 0, Reg.T0, CSR_MTVEC));
   // mret into the body (16 bytes on), in the privilege MPP names
-  setup.push(uType(Op.AUIPC, Reg.T0, 0), iType(Op.ADDI, Reg.T0, Reg.T0, 16), iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC), 0x30200073);
+  setup.push(uType(Op.AUIPC, Reg.T0, 0), iType(Op.ADDI, Reg.T0, Reg.T0, 16), iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC), instructionInfo(Op.MRET).match);
   const bodyAt = setup.length * 4;
   const jumpAt = bodyAt + body.length * 4;
   if (jumpAt >= TRAMPOLINE_AT) throw new Error('warm-up: the body runs into the trampoline');
@@ -207,7 +208,7 @@ function programImage(body: number[]): Uint8Array {
   view.setUint32(auipcAt + 4, iType(Op.JALR, 0, Reg.T3, delta - hi * 4096), true);
   put(HANDLER_AT, [ // skip whatever trapped: mepc += 4
     iType(Op.CSRRS, Reg.T0, 0, CSR_MEPC), iType(Op.ADDI, Reg.T0, Reg.T0, 4), iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC),
-    0x30200073, // mret
+    instructionInfo(Op.MRET).match,
   ]);
   return image;
 }
@@ -215,5 +216,5 @@ function programImage(body: number[]): Uint8Array {
 function jal(rd: number, offset: number): number {
   const imm = offset & 0x1fffff;
   const bits = ((imm >>> 20) & 1) << 31 | ((imm >>> 1) & 0x3ff) << 21 | ((imm >>> 11) & 1) << 20 | ((imm >>> 12) & 0xff) << 12;
-  return (encoding(Op.JAL).match | bits | (rd << 7)) >>> 0;
+  return (instructionInfo(Op.JAL).match | bits | (rd << 7)) >>> 0;
 }

@@ -4,7 +4,7 @@
 //   then a jump to the firmware's start address.
 // The instructions are encoded from the project's one encoding table.
 
-import { ENCODINGS, Op } from '../cpu/isa/encodings.js';
+import { instructionInfo, Op } from '../cpu/isa/encodings.js';
 
 /** fw_dynamic_info (OpenSBI's include/sbi/fw_dynamic.h layout): magic "OSBI", version 2. */
 const FW_DYNAMIC_MAGIC = 0x4942534fn;
@@ -14,18 +14,12 @@ export const enum NextMode { U = 0, S = 1, M = 3 }
 
 const enum Reg { T0 = 5, A0 = 10, A1 = 11, A2 = 12 }
 
-function matchOf(op: Op): number {
-  const e = ENCODINGS.find((x) => x.op === op);
-  if (!e) throw new Error(`no encoding for op ${op}`);
-  return e.match;
-}
-
 function iType(op: Op, rd: number, rs1: number, imm: number): number {
-  return (matchOf(op) | ((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7)) >>> 0;
+  return (instructionInfo(op).match | ((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7)) >>> 0;
 }
 
 function uType(op: Op, rd: number, imm20: number): number {
-  return (matchOf(op) | ((imm20 & 0xfffff) << 12) | (rd << 7)) >>> 0;
+  return (instructionInfo(op).match | ((imm20 & 0xfffff) << 12) | (rd << 7)) >>> 0;
 }
 
 const CSR_MHARTID = 0xf14;

@@ -1,7 +1,8 @@
 // Disassembler for `--trace` and error messages: objdump-like text (no-aliases style) built from
 // the one encoding table (names, formats, register classes). Never throws.
 
-import { Format, lookupEncoding, type Encoding } from './encodings.js';
+import { Format, lookupEncoding } from './encodings.js';
+import type { InstructionInfo } from './instruction-info.js';
 import { expandCompressed } from './compressed.js';
 import { csrName } from '../csr-table.js';
 
@@ -53,21 +54,13 @@ function target(offset: number, pc: bigint | undefined): string {
 
 const RM_NAMES = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'rm5', 'rm6', 'dyn'];
 
-/** OP-FP and the fused multiply-add opcodes: the ones with a rounding-mode field. */
-function isFpOpcode(opcode: number): boolean {
-  return opcode === 0x53 || opcode === 0x43 || opcode === 0x47 || opcode === 0x4b || opcode === 0x4f;
-}
-
-/** Conversions that are always exact: objdump leaves their (ignored) rounding mode out. */
-const EXACT_CONVERSIONS = new Set(['fcvt.d.s', 'fcvt.d.w', 'fcvt.d.wu']);
-
 function unknown(insn: number, length: 2 | 4): string {
   return length === 2
     ? `unknown 0x${(insn & 0xffff).toString(16).padStart(4, '0')}`
     : `unknown 0x${(insn >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-function operands(e: Encoding, insn: number, pc: bigint | undefined): string {
+function operands(e: InstructionInfo, insn: number, pc: bigint | undefined): string {
   const rd = (insn >>> 7) & 31, rs1 = (insn >>> 15) & 31, rs2 = (insn >>> 20) & 31;
   const c = e.regs;
   switch (e.format) {
@@ -80,8 +73,7 @@ function operands(e: Encoding, insn: number, pc: bigint | undefined): string {
       return `${reg(c[0], rd)},${reg(c[1], rs1)}`;
     case Format.I: {
       const imm = insn >> 20;
-      const opcode = insn & 0x7f;
-      if (opcode === 0x03 || opcode === 0x07 || opcode === 0x67) return `${reg(c[0], rd)},${imm}(${reg(c[1], rs1)})`;
+      if (e.memory !== null || e.control === 'indirect-jump') return `${reg(c[0], rd)},${imm}(${reg(c[1], rs1)})`;
       return `${reg(c[0], rd)},${reg(c[1], rs1)},${imm}`;
     }
     case Format.S: {
@@ -107,7 +99,7 @@ function operands(e: Encoding, insn: number, pc: bigint | undefined): string {
     case Format.CSRI:
       return `${X_NAMES[rd]},${csrOperand(insn >>> 20)},${rs1}`;
     case Format.AMO:
-      if (e.name.startsWith('lr.')) return `${X_NAMES[rd]},(${X_NAMES[rs1]})`;
+      if (e.memory?.kind === 'lr') return `${X_NAMES[rd]},(${X_NAMES[rs1]})`;
       return `${X_NAMES[rd]},${X_NAMES[rs2]},(${X_NAMES[rs1]})`;
     case Format.FENCE:
       return `${fenceSet((insn >>> 24) & 15)},${fenceSet((insn >>> 20) & 15)}`;
@@ -140,7 +132,8 @@ export function disassemble(insn: number, pc?: bigint): string {
       return 'fence.tso';
     }
     let ops = operands(e, word, pc);
-    if ((e.mask & 0x7000) === 0 && isFpOpcode(word & 0x7f) && !EXACT_CONVERSIONS.has(name)) {
+    // objdump leaves out the rounding mode of the exact conversions, which cannot use it
+    if (e.roundingMode === 'rounds') {
       const rm = (word >>> 12) & 7;
       if (rm !== 7) ops += `,${RM_NAMES[rm]}`; // dynamic rounding is the default, not printed
     }
