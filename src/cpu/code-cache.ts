@@ -6,7 +6,8 @@
 // that dispatch and operands come from one load (layout below); RS3 = rs3 | rm << 5 for FP ops,
 // IMM = immediate.
 
-import { Format, lookupEncoding, Op, type Encoding } from './isa/encodings.js';
+import { lookupEncoding, Op } from './isa/encodings.js';
+import { Format, type Encoding } from './isa/instruction-info.js';
 import { expandCompressed } from './isa/compressed.js';
 import { X0_SINK } from './state.js';
 

@@ -12,7 +12,8 @@ import { Hart } from './hart.js';
 import type { HartHost } from './hart-host.js';
 import type { MmioDevice } from '../bus/device.js';
 import { PageFlag } from '../mmu/mmu.js';
-import { ENCODINGS, Format, instructionInfo, Op } from './isa/encodings.js';
+import { ENCODINGS, instructionInfo, Op } from './isa/encodings.js';
+import { Format } from './isa/instruction-info.js';
 import type { InstructionInfo } from './isa/instruction-info.js';
 import { expandCompressed } from './isa/compressed.js';
 

@@ -1,7 +1,8 @@
 // Disassembler for `--trace` and error messages: objdump-like text (no-aliases style) built from
 // the one encoding table (names, formats, register classes). Never throws.
 
-import { Format, lookupEncoding } from './encodings.js';
+import { lookupEncoding } from './encodings.js';
+import { Format } from './instruction-info.js';
 import type { InstructionInfo } from './instruction-info.js';
 import { expandCompressed } from './compressed.js';
 import { csrName } from '../csr-table.js';

@@ -5,9 +5,11 @@
 
 import { AmoOp } from '../../mmu/mmu.js';
 import {
-  describeInstruction, type AluOperation, type AluSemantics, type Attributes, type Declaration, type Extension,
+  describeInstruction, Format, type AluOperation, type AluSemantics, type Attributes, type Declaration, type Extension,
   type InstructionInfo, type MemoryAccess, type MemoryAccessKind,
 } from './instruction-info.js';
+
+export type { Encoding, RegClasses } from './instruction-info.js';
 
 /** Operation ids. `const enum` so the interpreter's `case Op.X:` compiles to integer literals. */
 export const enum Op {
@@ -49,25 +51,6 @@ export const enum Op {
   COUNT,
 }
 
-/** Operand layout, used by the decoder to extract immediates and by the disassembler to print. */
-export const enum Format {
-  R, R4, I, S, B, U, J, SHIFT, SHIFTW, CSR, CSRI, AMO, NONE, FENCE,
-  /** rd, rs1 only (unary R-type, e.g. clz, fsqrt, fcvt). */
-  R1,
-}
-
-/** Register classes of rd, rs1, rs2, rs3 ('x' = integer, 'f' = float, '-' = none), e.g. 'xff-'. */
-export type RegClasses = string;
-
-export interface Encoding {
-  op: Op;
-  name: string;
-  format: Format;
-  mask: number;
-  match: number;
-  /** register classes of rd, rs1, rs2, rs3 */
-  regs: RegClasses;
-}
 
 // Attributes of the declarations below.
 type Rs1Modifiers = Partial<Pick<AluSemantics, 'rs1ZeroExtended' | 'rs1Shift'>>;

@@ -4,9 +4,29 @@
 // module names the attributes and derives the ones that follow from others.
 
 import type { AmoOp } from '../../mmu/mmu.js';
-import { Format, type Encoding, type Op } from './encodings.js';
 
 /** The ISA extension an instruction belongs to ('priv': the privileged architecture's own). */
+/** Operand layout, used by the decoder to extract immediates and by the disassembler to print. */
+export const enum Format {
+  R, R4, I, S, B, U, J, SHIFT, SHIFTW, CSR, CSRI, AMO, NONE, FENCE,
+  /** rd, rs1 only (unary R-type, e.g. clz, fsqrt, fcvt). */
+  R1,
+}
+
+/** Register classes of rd, rs1, rs2, rs3 ('x' = integer, 'f' = float, '-' = none), e.g. 'xff-'. */
+export type RegClasses = string;
+
+/** One encoding; `op` is an Op (encodings.ts), kept a number here so that this file depends on nothing of the table's. */
+export interface Encoding {
+  op: number;
+  name: string;
+  format: Format;
+  mask: number;
+  match: number;
+  /** register classes of rd, rs1, rs2, rs3 */
+  regs: RegClasses;
+}
+
 export type Extension = 'I' | 'M' | 'A' | 'F' | 'D' | 'Zicsr' | 'Zifencei' | 'Zba' | 'Zbb' | 'Zbs' | 'priv';
 
 /** Register class of an operand: x = integer, f = float, - = the instruction has no such operand. */
@@ -145,7 +165,7 @@ export interface Attributes {
 }
 
 /** One instruction as encodings.ts declares it: op id, mnemonic, format, bit pattern (see parsePattern), attributes. */
-export type Declaration = readonly [Op, string, Format, string, Attributes?];
+export type Declaration = readonly [op: number, string, Format, string, Attributes?];
 
 const FUNCT3 = 0x7000;
 
