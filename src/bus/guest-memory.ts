@@ -46,6 +46,13 @@ const WASM_MAX_PAGES = 65536;
 export const PAGE_SIZE = 4096;
 
 /**
+ * Per host frame (GuestMemory.pageFlags): CODE, a hart's code cache holds decoded instructions
+ * of it; TRANSLATED, a hart holds translated code of it; WATCHED, a device watches stores to it
+ * (HTIF tohost). Stores to a frame with any flag take the slow path, which tells the owners.
+ */
+export const enum PageFlag { CODE = 1, WATCHED = 2, TRANSLATED = 4 }
+
+/**
  * The interpreter's fast path adds host offsets in int32 arithmetic, so it reaches only the
  * first 2 GiB of the buffer. The boards lay RAM out first, and it is at most this large, so all
  * of it is in reach; frames past it (the boot ROM behind the largest RAM, spare frames) are
@@ -72,7 +79,7 @@ export class GuestMemory {
   readonly spareFrames: number;
   /** frame number of the first spare frame */
   readonly firstSpareFrame: number;
-  /** Per 4 KiB host frame: bit 0 = holds pre-decoded code, bit 1 = watched (e.g. HTIF tohost). */
+  /** PageFlag bits per 4 KiB host frame; each thread has its own. */
   readonly pageFlags: Uint8Array;
   /**
    * Per guest page, how many device mappings hold its host offset for longer than one access
@@ -104,7 +111,8 @@ export class GuestMemory {
       throw new Error(`guest memory holds ${this.memory.buffer.byteLength} bytes, the layout ${wasmPages * WASM_PAGE}`);
     }
     this.layout = layout.map((r) => ({ ...r }));
-    this.buffer = this.memory.buffer as SharedArrayBuffer;
+    // a shared memory's buffer is a SharedArrayBuffer
+    this.buffer = this.memory.buffer as unknown as SharedArrayBuffer;
     this.frameBytes = frameBytes;
     this.hartSlots = hartSlots;
     this.frames = new Int32Array(shared?.frames ?? new SharedArrayBuffer(4 * pages));

@@ -6,6 +6,7 @@
 // that dispatch and operands come from one load (layout below); RS3 = rs3 | rm << 5 for FP ops,
 // IMM = immediate.
 
+import { PageFlag } from '../bus/guest-memory.js';
 import { lookupEncoding, Op } from './isa/encodings.js';
 import { Format, type Encoding } from './isa/instruction-info.js';
 import { expandCompressed } from './isa/compressed.js';
@@ -15,8 +16,6 @@ export const CODE_PAGES = 1024;
 export const SLOTS_PER_PAGE = 2048;
 /** A spare position past the last page, used for an instruction that straddles two pages. */
 export const SCRATCH_SLOT = CODE_PAGES * SLOTS_PER_PAGE;
-
-const CODE_FLAG = 1;
 
 /**
  * Layout of an OP word: bits 0-7 op, 8-13 rd (integer rd 0 renamed to the x0 sink, hence six
@@ -48,9 +47,14 @@ export class CodeCache {
    * translated code, which the run loop would rather enter): it leaves the slice there.
    */
   readonly enterTag = new Int32Array(CODE_PAGES).fill(-1);
-  /** Told when a cache page's decoded code is dropped (-1: every page's): translated code of it is stale. */
-  onDrop: ((cachePage: number) => void) | null = null;
+  /**
+   * Told when the translated code of a host page (-1: of every page) is stale: the page was
+   * written, or fence.i. A page's translation outlives its cache slot: the TRANSLATED flag keeps
+   * stores to the page on the slow path, which comes here.
+   */
+  onDrop: ((hostPage: number) => void) | null = null;
   private readonly pageFlags: Uint8Array;
+  private readonly translated = new Set<number>();
   /** raw instruction bits of the straddling instruction last decoded into SCRATCH_SLOT */
   scratchBits = -1;
   decodedPages = 0;
@@ -69,12 +73,11 @@ export class CodeCache {
     const base = i * SLOTS_PER_PAGE;
     if (this.tag[i] !== hostPage) {
       const old = this.tag[i];
-      if (old >= 0) this.pageFlags[old] &= ~CODE_FLAG;
-      if (old >= 0 && this.onDrop) this.onDrop(i);
+      if (old >= 0) this.pageFlags[old] &= ~PageFlag.CODE;
       this.tag[i] = hostPage;
-      this.enterTag[i] = hostPage;
+      this.enterTag[i] = this.pageFlags[hostPage] & PageFlag.TRANSLATED ? -1 : hostPage;
       this.op.fill(0, base, base + SLOTS_PER_PAGE);
-      this.pageFlags[hostPage] |= CODE_FLAG;
+      this.pageFlags[hostPage] |= PageFlag.CODE;
       this.decodedPages++;
       this.claimed = true;
     }
@@ -82,9 +85,17 @@ export class CodeCache {
   }
   claimed = false;
 
-  /** Whether host page `hostPage` holds decoded code. */
+  /** Whether host page `hostPage` holds decoded or translated code. */
   holdsCode(hostPage: number): boolean {
-    return (this.pageFlags[hostPage] & CODE_FLAG) !== 0;
+    return (this.pageFlags[hostPage] & (PageFlag.CODE | PageFlag.TRANSLATED)) !== 0;
+  }
+
+  /** Host page `hostPage` (the current page: it holds a cache slot) now has translated code. */
+  markTranslated(hostPage: number): void {
+    this.pageFlags[hostPage] |= PageFlag.TRANSLATED;
+    this.translated.add(hostPage);
+    const i = hostPage & (CODE_PAGES - 1);
+    if (this.tag[i] === hostPage) this.enterTag[i] = -1;
   }
 
   /**
@@ -96,8 +107,8 @@ export class CodeCache {
     if (this.tag[i] === hostPage) {
       const base = i * SLOTS_PER_PAGE;
       this.op.fill(0, base, base + SLOTS_PER_PAGE);
-      if (this.onDrop) this.onDrop(i);
     }
+    this.dropTranslation(hostPage);
     this.scratchBits = -1;
   }
 
@@ -111,21 +122,32 @@ export class CodeCache {
     if (this.tag[i] === hostPage) {
       this.tag[i] = -1;
       this.enterTag[i] = -1;
-      if (this.onDrop) this.onDrop(i);
     }
-    this.pageFlags[hostPage] &= ~CODE_FLAG;
+    this.pageFlags[hostPage] &= ~PageFlag.CODE;
+    this.dropTranslation(hostPage);
     this.scratchBits = -1;
   }
 
-  /** Drops all decoded code (fence.i). */
+  private dropTranslation(hostPage: number): void {
+    if ((this.pageFlags[hostPage] & PageFlag.TRANSLATED) === 0) return;
+    this.pageFlags[hostPage] &= ~PageFlag.TRANSLATED;
+    this.translated.delete(hostPage);
+    const i = hostPage & (CODE_PAGES - 1);
+    if (this.tag[i] === hostPage) this.enterTag[i] = hostPage;
+    if (this.onDrop) this.onDrop(hostPage);
+  }
+
+  /** Drops all decoded and translated code (fence.i). */
   invalidateAll(): void {
     for (let i = 0; i < CODE_PAGES; i++) {
       const t = this.tag[i];
-      if (t >= 0) this.pageFlags[t] &= ~CODE_FLAG;
+      if (t >= 0) this.pageFlags[t] &= ~PageFlag.CODE;
       this.tag[i] = -1;
       this.enterTag[i] = -1;
     }
-    if (this.onDrop) this.onDrop(-1);
+    for (const page of this.translated) this.pageFlags[page] &= ~PageFlag.TRANSLATED;
+    if (this.translated.size > 0 && this.onDrop) this.onDrop(-1);
+    this.translated.clear();
     this.scratchBits = -1;
   }
 

@@ -11,7 +11,7 @@ import { FlushPolicy } from '../arch/flush-policy.js';
 import { Hart } from './hart.js';
 import type { HartHost } from './hart-host.js';
 import type { MmioDevice } from '../bus/device.js';
-import { PageFlag } from '../mmu/mmu.js';
+import { PageFlag } from '../bus/guest-memory.js';
 import { ENCODINGS, instructionInfo, Op } from './isa/encodings.js';
 import { Format } from './isa/instruction-info.js';
 import type { InstructionInfo } from './isa/instruction-info.js';

@@ -11,7 +11,7 @@
 // not even the result can be written, ends the run with `fault` saying so.
 
 import type { GuestMemory, MemoryRegion } from '../bus/guest-memory.js';
-import { PageFlag } from '../mmu/mmu.js';
+import { PageFlag } from '../bus/guest-memory.js';
 
 const SYS_WRITE = 64n;
 const SYS_EXIT = 93n;

@@ -1,10 +1,9 @@
 // Runs a hart's slices with translated code where a page is hot, and the interpreter elsewhere.
 //
-// Each hart translates and owns its code: a page of guest code (a slot of its code cache) that
-// slices have entered HOT_ENTRIES times is translated into a WebAssembly module, compiled on the
-// hart's own thread. Whatever drops the page's decoded code (a store to it, fence.i, DMA, a
-// remap) drops the translation with it, through the code cache's onDrop; nothing stops any
-// other hart.
+// Each hart translates and owns its code: a host page of guest code that the run loop has
+// entered HOT_ENTRIES times is translated into a WebAssembly module, compiled on the hart's own
+// thread. Whatever makes the page's code stale (a store to it, fence.i, DMA) drops the
+// translation, through the code cache's onDrop; nothing stops any other hart.
 //
 // Accounting follows the interpreter's: while a slice runs, the hart's `retired` plus
 // (`sliceBudget` - `left`) is the exact count, so minstret reads and traps taken inside
@@ -12,14 +11,27 @@
 
 import { HotWord, HOT_WORDS_OFFSET } from '../bus/hart-slots.js';
 import type { GuestMemory } from '../bus/guest-memory.js';
-import { CODE_PAGES, SLOTS_PER_PAGE, type CodeCache } from '../cpu/code-cache.js';
+import type { CodeCache } from '../cpu/code-cache.js';
+import { Op, OP_INFO } from '../cpu/isa/encodings.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { Exit, findLabels, translatePage, type PageCode } from './page-translator.js';
 
-/** Slice entries into an untranslated page after which it is translated. */
-const HOT_ENTRIES = 2;
-/** Translations of one page (each for an entry its instruction line did not meet) before it takes no more. */
+/** Entries into an untranslated page after which it is translated. */
+const HOT_ENTRIES = 4;
+/** Translations of one page (each for an entry point its code did not reach) before it takes no more. */
 const MAX_TRANSLATIONS = 8;
+/** Times a page's translation may go stale (its code written) before the page is left to the interpreter. */
+const MAX_DROPS = 4;
+
+/**
+ * Ops after which the slice ends when the interpreter ran them for translated code: they may
+ * change privilege, translation, interrupt enables or the FP state, or wait.
+ */
+const ENDS_SLICE = Uint8Array.from({ length: Op.COUNT }, (_, op) => {
+  const info = OP_INFO[op];
+  return info !== undefined && (info.csr !== null || info.privileged || info.control !== 'sequential' && info.control !== 'branch'
+    && info.control !== 'jump' && info.control !== 'indirect-jump' || op === Op.FENCE_I) ? 1 : 0;
+});
 
 /** What the engine needs of a hart. */
 export interface JitHart {
@@ -38,6 +50,7 @@ export interface JitHart {
   pageLo: number;
   pageHi: number;
   codeBase: number;
+  codeHost: number;
   off: number;
   left: number;
   sliceBudget: number;
@@ -78,13 +91,16 @@ export interface JitStatistics {
 export class JitEngine {
   private readonly hart: JitHart;
   private readonly interpret: (hart: JitHart, budget: number) => void;
-  private readonly units: (Unit | undefined)[] = new Array<Unit | undefined>(CODE_PAGES).fill(undefined);
-  private readonly heat = new Uint16Array(CODE_PAGES);
+  /** per host page */
+  private readonly units: (Unit | undefined)[];
+  private readonly heat: Uint8Array;
+  private readonly drops: Uint8Array;
+  private readonly translatedPages = new Set<number>();
   private readonly words: Int32Array;
   private readonly imports: WebAssembly.Imports;
   private readonly memoryPages: number;
   private readonly slot: number;
-  /** the cache page whose translated code runs now, and whether its translation was dropped meanwhile */
+  /** the host page whose translated code runs now, and whether its translation was dropped meanwhile */
   private current = -1;
   private currentDropped = false;
   readonly stats: JitStatistics = { translations: 0, compileSeconds: 0, wasmBytes: 0, translatedInstructions: 0, dropped: 0, calls: 0 };
@@ -96,6 +112,10 @@ export class JitEngine {
     this.slot = memory.hartSlot(hart.hartId);
     this.words = new Int32Array(memory.buffer, this.slot + HOT_WORDS_OFFSET, HotWord.COUNT);
     this.memoryPages = memory.buffer.byteLength / 65536;
+    const frames = memory.frameBytes / 4096;
+    this.units = new Array<Unit | undefined>(frames).fill(undefined);
+    this.heat = new Uint8Array(frames);
+    this.drops = new Uint8Array(frames);
     const mmu = hart.mmu, words = this.words;
     this.imports = {
       m: { memory: memory.memory },
@@ -115,7 +135,7 @@ export class JitEngine {
         },
       },
     };
-    hart.code.onDrop = (cachePage) => this.drop(cachePage);
+    hart.code.onDrop = (hostPage) => this.drop(hostPage);
   }
 
   /**
@@ -126,13 +146,18 @@ export class JitEngine {
     const h = this.hart, words = this.words;
     let left = budget;
     for (;;) {
-      const cachePage = (h.codeBase / SLOTS_PER_PAGE) | 0;
-      let unit = this.units[cachePage];
-      if (unit === undefined && ++this.heat[cachePage] >= HOT_ENTRIES) unit = this.translate(cachePage, h.off);
+      const hostPage = h.codeHost >>> 12;
+      let unit = this.units[hostPage];
+      if (unit === undefined && ++this.heat[hostPage] >= HOT_ENTRIES && this.drops[hostPage] < MAX_DROPS) {
+        unit = this.translate(hostPage, h.off);
+      }
       if (unit === undefined) {
         left = this.interpretSome(left, left);
+        // It stopped early: at a page with translated code, or after an instruction that may
+        // have made an interrupt takeable.
+        if (left > 0 && !h.yieldRequested && !h.waiting && h.interruptTakeable()) return this.end(left);
       } else {
-        this.current = cachePage;
+        this.current = hostPage;
         this.currentDropped = false;
         this.stats.calls++;
         const exit = unit.run(h.off, left, h.store.genKey, h.pageLo, h.pageHi);
@@ -152,10 +177,13 @@ export class JitEngine {
             h.off = h.pcLo & 4095;
             left = this.interpretSome(left, left);
             break;
-          case Exit.INTERPRET:
-            h.off = h.pcLo & 4095;
+          case Exit.INTERPRET: {
+            const slot = h.codeBase + ((h.off = h.pcLo & 4095) >> 1);
             left = this.interpretSome(left, 1);
+            // decoded now, if it was not
+            if (ENDS_SLICE[h.code.op[slot] & 255]) return this.end(left);
             break;
+          }
           case Exit.YIELD:
             if (h.yieldRequested) return this.end(left);
             break;
@@ -163,7 +191,7 @@ export class JitEngine {
             h.off = h.pcLo & 4095;
             if (unit.translations < MAX_TRANSLATIONS && !this.currentDropped) {
               unit.seeds.add(h.off);
-              if (this.translate(cachePage, h.off) !== undefined) continue;
+              if (this.translate(hostPage, h.off) !== undefined) continue;
             }
             left = this.interpretSome(left, 1);
             break;
@@ -171,7 +199,7 @@ export class JitEngine {
             throw new Error(`translated code returned ${exit}`);
         }
       }
-      if (left <= 0 || h.yieldRequested || h.waiting || h.interruptTakeable()) return this.end(left);
+      if (left <= 0 || h.yieldRequested || h.waiting) return this.end(left);
       h.left = left;
       if (h.pcHi === h.pageHi && (h.pcLo & -4096) === h.pageLo) h.off = h.pcLo & 4095;
       else h.enterPage();
@@ -200,14 +228,14 @@ export class JitEngine {
     return left;
   }
 
-  /** Translates cache page `cachePage` (the hart's current page), entered at `off`. */
-  private translate(cachePage: number, off: number): Unit | undefined {
+  /** Translates host page `hostPage` (the hart's current page), entered at `off`. */
+  private translate(hostPage: number, off: number): Unit | undefined {
     const h = this.hart;
     const started = performance.now();
-    const old = this.units[cachePage];
+    const old = this.units[hostPage];
     const seeds = old?.seeds ?? new Set<number>();
     seeds.add(off);
-    const base = cachePage * SLOTS_PER_PAGE;
+    const base = h.codeBase;
     const op = h.code.op, imm = h.code.imm;
     const code: PageCode = {
       opAt: (o) => {
@@ -221,31 +249,32 @@ export class JitEngine {
     const bytes = translatePage(code, labels, { slot: this.slot, memoryPages: this.memoryPages, policy: h.policy });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
     const unit: Unit = { run: instance.exports.run as PageFunction, seeds, translations: (old?.translations ?? 0) + 1 };
-    this.units[cachePage] = unit;
-    h.code.enterTag[cachePage] = -1;
+    this.units[hostPage] = unit;
+    this.translatedPages.add(hostPage);
+    h.code.markTranslated(hostPage);
     this.stats.translations++;
     this.stats.wasmBytes += bytes.length;
     this.stats.compileSeconds += (performance.now() - started) / 1000;
     return unit;
   }
 
-  /** The code of `cachePage` (-1: of every page) was dropped: so is its translation. */
-  private drop(cachePage: number): void {
-    if (cachePage < 0) {
-      for (let i = 0; i < CODE_PAGES; i++) if (this.units[i] !== undefined) this.dropOne(i);
-      this.heat.fill(0);
-    } else if (this.units[cachePage] !== undefined) {
-      this.dropOne(cachePage);
+  /** The code of `hostPage` (-1: of every page) is stale: so is its translation. */
+  private drop(hostPage: number): void {
+    if (hostPage < 0) {
+      for (const page of this.translatedPages) this.dropOne(page);
+      this.translatedPages.clear();
     } else {
-      this.heat[cachePage] = 0;
+      this.dropOne(hostPage);
+      this.translatedPages.delete(hostPage);
     }
   }
 
-  private dropOne(cachePage: number): void {
-    this.units[cachePage] = undefined;
-    this.heat[cachePage] = 0;
-    this.hart.code.enterTag[cachePage] = this.hart.code.tag[cachePage];
+  private dropOne(hostPage: number): void {
+    if (this.units[hostPage] === undefined) return;
+    this.units[hostPage] = undefined;
+    this.heat[hostPage] = 0;
+    if (this.drops[hostPage] < 255) this.drops[hostPage]++;
     this.stats.dropped++;
-    if (cachePage === this.current) this.currentDropped = true;
+    if (hostPage === this.current) this.currentDropped = true;
   }
 }

@@ -83,6 +83,11 @@ const enum Kind {
 const KIND = new Uint8Array(Op.COUNT);
 /** ops after which control never falls through to the next instruction */
 const ENDS_RUN = new Uint8Array(Op.COUNT);
+/** untranslated ops after which the next instruction is not reached either (returns from traps, CROSS_PAGE) */
+const ENDS_LINE = new Uint8Array(Op.COUNT);
+ENDS_LINE[Op.MRET] = 1;
+ENDS_LINE[Op.SRET] = 1;
+ENDS_LINE[Op.CROSS_PAGE] = 1;
 /** wasm opcode (or a pseudo code below) of ALU ops */
 const ALU = new Int16Array(Op.COUNT);
 /** pseudo ALU codes for operations wasm lacks as one opcode */
@@ -175,7 +180,11 @@ class PageEmitter {
   // ---- small emitters ----
   private op(o: number): void { this.w.byte(o); }
   private i32(v: number): void { this.w.byte(Opc.I32_CONST).s32(v); }
-  private i64(v: number | bigint): void { this.w.byte(Opc.I64_CONST).s64(BigInt(v)); }
+  private i64(v: number): void {
+    // a value in int32 range has the same signed LEB128 as an i32
+    this.w.byte(Opc.I64_CONST);
+    if (v === (v | 0)) this.w.s32(v); else this.w.s64(BigInt(v));
+  }
   private get(l: number): void { this.w.byte(Opc.LOCAL_GET).u32(l); }
   private set(l: number): void { this.w.byte(Opc.LOCAL_SET).u32(l); }
   private tee(l: number): void { this.w.byte(Opc.LOCAL_TEE).u32(l); }
@@ -555,23 +564,33 @@ class PageEmitter {
 }
 
 /**
- * Where the page's instructions start: decoded in a line from offset 0, and from each of `seeds`
- * (where execution entered) that the line does not meet, until it meets it. Sorted.
+ * The instructions of the page that execution can reach from `seeds` (where it entered) without
+ * leaving the page: each runs on to the next until a jump that does not return or an illegal
+ * instruction, and each in-page branch or jump target is reached too. Sorted offsets.
  */
 export function findLabels(code: PageCode, seeds: Iterable<number>): number[] {
   const starts = new Uint8Array(2048);
-  const line = (from: number) => {
-    for (let off = from; off < 4096 && !starts[off >> 1]; off += code.opAt(off) >>> OpWord.LENGTH) starts[off >> 1] = 1;
-  };
-  line(0);
-  for (const s of seeds) line(s);
+  const work: number[] = [...seeds];
+  while (work.length > 0) {
+    let off = work.pop()!;
+    while (off >= 0 && off < 4096 && !starts[off >> 1]) {
+      starts[off >> 1] = 1;
+      const c = code.opAt(off);
+      const op = c & 255;
+      if (op === Op.ILLEGAL || ENDS_LINE[op]) break;
+      if (KIND[op] === Kind.BRANCH || op === Op.JAL) work.push(off + code.immAt(off));
+      // a jump that links returns to the next instruction
+      if ((op === Op.JAL || op === Op.JALR) && ((c >>> OpWord.RD) & 63) === X0_SINK) break;
+      off += c >>> OpWord.LENGTH;
+    }
+  }
   const labels: number[] = [];
   for (let i = 0; i < 2048; i++) if (starts[i]) labels.push(2 * i);
   return labels;
 }
 
 /** The module of one page: exports `run(off, left, genKey, pageVaLo, pageVaHi) -> Exit`. */
-export function translatePage(code: PageCode, labels: number[], layout: TranslatorLayout): Uint8Array {
+export function translatePage(code: PageCode, labels: number[], layout: TranslatorLayout): Uint8Array<ArrayBuffer> {
   const body = new PageEmitter(code, layout).emit(labels);
   return writeModule(TYPES, IMPORTS, layout.memoryPages, [{ name: 'run', type: 0, body }]);
 }

@@ -107,8 +107,10 @@ export class ByteWriter {
     return this;
   }
 
-  result(): Uint8Array {
-    return this.buf.slice(0, this.length);
+  result(): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(this.length);
+    out.set(this.buf.subarray(0, this.length));
+    return out;
   }
 }
 
@@ -128,7 +130,7 @@ export interface FunctionImport {
  * defined functions, each exported under its name.
  */
 export function writeModule(types: readonly FuncType[], imports: readonly FunctionImport[], memoryPages: number,
-  functions: readonly { name: string; type: number; body: ByteWriter }[]): Uint8Array {
+  functions: readonly { name: string; type: number; body: ByteWriter }[]): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   const section = (id: number, fill: (w: ByteWriter) => void) => {
     const w = new ByteWriter();

@@ -1,6 +1,7 @@
 // The machine's options as every host spells them (the CLI's flags, the library's options, the
 // browser page's URL query): checked here once, so each says the same thing about a bad value.
 
+import { ENGINE_NAMES, type EngineName } from '../arch/engine.js';
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../arch/flush-policy.js';
 import { OptionError } from './errors.js';
@@ -44,6 +45,12 @@ export function driveCountOption(count: number, spelling = '-drive'): number {
       `(it has ${VIRT_MEMMAP.virtio.slots} virtio-mmio slots, and one is the entropy device's)`);
   }
   return count;
+}
+
+/** An engine's name (--engine): interp or jit. */
+export function engineOption(name: string): EngineName {
+  if (!ENGINE_NAMES.includes(name as EngineName)) throw new OptionError(`--engine ${printable(name)}: expected one of ${ENGINE_NAMES.join(', ')}`);
+  return name as EngineName;
 }
 
 export function flushPolicyOption(name: string): FlushPolicy {

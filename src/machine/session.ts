@@ -5,6 +5,7 @@
 // to its event loop) comes through SessionHost, and the console is bytes in and bytes out, so
 // the same session runs under the Node CLI, the Node library and a browser's device worker.
 
+import type { EngineName } from '../arch/engine.js';
 import { TRAP_LOOP_LIMIT, type HartStatistics } from '../cpu/hart.js';
 import { CsrSlot } from '../cpu/csr.js';
 import { IrqBit } from '../arch/traps.js';
@@ -57,6 +58,8 @@ export interface SessionOptions {
   ramSize: number;
   harts: number;
   policy: FlushPolicy;
+  /** how harts run instructions (default: the interpreter) */
+  engine?: EngineName;
   /** every hart on a thread of its own even at one hart (always so from two harts on) */
   hartThreads: boolean;
   /** a guest reset reboots the board; false ends the run instead (-no-reboot) */
@@ -151,6 +154,7 @@ export class MachineSession {
       ramSize: options.ramSize,
       harts: options.harts,
       policy: options.policy,
+      engine: options.engine,
       signals: this.signals,
       clock: this.host.clock(this.clockOrigin, TIMEBASE_HZ),
       nowNs: () => this.host.wallClockNs(),

@@ -3,6 +3,7 @@
 // UART, eight virtio-mmio slots and RAM. The machine builds and places the device tree, loads
 // firmware, kernel and initrd the way QEMU does, and resets the harts into the ROM.
 
+import type { EngineName } from '../arch/engine.js';
 import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../bus/guest-memory.js';
 import { Hart } from '../cpu/hart.js';
@@ -15,7 +16,7 @@ import { Uart16550 } from '../devices/uart16550.js';
 import type { MmioDevice } from '../bus/device.js';
 import { EmptyVirtioMmioSlot, VirtioMmioTransport, type VirtioDevice } from '../devices/virtio/mmio-transport.js';
 import { WorkBudget } from '../devices/virtio/work-budget.js';
-import { PageFlag } from '../mmu/mmu.js';
+import { PageFlag } from '../bus/guest-memory.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { buildBootRom, NextMode } from './boot-rom.js';
 import { BoardError } from './errors.js';
@@ -40,6 +41,8 @@ export interface VirtMachineOptions {
   ramSize: number;
   harts: number;
   policy: FlushPolicy;
+  /** how harts run instructions (default: the interpreter) */
+  engine?: EngineName;
   /** the platform clock in timebase ticks (10 MHz) */
   clock: () => number;
   /** wall-clock time for the RTC, nanoseconds since the Unix epoch */
@@ -102,6 +105,7 @@ export class VirtMachine {
   resetPc = BOOT_ROM_BASE;
   private readonly hartCount: number;
   private readonly policy: FlushPolicy;
+  private readonly engine: EngineName;
   private readonly signals?: BoardSignals;
   /** the virtio devices' work per host turn (see pollDevices) */
   private readonly virtioBudget = new WorkBudget();
@@ -111,6 +115,7 @@ export class VirtMachine {
     this.ramSize = options.ramSize;
     this.hartCount = options.harts;
     this.policy = options.policy;
+    this.engine = options.engine ?? 'interp';
     this.signals = options.signals;
     const signals = options.signals;
     this.memory = new GuestMemory([
@@ -141,7 +146,7 @@ export class VirtMachine {
       watchedWrite: () => false,
     };
     for (let id = 0; id < options.harts && !signals; id++) {
-      this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, sstc: true }));
+      this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, engine: this.engine, sstc: true }));
     }
     const devices = options.virtioDevices ?? [];
     if (devices.length > virtio.slots) throw new BoardError(`at most ${virtio.slots} virtio devices fit the board`);
@@ -183,7 +188,7 @@ export class VirtMachine {
     // Hart threads keep their own decoded code: they drop it at their next boundary.
     if (this.signals) return this.signals.publishDma(first, last - first + 1);
     for (let page = first; page <= last; page++) {
-      if (flags[page] & PageFlag.CODE) for (const hart of this.harts) hart.code.invalidatePage(page);
+      if (flags[page] & (PageFlag.CODE | PageFlag.TRANSLATED)) for (const hart of this.harts) hart.code.invalidatePage(page);
     }
   }
 
@@ -294,6 +299,7 @@ export class VirtMachine {
         reach: d.device === this.clint ? 'shared' : d.device === this.uart ? 'uart-channel' : 'mmio-channel',
       })),
       policy: this.policy,
+      engine: this.engine,
       sstc: true,
       resetPc: this.resetPc,
       timebaseHz: TIMEBASE_HZ,

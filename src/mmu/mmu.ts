@@ -12,15 +12,13 @@ import { Priv } from '../arch/privilege.js';
 import { SatpMode } from '../arch/satp.js';
 import { Cause } from '../arch/traps.js';
 import { PhysKind, type Bus } from '../bus/bus.js';
-import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
+import { FAST_HOST_LIMIT, PageFlag } from '../bus/guest-memory.js';
 import { ACCESS_FAULT, PageWalker } from './page-walker.js';
 import { PageCheck, Perm, type Pmp } from './pmp.js';
 import { EntryKind, StoreStat, TranslationStore } from './translation-store.js';
 import { NO_ASID } from './context-keys.js';
 import { regimeOf, regimeTranslates } from './regime.js';
 
-/** Guest-memory page flags (GuestMemory.pageFlags). */
-export const enum PageFlag { CODE = 1, WATCHED = 2 }
 
 const PERM_OF_ACCESS: readonly Perm[] = [Perm.R, Perm.W, Perm.X];
 const MISALIGNED_CAUSE: readonly number[] = [Cause.LOAD_MISALIGNED, Cause.STORE_MISALIGNED, Cause.FETCH_MISALIGNED];
@@ -333,7 +331,7 @@ export class Mmu {
   private afterSlowWrite(h: number, size: number): void {
     const page = h >>> 12;
     const flags = this.pageFlags[page];
-    if (flags & PageFlag.CODE) {
+    if (flags & (PageFlag.CODE | PageFlag.TRANSLATED)) {
       // The page the hart runs on keeps its slot and is re-decoded as it runs (code writing
       // itself). Any other page is data again: its slot is released, so that later stores to it
       // are fast. Kept, every store to it would be slow and re-clear its decoded code, forever:

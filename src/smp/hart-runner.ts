@@ -3,6 +3,7 @@
 // words are shared (SharedArrayBuffers). Devices other than the CLINT are reached through the
 // MMIO channel. Host-neutral: a Node worker or a Web Worker constructs it and calls run().
 
+import type { EngineName } from '../arch/engine.js';
 import { Bus } from '../bus/bus.js';
 import { GuestMemory, type SharedGuestMemory } from '../bus/guest-memory.js';
 import { Hart, TRAP_LOOP_LIMIT, type HartStatistics } from '../cpu/hart.js';
@@ -36,6 +37,7 @@ export interface HartThreadConfig {
    */
   devices: { base: number; size: number; name: string; index: number; reach: 'shared' | 'uart-channel' | 'mmio-channel' }[];
   policy: FlushPolicy;
+  engine: EngineName;
   sstc: boolean;
   resetPc: bigint;
   timebaseHz: number;
@@ -92,7 +94,7 @@ export class HartRunner {
       interruptLines: (id) => this.clint.lines(id) | this.signals.lines(id),
       watchedWrite: () => false,
     };
-    this.hart = new Hart(bus, host, { hartId: config.hartId, policy: config.policy, sstc: config.sstc });
+    this.hart = new Hart(bus, host, { hartId: config.hartId, policy: config.policy, engine: config.engine, sstc: config.sstc });
     this.hart.reset(config.resetPc);
     this.ackedEpoch = this.signals.epoch();
     this.acknowledge(this.ackedEpoch);

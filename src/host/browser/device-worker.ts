@@ -225,6 +225,7 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
       harts: options.harts,
       policy: FLUSH_POLICY_NAMES.indexOf(options.policy) as FlushPolicy,
       hartThreads: options.hartThreads,
+      engine: options.engine,
       reboot: options.reboot,
       warmUp: options.warmUp && !hartHere,
       images,

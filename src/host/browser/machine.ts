@@ -4,8 +4,9 @@
 // statistics, the disks' contents. The options have the Node library's names; images are URLs
 // (relative to the document) or bytes. The page of `hartvm serve` is built on it.
 
+import type { EngineName } from '../../arch/engine.js';
 import type { MachineStatistics } from '../../machine/statistics.js';
-import { DEFAULT_RAM, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { DEFAULT_RAM, engineOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { DEFAULT_IMAGES, type BrowserOptions } from './options.js';
 import type { BoardInfo, PageMessage, WorkerMessage } from './protocol.js';
 
@@ -30,6 +31,8 @@ export interface BrowserMachineOptions {
   drives?: (ImageSource | { image: ImageSource; readOnly?: boolean })[];
   /** when the translation stores are invalidated (default "fence") */
   tlbFlush?: FlushPolicyName;
+  /** how harts run instructions: "interp" (default) or "jit" (hot code translated to WebAssembly) */
+  engine?: EngineName;
   /** reboot when the guest resets (default true) */
   reboot?: boolean;
   /** keep the disks in the browser's storage (OPFS) across page loads; "fresh" starts again from the images */
@@ -276,10 +279,12 @@ export function createMachine(options: BrowserMachineOptions = {}): BrowserMachi
       ? { url: url(d.image), readOnly: d.readOnly ?? false }
       : { url: url(d), readOnly: false }));
   flushPolicyOption(options.tlbFlush ?? 'fence');
+  const engine = engineOption(options.engine ?? 'interp');
   const browserOptions: BrowserOptions = {
     harts: hartsOption(options.smp ?? 1),
     ramSize: ramSizeOption(options.memory ?? DEFAULT_RAM),
     policy: options.tlbFlush ?? 'fence',
+    engine,
     append: options.append ?? (defaultKernel ? DEFAULT_IMAGES.append : ''),
     bios: options.bios === 'none' ? 'none' : options.bios === undefined ? new URL(DEFAULT_IMAGES.bios, base).href : url(options.bios),
     kernel: defaultKernel ? new URL(DEFAULT_IMAGES.kernel, base).href : url(options.kernel!),

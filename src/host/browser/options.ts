@@ -1,12 +1,13 @@
 // The browser host's options, from the page's URL query, with the names and meaning of
 // `hartvm boot`'s: ?smp=4&m=512M&tlb-flush=block&append=...&kernel=URL&initrd=URL&bios=URL|none
 // &drive=URL (or QEMU's file=URL,format=raw[,readonly=on][,snapshot=on]; may repeat) &no-reboot
-// &hart-threads,
+// &hart-threads &engine=interp|jit,
 // and the page's own &persist[=fresh] (the disks kept in the browser's storage across reloads).
 // With no kernel named, the project's default images (images/ next to the page) boot, with the
 // default disk unless a drive is named.
 
-import { DEFAULT_RAM, driveCountOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import type { EngineName } from '../../arch/engine.js';
+import { DEFAULT_RAM, driveCountOption, engineOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { printable } from '../../machine/printable.js';
 
 export interface DriveOption {
@@ -18,6 +19,7 @@ export interface BrowserOptions {
   harts: number;
   ramSize: number;
   policy: FlushPolicyName;
+  engine: EngineName;
   append: string;
   /** URLs, relative to the page; bios 'none' boots the kernel without firmware */
   bios: string;
@@ -43,7 +45,7 @@ export const DEFAULT_IMAGES = {
   append: 'console=ttyS0',
 } as const;
 
-const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'hart-threads', 'persist']);
+const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'hart-threads', 'persist', 'engine']);
 const ON_OFF: Record<string, boolean> = { on: true, off: false, true: true, false: false, yes: true, no: false };
 
 function flag(query: URLSearchParams, name: string): boolean {
@@ -106,6 +108,8 @@ export function parseOptions(search: string): BrowserOptions {
   const ramSize = m === undefined ? DEFAULT_RAM : checked('m', m, ramSizeOption);
   const policy = single(query, 'tlb-flush') ?? 'fence';
   checked('tlb-flush', policy, flushPolicyOption);
+  const engine = single(query, 'engine') ?? 'interp';
+  checked('engine', engine, engineOption);
   const kernel = single(query, 'kernel');
   const drives = query.getAll('drive').map(parseDrive);
   try {
@@ -117,6 +121,7 @@ export function parseOptions(search: string): BrowserOptions {
     harts,
     ramSize,
     policy: policy as FlushPolicyName,
+    engine: engine as EngineName,
     append: single(query, 'append') ?? (kernel === undefined ? DEFAULT_IMAGES.append : ''),
     bios: single(query, 'bios') ?? DEFAULT_IMAGES.bios,
     kernel: kernel ?? DEFAULT_IMAGES.kernel,

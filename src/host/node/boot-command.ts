@@ -2,6 +2,7 @@
 // terminal, built on the library's createMachine(). Options follow QEMU's spelling. With no
 // -kernel, the project's default images are used.
 
+import type { EngineName } from '../../arch/engine.js';
 import { writeFileSync } from 'node:fs';
 import type { FlushPolicyName } from '../../machine/machine-options.js';
 import { formatMachineStatistics } from '../../machine/statistics.js';
@@ -21,6 +22,7 @@ export interface BootOptions {
   drives: string[];
   reboot: boolean;
   policy: FlushPolicyName;
+  engine?: EngineName;
   /** print statistics at exit: as text tables, or as one JSON object */
   stats: false | 'text' | 'json';
   dumpDtb?: string;
@@ -40,6 +42,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     drives: options.drives,
     reboot: options.reboot,
     tlbFlush: options.policy,
+    engine: options.engine,
     hartThreads: options.hartThreads,
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
     warmUp: !process.env.HARTVM_NO_WARMUP,

@@ -91,13 +91,16 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--stats-json').hideHelp())
     .option('--dump-dtb <file>', 'write the generated device tree blob to file and exit')
     .option('--hart-threads', 'run each hart on a worker thread of its own also at -smp 1 (always so from -smp 2; one hart is faster on the main thread)', false)
+    .addOption(ENGINE_OPTION())
     .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string;
-      drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; statsJson?: boolean; dumpDtb?: string; hartThreads: boolean }) => {
+      drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; statsJson?: boolean; dumpDtb?: string; hartThreads: boolean;
+      engine: EngineName }) => {
       status = await bootMachine({
         ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
         drives: opts.drive, reboot: opts.reboot, policy: opts.tlbFlush as FlushPolicyName,
         stats: opts.statsJson ? 'json' : opts.stats ? 'text' : false, dumpDtb: opts.dumpDtb,
         hartThreads: opts.hartThreads,
+        engine: opts.engine,
       });
     });
 

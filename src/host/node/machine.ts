@@ -3,12 +3,13 @@
 // as a Node Duplex or as WHATWG streams, typed events, statistics as an object, and stop() or
 // an AbortSignal to end it. `hartvm boot` is built on it.
 
+import type { EngineName } from '../../arch/engine.js';
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
 import { bootImagesFrom, type BootFiles } from '../../machine/boot-images.js';
 import { OptionError } from '../../machine/errors.js';
-import { DEFAULT_RAM, driveCountOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
+import { DEFAULT_RAM, driveCountOption, flushPolicyOption, engineOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { formatSize } from '../../machine/size.js';
 import { MachineSession, type EndReason, type SessionEnding } from '../../machine/session.js';
 import type { MachineStatistics } from '../../machine/statistics.js';
@@ -39,6 +40,8 @@ export interface MachineOptions {
   drives?: DriveOption[];
   /** when the translation stores are invalidated (default "fence") */
   tlbFlush?: FlushPolicyName;
+  /** how harts run instructions: "interp" (default) or "jit" (hot code translated to WebAssembly) */
+  engine?: EngineName;
   /** reboot when the guest resets (default true); false ends the machine instead, like -no-reboot */
   reboot?: boolean;
   /** every hart on a worker thread of its own also at smp 1 (always so from smp 2) */
@@ -244,6 +247,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const ramSize = ramSizeOption(options.memory ?? DEFAULT_RAM);
   const harts = hartsOption(options.smp ?? 1);
   const policy = flushPolicyOption(options.tlbFlush ?? 'fence');
+  const engine = engineOption(options.engine ?? 'interp');
   driveCountOption(options.drives?.length ?? 0);
   const files: BootFiles = { bootargs: options.append ?? '' };
   const shipped = (part: 'firmware' | 'kernel' | 'initrd', name: string) => ({ name: `${SHIPPED_IMAGES_DIR}/${name}`, bytes: defaultImage(part) });
@@ -276,7 +280,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
     }
     let machine: Machine | undefined;
     const session = new MachineSession(nodeSessionHost, {
-      ramSize, harts, policy,
+      ramSize, harts, policy, engine,
       hartThreads: options.hartThreads ?? false,
       reboot: options.reboot ?? true,
       warmUp: options.warmUp ?? true,
