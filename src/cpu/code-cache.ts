@@ -128,6 +128,11 @@ export class CodeCache {
     this.scratchBits = -1;
   }
 
+  /** The translated code of `hostPage` is given up (it did not pay). */
+  forgetTranslation(hostPage: number): void {
+    this.dropTranslation(hostPage);
+  }
+
   private dropTranslation(hostPage: number): void {
     if ((this.pageFlags[hostPage] & PageFlag.TRANSLATED) === 0) return;
     this.pageFlags[hostPage] &= ~PageFlag.TRANSLATED;

@@ -1,8 +1,8 @@
 // Runs a hart's slices with translated code where a page is hot, and the interpreter elsewhere.
 //
-// Each hart translates and owns its code: a host page of guest code that the run loop has
-// entered HOT_ENTRIES times is translated into a WebAssembly module, compiled on the hart's own
-// thread. Whatever makes the page's code stale (a store to it, fence.i, DMA) drops the
+// Each hart translates and owns its code: a host page of guest code on which the interpreter has
+// run HOT_INSTRUCTIONS instructions (counted from where each of its runs began) is translated
+// into a WebAssembly module, compiled on the hart's own thread. Whatever makes the page's code stale (a store to it, fence.i, DMA) drops the
 // translation, through the code cache's onDrop; nothing stops any other hart.
 //
 // Accounting follows the interpreter's: while a slice runs, the hart's `retired` plus
@@ -16,12 +16,21 @@ import { Op, OP_INFO } from '../cpu/isa/encodings.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { Exit, findLabels, translatePage, type PageCode } from './page-translator.js';
 
-/** Entries into an untranslated page after which it is translated. */
-const HOT_ENTRIES = 4;
+/**
+ * Instructions interpreted from a page before it is translated: translating a page costs about
+ * as much as interpreting a few tens of thousands of instructions.
+ */
+const HOT_INSTRUCTIONS = 200_000;
 /** Translations of one page (each for an entry point its code did not reach) before it takes no more. */
 const MAX_TRANSLATIONS = 8;
 /** Times a page's translation may go stale (its code written) before the page is left to the interpreter. */
 const MAX_DROPS = 4;
+/**
+ * A translation that hands more than one instruction in INTERPRETED_SHARE to the interpreter
+ * (FP, atomics, CSRs: what it does not translate) costs more than it saves: it is given up.
+ */
+const INTERPRETED_SHARE = 4;
+const INTERPRETED_GRACE = 256;
 
 /**
  * Ops after which the slice ends when the interpreter ran them for translated code: they may
@@ -70,6 +79,9 @@ interface Unit {
   /** where execution has entered the page */
   seeds: Set<number>;
   translations: number;
+  /** instructions it ran, and instructions it handed to the interpreter */
+  ran: number;
+  interpreted: number;
 }
 
 /** What the engine has done, for --stats. */
@@ -93,7 +105,7 @@ export class JitEngine {
   private readonly interpret: (hart: JitHart, budget: number) => void;
   /** per host page */
   private readonly units: (Unit | undefined)[];
-  private readonly heat: Uint8Array;
+  private readonly heat: Float64Array;
   private readonly drops: Uint8Array;
   private readonly translatedPages = new Set<number>();
   private readonly words: Int32Array;
@@ -114,7 +126,7 @@ export class JitEngine {
     this.memoryPages = memory.buffer.byteLength / 65536;
     const frames = memory.frameBytes / 4096;
     this.units = new Array<Unit | undefined>(frames).fill(undefined);
-    this.heat = new Uint8Array(frames);
+    this.heat = new Float64Array(frames);
     this.drops = new Uint8Array(frames);
     const mmu = hart.mmu, words = this.words;
     this.imports = {
@@ -148,11 +160,13 @@ export class JitEngine {
     for (;;) {
       const hostPage = h.codeHost >>> 12;
       let unit = this.units[hostPage];
-      if (unit === undefined && ++this.heat[hostPage] >= HOT_ENTRIES && this.drops[hostPage] < MAX_DROPS) {
+      if (unit === undefined && this.heat[hostPage] >= HOT_INSTRUCTIONS && this.drops[hostPage] < MAX_DROPS) {
         unit = this.translate(hostPage, h.off);
       }
       if (unit === undefined) {
+        const before = left;
         left = this.interpretSome(left, left);
+        this.heat[hostPage] += before - left;
         // It stopped early: at a page with translated code, or after an instruction that may
         // have made an interrupt takeable.
         if (left > 0 && !h.yieldRequested && !h.waiting && h.interruptTakeable()) return this.end(left);
@@ -164,6 +178,7 @@ export class JitEngine {
         this.current = -1;
         const after = words[HotWord.LEFT];
         this.stats.translatedInstructions += left - after;
+        unit.ran += left - after;
         left = after;
         h.fastHits += words[HotWord.HITS];
         h.pcLo = words[HotWord.PC_LO];
@@ -179,6 +194,10 @@ export class JitEngine {
             break;
           case Exit.INTERPRET: {
             const slot = h.codeBase + ((h.off = h.pcLo & 4095) >> 1);
+            if (++unit.interpreted > INTERPRETED_GRACE && unit.interpreted * INTERPRETED_SHARE > unit.ran) {
+              this.drops[hostPage] = MAX_DROPS;
+              h.code.forgetTranslation(hostPage);
+            }
             left = this.interpretSome(left, 1);
             // decoded now, if it was not
             if (ENDS_SLICE[h.code.op[slot] & 255]) return this.end(left);
@@ -248,7 +267,7 @@ export class JitEngine {
     const labels = findLabels(code, seeds);
     const bytes = translatePage(code, labels, { slot: this.slot, memoryPages: this.memoryPages, policy: h.policy });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
-    const unit: Unit = { run: instance.exports.run as PageFunction, seeds, translations: (old?.translations ?? 0) + 1 };
+    const unit: Unit = { run: instance.exports.run as PageFunction, seeds, translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0 };
     this.units[hostPage] = unit;
     this.translatedPages.add(hostPage);
     h.code.markTranslated(hostPage);

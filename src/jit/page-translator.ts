@@ -56,21 +56,36 @@ export interface TranslatorLayout {
   policy: FlushPolicy;
 }
 
-// Function types: 0 the page function, 1 slow load, 2 slow store.
+// Function types: 0 the page function, 1 slow load, 2 slow store (the imports), 3 a load, 4 a
+// store (the module's own functions: the store's fast path, else the slow path).
+const I32 = ValType.I32, I64 = ValType.I64;
 const TYPES: FuncType[] = [
-  { params: [ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], results: [ValType.I32] },
-  { params: [ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], results: [ValType.I32] },
-  { params: [ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32, ValType.I32], results: [ValType.I32] },
+  { params: [I32, I32, I32, I32, I32], results: [I32] },
+  { params: [I32, I32, I32, I32, I32], results: [I32] },
+  { params: [I32, I32, I32, I32, I32, I32, I32], results: [I32] },
+  { params: [I64, I32, I32, I32], results: [I64] },
+  { params: [I64, I64, I32, I32, I32], results: [I32] },
 ];
 const IMPORTS = [{ module: 'f', name: 'load', type: 1 }, { module: 'f', name: 'store', type: 2 }];
 const CALL_LOAD = 0, CALL_STORE = 1;
+/** The module's functions after the imports: run, then a load per (size, signedness), then a store per size. */
+const FN_RUN = 2;
+const LOAD_KINDS: readonly [number, boolean][] = [[1, true], [1, false], [2, true], [2, false], [4, true], [4, false], [8, true]];
+const STORE_SIZES = [1, 2, 4, 8];
+const FN_FIRST_LOAD = FN_RUN + 1;
+const FN_FIRST_STORE = FN_FIRST_LOAD + LOAD_KINDS.length;
+const loadFunction = (size: number, signed: boolean): number =>
+  FN_FIRST_LOAD + LOAD_KINDS.findIndex(([s, sg]) => s === size && (sg === signed || size === 8));
+const storeFunction = (size: number): number => FN_FIRST_STORE + STORE_SIZES.indexOf(size);
+/** global 0: fast-path hits since the last exit */
+const G_HITS = 0;
 
 // Locals: the parameters (the page's VA comes as two words: a JavaScript caller passing an i64
 // would make a BigInt per call), then temporaries.
 const L_OFF = 0, L_LEFT = 1, L_GK = 2, L_PAGE_LO = 3, L_PAGE_HI = 4;
-const L_HITS = 5, L_VL = 6, L_VH = 7, L_J = 8, L_W = 9;
-const L_PAGE = 10, L_A = 11, L_B = 12, L_T = 13, L_U = 14, L_V = 15;
-const I32_LOCALS = 5, I64_LOCALS = 6;
+const L_VH = 5, L_W = 6;
+const L_PAGE = 7, L_A = 8, L_B = 9, L_T = 10, L_U = 11, L_V = 12;
+const I32_LOCALS = 2, I64_LOCALS = 6;
 
 /** Instructions run at most between two dispatches (straight-line code goes through the dispatch this often). */
 export const RUN_LIMIT = 64;
@@ -165,16 +180,12 @@ class PageEmitter {
   readonly w = new ByteWriter();
   private readonly regs: number;
   private readonly hot: number;
-  private readonly readTable: number;
-  private readonly writeTable: number;
   /** labels between the current code and the dispatch loop */
   private depth = 0;
 
   constructor(private readonly code: PageCode, private readonly layout: TranslatorLayout) {
     this.regs = layout.slot;
     this.hot = layout.slot + HOT_WORDS_OFFSET;
-    this.readTable = layout.slot + STORE_TABLES_OFFSET + Access.READ * STORE_TABLE_BYTES;
-    this.writeTable = layout.slot + STORE_TABLES_OFFSET + Access.WRITE * STORE_TABLE_BYTES;
   }
 
   // ---- small emitters ----
@@ -210,7 +221,8 @@ class PageEmitter {
     else { this.get(L_PAGE); if (pcOff !== 0) { this.i64(pcOff); this.op(Opc.I64_ADD); } }
     this.mem(Opc.I64_STORE, 3, this.hot + HotWord.PC_LO * 4);
     this.i32(0); this.get(L_LEFT); this.mem(Opc.I32_STORE, 2, this.hot + HotWord.LEFT * 4);
-    this.i32(0); this.get(L_HITS); this.mem(Opc.I32_STORE, 2, this.hot + HotWord.HITS * 4);
+    this.i32(0); this.w.byte(Opc.GLOBAL_GET).u32(G_HITS); this.mem(Opc.I32_STORE, 2, this.hot + HotWord.HITS * 4);
+    this.i32(0); this.w.byte(Opc.GLOBAL_SET).u32(G_HITS);
     this.i32(exit);
     this.op(Opc.RETURN);
   }
@@ -226,7 +238,6 @@ class PageEmitter {
   }
 
   private ifVoid(): void { this.w.byte(Opc.IF).byte(BLOCK_VOID); this.depth++; }
-  private ifI64(): void { this.w.byte(Opc.IF).byte(ValType.I64); this.depth++; }
   private else_(): void { this.op(Opc.ELSE); }
   private end(): void { this.op(Opc.END); this.depth--; }
 
@@ -479,87 +490,140 @@ class PageEmitter {
     }
   }
 
-  /**
-   * Address = x[rs1] + imm into L_A, its words into L_VL/L_VH, and the byte offset of the store
-   * record it maps to into L_J (four times the interpreter's word index).
-   */
+  /** Pushes x[rs1] + imm. */
   private address(rs1: number, imm: number): void {
     this.getX(rs1);
     if (imm !== 0) { this.i64(imm); this.op(Opc.I64_ADD); }
-    this.tee(L_A); this.op(Opc.I32_WRAP_I64); this.tee(L_VL);
-    this.i32(8); this.op(Opc.I32_SHR_U); this.i32(STORE_INDEX_MASK << 2); this.op(Opc.I32_AND); this.set(L_J);
-    this.get(L_A); this.i64(32); this.op(Opc.I64_SHR_U); this.op(Opc.I32_WRAP_I64); this.set(L_VH);
   }
 
-  /** Pushes whether the record at L_J of `table` serves this access (the interpreter's tag compare). */
-  private hit(table: number, size: number): void {
-    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table);
-    this.get(L_VL); this.i32(ALIGN_MASKS[size]); this.op(Opc.I32_AND); this.get(L_GK); this.op(Opc.I32_XOR);
-    this.op(Opc.I32_EQ);
-    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table + 4);
-    this.get(L_VH); this.op(Opc.I32_EQ);
-    this.op(Opc.I32_AND);
-  }
-
-  /** Pushes the host address of the access: the record's host page + the page offset; counts the hit. */
-  private hostAddress(table: number): void {
-    this.get(L_HITS); this.i32(1); this.op(Opc.I32_ADD); this.set(L_HITS);
-    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table + 8);
-    this.get(L_VL); this.i32(4095); this.op(Opc.I32_AND); this.op(Opc.I32_ADD);
-  }
-
-  /** Pushes the arguments every slow path takes last: the instruction's offset and the budget before it. */
+  /** Pushes the arguments every access takes last: the instruction's offset, the budget before it, the context key. */
   private position(off: number): void {
     this.i32(off);
     this.get(L_LEFT); this.i32(1); this.op(Opc.I32_ADD);
+    this.get(L_GK);
   }
 
   private load(op: number, rd: number, rs1: number, imm: number, off: number): void {
-    const size = MEM_SIZE[op], signed = MEM_SIGNED[op] !== 0;
-    this.address(rs1, imm);
     if (rd !== X0_SINK) this.beginSetX();
-    this.hit(this.readTable, size);
-    this.ifI64();
-    this.hostAddress(this.readTable);
-    const o = size === 1 ? (signed ? Opc.I64_LOAD8_S : Opc.I64_LOAD8_U)
-      : size === 2 ? (signed ? Opc.I64_LOAD16_S : Opc.I64_LOAD16_U)
-        : size === 4 ? (signed ? Opc.I64_LOAD32_S : Opc.I64_LOAD32_U) : Opc.I64_LOAD;
-    this.mem(o, 0, 0);
-    this.else_();
-    this.get(L_VL); this.get(L_VH); this.i32(size); this.position(off);
-    this.w.byte(Opc.CALL).u32(CALL_LOAD);
-    if (size === 8) {
-      this.op(Opc.I64_EXTEND_I32_U);
-      this.i32(0); this.mem(Opc.I64_LOAD32_U, 2, this.hot + HotWord.VALUE_HI * 4); this.i64(32); this.op(Opc.I64_SHL);
-      this.op(Opc.I64_OR);
-    } else {
-      this.op(signed || size === 4 ? Opc.I64_EXTEND_I32_S : Opc.I64_EXTEND_I32_U);
-      if (size === 4 && !signed) { this.i64(0xffffffff); this.op(Opc.I64_AND); }
-      if (signed && size === 1) this.op(Opc.I64_EXTEND8_S);
-      if (signed && size === 2) this.op(Opc.I64_EXTEND16_S);
-    }
-    this.end();
+    this.address(rs1, imm);
+    this.position(off);
+    this.w.byte(Opc.CALL).u32(loadFunction(MEM_SIZE[op], MEM_SIGNED[op] !== 0));
     if (rd !== X0_SINK) this.endSetX(rd); else this.op(Opc.DROP);
   }
 
   private store(op: number, rs1: number, rs2: number, imm: number, off: number, len: number): void {
-    const size = MEM_SIZE[op];
     this.address(rs1, imm);
-    this.hit(this.writeTable, size);
-    this.ifVoid();
-    this.hostAddress(this.writeTable);
     this.getX(rs2);
-    this.mem(size === 1 ? Opc.I64_STORE8 : size === 2 ? Opc.I64_STORE16 : size === 4 ? Opc.I64_STORE32 : Opc.I64_STORE, 0, 0);
-    this.else_();
-    this.get(L_VL); this.get(L_VH); this.i32(size);
-    this.getX(rs2); this.op(Opc.I32_WRAP_I64);
-    this.getX(rs2); this.i64(32); this.op(Opc.I64_SHR_U); this.op(Opc.I32_WRAP_I64);
     this.position(off);
-    this.w.byte(Opc.CALL).u32(CALL_STORE);
+    this.w.byte(Opc.CALL).u32(storeFunction(MEM_SIZE[op]));
     this.ifVoid();
     this.exit(Exit.YIELD, off + len);
     this.end();
-    this.end();
+  }
+}
+
+/**
+ * The module's function for loads of `size` bytes: (address, offset, budget before, context key)
+ * -> the value, extended to 64 bits. The translation store's fast path (the interpreter's tag
+ * compare), else the MMU's slow path through the import.
+ */
+function loadBody(layout: TranslatorLayout, size: number, signed: boolean): ByteWriter {
+  const A = 0, OFF = 1, LEFT = 2, GK = 3, VL = 4, VH = 5, J = 6;
+  const table = layout.slot + STORE_TABLES_OFFSET + Access.READ * STORE_TABLE_BYTES;
+  const e = new AccessEmitter(J, VL, VH, GK);
+  const w = e.w;
+  w.u32(1).u32(3).byte(ValType.I32);
+  e.split(A);
+  e.hit(table, size);
+  w.byte(Opc.IF).byte(ValType.I64);
+  e.hostAddress(table);
+  const o = size === 1 ? (signed ? Opc.I64_LOAD8_S : Opc.I64_LOAD8_U)
+    : size === 2 ? (signed ? Opc.I64_LOAD16_S : Opc.I64_LOAD16_U)
+      : size === 4 ? (signed ? Opc.I64_LOAD32_S : Opc.I64_LOAD32_U) : Opc.I64_LOAD;
+  e.mem(o, 0, 0);
+  w.byte(Opc.ELSE);
+  e.get(VL); e.get(VH); e.i32(size); e.get(OFF); e.get(LEFT);
+  w.byte(Opc.CALL).u32(CALL_LOAD);
+  if (size === 8) {
+    w.byte(Opc.I64_EXTEND_I32_U);
+    e.i32(0); e.mem(Opc.I64_LOAD32_U, 2, layout.slot + HOT_WORDS_OFFSET + HotWord.VALUE_HI * 4);
+    e.i64(32); w.byte(Opc.I64_SHL);
+    w.byte(Opc.I64_OR);
+  } else {
+    // the slow path returns 1 and 2 bytes zero-extended, 4 bytes as an int32
+    w.byte(signed || size === 4 ? Opc.I64_EXTEND_I32_S : Opc.I64_EXTEND_I32_U);
+    if (size === 4 && !signed) { e.i64(0xffffffff); w.byte(Opc.I64_AND); }
+    if (signed && size === 1) w.byte(Opc.I64_EXTEND8_S);
+    if (signed && size === 2) w.byte(Opc.I64_EXTEND16_S);
+  }
+  w.byte(Opc.END);
+  w.byte(Opc.END);
+  return w;
+}
+
+/** The module's function for stores of `size` bytes: (address, value, offset, budget before, context key) -> nonzero to stop. */
+function storeBody(layout: TranslatorLayout, size: number): ByteWriter {
+  const A = 0, V = 1, OFF = 2, LEFT = 3, GK = 4, VL = 5, VH = 6, J = 7;
+  const table = layout.slot + STORE_TABLES_OFFSET + Access.WRITE * STORE_TABLE_BYTES;
+  const e = new AccessEmitter(J, VL, VH, GK);
+  const w = e.w;
+  w.u32(1).u32(3).byte(ValType.I32);
+  e.split(A);
+  e.hit(table, size);
+  w.byte(Opc.IF).byte(ValType.I32);
+  e.hostAddress(table);
+  e.get(V);
+  e.mem(size === 1 ? Opc.I64_STORE8 : size === 2 ? Opc.I64_STORE16 : size === 4 ? Opc.I64_STORE32 : Opc.I64_STORE, 0, 0);
+  e.i32(0);
+  w.byte(Opc.ELSE);
+  e.get(VL); e.get(VH); e.i32(size);
+  e.get(V); w.byte(Opc.I32_WRAP_I64);
+  e.get(V); e.i64(32); w.byte(Opc.I64_SHR_U); w.byte(Opc.I32_WRAP_I64);
+  e.get(OFF); e.get(LEFT);
+  w.byte(Opc.CALL).u32(CALL_STORE);
+  w.byte(Opc.END);
+  w.byte(Opc.END);
+  return w;
+}
+
+/** The translation store's fast path, shared by the load and store functions. */
+class AccessEmitter {
+  readonly w = new ByteWriter();
+  constructor(private readonly j: number, private readonly vl: number, private readonly vh: number, private readonly gk: number) {}
+
+  get(l: number): void { this.w.byte(Opc.LOCAL_GET).u32(l); }
+  i32(v: number): void { this.w.byte(Opc.I32_CONST).s32(v); }
+  i64(v: number): void { this.w.byte(Opc.I64_CONST); if (v === (v | 0)) this.w.s32(v); else this.w.s64(BigInt(v)); }
+  mem(o: number, align: number, offset: number): void { this.w.byte(o).u32(align).u32(offset >>> 0); }
+
+  /**
+   * The address's words into VL and VH, and the byte offset of the store record it maps to into
+   * J (four times the interpreter's word index).
+   */
+  split(address: number): void {
+    const w = this.w;
+    this.get(address); w.byte(Opc.I32_WRAP_I64); w.byte(Opc.LOCAL_TEE).u32(this.vl);
+    this.i32(8); w.byte(Opc.I32_SHR_U); this.i32(STORE_INDEX_MASK << 2); w.byte(Opc.I32_AND); w.byte(Opc.LOCAL_SET).u32(this.j);
+    this.get(address); this.i64(32); w.byte(Opc.I64_SHR_U); w.byte(Opc.I32_WRAP_I64); w.byte(Opc.LOCAL_SET).u32(this.vh);
+  }
+
+  /** Pushes whether the record serves this access: the interpreter's tag compare. */
+  hit(table: number, size: number): void {
+    const w = this.w;
+    this.get(this.j); this.mem(Opc.I32_LOAD, 2, table);
+    this.get(this.vl); this.i32(ALIGN_MASKS[size]); w.byte(Opc.I32_AND); this.get(this.gk); w.byte(Opc.I32_XOR);
+    w.byte(Opc.I32_EQ);
+    this.get(this.j); this.mem(Opc.I32_LOAD, 2, table + 4);
+    this.get(this.vh); w.byte(Opc.I32_EQ);
+    w.byte(Opc.I32_AND);
+  }
+
+  /** Pushes the host address of the access (the record's frame + the page offset); counts the hit. */
+  hostAddress(table: number): void {
+    const w = this.w;
+    w.byte(Opc.GLOBAL_GET).u32(G_HITS); this.i32(1); w.byte(Opc.I32_ADD); w.byte(Opc.GLOBAL_SET).u32(G_HITS);
+    this.get(this.j); this.mem(Opc.I32_LOAD, 2, table + 8);
+    this.get(this.vl); this.i32(4095); w.byte(Opc.I32_AND); w.byte(Opc.I32_ADD);
   }
 }
 
@@ -592,5 +656,9 @@ export function findLabels(code: PageCode, seeds: Iterable<number>): number[] {
 /** The module of one page: exports `run(off, left, genKey, pageVaLo, pageVaHi) -> Exit`. */
 export function translatePage(code: PageCode, labels: number[], layout: TranslatorLayout): Uint8Array<ArrayBuffer> {
   const body = new PageEmitter(code, layout).emit(labels);
-  return writeModule(TYPES, IMPORTS, layout.memoryPages, [{ name: 'run', type: 0, body }]);
+  return writeModule(TYPES, IMPORTS, layout.memoryPages, 1, [
+    { name: 'run', type: 0, body },
+    ...LOAD_KINDS.map(([size, signed]) => ({ type: 3, body: loadBody(layout, size, signed) })),
+    ...STORE_SIZES.map((size) => ({ type: 4, body: storeBody(layout, size) })),
+  ]);
 }

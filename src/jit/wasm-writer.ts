@@ -13,6 +13,7 @@ export const enum Opc {
   LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22,
   I32_LOAD = 0x28, I64_LOAD = 0x29, I32_LOAD8_S = 0x2c, I32_LOAD8_U = 0x2d, I32_LOAD16_S = 0x2e, I32_LOAD16_U = 0x2f,
   I64_LOAD8_S = 0x30, I64_LOAD8_U = 0x31, I64_LOAD16_S = 0x32, I64_LOAD16_U = 0x33, I64_LOAD32_S = 0x34, I64_LOAD32_U = 0x35,
+  GLOBAL_GET = 0x23, GLOBAL_SET = 0x24,
   I32_STORE = 0x36, I64_STORE = 0x37, I32_STORE8 = 0x3a, I32_STORE16 = 0x3b,
   I64_STORE8 = 0x3c, I64_STORE16 = 0x3d, I64_STORE32 = 0x3e,
   I32_CONST = 0x41, I64_CONST = 0x42,
@@ -126,11 +127,11 @@ export interface FunctionImport {
 }
 
 /**
- * A module of imported functions, one imported shared memory of `memoryPages` pages, and
- * defined functions, each exported under its name.
+ * A module of imported functions, one imported shared memory of `memoryPages` pages, `i32Globals`
+ * mutable i32 globals (zero), and defined functions; those with a name are exported under it.
  */
 export function writeModule(types: readonly FuncType[], imports: readonly FunctionImport[], memoryPages: number,
-  functions: readonly { name: string; type: number; body: ByteWriter }[]): Uint8Array<ArrayBuffer> {
+  i32Globals: number, functions: readonly { name?: string; type: number; body: ByteWriter }[]): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   const section = (id: number, fill: (w: ByteWriter) => void) => {
     const w = new ByteWriter();
@@ -153,9 +154,16 @@ export function writeModule(types: readonly FuncType[], imports: readonly Functi
     w.u32(functions.length);
     for (const f of functions) w.u32(f.type);
   });
+  if (i32Globals > 0) {
+    section(6, (w) => {
+      w.u32(i32Globals);
+      for (let i = 0; i < i32Globals; i++) w.byte(ValType.I32).byte(0x01).byte(Opc.I32_CONST).s32(0).byte(Opc.END);
+    });
+  }
   section(7, (w) => {
-    w.u32(functions.length);
-    functions.forEach((f, i) => w.name(f.name).byte(0x00).u32(imports.length + i));
+    const exported = functions.filter((f) => f.name !== undefined);
+    w.u32(exported.length);
+    functions.forEach((f, i) => { if (f.name !== undefined) w.name(f.name).byte(0x00).u32(imports.length + i); });
   });
   section(10, (w) => {
     w.u32(functions.length);
