@@ -18,6 +18,7 @@ import {
   ENGINES, HARTVM, JIT_HEADERS, POLICIES, QEMU, ROOT, describeExit, engineRuns, firstLineOf, formatTable, jitCells, lastLines, listOf,
   parseHartvmStats, pick, progress, type EngineName, type HartvmStats, type PolicyName,
 } from './bench-common.js';
+import { formatTargets, type ProgramFigure } from './bench-targets.js';
 import { formatLinuxReport, linuxFailures, runLinuxSection, type LinuxSection } from './bench-linux.js';
 import { formatSmpReport, runSmpSection, smpFailures, type SmpSection } from './bench-smp.js';
 import { browserFailures, formatBrowserReport, runBrowserSection, type BrowserSection, type NodeFigures } from './bench-browser.js';
@@ -376,6 +377,16 @@ function printReport(results: ProgramResult[], host: HostInfo, options: Options,
     out.push('');
     out.push(formatBrowserReport(browser, (engine) => nodeFigures(engine, linux, smp)).trimEnd());
   }
+  const targets = formatTargets({
+    programs: programFigures(results, options),
+    bootRatio: linux ? linuxRatios(linux, options.engines, 'bootSeconds') : [],
+    workloadRatio: linux ? linuxRatios(linux, options.engines, 'workloadSeconds') : [],
+    smpSpeedUp: smp ? options.engines.map((engine) => ({ engine, value: smpSpeedUp(smp, engine) })) : [],
+  });
+  if (targets) {
+    out.push('');
+    out.push(targets.trimEnd());
+  }
   process.stdout.write(out.join('\n') + '\n');
 }
 
@@ -406,6 +417,41 @@ function printProgramsReport(out: string[], results: ProgramResult[], host: Host
       }
     }
   }
+}
+
+/** The policy the targets are read at: fence (the default) when it ran, else the first that did. */
+function targetPolicy(options: Options): PolicyName | undefined {
+  return options.policies.includes('fence') ? 'fence' : options.policies[0];
+}
+
+function programFigures(results: ProgramResult[], options: Options): ProgramFigure[] {
+  const policy = targetPolicy(options);
+  return results.flatMap((program) => options.engines.flatMap((engine) => {
+    const p = program.policies.find((x) => x.engine === engine && x.policy === policy);
+    if (!p) return [];
+    const s = p.best?.stats, wall = p.bestWall?.wallSeconds, q = program.qemuBest?.wallSeconds;
+    return [{
+      program: program.program, engine, policy: p.policy, internalMips: s?.mips,
+      wallMips: s && wall !== undefined ? s.instructions / wall / 1e6 : undefined,
+      qemuWallMips: s && q !== undefined ? s.instructions / q / 1e6 : undefined,
+    }];
+  }));
+}
+
+/** Per engine: hartvm's best time / QEMU's, at the policy the targets are read at. */
+function linuxRatios(linux: LinuxSection, engines: EngineName[], what: 'bootSeconds' | 'workloadSeconds'): { engine: EngineName; value?: number }[] {
+  const qemu = linux.series.find((x) => x.emulator === 'qemu')?.best?.[what];
+  const policy = linux.series.some((x) => x.policy === 'fence') ? 'fence' : linux.series.find((x) => x.policy)?.policy;
+  return engines.map((engine) => {
+    const mine = linux.series.find((x) => x.emulator === 'hartvm' && x.engine === engine && x.policy === policy)?.best?.[what];
+    return { engine, value: mine !== undefined && qemu !== undefined ? mine / qemu : undefined };
+  });
+}
+
+function smpSpeedUp(smp: SmpSection, engine: EngineName): number | undefined {
+  const time = (harts: number) => smp.runs.find((r) => r.emulator === 'hartvm' && r.engine === engine && r.harts === harts && !r.sideBySide && r.ok)?.seconds;
+  const one = time(1), two = time(2);
+  return one !== undefined && two !== undefined ? one / two : undefined;
 }
 
 /** The same work on Node and QEMU, from the Linux and SMP sections, beside the browser's. */
