@@ -328,11 +328,11 @@ function hostInfo(qemu: string | undefined): HostInfo {
   };
 }
 
-function tableRows(results: ProgramResult[], withQemu: boolean): string[][] {
+function tableRows(results: ProgramResult[], withQemu: boolean, withJit: boolean): string[][] {
   const header = ['program', 'engine', 'policy', 'runs', 'instructions', 'walks/1k insns', 'hartvm wall (s)'];
   if (withQemu) header.push('QEMU wall (s)', 'hartvm/QEMU', 'hartvm wall MIPS', 'QEMU wall MIPS');
   else header.push('hartvm wall MIPS');
-  header.push('internal run (s)', 'internal MIPS', ...JIT_HEADERS, 'status');
+  header.push('internal run (s)', 'internal MIPS', ...(withJit ? JIT_HEADERS : []), 'status');
   const rows = [header];
   for (const program of results) {
     for (const p of program.policies) {
@@ -348,7 +348,7 @@ function tableRows(results: ProgramResult[], withQemu: boolean): string[][] {
       } else {
         row.push(wallMips);
       }
-      row.push(s ? s.runSeconds.toFixed(3) : '-', s ? s.mips.toFixed(1) : '-', ...jitCells(s));
+      row.push(s ? s.runSeconds.toFixed(3) : '-', s ? s.mips.toFixed(1) : '-', ...(withJit ? jitCells(s) : []));
       row.push(p.status === 'FAILED' ? `FAILED (${describeExit(p.runs[p.runs.length - 1])})` : p.status);
       rows.push(row);
     }
@@ -391,7 +391,7 @@ function printReport(results: ProgramResult[], host: HostInfo, options: Options,
 }
 
 function printProgramsReport(out: string[], results: ProgramResult[], host: HostInfo, options: Options): void {
-  out.push(formatTable(tableRows(results, host.qemu !== undefined), 3));
+  out.push(formatTable(tableRows(results, host.qemu !== undefined, options.engines.includes('jit')), 3));
   out.push('hartvm wall (s): the whole hartvm child process, spawn to exit, Node\'s start-up included; the best of its runs.');
   if (host.qemu) {
     out.push('QEMU wall (s): the whole qemu-system-riscv64 -M spike process, timed the same way, its start-up included.');
