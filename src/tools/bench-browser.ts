@@ -1,15 +1,15 @@
 // The browser section of `npm run bench`: the page of `hartvm serve` in Debian's chromium
 // (headless, driven by playwright-core) boots the default images to the shell prompt and runs
 // the Linux section's console workload at smp=1, then the SMP case's parallel processes at
-// smp=1 and smp=2, so that each figure stands beside the same on Node (and QEMU) with the
-// ratio. Times are taken inside the page: from navigation start (performance.now() of the
+// smp=1 and smp=2, under each engine (the page's ?engine=), so that each figure stands beside the
+// same on Node with that engine (and QEMU) with the ratio. Times are taken inside the page: from navigation start (performance.now() of the
 // page) to the first kernel message and to the prompt; the workloads marker to marker.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { HARTVM, progress, ROOT } from './bench-common.js';
+import { HARTVM, progress, ROOT, type EngineName } from './bench-common.js';
 import { marker, PROMPT, workloadLine } from './bench-linux.js';
 import { smpWorkloadLine } from './bench-smp.js';
 
@@ -17,6 +17,7 @@ export const CHROMIUM = process.env.HARTVM_CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT_MS = 20 * 60_000;
 
 export interface BrowserBoot {
+  engine: EngineName;
   harts: number;
   ok: boolean;
   error?: string;
@@ -35,8 +36,8 @@ export interface BrowserSection {
   /** the bundle's files (dist/browser) and their sizes in bytes */
   bundle: Record<string, number>;
   runs: BrowserBoot[];
-  /** per smp: the run with the shortest boot */
-  best: Record<number, BrowserBoot | undefined>;
+  /** per engine and smp: the run with the shortest boot */
+  best: Partial<Record<EngineName, Record<number, BrowserBoot | undefined>>>;
 }
 
 /** `hartvm serve` on a free port of 127.0.0.1; resolves to its URL. */
@@ -78,14 +79,14 @@ async function waitFor(page: Page, text: string, from: number): Promise<{ at: nu
   return value;
 }
 
-async function bootOnce(browser: Browser, url: string, harts: number): Promise<BrowserBoot> {
-  const run: BrowserBoot = { harts, ok: false };
+async function bootOnce(browser: Browser, url: string, engine: EngineName, harts: number): Promise<BrowserBoot> {
+  const run: BrowserBoot = { engine, harts, ok: false };
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   try {
-    await page.goto(`${url}?smp=${harts}`);
+    await page.goto(`${url}?smp=${harts}&engine=${engine}`);
     let at = (await waitFor(page, PROMPT, 0)).at;
     const timings = await page.evaluate(() => (globalThis as unknown as { hartvm: { timings: Record<string, number> } }).hartvm.timings);
     run.firstOutputSeconds = timings.firstOutput / 1000;
@@ -116,7 +117,7 @@ async function bootOnce(browser: Browser, url: string, harts: number): Promise<B
   return run;
 }
 
-export async function runBrowserSection(runs: number): Promise<BrowserSection | undefined> {
+export async function runBrowserSection(runs: number, engines: readonly EngineName[]): Promise<BrowserSection | undefined> {
   if (!existsSync(CHROMIUM)) {
     progress(`${CHROMIUM} is not installed (Debian's chromium: npm run setup): the browser section is skipped`);
     return undefined;
@@ -129,16 +130,16 @@ export async function runBrowserSection(runs: number): Promise<BrowserSection | 
   });
   const section: BrowserSection = { chromium: browser.version(), bundle: bundleSizes(), runs: [], best: {} };
   try {
-    for (const harts of [1, 2]) {
+    for (const engine of engines) for (const harts of [1, 2]) {
       for (let i = 0; i < runs; i++) {
-        const run = await bootOnce(browser, url, harts);
+        const run = await bootOnce(browser, url, engine, harts);
         section.runs.push(run);
-        progress(`browser smp=${harts}: ${run.ok
+        progress(`browser engine=${engine} smp=${harts}: ${run.ok
           ? `prompt ${run.bootSeconds!.toFixed(2)} s${run.workloadSeconds !== undefined ? `, workload ${run.workloadSeconds.toFixed(2)} s` : ''}, ` +
             `smp processes ${run.smpSeconds!.toFixed(2)} s` : `FAILED, ${run.error}`}`);
       }
-      const good = section.runs.filter((r) => r.harts === harts && r.ok);
-      section.best[harts] = good.length ? good.reduce((a, b) => (b.bootSeconds! < a.bootSeconds! ? b : a)) : undefined;
+      const good = section.runs.filter((r) => r.engine === engine && r.harts === harts && r.ok);
+      (section.best[engine] ??= {})[harts] = good.length ? good.reduce((a, b) => (b.bootSeconds! < a.bootSeconds! ? b : a)) : undefined;
     }
   } finally {
     await browser.close();
@@ -157,21 +158,33 @@ export interface NodeFigures {
   smp2Seconds?: number;
 }
 
-export function formatBrowserReport(section: BrowserSection, node: NodeFigures): string {
+export function formatBrowserReport(section: BrowserSection, nodeFor: (engine: EngineName) => NodeFigures): string {
   const s = (v: number | undefined): string => (v === undefined ? '-' : `${v.toFixed(2)} s`);
   const r = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
-  const one = section.best[1], two = section.best[2];
-  const out = [`browser: ${section.chromium} headless, the page of hartvm serve (fence policy), best of ${section.runs.filter((x) => x.harts === 1).length}`];
-  out.push(`  page load -> first console byte ${s(one?.firstOutputSeconds)}, first kernel message ${s(one?.linuxVersionSeconds)}`);
-  out.push(`  boot to prompt   smp=1 ${s(one?.bootSeconds)} (node ${s(node.bootSeconds)}: browser/node ${r(one?.bootSeconds, node.bootSeconds)}; qemu ${s(node.qemuBootSeconds)}: browser/qemu ${r(one?.bootSeconds, node.qemuBootSeconds)}), smp=2 ${s(two?.bootSeconds)}`);
-  out.push(`  workload         ${s(one?.workloadSeconds)} (node ${s(node.workloadSeconds)}: browser/node ${r(one?.workloadSeconds, node.workloadSeconds)}; qemu ${s(node.qemuWorkloadSeconds)}: browser/qemu ${r(one?.workloadSeconds, node.qemuWorkloadSeconds)})`);
-  out.push(`  SMP processes    smp=1 ${s(one?.smpSeconds)}, smp=2 ${s(two?.smpSeconds)}, speed-up ${r(one?.smpSeconds, two?.smpSeconds)} ` +
-    `(node: smp=1 ${s(node.smp1Seconds)}, smp=2 ${s(node.smp2Seconds)}, speed-up ${r(node.smp1Seconds, node.smp2Seconds)}; browser/node at smp=2 ${r(two?.smpSeconds, node.smp2Seconds)})`);
+  const engines = [...new Set(section.runs.map((x) => x.engine))];
+  const count = section.runs.filter((x) => x.engine === engines[0] && x.harts === 1).length;
+  const out = [`browser: ${section.chromium} headless, the page of hartvm serve (fence policy), best of ${count};`,
+    '  times inside the page (performance.now()); node and qemu: the Linux and SMP sections\' host-side times of the same work'];
+  for (const engine of engines) {
+    const one = section.best[engine]?.[1], two = section.best[engine]?.[2];
+    out.push(...engineLines(engine, one, two, nodeFor(engine), s, r));
+  }
   const total = Object.values(section.bundle).reduce((a, b) => a + b, 0);
   out.push(`  bundle (dist/browser, without maps): ${Object.entries(section.bundle).map(([f, n]) => `${f} ${(n / 1024).toFixed(0)} KiB`).join(', ')}; ${(total / 2 ** 20).toFixed(2)} MiB in all`);
   return out.join('\n') + '\n';
 }
 
+function engineLines(engine: EngineName, one: BrowserBoot | undefined, two: BrowserBoot | undefined, node: NodeFigures,
+  s: (v: number | undefined) => string, r: (a: number | undefined, b: number | undefined) => string): string[] {
+  const out = [`  engine=${engine}`];
+  out.push(`    page load -> first console byte ${s(one?.firstOutputSeconds)}, first kernel message ${s(one?.linuxVersionSeconds)}`);
+  out.push(`    boot to prompt   smp=1 ${s(one?.bootSeconds)} (node ${s(node.bootSeconds)}: browser/node ${r(one?.bootSeconds, node.bootSeconds)}; qemu ${s(node.qemuBootSeconds)}: browser/qemu ${r(one?.bootSeconds, node.qemuBootSeconds)}), smp=2 ${s(two?.bootSeconds)}`);
+  out.push(`    workload         ${s(one?.workloadSeconds)} (node ${s(node.workloadSeconds)}: browser/node ${r(one?.workloadSeconds, node.workloadSeconds)}; qemu ${s(node.qemuWorkloadSeconds)}: browser/qemu ${r(one?.workloadSeconds, node.qemuWorkloadSeconds)})`);
+  out.push(`    SMP processes    smp=1 ${s(one?.smpSeconds)}, smp=2 ${s(two?.smpSeconds)}, speed-up ${r(one?.smpSeconds, two?.smpSeconds)} ` +
+    `(node: smp=1 ${s(node.smp1Seconds)}, smp=2 ${s(node.smp2Seconds)}, speed-up ${r(node.smp1Seconds, node.smp2Seconds)}; browser/node at smp=2 ${r(two?.smpSeconds, node.smp2Seconds)})`);
+  return out;
+}
+
 export function browserFailures(section: BrowserSection): string[] {
-  return section.runs.filter((r) => !r.ok).map((r) => `browser/smp${r.harts}`);
+  return section.runs.filter((r) => !r.ok).map((r) => `browser/${r.engine}/smp${r.harts}`);
 }

@@ -1,21 +1,21 @@
 // The Linux section of `npm run bench`: boots the project's default guest images (OpenSBI + Linux +
-// busybox, shipped in images/) under `hartvm boot` with every translation-store flush
-// policy and under QEMU's virt board, and drives each guest's serial console through pipes the
+// busybox, shipped in images/) under `hartvm boot` with every engine and every translation-store
+// flush policy and under QEMU's virt board, and drives each guest's serial console through pipes the
 // way a person at the keyboard would: it waits for the shell prompt, types a fixed workload as
 // one command line, waits for the prompt to come back, and types `poweroff`.
 //
 // Measured on the host, for every run: spawn -> first prompt (boot to prompt), the command line
 // sent -> the prompt after it (workload), and each part of the workload by when its end marker
-// arrives on the console. hartvm's own --stats block at exit gives instructions, page walks and
-// invalidations. The workload's console output must be the same on every run, QEMU's included.
+// arrives on the console; the same clock for hartvm and QEMU. hartvm's own --stats block at exit
+// gives instructions, page walks and invalidations, and for jit runs the translator's work. The workload's console output must be the same on every run, QEMU's included.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  HARTVM, QEMU, describeExit, formatTable, lastLines, parseHartvmStats, progress,
-  type HartvmStats, type PolicyName,
+  HARTVM, JIT_HEADERS, QEMU, describeExit, engineRuns, formatTable, jitCells, lastLines, parseHartvmStats, progress,
+  type EngineName, type HartvmStats, type PolicyName,
 } from './bench-common.js';
 import { unpackDefaultImages } from '../host/node/default-images.js';
 
@@ -132,10 +132,10 @@ export async function findImages(override: string | undefined): Promise<GuestIma
 
 // ---------------------------------------------------------------- command lines
 
-export function hartvmArgs(images: GuestImages, policy: PolicyName, harts = 1): string[] {
+export function hartvmArgs(images: GuestImages, engine: EngineName, policy: PolicyName, harts = 1): string[] {
   return [HARTVM, 'boot', '-m', MEMORY, '-smp', String(harts), '-bios', images.firmware, '-kernel', images.kernel, '-initrd', images.initrd,
     '-append', APPEND, '-drive', `file=${images.disk},format=raw,snapshot=on`,
-    `--tlb-flush=${policy}`, '--stats=json', '-no-reboot'];
+    `--engine=${engine}`, `--tlb-flush=${policy}`, '--stats=json', '-no-reboot'];
 }
 
 /**
@@ -301,10 +301,11 @@ export interface LinuxRun {
   stderrTail?: string;
 }
 
-async function bootRun(emulator: Emulator, policy: PolicyName | undefined, images: GuestImages, kind: LinuxRun['kind']): Promise<LinuxRun> {
+async function bootRun(emulator: Emulator, engine: EngineName | undefined, policy: PolicyName | undefined, images: GuestImages,
+  kind: LinuxRun['kind']): Promise<LinuxRun> {
   const hartvm = emulator === 'hartvm';
   const command = hartvm ? process.execPath : QEMU;
-  const args = hartvm ? hartvmArgs(images, policy!) : qemuArgs(images);
+  const args = hartvm ? hartvmArgs(images, engine!, policy!) : qemuArgs(images);
   const timeout = hartvm ? HARTVM_TIMEOUT_MS : QEMU_TIMEOUT_MS;
   const serial = new SerialConsole(command, args);
   const run: Partial<LinuxRun> = { kind };
@@ -366,6 +367,8 @@ async function bootRun(emulator: Emulator, policy: PolicyName | undefined, image
 
 export interface LinuxSeries {
   emulator: Emulator;
+  /** hartvm's */
+  engine?: EngineName;
   policy?: PolicyName;
   command: string;
   runs: LinuxRun[];
@@ -387,6 +390,7 @@ export interface LinuxOptions {
   runs: number;
   slowRuns: number;
   policies: PolicyName[];
+  engines: EngineName[];
   qemu: boolean;
   images?: string;
   bootInsns: boolean;
@@ -403,8 +407,8 @@ export interface LinuxSection {
   series: LinuxSeries[];
 }
 
-function label(series: { emulator: Emulator; policy?: PolicyName }): string {
-  return series.emulator === 'qemu' ? 'qemu' : `hartvm --tlb-flush=${series.policy}`;
+function label(series: { emulator: Emulator; engine?: EngineName; policy?: PolicyName }): string {
+  return series.emulator === 'qemu' ? 'qemu' : `hartvm --engine=${series.engine} --tlb-flush=${series.policy}`;
 }
 
 function reportRun(what: string, run: LinuxRun): void {
@@ -415,23 +419,26 @@ function reportRun(what: string, run: LinuxRun): void {
   }
   const parts = run.parts ? ` (${run.parts.map((p) => `${p.name} ${p.seconds.toFixed(2)}`).join(', ')})` : '';
   const workload = run.workloadSeconds !== undefined ? `, workload ${run.workloadSeconds.toFixed(3)} s${parts}` : '';
-  const stats = run.stats ? `; ${run.stats.instructions} insns, ${run.stats.runSeconds.toFixed(3)} s, ${run.stats.mips.toFixed(1)} MIPS` : '';
+  const j = run.stats?.jit;
+  const jit = j ? `, ${j.translations} translations, compile ${(1000 * j.compileSeconds).toFixed(1)} ms, ${(100 * j.translatedShare).toFixed(1)}% translated` : '';
+  const stats = run.stats ? `; ${run.stats.instructions} insns, ${run.stats.runSeconds.toFixed(3)} s, ${run.stats.mips.toFixed(1)} MIPS${jit}` : '';
   progress(`${what}: prompt ${run.bootSeconds!.toFixed(3)} s${workload}, poweroff ${run.poweroffSeconds!.toFixed(2)} s${stats}`);
 }
 
-async function runSeries(emulator: Emulator, policy: PolicyName | undefined, count: number, images: GuestImages, bootInsns: boolean): Promise<LinuxSeries> {
+async function runSeries(emulator: Emulator, engine: EngineName | undefined, policy: PolicyName | undefined, count: number, images: GuestImages,
+  bootInsns: boolean): Promise<LinuxSeries> {
   const series: LinuxSeries = {
-    emulator, policy, runs: [], status: 'ok',
-    command: emulator === 'qemu' ? shellQuote([QEMU, ...qemuArgs(images)]) : shellQuote(['node', ...hartvmArgs(images, policy!)]),
+    emulator, engine, policy, runs: [], status: 'ok',
+    command: emulator === 'qemu' ? shellQuote([QEMU, ...qemuArgs(images)]) : shellQuote(['node', ...hartvmArgs(images, engine!, policy!)]),
   };
   for (let i = 1; i <= count; i++) {
-    const run = await bootRun(emulator, policy, images, 'workload');
+    const run = await bootRun(emulator, engine, policy, images, 'workload');
     series.runs.push(run);
     reportRun(`linux ${label(series)} run ${i}/${count}`, run);
     if (!run.ok) break; // repeating a failure only costs time
   }
   if (emulator === 'hartvm' && bootInsns && series.runs.every((r) => r.ok)) {
-    series.bootOnly = await bootRun(emulator, policy, images, 'boot-only');
+    series.bootOnly = await bootRun(emulator, engine, policy, images, 'boot-only');
     reportRun(`linux ${label(series)} boot only (poweroff at the prompt)`, series.bootOnly);
   }
   const good = series.runs.filter((r) => r.ok);
@@ -476,9 +483,12 @@ export async function runLinuxSection(options: LinuxOptions): Promise<LinuxSecti
   progress(`linux: images in ${images.dir} (${images.source}); firmware ${images.firmware}`);
   if (!existsSync(images.firmware)) throw new Error(`no ${images.firmware} (Debian package opensbi; npm run setup)`);
   const series: LinuxSeries[] = [];
-  if (options.qemu) series.push(await runSeries('qemu', undefined, options.runs, images, false));
-  for (const policy of options.policies) {
-    series.push(await runSeries('hartvm', policy, policy === 'fence' ? options.runs : options.slowRuns, images, options.bootInsns));
+  if (options.qemu) series.push(await runSeries('qemu', undefined, undefined, options.runs, images, false));
+  for (const engine of options.engines) {
+    for (const policy of options.policies) {
+      if (!engineRuns(engine, policy)) continue;
+      series.push(await runSeries('hartvm', engine, policy, policy === 'fence' ? options.runs : options.slowRuns, images, options.bootInsns));
+    }
   }
   // The reference output: QEMU's first run, or else hartvm's first good run.
   const qemu = series.find((s) => s.emulator === 'qemu');
@@ -490,7 +500,7 @@ export async function runLinuxSection(options: LinuxOptions): Promise<LinuxSecti
     firmware: images.firmware,
     workload: { line: workloadLine(), parts: WORKLOAD },
     qemuCommand: options.qemu ? shellQuote([QEMU, ...qemuArgs(images)]) : undefined,
-    hartvmCommand: shellQuote(['node', ...hartvmArgs(images, options.policies[0] ?? 'fence')]),
+    hartvmCommand: shellQuote(['node', ...hartvmArgs(images, options.engines[0] ?? 'interp', options.policies[0] ?? 'fence')]),
     reference: referenceSeries ? `${label(referenceSeries)} run 1` : undefined,
     series,
   };
@@ -510,23 +520,36 @@ function statusText(series: LinuxSeries): string {
 
 export function formatLinuxReport(section: LinuxSection, options: LinuxOptions): string {
   const qemu = section.series.find((s) => s.emulator === 'qemu')?.best;
-  const rows = [['emulator', 'policy', 'runs', 'boot to prompt (s)', 'boot/QEMU', 'workload (s)', 'workload/QEMU',
-    'instructions', 'run time (s)', 'MIPS', 'page walks', 'walks/1k insns', 'invalidations', 'insns at prompt', 'boot MIPS', 'status']];
+  const name = (s: LinuxSeries): string[] => [s.emulator, s.engine ?? '-', s.policy ?? '-'];
+  const statsOf = (s: LinuxSeries): BootStats | undefined => (s.best?.statsRun !== undefined ? s.runs[s.best.statsRun].stats : undefined);
+  const bootOnlyOf = (s: LinuxSeries): LinuxRun | undefined => (s.bootOnly?.ok ? s.bootOnly : undefined);
+  const withJit = options.engines.includes('jit');
+  // The comparison with QEMU: both timed on the host, from the console, the same way.
+  const rows = [['emulator', 'engine', 'policy', 'runs', 'boot to prompt (s)', 'boot/QEMU', 'workload (s)', 'workload/QEMU',
+    ...(withJit ? [...JIT_HEADERS, 'compile to prompt (ms)'] : []), 'status']];
   for (const s of section.series) {
     const b = s.best;
-    const stats = b?.statsRun !== undefined ? s.runs[b.statsRun].stats : undefined;
-    const bootOnly = s.bootOnly?.ok ? s.bootOnly : undefined;
     const hartvm = s.emulator === 'hartvm';
-    rows.push([s.emulator, s.policy ?? '-', String(s.runs.length),
+    const bootOnly = bootOnlyOf(s);
+    rows.push([...name(s), String(s.runs.length),
       b ? b.bootSeconds.toFixed(3) : '-', hartvm ? ratio(b?.bootSeconds, qemu?.bootSeconds) : '-',
       b ? b.workloadSeconds.toFixed(3) : '-', hartvm ? ratio(b?.workloadSeconds, qemu?.workloadSeconds) : '-',
+      ...(withJit ? [...jitCells(statsOf(s)), bootOnly?.stats?.jit ? (1000 * bootOnly.stats.jit.compileSeconds).toFixed(1) : '-'] : []),
+      statusText(s)]);
+  }
+  // hartvm's own figures, from its --stats=json.
+  const statRows = [['engine', 'policy', 'instructions', 'internal run (s)', 'internal MIPS', 'page walks', 'walks/1k insns',
+    'invalidations', 'insns at prompt', 'boot MIPS']];
+  for (const s of section.series.filter((x) => x.emulator === 'hartvm')) {
+    const stats = statsOf(s);
+    const bootOnly = bootOnlyOf(s);
+    statRows.push([s.engine!, s.policy!,
       stats ? String(stats.instructions) : '-', stats ? stats.runSeconds.toFixed(3) : '-', stats ? stats.mips.toFixed(1) : '-',
       stats ? String(stats.pageWalks) : '-', stats ? stats.walksPerKilo.toFixed(3) : '-', stats ? String(stats.invalidations) : '-',
       bootOnly?.stats ? String(bootOnly.stats.instructions) : '-',
-      bootOnly?.stats ? (bootOnly.stats.instructions / bootOnly.bootSeconds! / 1e6).toFixed(1) : '-',
-      statusText(s)]);
+      bootOnly?.stats ? (bootOnly.stats.instructions / bootOnly.bootSeconds! / 1e6).toFixed(1) : '-']);
   }
-  const partRows = [['workload part', ...section.series.map((s) => (s.emulator === 'qemu' ? 'qemu (s)' : `${s.policy} (s)`))]];
+  const partRows = [['workload part', ...section.series.map((s) => (s.emulator === 'qemu' ? 'qemu (s)' : `${s.engine}/${s.policy} (s)`))]];
   for (const part of WORKLOAD) {
     partRows.push([part.name, ...section.series.map((s) => {
       const t = s.best?.parts[part.name];
@@ -536,31 +559,45 @@ export function formatLinuxReport(section: LinuxSection, options: LinuxOptions):
   }
   const runsText = options.qemu ? `fence and QEMU best of ${options.runs}` : `fence best of ${options.runs}`;
   const out: string[] = [];
-  out.push(`Linux on the virt board (${runsText}, block and instruction best of ${options.slowRuns}; ${MEMORY}, 1 hart)`);
+  out.push(`Linux on the virt board (engines ${options.engines.join(', ')}; ${runsText}, block and instruction best of ${options.slowRuns}; ${MEMORY}, 1 hart)`);
   out.push(`images: ${section.images.dir}`);
   out.push(`firmware (both): ${section.firmware}`);
-  out.push(`hartvm: ${section.hartvmCommand.replace(/--tlb-flush=\S+/, '--tlb-flush=POLICY')}`);
+  out.push(`hartvm: ${section.hartvmCommand.replace(/--engine=\S+/, '--engine=ENGINE').replace(/--tlb-flush=\S+/, '--tlb-flush=POLICY')}`);
   if (section.qemuCommand) out.push(`qemu:   ${section.qemuCommand}`);
   out.push(`workload (one command line): ${section.workload.line}`);
   out.push('');
-  out.push(formatTable(rows, 2));
-  out.push(formatTable(partRows, 1));
-  out.push('boot to prompt: wall time from spawning the emulator to the first "~ # " on its stdout (a pipe); includes');
-  out.push('  the start-up of Node (hartvm) or QEMU. workload: from writing the command line to the prompt after it;');
-  out.push('  a part\'s time runs between the arrival of its neighbouring markers (hartvm flushes the console every 10 ms).');
-  out.push('  Both are the best of the runs, taken separately; ratios are hartvm / QEMU.');
-  out.push('instructions .. invalidations: hartvm --stats at exit of the run with the shortest hartvm run time (boot,');
-  out.push('  workload and poweroff); MIPS = those instructions / hartvm\'s run time.');
+  out.push(formatTable(rows, 3));
+  out.push('boot to prompt: wall time from spawning the emulator to the first "~ # " on its stdout (a pipe), for hartvm and');
+  out.push('  QEMU alike; includes the start-up of Node (hartvm) or QEMU. workload: from writing the command line to the');
+  out.push('  prompt after it, on the same clock for both. Both are the best of the runs, taken separately; ratios are');
+  out.push('  hartvm / QEMU, and nothing measured inside hartvm enters them.');
+  if (withJit) {
+    out.push(`${JIT_HEADERS.join(', ')}: jit runs, --stats=json at exit of the run with the shortest`);
+    out.push('  internal run time (boot, workload and poweroff): translating and compiling to WebAssembly, translations');
+    out.push('  made, share of the guest instructions retired in translated code. compile to prompt: the compile time of');
+    out.push('  the boot that powers off at the first prompt (see insns at prompt).');
+    if (options.policies.includes('instruction')) {
+      out.push('jit with --tlb-flush=instruction is not run: hartvm translates nothing under that policy (it interprets).');
+    }
+  }
+  out.push('');
+  out.push(formatTable(statRows, 2));
+  out.push('hartvm --stats=json at exit of the run with the shortest internal run time (boot, workload and poweroff);');
+  out.push('  internal MIPS = those instructions / hartvm\'s run time measured inside it (no Node start-up).');
   if (options.bootInsns) {
     out.push('insns at prompt: --stats of a separate boot that types poweroff at the first prompt, so it also counts the');
-    out.push('  shutdown (a little); boot MIPS = that count / that run\'s boot-to-prompt time.');
+    out.push('  shutdown (a little); boot MIPS = that count / that run\'s boot-to-prompt wall time.');
   } else {
-    out.push('insns at prompt / boot MIPS: not measured (--no-boot-insns).');
+    out.push('insns at prompt / boot MIPS / compile to prompt: not measured (--no-boot-insns).');
   }
+  out.push('');
+  out.push(formatTable(partRows, 1));
+  out.push('a part\'s time runs between the arrival of its neighbouring markers on the console (hartvm flushes the console');
+  out.push('  every 10 ms); in parentheses hartvm / QEMU.');
   if (section.reference) out.push(`workload output: every run compared with ${section.reference} (kernel log lines ignored).`);
   return out.join('\n') + '\n';
 }
 
 export function linuxFailures(section: LinuxSection): string[] {
-  return section.series.filter((s) => s.status !== 'ok').map((s) => `linux/${s.emulator === 'qemu' ? 'qemu' : s.policy}`);
+  return section.series.filter((s) => s.status !== 'ok').map((s) => `linux/${s.emulator === 'qemu' ? 'qemu' : `${s.engine}/${s.policy}`}`);
 }

@@ -1,5 +1,7 @@
-// `npm run bench`: runs the guest benchmark programs under hartvm with every translation-store
-// flush policy, and under QEMU as the reference, then prints a comparison table. Its Linux section
+// `npm run bench`: runs the guest benchmark programs under hartvm with every engine (interp, jit)
+// and every translation-store flush policy, and under QEMU as the reference, then prints a
+// comparison table. hartvm and QEMU are compared the same way: the wall time of the whole child
+// process, start-up included, for both. Its Linux section
 // (bench-linux.ts; `--linux` alone, `--no-linux` without it) boots Linux to a shell prompt on
 // `hartvm boot` and QEMU's virt board and times the boot and a workload typed on the console.
 //
@@ -13,9 +15,10 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
-  HARTVM, POLICIES, QEMU, ROOT, describeExit, firstLineOf, formatTable, lastLines, parseHartvmStats, progress,
-  type HartvmStats, type PolicyName,
+  ENGINES, HARTVM, JIT_HEADERS, POLICIES, QEMU, ROOT, describeExit, engineRuns, firstLineOf, formatTable, jitCells, lastLines, listOf,
+  parseHartvmStats, pick, progress, type EngineName, type HartvmStats, type PolicyName,
 } from './bench-common.js';
+import { formatTargets, type ProgramFigure } from './bench-targets.js';
 import { formatLinuxReport, linuxFailures, runLinuxSection, type LinuxSection } from './bench-linux.js';
 import { formatSmpReport, runSmpSection, smpFailures, type SmpSection } from './bench-smp.js';
 import { browserFailures, formatBrowserReport, runBrowserSection, type BrowserSection, type NodeFigures } from './bench-browser.js';
@@ -32,6 +35,7 @@ interface Options {
   runs: number;
   slowRuns: number;
   policies: PolicyName[];
+  engines: EngineName[];
   programs: ProgramName[];
   qemu: boolean;
   json: string;
@@ -66,9 +70,13 @@ interface QemuRun {
 
 interface PolicyResult {
   program: ProgramName;
+  engine: EngineName;
   policy: PolicyName;
   runs: HartvmRun[];
-  best?: HartvmRun; // the successful run with the shortest internal run time
+  /** the successful run with the shortest wall time: what is compared with QEMU's */
+  bestWall?: HartvmRun;
+  /** the successful run with the shortest internal run time: its --stats are reported */
+  best?: HartvmRun;
   status: 'ok' | 'FAILED' | 'OUTPUT DIFFERS';
 }
 
@@ -95,28 +103,17 @@ function positiveInteger(text: string): number {
   return Number(text);
 }
 
-/** A collector for options that may be repeated and/or given as comma lists. */
-function listOf<T extends string>(allowed: readonly T[], what: string) {
-  return (text: string, previous: T[] | undefined): T[] => {
-    const values = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    for (const v of values) {
-      if (!(allowed as readonly string[]).includes(v)) {
-        throw new InvalidArgumentError(`unknown ${what} '${v}' (expected ${allowed.join(', ')})`);
-      }
-    }
-    return [...(previous ?? []), ...(values as T[])];
-  };
-}
-
 function parseOptions(argv: string[]): Options {
   const command = new Command('bench')
-    .description('run the guest benchmarks under hartvm (every --tlb-flush policy) and QEMU, and compare')
-    .addOption(new Option('--runs <n>', 'runs of the fence policy and of QEMU; the best time is reported')
+    .description('run the guest benchmarks under hartvm (every --engine, every --tlb-flush policy) and QEMU, and compare')
+    .addOption(new Option('--runs <n>', 'runs of the fence policy (per engine) and of QEMU; the best time is reported')
       .argParser(positiveInteger).default(3))
     .addOption(new Option('--slow-runs <n>', 'runs of the block and instruction policies')
       .argParser(positiveInteger).default(1))
     .addOption(new Option('--policy <names>', `flush policies to run (repeatable or comma list: ${POLICIES.join(', ')})`)
       .argParser(listOf(POLICIES, 'policy')))
+    .addOption(new Option('--engine <names>', `hartvm engines to run every case under (repeatable or comma list: ${ENGINES.join(', ')}; default all)`)
+      .argParser(listOf(ENGINES, 'engine')))
     .addOption(new Option('--program <names>', `benchmark programs to run (repeatable or comma list: ${PROGRAMS.join(', ')})`)
       .argParser(listOf(PROGRAMS, 'program')))
     .option('--no-qemu', 'do not run the QEMU reference')
@@ -131,15 +128,14 @@ function parseOptions(argv: string[]): Options {
     .allowExcessArguments(false);
   command.parse(argv);
   const o = command.opts<{
-    runs: number; slowRuns: number; policy?: PolicyName[]; program?: ProgramName[]; qemu: boolean; json: string;
+    runs: number; slowRuns: number; policy?: PolicyName[]; engine?: EngineName[]; program?: ProgramName[]; qemu: boolean; json: string;
     linux?: boolean; images?: string; bootInsns: boolean; smp: boolean; browser: boolean;
   }>();
-  // Keep the canonical order whatever order the user named them in.
-  const pick = <T extends string>(all: readonly T[], chosen?: T[]): T[] => all.filter((x) => !chosen || chosen.includes(x));
   return {
     runs: o.runs,
     slowRuns: o.slowRuns,
     policies: pick(POLICIES, o.policy),
+    engines: pick(ENGINES, o.engine),
     programs: pick(PROGRAMS, o.program),
     qemu: o.qemu,
     json: resolve(o.json),
@@ -185,10 +181,10 @@ function elfPath(program: ProgramName): string {
 
 // ---------------------------------------------------------------- hartvm
 
-function runHartvm(elf: string, policy: PolicyName): HartvmRun {
+function runHartvm(elf: string, engine: EngineName, policy: PolicyName): HartvmRun {
   const begin = performance.now();
   // process.execPath: the same Node that runs this tool, whatever `node` is on PATH.
-  const child = spawnSync(process.execPath, [HARTVM, 'run', '--stats=json', `--tlb-flush=${policy}`, elf], {
+  const child = spawnSync(process.execPath, [HARTVM, 'run', '--stats=json', `--engine=${engine}`, `--tlb-flush=${policy}`, elf], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: MAX_OUTPUT_BYTES,
   });
   const wallSeconds = (performance.now() - begin) / 1000;
@@ -202,9 +198,9 @@ function succeeded(run: HartvmRun): boolean {
   return run.exitStatus === 0 && run.stats !== undefined;
 }
 
-function bestHartvmRun(runs: HartvmRun[]): HartvmRun | undefined {
+function bestHartvmRun(runs: HartvmRun[], time: (run: HartvmRun) => number): HartvmRun | undefined {
   const good = runs.filter(succeeded);
-  return good.length ? good.reduce((a, b) => (b.stats!.runSeconds < a.stats!.runSeconds ? b : a)) : undefined;
+  return good.length ? good.reduce((a, b) => (time(b) < time(a) ? b : a)) : undefined;
 }
 
 // ---------------------------------------------------------------- QEMU
@@ -246,7 +242,9 @@ function runsFor(policy: PolicyName, options: Options): number {
 
 function reportHartvmRun(label: string, run: HartvmRun): void {
   if (run.stats && run.exitStatus === 0) {
-    progress(`${label}: ${run.stats.instructions} insns, ${run.stats.runSeconds.toFixed(3)} s, ${run.stats.mips.toFixed(1)} MIPS (wall ${run.wallSeconds.toFixed(3)} s)`);
+    const j = run.stats.jit;
+    const jit = j ? `; ${j.translations} translations, compile ${(1000 * j.compileSeconds).toFixed(1)} ms, ${(100 * j.translatedShare).toFixed(1)}% translated` : '';
+    progress(`${label}: wall ${run.wallSeconds.toFixed(3)} s; inside hartvm ${run.stats.instructions} insns, ${run.stats.runSeconds.toFixed(3)} s, ${run.stats.mips.toFixed(1)} MIPS${jit}`);
     return;
   }
   const why = run.exitStatus === 0 ? 'exit status 0 but no statistics in its stderr' : describeExit(run);
@@ -269,13 +267,13 @@ function runQemuSeries(program: ProgramName, elf: string, options: Options, scra
   return runs;
 }
 
-function runPolicySeries(program: ProgramName, elf: string, policy: PolicyName, options: Options): HartvmRun[] {
+function runPolicySeries(program: ProgramName, elf: string, engine: EngineName, policy: PolicyName, options: Options): HartvmRun[] {
   const runs: HartvmRun[] = [];
   const count = runsFor(policy, options);
   for (let i = 1; i <= count; i++) {
-    const run = runHartvm(elf, policy);
+    const run = runHartvm(elf, engine, policy);
     runs.push(run);
-    reportHartvmRun(`${program} --tlb-flush=${policy} run ${i}/${count}`, run);
+    reportHartvmRun(`${program} --engine=${engine} --tlb-flush=${policy} run ${i}/${count}`, run);
     if (!succeeded(run)) break; // repeating a failure only costs time
   }
   return runs;
@@ -283,7 +281,7 @@ function runPolicySeries(program: ProgramName, elf: string, policy: PolicyName, 
 
 /**
  * The console output every hartvm run must reproduce: QEMU's when it ran, otherwise the first
- * hartvm run of the program (the programs are deterministic, so policies must agree).
+ * hartvm run of the program (the programs are deterministic, so engines and policies must agree).
  */
 function judge(result: PolicyResult, reference: string | undefined): PolicyResult['status'] {
   if (!result.runs.every(succeeded)) return 'FAILED';
@@ -297,16 +295,22 @@ function benchProgram(program: ProgramName, options: Options, scratch: string): 
   const qemuBest = bestQemuRun(qemuRuns);
   const policies: PolicyResult[] = [];
   let reference = qemuBest?.stdout;
-  for (const policy of options.policies) {
-    const runs = runPolicySeries(program, elf, policy, options);
-    reference ??= runs.find(succeeded)?.stdout;
-    const result: PolicyResult = { program, policy, runs, best: bestHartvmRun(runs), status: 'ok' };
-    result.status = judge(result, reference);
-    if (result.status === 'OUTPUT DIFFERS') {
-      const other = result.runs.find((r) => r.stdout !== reference)!.stdout;
-      progress(`${program} --tlb-flush=${policy}: OUTPUT DIFFERS\n  reference: ${JSON.stringify(reference)}\n  hartvm:    ${JSON.stringify(other)}`);
+  for (const engine of options.engines) {
+    for (const policy of options.policies) {
+      if (!engineRuns(engine, policy)) continue;
+      const runs = runPolicySeries(program, elf, engine, policy, options);
+      reference ??= runs.find(succeeded)?.stdout;
+      const result: PolicyResult = {
+        program, engine, policy, runs, status: 'ok',
+        bestWall: bestHartvmRun(runs, (r) => r.wallSeconds), best: bestHartvmRun(runs, (r) => r.stats!.runSeconds),
+      };
+      result.status = judge(result, reference);
+      if (result.status === 'OUTPUT DIFFERS') {
+        const other = result.runs.find((r) => r.stdout !== reference)!.stdout;
+        progress(`${program} --engine=${engine} --tlb-flush=${policy}: OUTPUT DIFFERS\n  reference: ${JSON.stringify(reference)}\n  hartvm:    ${JSON.stringify(other)}`);
+      }
+      policies.push(result);
     }
-    policies.push(result);
   }
   return { program, elf, qemuRuns, qemuBest, policies };
 }
@@ -324,25 +328,27 @@ function hostInfo(qemu: string | undefined): HostInfo {
   };
 }
 
-function tableRows(results: ProgramResult[], withQemu: boolean): string[][] {
-  const header = ['program', 'policy', 'runs', 'instructions', 'page walks', 'walks/1k insns',
-    'hartvm run (s)', 'hartvm wall (s)', 'hartvm MIPS'];
-  if (withQemu) header.push('QEMU wall (s)', 'QEMU MIPS', 'hartvm/QEMU');
-  header.push('status');
+function tableRows(results: ProgramResult[], withQemu: boolean, withJit: boolean): string[][] {
+  const header = ['program', 'engine', 'policy', 'runs', 'instructions', 'walks/1k insns', 'hartvm wall (s)'];
+  if (withQemu) header.push('QEMU wall (s)', 'hartvm/QEMU', 'hartvm wall MIPS', 'QEMU wall MIPS');
+  else header.push('hartvm wall MIPS');
+  header.push('internal run (s)', 'internal MIPS', ...(withJit ? JIT_HEADERS : []), 'status');
   const rows = [header];
   for (const program of results) {
     for (const p of program.policies) {
       const s = p.best?.stats;
-      const row = [p.program, p.policy, String(p.runs.length),
-        s ? String(s.instructions) : '-', s ? String(s.pageWalks) : '-', s ? s.walksPerKilo.toFixed(3) : '-',
-        s ? s.runSeconds.toFixed(3) : '-', p.best ? Math.min(...p.runs.filter(succeeded).map((r) => r.wallSeconds)).toFixed(3) : '-',
-        s ? s.mips.toFixed(1) : '-'];
+      const wall = p.bestWall?.wallSeconds;
+      const row = [p.program, p.engine, p.policy, String(p.runs.length),
+        s ? String(s.instructions) : '-', s ? s.walksPerKilo.toFixed(3) : '-', wall !== undefined ? wall.toFixed(3) : '-'];
+      const wallMips = s && wall !== undefined ? (s.instructions / wall / 1e6).toFixed(1) : '-';
       if (withQemu) {
         const q = program.qemuBest;
-        row.push(q ? q.wallSeconds.toFixed(3) : '-',
-          q && s ? (s.instructions / q.wallSeconds / 1e6).toFixed(1) : '-',
-          q && s ? `${(s.runSeconds / q.wallSeconds).toFixed(1)}x` : '-');
+        row.push(q ? q.wallSeconds.toFixed(3) : '-', q && wall !== undefined ? `${(wall / q.wallSeconds).toFixed(2)}x` : '-',
+          wallMips, q && s ? (s.instructions / q.wallSeconds / 1e6).toFixed(1) : '-');
+      } else {
+        row.push(wallMips);
       }
+      row.push(s ? s.runSeconds.toFixed(3) : '-', s ? s.mips.toFixed(1) : '-', ...(withJit ? jitCells(s) : []));
       row.push(p.status === 'FAILED' ? `FAILED (${describeExit(p.runs[p.runs.length - 1])})` : p.status);
       rows.push(row);
     }
@@ -356,7 +362,7 @@ function printReport(results: ProgramResult[], host: HostInfo, options: Options,
   out.push(`host: Node ${host.node}, ${host.cpu}, ${host.cores} cores`);
   out.push(`reference: ${host.qemu ?? (qemuRequested ? `${QEMU} not installed (skipped)` : 'QEMU skipped (--no-qemu)')}`);
   const fenceRuns = options.qemu ? `fence and QEMU best of ${options.runs}` : `fence best of ${options.runs}`;
-  out.push(`hartvm: ${host.hartvmCommit ?? 'unknown commit'}; ${fenceRuns}, block and instruction best of ${options.slowRuns}`);
+  out.push(`hartvm: ${host.hartvmCommit ?? 'unknown commit'}; engines ${options.engines.join(', ')}; ${fenceRuns}, block and instruction best of ${options.slowRuns}`);
   out.push('');
   if (options.programsSection) printProgramsReport(out, results, host, options);
   if (linux) {
@@ -369,17 +375,42 @@ function printReport(results: ProgramResult[], host: HostInfo, options: Options,
   }
   if (browser) {
     out.push('');
-    out.push(formatBrowserReport(browser, nodeFigures(linux, smp)).trimEnd());
+    out.push(formatBrowserReport(browser, (engine) => nodeFigures(engine, linux, smp)).trimEnd());
+  }
+  const targets = formatTargets({
+    programs: programFigures(results, options),
+    bootRatio: linux ? linuxRatios(linux, options.engines, 'bootSeconds') : [],
+    workloadRatio: linux ? linuxRatios(linux, options.engines, 'workloadSeconds') : [],
+    smpSpeedUp: smp ? options.engines.map((engine) => ({ engine, value: smpSpeedUp(smp, engine) })) : [],
+  });
+  if (targets) {
+    out.push('');
+    out.push(targets.trimEnd());
   }
   process.stdout.write(out.join('\n') + '\n');
 }
 
 function printProgramsReport(out: string[], results: ProgramResult[], host: HostInfo, options: Options): void {
-  out.push(formatTable(tableRows(results, host.qemu !== undefined), 2));
-  out.push('hartvm run (s) is measured inside hartvm (no Node start-up); hartvm wall (s) is the whole child process.');
+  out.push(formatTable(tableRows(results, host.qemu !== undefined, options.engines.includes('jit')), 3));
+  out.push('hartvm wall (s): the whole hartvm child process, spawn to exit, Node\'s start-up included; the best of its runs.');
   if (host.qemu) {
-    out.push('QEMU wall (s) includes its start-up (~50 ms); nothing is subtracted. QEMU MIPS = hartvm\'s instruction');
-    out.push('count for the same ELF / QEMU wall time. hartvm/QEMU = hartvm run time / QEMU wall time.');
+    out.push('QEMU wall (s): the whole qemu-system-riscv64 -M spike process, timed the same way, its start-up included.');
+    out.push('  Nothing is subtracted from either. hartvm/QEMU = hartvm wall / QEMU wall. wall MIPS = hartvm\'s instruction');
+    out.push('  count for the ELF / that wall time (QEMU counts nothing; it runs the same instructions).');
+  } else {
+    out.push('  hartvm wall MIPS = hartvm\'s instruction count / that wall time.');
+  }
+  out.push('internal run (s), internal MIPS: measured inside hartvm (--stats=json: the machine\'s start to its end, without');
+  out.push('  Node\'s start-up), from the run with the shortest such time; shown for hartvm alone, never divided by QEMU\'s.');
+  if (options.engines.includes('jit')) {
+    out.push(`${JIT_HEADERS.join(', ')}: jit runs, from --stats=json: time spent translating to WebAssembly`);
+    out.push('  and compiling (part of the run time), translations made, share of the guest instructions retired in');
+    out.push('  translated code.');
+    if (options.policies.includes('instruction')) {
+      out.push('jit with --tlb-flush=instruction is not run: hartvm translates nothing under that policy (it interprets).');
+    }
+  }
+  if (host.qemu) {
     for (const program of results) {
       if (options.qemu && !program.qemuBest && program.qemuRuns.length) {
         out.push(`warning: QEMU failed on ${program.program} (${describeExit(program.qemuRuns[0])}); its columns are empty.`);
@@ -388,11 +419,47 @@ function printProgramsReport(out: string[], results: ProgramResult[], host: Host
   }
 }
 
+/** The policy the targets are read at: fence (the default) when it ran, else the first that did. */
+function targetPolicy(options: Options): PolicyName | undefined {
+  return options.policies.includes('fence') ? 'fence' : options.policies[0];
+}
+
+function programFigures(results: ProgramResult[], options: Options): ProgramFigure[] {
+  const policy = targetPolicy(options);
+  return results.flatMap((program) => options.engines.flatMap((engine) => {
+    const p = program.policies.find((x) => x.engine === engine && x.policy === policy);
+    if (!p) return [];
+    const s = p.best?.stats, wall = p.bestWall?.wallSeconds, q = program.qemuBest?.wallSeconds;
+    return [{
+      program: program.program, engine, policy: p.policy, internalMips: s?.mips,
+      wallMips: s && wall !== undefined ? s.instructions / wall / 1e6 : undefined,
+      qemuWallMips: s && q !== undefined ? s.instructions / q / 1e6 : undefined,
+    }];
+  }));
+}
+
+/** Per engine: hartvm's best time / QEMU's, at the policy the targets are read at. */
+function linuxRatios(linux: LinuxSection, engines: EngineName[], what: 'bootSeconds' | 'workloadSeconds'): { engine: EngineName; value?: number }[] {
+  const qemu = linux.series.find((x) => x.emulator === 'qemu')?.best?.[what];
+  const policy = linux.series.some((x) => x.policy === 'fence') ? 'fence' : linux.series.find((x) => x.policy)?.policy;
+  return engines.map((engine) => {
+    const mine = linux.series.find((x) => x.emulator === 'hartvm' && x.engine === engine && x.policy === policy)?.best?.[what];
+    return { engine, value: mine !== undefined && qemu !== undefined ? mine / qemu : undefined };
+  });
+}
+
+function smpSpeedUp(smp: SmpSection, engine: EngineName): number | undefined {
+  const time = (harts: number) => smp.runs.find((r) => r.emulator === 'hartvm' && r.engine === engine && r.harts === harts && !r.sideBySide && r.ok)?.seconds;
+  const one = time(1), two = time(2);
+  return one !== undefined && two !== undefined ? one / two : undefined;
+}
+
 /** The same work on Node and QEMU, from the Linux and SMP sections, beside the browser's. */
-function nodeFigures(linux: LinuxSection | undefined, smp: SmpSection | undefined): NodeFigures {
-  const series = (emulator: string, policy?: string) => linux?.series.find((x) => x.emulator === emulator && x.policy === policy)?.best;
+function nodeFigures(engine: EngineName, linux: LinuxSection | undefined, smp: SmpSection | undefined): NodeFigures {
+  const series = (emulator: string, policy?: string) =>
+    linux?.series.find((x) => x.emulator === emulator && x.policy === policy && (emulator === 'qemu' || x.engine === engine))?.best;
   const fence = series('hartvm', 'fence'), qemu = series('qemu');
-  const smpRun = (harts: number) => smp?.runs.find((r) => r.emulator === 'hartvm' && r.harts === harts && !r.sideBySide && r.ok)?.seconds;
+  const smpRun = (harts: number) => smp?.runs.find((r) => r.emulator === 'hartvm' && r.engine === engine && r.harts === harts && !r.sideBySide && r.ok)?.seconds;
   return {
     bootSeconds: fence?.bootSeconds, workloadSeconds: fence?.workloadSeconds,
     qemuBootSeconds: qemu?.bootSeconds, qemuWorkloadSeconds: qemu?.workloadSeconds,
@@ -433,8 +500,8 @@ async function main(): Promise<number> {
   if (options.linuxSection) {
     try {
       linux = await runLinuxSection(effective);
-      if (options.smp) smp = await runSmpSection(linux.images, effective.qemu);
-      if (options.browser) browser = await runBrowserSection(options.runs);
+      if (options.smp) smp = await runSmpSection(linux.images, effective.qemu, options.engines);
+      if (options.browser) browser = await runBrowserSection(options.runs, options.engines);
     } catch (e) {
       progress(`the Linux section could not run: ${(e as Error).message}`);
       return 2;
@@ -444,7 +511,7 @@ async function main(): Promise<number> {
   writeJson(options.json, results, host, effective, linux, smp, browser);
   printReport(results, host, effective, options.qemu, linux, smp, browser);
   const bad = [
-    ...results.flatMap((r) => r.policies).filter((p) => p.status !== 'ok').map((p) => `${p.program}/${p.policy}`),
+    ...results.flatMap((r) => r.policies).filter((p) => p.status !== 'ok').map((p) => `${p.program}/${p.engine}/${p.policy}`),
     ...(linux ? linuxFailures(linux) : []),
     ...(smp ? smpFailures(smp) : []),
     ...(browser ? browserFailures(browser) : []),
