@@ -83,9 +83,9 @@ const G_HITS = 0;
 // Locals: the parameters (the page's VA comes as two words: a JavaScript caller passing an i64
 // would make a BigInt per call), then temporaries.
 const L_OFF = 0, L_LEFT = 1, L_GK = 2, L_PAGE_LO = 3, L_PAGE_HI = 4;
-const L_VH = 5, L_W = 6;
-const L_PAGE = 7, L_A = 8, L_B = 9, L_T = 10, L_U = 11, L_V = 12;
-const I32_LOCALS = 2, I64_LOCALS = 6;
+const L_VH = 5, L_W = 6, L_SLOT = 7;
+const L_PAGE = 8, L_A = 9, L_B = 10, L_T = 11, L_U = 12, L_V = 13;
+const I32_LOCALS = 3, I64_LOCALS = 6;
 
 /** Instructions run at most between two dispatches (straight-line code goes through the dispatch this often). */
 export const RUN_LIMIT = 64;
@@ -179,13 +179,11 @@ const ALIGN_MASKS = [0, ALIGN_MASK_1, ALIGN_MASK_2, 0, ALIGN_MASK_4, 0, 0, 0, AL
 class PageEmitter {
   readonly w = new ByteWriter();
   private readonly regs: number;
-  private readonly hot: number;
   /** labels between the current code and the dispatch loop */
   private depth = 0;
 
   constructor(private readonly code: PageCode, private readonly layout: TranslatorLayout) {
     this.regs = layout.slot;
-    this.hot = layout.slot + HOT_WORDS_OFFSET;
   }
 
   // ---- small emitters ----
@@ -202,26 +200,28 @@ class PageEmitter {
   private mem(o: number, align: number, offset: number): void { this.w.byte(o).u32(align).u32(offset >>> 0); }
 
   /** Pushes x[r] as an i64. */
+  // Registers and exchange words are addressed from the slot's base in a local: a short offset
+  // per access rather than the slot's whole address.
   private getX(r: number): void {
     if (r === 0) { this.i64(0); return; }
-    this.i32(0);
-    this.mem(Opc.I64_LOAD, 3, this.regs + 8 * r);
+    this.get(L_SLOT);
+    this.mem(Opc.I64_LOAD, 3, 8 * r);
   }
   /** Starts a write of x[rd]: pushes its address (finish with endSetX). */
-  private beginSetX(): void { this.i32(0); }
-  private endSetX(rd: number): void { this.mem(Opc.I64_STORE, 3, this.regs + 8 * rd); }
+  private beginSetX(): void { this.get(L_SLOT); }
+  private endSetX(rd: number): void { this.mem(Opc.I64_STORE, 3, 8 * rd); }
 
   /**
    * Writes the exit words and returns `exit`; the pc is page + `pcOff`, or the i64 in local L_T
    * if pcOff is null. L_LEFT is the budget left (the current instruction, if it retired, counted).
    */
   private exit(exit: Exit, pcOff: number | null): void {
-    this.i32(0);
+    this.get(L_SLOT);
     if (pcOff === null) this.get(L_T);
     else { this.get(L_PAGE); if (pcOff !== 0) { this.i64(pcOff); this.op(Opc.I64_ADD); } }
-    this.mem(Opc.I64_STORE, 3, this.hot + HotWord.PC_LO * 4);
-    this.i32(0); this.get(L_LEFT); this.mem(Opc.I32_STORE, 2, this.hot + HotWord.LEFT * 4);
-    this.i32(0); this.w.byte(Opc.GLOBAL_GET).u32(G_HITS); this.mem(Opc.I32_STORE, 2, this.hot + HotWord.HITS * 4);
+    this.mem(Opc.I64_STORE, 3, HOT_WORDS_OFFSET + HotWord.PC_LO * 4);
+    this.get(L_SLOT); this.get(L_LEFT); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.LEFT * 4);
+    this.get(L_SLOT); this.w.byte(Opc.GLOBAL_GET).u32(G_HITS); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.HITS * 4);
     this.i32(0); this.w.byte(Opc.GLOBAL_SET).u32(G_HITS);
     this.i32(exit);
     this.op(Opc.RETURN);
@@ -251,6 +251,7 @@ class PageEmitter {
     this.get(L_PAGE_LO); this.op(Opc.I64_EXTEND_I32_U);
     this.get(L_PAGE_HI); this.op(Opc.I64_EXTEND_I32_U); this.i64(32); this.op(Opc.I64_SHL);
     this.op(Opc.I64_OR); this.set(L_PAGE);
+    this.i32(this.regs); this.set(L_SLOT);
     w.byte(Opc.LOOP).byte(BLOCK_VOID);
     this.depth = 0;
     // the budget must cover the longest run to the next dispatch
