@@ -11,7 +11,7 @@
 
 import { HotWord, HOT_WORDS_OFFSET } from '../bus/hart-slots.js';
 import type { GuestMemory } from '../bus/guest-memory.js';
-import type { CodeCache } from '../cpu/code-cache.js';
+import { CODE_PAGES, type CodeCache } from '../cpu/code-cache.js';
 import { Op, OP_INFO } from '../cpu/isa/encodings.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { Exit, findLabels, translatePage, type PageCode } from './page-translator.js';
@@ -212,7 +212,10 @@ export class JitEngine {
               unit.seeds.add(h.off);
               if (this.translate(hostPage, h.off) !== undefined) continue;
             }
+            const slot = h.codeBase + (h.off >> 1);
             left = this.interpretSome(left, 1);
+            // as for INTERPRET: a CSR write may have made an interrupt takeable, and so on
+            if (ENDS_SLICE[h.code.op[slot] & 255]) return this.end(left);
             break;
           default:
             throw new Error(`translated code returned ${exit}`);
@@ -220,7 +223,11 @@ export class JitEngine {
       }
       if (left <= 0 || h.yieldRequested || h.waiting) return this.end(left);
       h.left = left;
-      if (h.pcHi === h.pageHi && (h.pcLo & -4096) === h.pageLo) h.off = h.pcLo & 4095;
+      // Staying on the page needs its cache slot still to hold it: fence.i run by the
+      // interpreter drops every slot's tag but not its decoded instructions, and the page is then
+      // no longer marked as code, so stores to it would not clear them either.
+      const here = h.codeHost >>> 12;
+      if (h.pcHi === h.pageHi && (h.pcLo & -4096) === h.pageLo && h.code.tag[here & (CODE_PAGES - 1)] === here) h.off = h.pcLo & 4095;
       else h.enterPage();
     }
   }

@@ -1,7 +1,7 @@
 // Linux on the virt board, booting the shipped default images (images/: OpenSBI, the kernel and
 // initramfs, the disk): a shell driven through the serial console, a file written to the ext2 disk
 // and found in the host image afterwards, the RTC's date, and poweroff ending the run with status
-// 0. Once per translation-store policy.
+// 0. Once per translation-store policy, and once with hot code translated to WebAssembly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -64,6 +64,30 @@ for (const policy of ['block', 'instruction']) {
     }
   });
 }
+
+test('Linux boots to a shell and powers off under --engine=jit (fence policy), running translated code', { timeout: 1800000 }, async () => {
+  const disk = path.join(tmp, 'jit.ext2');
+  copyFileSync(path.join(images, 'disk.ext2'), disk);
+  const guest = new SerialSession([...bootArgs('fence', disk), '--engine=jit', '--stats=json']);
+  try {
+    await guest.expect('hartvm guest ready', 1200000);
+    await guest.expect(PROMPT, 300000);
+    assert.match(await guest.run('uname -m'), /^riscv64\n$/);
+    const out = await guest.run('j=0; while [ $j -lt 3000 ]; do j=$((j+1)); done; echo j=$j; md5sum /init /bin/busybox | wc -l', PROMPT, 600000);
+    assert.match(out, /^j=3000\r?\n2\r?$/m, out);
+    const stamp = `jit-wrote-this-${process.pid}`;
+    await guest.run(`echo ${stamp} > /mnt/jit.txt && sync && cat /mnt/jit.txt`, PROMPT, 300000);
+    guest.send('poweroff\n');
+    assert.equal(await guest.exited, 0, `exit status after poweroff\n${guest.stderr}`);
+  } finally {
+    guest.kill();
+  }
+  assert.ok(readFileSync(disk).includes(`jit-wrote-this-${process.pid}`), 'the file written in the guest is in the host image');
+  const stats = JSON.parse(guest.stderr.trimEnd().split('\n').pop());
+  const jit = stats.harts[0].jit;
+  assert.ok(jit && jit.translatedInstructions > stats.harts[0].instructions / 4,
+    `translated ${jit?.translatedInstructions} of ${stats.harts[0].instructions} instructions`);
+});
 
 test('-no-reboot turns a guest reboot into exit status 0', { timeout: 600000 }, async () => {
   const disk = path.join(tmp, 'reboot.ext2');

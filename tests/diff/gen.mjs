@@ -6,10 +6,15 @@
 //     block a dump prints x1..x31, f0..f31 (raw bits), fcsr and a checksum of
 //     the scratch area through HTIF, one 16-digit hex value per line
 //   - sp is reserved: it points at a 2 KiB scratch area (random contents) that
-//     is the only memory the random code touches (loads, stores, AMOs, LR/SC);
-//     the register save area for the dump sits just below it
+//     is the only data memory the random code touches (loads, stores, AMOs, LR/SC);
+//     the register save area for the dump sits just below it. The scratch area
+//     straddles a page boundary (at sp + CROSS), and some accesses cross it
 //   - control flow is forward-only short branches/jumps plus bounded loops
-//     with a counter register the loop body never writes
+//     with a counter register the loop body never writes; hot loops run hundreds
+//     to thousands of times (so that a JIT translates them), some sweeping a
+//     pointer across the page boundary, some rewriting one of their own
+//     instructions part way (store, fence.i, then the new instruction runs)
+//   - at most `fenceIs` fence.i (random ones and those of self-modifying loops)
 //   - an unexpected trap prints "TRAP <mcause> <mepc>" and exits with code 3
 // Everything is deterministic in the seed.
 
@@ -43,6 +48,8 @@ const CREGS = [8, 9, 10, 11, 12, 13, 14, 15];
 const RMS = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'dyn'];
 
 const SCRATCH = 2048;
+// offset from sp of the page boundary inside the scratch area (see the layout in genProgram)
+const CROSS = 1024;
 
 function interestingInt(r) {
   switch (r.int(12)) {
@@ -193,26 +200,28 @@ class Block {
     }
   }
 
+  // An offset for a `w`-byte access: aligned, misaligned, or straddling the page boundary.
+  memOffset(w) {
+    const r = this.r;
+    const k = r.int(100);
+    if (k < 10 && w > 1) return CROSS - r.range(1, w - 1);
+    if (k < 25) return r.int(SCRATCH - 8);
+    return r.int(SCRATCH / w) * w;
+  }
+
   mem(exclude = []) {
     const r = this.r;
-    const misaligned = r.chance(0.15);
     const widths = { b: 1, h: 2, w: 4, d: 8 };
     const kind = r.int(10);
     if (kind < 4) {
       const op = r.pick(['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu']);
-      const w = widths[op[1]];
-      const off = misaligned ? r.int(SCRATCH - 8) : r.int(SCRATCH / w) * w;
-      this.emit(`${op} ${this.x(this.wreg(exclude))}, ${off}(sp)`);
+      this.emit(`${op} ${this.x(this.wreg(exclude))}, ${this.memOffset(widths[op[1]])}(sp)`);
     } else if (kind < 7) {
       const op = r.pick(['sb', 'sh', 'sw', 'sd']);
-      const w = widths[op[1]];
-      const off = misaligned ? r.int(SCRATCH - 8) : r.int(SCRATCH / w) * w;
-      this.emit(`${op} ${this.x(this.rreg())}, ${off}(sp)`);
+      this.emit(`${op} ${this.x(this.rreg())}, ${this.memOffset(widths[op[1]])}(sp)`);
     } else if (kind < 9) {
       const op = r.pick(['flw', 'fld', 'fsw', 'fsd']);
-      const w = op[2] === 'w' ? 4 : 8;
-      const off = misaligned ? r.int(SCRATCH - 8) : r.int(SCRATCH / w) * w;
-      this.emit(`${op} f${this.freg()}, ${off}(sp)`);
+      this.emit(`${op} f${this.freg()}, ${this.memOffset(op[2] === 'w' ? 4 : 8)}(sp)`);
     } else {
       this.atomic(exclude);
     }
@@ -320,6 +329,89 @@ class Block {
     this.emit(`bnez x${c}, ${L}`);
   }
 
+  // Whether one more fence.i fits the program's budget (a JIT may give up translating code that
+  // fence.i keeps making stale, and the programs should run translated).
+  takeFenceI() {
+    if (this.label.fenceIs <= 0) return false;
+    this.label.fenceIs--;
+    return true;
+  }
+
+  // A 32-bit ALU instruction (no RVC form), as text.
+  alu32(exclude) {
+    for (;;) {
+      const b = new Block(this.r, this.label);
+      b.alu(exclude);
+      if (b.out.length === 1 && !b.out[0].trim().startsWith('c.')) return b.out[0].trim();
+    }
+  }
+
+  // A loop run hundreds to thousands of times. Variants: a pointer sweeping bytes on both sides
+  // of the scratch area's page boundary with loads and stores of every width; an instruction of
+  // the loop rewritten by the loop itself at a random iteration (store, fence.i; the iterations
+  // after it run the new instruction).
+  hotLoop(exclude = []) {
+    const r = this.r;
+    const c = this.wreg(exclude);
+    const L = this.newLabel();
+    let kind = r.int(3);
+    if (kind === 2 && !this.takeFenceI()) kind = 0;
+    const ex = [...exclude, c];
+    let p, t, u, site, tmpl, at;
+    if (kind === 1) { p = this.wreg(ex); ex.push(p); }
+    if (kind === 2) {
+      t = this.wreg(ex); ex.push(t);
+      u = this.wreg(ex); ex.push(u);
+      site = this.newLabel(); tmpl = this.newLabel();
+    }
+    const n = r.range(200, 2000);
+    this.emit(`li x${c}, ${n}`);
+    this.out.push(`${L}:`);
+    const body = () => { const k = r.range(2, 6); for (let i = 0; i < k; i++) this.simple(ex); };
+    body();
+    if (kind === 1) {
+      // p = sp + (counter & 127): accesses at CROSS - 64 - 8 + p .. run across the boundary
+      this.emit(`andi x${p}, x${c}, 127`);
+      this.emit(`add x${p}, x${p}, sp`);
+      const m = r.range(1, 3);
+      for (let i = 0; i < m; i++) {
+        const op = r.pick(['lb', 'lh', 'lw', 'ld', 'lbu', 'lhu', 'lwu', 'sb', 'sh', 'sw', 'sd', 'fld', 'fsd', 'flw', 'fsw']);
+        const off = CROSS - 64 - r.int(8);
+        if (op[0] === 'f') this.emit(`${op} f${this.freg()}, ${off}(x${p})`);
+        else if (op[0] === 's') this.emit(`${op} ${this.x(this.rreg())}, ${off}(x${p})`);
+        else this.emit(`${op} ${this.x(this.wreg(ex))}, ${off}(x${p})`);
+      }
+    }
+    if (kind === 2) {
+      at = r.range(1, n);
+      this.emit('.option push');
+      this.emit('.option norvc');
+      this.out.push(`${site}:`);
+      this.emit(this.alu32(ex));
+      this.emit('.option pop');
+      body();
+      const skip = this.newLabel();
+      this.emit(`li x${t}, ${at}`);
+      this.emit(`bne x${c}, x${t}, ${skip}`);
+      this.emit(`la x${t}, ${site}`);
+      this.emit(`la x${u}, ${tmpl}`);
+      this.emit(`lw x${u}, 0(x${u})`);
+      this.emit(`sw x${u}, 0(x${t})`);
+      this.emit('fence.i');
+      this.out.push(`${skip}:`);
+      this.emit('.pushsection .data');
+      this.emit('.balign 4');
+      this.emit('.option push');
+      this.emit('.option norvc');
+      this.out.push(`${tmpl}:`);
+      this.emit(this.alu32(ex));
+      this.emit('.option pop');
+      this.emit('.popsection');
+    }
+    this.emit(`addi x${c}, x${c}, -1`);
+    this.emit(`bnez x${c}, ${L}`);
+  }
+
   simple(exclude = []) {
     const k = this.r.int(10);
     if (k < 6) this.alu(exclude);
@@ -332,13 +424,17 @@ class Block {
     if (k < 45) this.alu();
     else if (k < 70) this.fp();
     else if (k < 85) this.mem();
-    else if (k < 93) this.branch();
-    else if (k < 97) this.loop();
-    else this.emit(this.r.pick(['fence', 'fence.i', 'fence rw, rw', 'nop']));
+    else if (k < 91) this.branch();
+    else if (k < 94) this.loop();
+    else if (k < 97) this.hotLoop();
+    else {
+      const f = this.r.pick(['fence', 'fence.i', 'fence rw, rw', 'nop']);
+      this.emit(f !== 'fence.i' || this.takeFenceI() ? f : 'fence');
+    }
   }
 }
 
-export function genProgram(seed, { blocks = 20, insns = 50 } = {}) {
+export function genProgram(seed, { blocks = 20, insns = 50, fenceIs = 3 } = {}) {
   const r = makeRng(seed);
   const o = [];
   o.push(`/* differential test program, seed ${seed}: ${blocks} blocks of ~${insns} random instructions */`);
@@ -358,7 +454,7 @@ export function genProgram(seed, { blocks = 20, insns = 50 } = {}) {
   o.push(DUMP_CODE);
   o.push('  .text');
   o.push('__body:');
-  const label = { n: 0 };
+  const label = { n: 0, fenceIs };
   for (let b = 0; b < blocks; b++) {
     const blk = new Block(r, label);
     let count = 0;
@@ -374,7 +470,9 @@ export function genProgram(seed, { blocks = 20, insns = 50 } = {}) {
   o.push('  .dword 0, 0');
   for (let i = 2; i < 32; i++) o.push(`  .dword ${hex64(interestingInt(r))}`);
   for (let i = 0; i < 32; i++) o.push(`  .dword ${hex64(interestingFp(r))}`);
+  // scratch = sp starts 1024 bytes before a page boundary (CROSS)
   o.push('  .align 12');
+  o.push(`  .fill ${4096 - CROSS - 1024}, 1, 0`);
   o.push('save_area: .fill 1024, 1, 0');
   o.push('scratch:');
   for (let i = 0; i < SCRATCH / 8; i++) o.push(`  .dword ${hex64(r.chance(0.3) ? interestingFp(r) : interestingInt(r))}`);

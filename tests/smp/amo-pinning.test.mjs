@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sleep, smpBareElf, startBareBoard } from './bare-board.mjs';
 
-async function runAmoPin(policy) {
-  const board = startBareBoard(smpBareElf('amo-pin'), { harts: 2, policy });
+async function runAmoPin(policy, engine) {
+  const board = startBareBoard(smpBareElf('amo-pin'), { harts: 2, policy, engine });
   const { word } = board;
   const deadline = Date.now() + 600_000;
   while (word('result') === 0n && word('trapped') === 0n && Date.now() < deadline) await sleep(20);
@@ -21,9 +21,9 @@ async function runAmoPin(policy) {
   };
 }
 
-for (const policy of ['fence', 'instruction']) {
-  test(`an AMO keeps the mapping it translated while another hart rewrites the PTE (--tlb-flush=${policy})`, { timeout: 900000 }, async () => {
-    const r = await runAmoPin(policy);
+for (const [policy, engine] of [['fence', 'interp'], ['instruction', 'interp'], ['fence', 'jit']]) {
+  test(`an AMO keeps the mapping it translated while another hart rewrites the PTE (--tlb-flush=${policy} --engine=${engine})`, { timeout: 900000 }, async () => {
+    const r = await runAmoPin(policy, engine);
     if (process.env.HARTVM_TEST_VERBOSE) console.log(policy, r.page1, r.page2, r.flips);
     assert.equal(r.trapped, 0n, `a hart trapped (mcause ${r.trapped})`);
     assert.equal(r.result, 1n, `result ${r.result} (3: page totals ${r.page1} + ${r.page2} != 200000; 5: one page never hit)`);

@@ -22,8 +22,11 @@ const POLICIES = { instruction: 0, block: 1, fence: 2 };
 export const smpBareElf = (name) => path.join(ROOT, 'build/guest/smp-bare', `${name}.elf`);
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Loads `elfPath` and starts `harts` hart threads on it under flush policy `policy`. */
-export function startBareBoard(elfPath, { harts, policy, spareFrames = 0 }) {
+/**
+ * Loads `elfPath` and starts `harts` hart threads on it under flush policy `policy` and engine
+ * `engine` ('interp' or 'jit'; the instruction policy always interprets).
+ */
+export function startBareBoard(elfPath, { harts, policy, engine = 'interp', spareFrames = 0 }) {
   const elf = parseElf(readFileSync(elfPath));
   const layout = [{ name: 'ram', base: RAM_BASE, size: RAM_SIZE, writable: true }];
   const memory = new GuestMemory(layout, spareFrames, harts);
@@ -46,7 +49,7 @@ export function startBareBoard(elfPath, { harts, policy, spareFrames = 0 }) {
     const config = {
       hartId, harts, memory: memory.share(), signals: signals.buffer, clint: clint.buffer,
       devices: [{ base: VIRT_MEMMAP.clint.base, size: VIRT_MEMMAP.clint.size, name: 'clint', index: 0, reach: 'shared' }],
-      policy: POLICIES[policy], sstc: false, resetPc: elf.entry, timebaseHz: TIMEBASE_HZ,
+      policy: POLICIES[policy], engine, sstc: false, resetPc: elf.entry, timebaseHz: TIMEBASE_HZ,
     };
     const worker = new Worker(dist('host/node/hart-thread.js'), { workerData: { config, clockOrigin: clockZero, warmUp: false } });
     exits.push(new Promise((resolve, reject) => {

@@ -54,6 +54,26 @@ for (const harts of [2, 4, 8]) {
   });
 }
 
+test('-smp 2 --engine=jit: Linux runs on both harts with hot code translated, and powers off', { timeout: 1800000 }, async () => {
+  const guest = new SerialSession(bootArgs(2, ['--engine=jit', '--stats=json']));
+  try {
+    await guest.expect('2 hart(s)', 1200000);
+    await guest.expect(PROMPT, 300000);
+    assert.equal((await guest.run('nproc')).trim(), '2');
+    const out = await guest.run('for i in 1 2; do (j=0; while [ $j -lt 2000 ]; do j=$((j+1)); done; echo $j >/tmp/c$i) & done; ' +
+      "wait; echo sum=$(cat /tmp/c* | awk '{s+=$1} END {print s}')", PROMPT, 600000);
+    assert.match(out, /^sum=4000\r?$/m, out);
+    guest.send('poweroff\n');
+    assert.equal(await guest.exited, 0, `exit status after poweroff\n${guest.stderr}`);
+  } finally {
+    guest.kill();
+  }
+  const stats = JSON.parse(guest.stderr.trimEnd().split('\n').pop());
+  for (const h of stats.harts) {
+    assert.ok(h.jit && h.jit.translatedInstructions > 1_000_000, `hart ${h.hartId} ran translated code: ${h.jit?.translatedInstructions} of ${h.instructions}`);
+  }
+});
+
 test('-smp 1 --hart-threads: the one hart on a worker thread boots, runs and powers off', { timeout: 900000 }, async () => {
   const guest = new SerialSession(bootArgs(1, ['--hart-threads', '--stats=json']));
   try {

@@ -25,9 +25,9 @@ function fillGeneration(page, generation) {
   };
 }
 
-async function runRemaps(policy) {
+async function runRemaps(policy, engine) {
   // Fewer spare frames than pages: every frame is retired and reused for other pages many times.
-  const board = startBareBoard(smpBareElf('remap-reader'), { harts: READERS + 1, policy, spareFrames: 3 });
+  const board = startBareBoard(smpBareElf('remap-reader'), { harts: READERS + 1, policy, engine, spareFrames: 3 });
   const { word } = board;
   const passes = () => Array.from({ length: READERS }, (_, h) => word('passes', h));
   const failure = () => {
@@ -67,9 +67,9 @@ async function runRemaps(policy) {
   }
 }
 
-for (const policy of ['fence', 'instruction']) {
-  test(`guest pages move to other host frames under running harts with no stale use (--tlb-flush=${policy})`, { timeout: 600000 }, async () => {
-    const r = await runRemaps(policy);
+for (const [policy, engine] of [['fence', 'interp'], ['instruction', 'interp'], ['fence', 'jit']]) {
+  test(`guest pages move to other host frames under running harts with no stale use (--tlb-flush=${policy} --engine=${engine})`, { timeout: 600000 }, async () => {
+    const r = await runRemaps(policy, engine);
     const epochs = 2 * ROUNDS * PAGES; // one to switch, one to retire, per remap
     const sorted = [...r.latencies].sort((a, b) => a - b);
     if (process.env.HARTVM_TEST_VERBOSE) {

@@ -9,9 +9,9 @@ import { sleep, smpBareElf, startBareBoard } from './bare-board.mjs';
 
 const RUN_MS = 2000;
 
-for (const harts of [2, 4]) {
-  test(`the time CSR is monotonic across ${harts} hart threads`, { timeout: 120000 }, async () => {
-    const board = startBareBoard(smpBareElf('time-order'), { harts, policy: 'fence' });
+for (const [harts, engine] of [[2, 'interp'], [4, 'interp'], [2, 'jit']]) {
+  test(`the time CSR is monotonic across ${harts} hart threads (--engine=${engine})`, { timeout: 120000 }, async () => {
+    const board = startBareBoard(smpBareElf('time-order'), { harts, policy: 'fence', engine });
     const { word } = board;
     const deadline = Date.now() + RUN_MS;
     while (Date.now() < deadline && word('bad_hart') === 0n && word('trapped') === 0n) await sleep(20);
