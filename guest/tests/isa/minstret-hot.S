@@ -7,7 +7,7 @@
  * loads and stores; an ecall (not retired) and its handler every iteration; a minstret read in
  * every iteration. */
 #include "isa.h"
-#define N 30000
+#define N 300000
 #define DIFF(reg0, reg1, expected) sub a2, reg1, reg0; li t6, expected; bne a2, t6, __test_fail
 TEST_BEGIN
   .option norvc

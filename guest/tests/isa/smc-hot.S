@@ -1,11 +1,11 @@
-/* Self-modifying code in loops that have run thousands of times (under --engine=jit their pages
+/* Self-modifying code in loops that have run hundreds of thousands of instructions (under --engine=jit their pages
  * are translated by then): a store rewrites an instruction, fence.i follows, and the new
  * instruction must run from then on, whether it sits in the loop being run (the same page as
  * the store and the fence.i), in a function on another page, or is a compressed instruction.
  * Patching without fence.i may show the old or the new instruction, so it is not tested.
  * Instruction templates are assembled below and copied with loads. */
 #include "isa.h"
-#define N 20000
+#define N 200000
 TEST_BEGIN
   .option norvc
   /* 2: a hot loop, then its instruction patched from outside it, then the loop again */
