@@ -10,10 +10,9 @@
 // translated code or the interpreter see it exact.
 
 import { HotWord, HOT_WORDS_OFFSET } from '../bus/hart-slots.js';
-import type { GuestMemory } from '../bus/guest-memory.js';
-import { CODE_PAGES, type CodeCache } from '../cpu/code-cache.js';
+import { CODE_PAGES } from '../cpu/code-cache.js';
 import { Op, OP_INFO } from '../cpu/isa/encodings.js';
-import type { FlushPolicy } from '../arch/flush-policy.js';
+import type { InterpretedHart } from '../cpu/interpreter.js';
 import { Exit, findLabels, translatePage, type PageCode } from './page-translator.js';
 
 /**
@@ -42,34 +41,12 @@ const ENDS_SLICE = Uint8Array.from({ length: Op.COUNT }, (_, op) => {
     && info.control !== 'jump' && info.control !== 'indirect-jump' || op === Op.FENCE_I) ? 1 : 0;
 });
 
-/** What the engine needs of a hart. */
-export interface JitHart {
+/** What the engine needs of a hart: what the interpreter does, and the run loop's position. */
+export interface JitHart extends InterpretedHart {
   readonly hartId: number;
-  readonly policy: FlushPolicy;
-  readonly code: CodeCache;
-  readonly store: { readonly genKey: number };
-  readonly mmu: {
-    loadSlow(vaLo: number, vaHi: number, size: number): number;
-    storeSlow(vaLo: number, vaHi: number, size: number, lo: number, hi: number): void;
-    readonly valueHi: number;
-  };
-  readonly bus: { readonly memory: GuestMemory };
-  pcLo: number;
-  pcHi: number;
-  pageLo: number;
-  pageHi: number;
-  codeBase: number;
-  codeHost: number;
-  off: number;
-  left: number;
   sliceBudget: number;
-  retired: number;
-  fastHits: number;
-  yieldRequested: boolean;
-  waiting: boolean;
+  readonly waiting: boolean;
   enterPage(): void;
-  interruptTakeable(): boolean;
-  decodeAt(s: number, off: number): number;
 }
 
 type PageFunction = (off: number, left: number, genKey: number, pageLo: number, pageHi: number) => number;

@@ -533,11 +533,7 @@ function loadBody(layout: TranslatorLayout, size: number, signed: boolean): Byte
   const table = layout.slot + STORE_TABLES_OFFSET + Access.READ * STORE_TABLE_BYTES;
   const e = new AccessEmitter(J, VL, VH, GK);
   const w = e.w;
-  w.u32(1).u32(3).byte(ValType.I32);
-  e.split(A);
-  e.hit(table, size);
-  w.byte(Opc.IF).byte(ValType.I64);
-  e.hostAddress(table);
+  e.fastPath(A, table, size, ValType.I64);
   const o = size === 1 ? (signed ? Opc.I64_LOAD8_S : Opc.I64_LOAD8_U)
     : size === 2 ? (signed ? Opc.I64_LOAD16_S : Opc.I64_LOAD16_U)
       : size === 4 ? (signed ? Opc.I64_LOAD32_S : Opc.I64_LOAD32_U) : Opc.I64_LOAD;
@@ -568,11 +564,7 @@ function storeBody(layout: TranslatorLayout, size: number): ByteWriter {
   const table = layout.slot + STORE_TABLES_OFFSET + Access.WRITE * STORE_TABLE_BYTES;
   const e = new AccessEmitter(J, VL, VH, GK);
   const w = e.w;
-  w.u32(1).u32(3).byte(ValType.I32);
-  e.split(A);
-  e.hit(table, size);
-  w.byte(Opc.IF).byte(ValType.I32);
-  e.hostAddress(table);
+  e.fastPath(A, table, size, ValType.I32);
   e.get(V);
   e.mem(size === 1 ? Opc.I64_STORE8 : size === 2 ? Opc.I64_STORE16 : size === 4 ? Opc.I64_STORE32 : Opc.I64_STORE, 0, 0);
   e.i32(0);
@@ -598,10 +590,23 @@ class AccessEmitter {
   mem(o: number, align: number, offset: number): void { this.w.byte(o).u32(align).u32(offset >>> 0); }
 
   /**
+   * Declares the function's three i32 locals and opens `if (result) ... else`: taken when the
+   * record of `table` that the address in local `address` maps to serves an access of `size`
+   * bytes, with the host address of the access pushed.
+   */
+  fastPath(address: number, table: number, size: number, result: ValType): void {
+    this.w.u32(1).u32(3).byte(ValType.I32);
+    this.split(address);
+    this.hit(table, size);
+    this.w.byte(Opc.IF).byte(result);
+    this.hostAddress(table);
+  }
+
+  /**
    * The address's words into VL and VH, and the byte offset of the store record it maps to into
    * J (four times the interpreter's word index).
    */
-  split(address: number): void {
+  private split(address: number): void {
     const w = this.w;
     this.get(address); w.byte(Opc.I32_WRAP_I64); w.byte(Opc.LOCAL_TEE).u32(this.vl);
     this.i32(8); w.byte(Opc.I32_SHR_U); this.i32(STORE_INDEX_MASK << 2); w.byte(Opc.I32_AND); w.byte(Opc.LOCAL_SET).u32(this.j);
@@ -609,7 +614,7 @@ class AccessEmitter {
   }
 
   /** Pushes whether the record serves this access: the interpreter's tag compare. */
-  hit(table: number, size: number): void {
+  private hit(table: number, size: number): void {
     const w = this.w;
     this.get(this.j); this.mem(Opc.I32_LOAD, 2, table);
     this.get(this.vl); this.i32(ALIGN_MASKS[size]); w.byte(Opc.I32_AND); this.get(this.gk); w.byte(Opc.I32_XOR);
@@ -620,7 +625,7 @@ class AccessEmitter {
   }
 
   /** Pushes the host address of the access (the record's frame + the page offset); counts the hit. */
-  hostAddress(table: number): void {
+  private hostAddress(table: number): void {
     const w = this.w;
     w.byte(Opc.GLOBAL_GET).u32(G_HITS); this.i32(1); w.byte(Opc.I32_ADD); w.byte(Opc.GLOBAL_SET).u32(G_HITS);
     this.get(this.j); this.mem(Opc.I32_LOAD, 2, table + 8);
