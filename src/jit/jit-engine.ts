@@ -183,17 +183,19 @@ export class JitEngine {
           case Exit.YIELD:
             if (h.yieldRequested) return this.end(left);
             break;
-          case Exit.NOT_ENTRY:
+          case Exit.NOT_ENTRY: {
             h.off = h.pcLo & 4095;
             if (unit.translations < MAX_TRANSLATIONS && !this.currentDropped) {
               unit.seeds.add(h.off);
-              if (this.translate(hostPage, h.off) !== undefined) continue;
+              this.translate(hostPage, h.off);
+              continue;
             }
             const slot = h.codeBase + (h.off >> 1);
             left = this.interpretSome(left, 1);
             // as for INTERPRET: a CSR write may have made an interrupt takeable, and so on
             if (ENDS_SLICE[h.code.op[slot] & 255]) return this.end(left);
             break;
+          }
           default:
             throw new Error(`translated code returned ${exit}`);
         }
@@ -232,7 +234,7 @@ export class JitEngine {
   }
 
   /** Translates host page `hostPage` (the hart's current page), entered at `off`. */
-  private translate(hostPage: number, off: number): Unit | undefined {
+  private translate(hostPage: number, off: number): Unit {
     const h = this.hart;
     const started = performance.now();
     const old = this.units[hostPage];

@@ -20,7 +20,8 @@ import { Access } from '../arch/access.js';
 import { FlushPolicy } from '../arch/flush-policy.js';
 import { ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, STORE_INDEX_MASK } from '../mmu/translation-store.js';
 import { OpWord } from '../cpu/code-cache.js';
-import { Op } from '../cpu/isa/encodings.js';
+import { ENCODINGS, Op } from '../cpu/isa/encodings.js';
+import type { AluOperation, BranchCondition } from '../cpu/isa/instruction-info.js';
 import { X0_SINK } from '../cpu/state.js';
 import { BLOCK_VOID, ByteWriter, Opc, ValType, writeModule, type FuncType } from './wasm-writer.js';
 
@@ -92,7 +93,7 @@ export const RUN_LIMIT = 64;
 
 /** How the translator handles an op. */
 const enum Kind {
-  NONE = 0, ALU_RR, ALU_RI, ALU_W_RR, ALU_W_RI, UNARY, LOAD, STORE, BRANCH, JAL, JALR, LUI, AUIPC, FENCE, MULH, DIV,
+  NONE = 0, ALU_RR, ALU_RI, ALU_W_RR, ALU_W_RI, UNARY, UNARY_W, LOAD, STORE, BRANCH, JAL, JALR, LUI, AUIPC, FENCE,
 }
 
 const KIND = new Uint8Array(Op.COUNT);
@@ -105,12 +106,14 @@ ENDS_LINE[Op.SRET] = 1;
 ENDS_LINE[Op.CROSS_PAGE] = 1;
 /** wasm opcode (or a pseudo code below) of ALU ops */
 const ALU = new Int16Array(Op.COUNT);
+/** ALU ops whose first operand is x[rs1] zero-extended from 32 bits, and shifted left by RS1_SHIFT */
+const RS1_ZEXT = new Uint8Array(Op.COUNT);
+const RS1_SHIFT = new Uint8Array(Op.COUNT);
 /** pseudo ALU codes for operations wasm lacks as one opcode */
 const enum Pseudo {
-  SLT = -1, SLTU = -2, ANDN = -3, ORN = -4, XNOR = -5, SH1ADD = -6, SH2ADD = -7, SH3ADD = -8,
-  ADD_UW = -9, SH1ADD_UW = -10, SH2ADD_UW = -11, SH3ADD_UW = -12, SLLI_UW = -13,
+  SLT = -1, SLTU = -2, ANDN = -3, ORN = -4, XNOR = -5,
   MAX = -14, MIN = -15, MAXU = -16, MINU = -17, BCLR = -18, BSET = -19, BINV = -20, BEXT = -21,
-  CLZW = -22, CTZW = -23, CPOPW = -24, SEXT_B = -25, SEXT_H = -26, ZEXT_H = -27, ROLW = -28, RORW = -29,
+  CLZW = -22, CTZW = -23, CPOPW = -24, SEXT_B = -25, SEXT_H = -26, ZEXT_H = -27,
   MULH = -30, MULHSU = -31, MULHU = -32, DIV = -33, DIVU = -34, REM = -35, REMU = -36,
   DIVW = -37, DIVUW = -38, REMW = -39, REMUW = -40,
 }
@@ -120,53 +123,54 @@ const MEM_SIGNED = new Uint8Array(Op.COUNT);
 /** comparison opcode of branches */
 const BRANCH_CMP = new Uint8Array(Op.COUNT);
 
-(() => {
-  const set = (kind: Kind, ops: [Op, number][]) => { for (const [op, code] of ops) { KIND[op] = kind; ALU[op] = code; } };
-  set(Kind.ALU_RR, [
-    [Op.ADD, Opc.I64_ADD], [Op.SUB, Opc.I64_SUB], [Op.SLL, Opc.I64_SHL], [Op.SRL, Opc.I64_SHR_U], [Op.SRA, Opc.I64_SHR_S],
-    [Op.XOR, Opc.I64_XOR], [Op.OR, Opc.I64_OR], [Op.AND, Opc.I64_AND], [Op.SLT, Pseudo.SLT], [Op.SLTU, Pseudo.SLTU],
-    [Op.MUL, Opc.I64_MUL], [Op.ANDN, Pseudo.ANDN], [Op.ORN, Pseudo.ORN], [Op.XNOR, Pseudo.XNOR],
-    [Op.SH1ADD, Pseudo.SH1ADD], [Op.SH2ADD, Pseudo.SH2ADD], [Op.SH3ADD, Pseudo.SH3ADD], [Op.ADD_UW, Pseudo.ADD_UW],
-    [Op.SH1ADD_UW, Pseudo.SH1ADD_UW], [Op.SH2ADD_UW, Pseudo.SH2ADD_UW], [Op.SH3ADD_UW, Pseudo.SH3ADD_UW],
-    [Op.MAX, Pseudo.MAX], [Op.MIN, Pseudo.MIN], [Op.MAXU, Pseudo.MAXU], [Op.MINU, Pseudo.MINU],
-    [Op.ROL, Opc.I64_ROTL], [Op.ROR, Opc.I64_ROTR],
-    [Op.BCLR, Pseudo.BCLR], [Op.BSET, Pseudo.BSET], [Op.BINV, Pseudo.BINV], [Op.BEXT, Pseudo.BEXT],
-    [Op.MULH, Pseudo.MULH], [Op.MULHSU, Pseudo.MULHSU], [Op.MULHU, Pseudo.MULHU],
-    [Op.DIV, Pseudo.DIV], [Op.DIVU, Pseudo.DIVU], [Op.REM, Pseudo.REM], [Op.REMU, Pseudo.REMU],
-  ]);
-  set(Kind.ALU_RI, [
-    [Op.ADDI, Opc.I64_ADD], [Op.XORI, Opc.I64_XOR], [Op.ORI, Opc.I64_OR], [Op.ANDI, Opc.I64_AND],
-    [Op.SLLI, Opc.I64_SHL], [Op.SRLI, Opc.I64_SHR_U], [Op.SRAI, Opc.I64_SHR_S], [Op.SLTI, Pseudo.SLT], [Op.SLTIU, Pseudo.SLTU],
-    [Op.RORI, Opc.I64_ROTR], [Op.SLLI_UW, Pseudo.SLLI_UW],
-    [Op.BCLRI, Pseudo.BCLR], [Op.BSETI, Pseudo.BSET], [Op.BINVI, Pseudo.BINV], [Op.BEXTI, Pseudo.BEXT],
-  ]);
-  set(Kind.ALU_W_RR, [
-    [Op.ADDW, Opc.I32_ADD], [Op.SUBW, Opc.I32_SUB], [Op.SLLW, Opc.I32_SHL], [Op.SRLW, Opc.I32_SHR_U], [Op.SRAW, Opc.I32_SHR_S],
-    [Op.MULW, Opc.I32_MUL], [Op.ROLW, Opc.I32_ROTL], [Op.RORW, Opc.I32_ROTR],
-    [Op.DIVW, Pseudo.DIVW], [Op.DIVUW, Pseudo.DIVUW], [Op.REMW, Pseudo.REMW], [Op.REMUW, Pseudo.REMUW],
-  ]);
-  set(Kind.ALU_W_RI, [
-    [Op.ADDIW, Opc.I32_ADD], [Op.SLLIW, Opc.I32_SHL], [Op.SRLIW, Opc.I32_SHR_U], [Op.SRAIW, Opc.I32_SHR_S], [Op.RORIW, Opc.I32_ROTR],
-  ]);
-  set(Kind.UNARY, [
-    [Op.CLZ, Opc.I64_CLZ], [Op.CTZ, Opc.I64_CTZ], [Op.CPOP, Opc.I64_POPCNT], [Op.CLZW, Pseudo.CLZW], [Op.CTZW, Pseudo.CTZW],
-    [Op.CPOPW, Pseudo.CPOPW], [Op.SEXT_B, Pseudo.SEXT_B], [Op.SEXT_H, Pseudo.SEXT_H], [Op.ZEXT_H, Pseudo.ZEXT_H],
-  ]);
-  const mem = (kind: Kind, rows: [Op, number, boolean][]) => {
-    for (const [op, size, signed] of rows) { KIND[op] = kind; MEM_SIZE[op] = size; MEM_SIGNED[op] = signed ? 1 : 0; }
-  };
-  mem(Kind.LOAD, [[Op.LB, 1, true], [Op.LBU, 1, false], [Op.LH, 2, true], [Op.LHU, 2, false], [Op.LW, 4, true], [Op.LWU, 4, false], [Op.LD, 8, true]]);
-  mem(Kind.STORE, [[Op.SB, 1, false], [Op.SH, 2, false], [Op.SW, 4, false], [Op.SD, 8, false]]);
-  const branches: [Op, number][] = [[Op.BEQ, Opc.I64_EQ], [Op.BNE, Opc.I64_NE], [Op.BLT, Opc.I64_LT_S], [Op.BGE, Opc.I64_GE_S], [Op.BLTU, Opc.I64_LT_U], [Op.BGEU, Opc.I64_GE_U]];
-  for (const [op, cmp] of branches) { KIND[op] = Kind.BRANCH; BRANCH_CMP[op] = cmp; }
-  KIND[Op.JAL] = Kind.JAL;
-  KIND[Op.JALR] = Kind.JALR;
-  ENDS_RUN[Op.JAL] = 1;
-  ENDS_RUN[Op.JALR] = 1;
-  KIND[Op.LUI] = Kind.LUI;
-  KIND[Op.AUIPC] = Kind.AUIPC;
-  KIND[Op.FENCE] = Kind.FENCE;
-})();
+/** How each declared ALU operation is emitted: [64-bit form, word form] (0: left to the interpreter). */
+const ALU_CODES: Record<AluOperation, readonly [number, number]> = {
+  add: [Opc.I64_ADD, Opc.I32_ADD], sub: [Opc.I64_SUB, Opc.I32_SUB], sll: [Opc.I64_SHL, Opc.I32_SHL],
+  slt: [Pseudo.SLT, 0], sltu: [Pseudo.SLTU, 0], xor: [Opc.I64_XOR, 0], srl: [Opc.I64_SHR_U, Opc.I32_SHR_U],
+  sra: [Opc.I64_SHR_S, Opc.I32_SHR_S], or: [Opc.I64_OR, 0], and: [Opc.I64_AND, 0],
+  mul: [Opc.I64_MUL, Opc.I32_MUL], mulh: [Pseudo.MULH, 0], mulhsu: [Pseudo.MULHSU, 0], mulhu: [Pseudo.MULHU, 0],
+  div: [Pseudo.DIV, Pseudo.DIVW], divu: [Pseudo.DIVU, Pseudo.DIVUW], rem: [Pseudo.REM, Pseudo.REMW], remu: [Pseudo.REMU, Pseudo.REMUW],
+  andn: [Pseudo.ANDN, 0], orn: [Pseudo.ORN, 0], xnor: [Pseudo.XNOR, 0],
+  clz: [Opc.I64_CLZ, Pseudo.CLZW], ctz: [Opc.I64_CTZ, Pseudo.CTZW], cpop: [Opc.I64_POPCNT, Pseudo.CPOPW],
+  max: [Pseudo.MAX, 0], maxu: [Pseudo.MAXU, 0], min: [Pseudo.MIN, 0], minu: [Pseudo.MINU, 0],
+  'sext.b': [Pseudo.SEXT_B, 0], 'sext.h': [Pseudo.SEXT_H, 0], 'zext.h': [Pseudo.ZEXT_H, 0],
+  rol: [Opc.I64_ROTL, Opc.I32_ROTL], ror: [Opc.I64_ROTR, Opc.I32_ROTR], 'orc.b': [0, 0], rev8: [0, 0],
+  bclr: [Pseudo.BCLR, 0], bext: [Pseudo.BEXT, 0], binv: [Pseudo.BINV, 0], bset: [Pseudo.BSET, 0],
+};
+const BRANCH_CODES: Record<BranchCondition, number> = {
+  eq: Opc.I64_EQ, ne: Opc.I64_NE, lt: Opc.I64_LT_S, ge: Opc.I64_GE_S, ltu: Opc.I64_LT_U, geu: Opc.I64_GE_U,
+};
+
+// Each op's handling, read from its declaration (isa/encodings.ts).
+for (const info of ENCODINGS) {
+  const op = info.op, alu = info.alu, memory = info.memory;
+  if (memory !== null) {
+    if (memory.fp || (memory.kind !== 'load' && memory.kind !== 'store')) continue;
+    KIND[op] = memory.kind === 'load' ? Kind.LOAD : Kind.STORE;
+    MEM_SIZE[op] = memory.size;
+    MEM_SIGNED[op] = memory.signed ? 1 : 0;
+  } else if (info.branch !== null) {
+    KIND[op] = Kind.BRANCH;
+    BRANCH_CMP[op] = BRANCH_CODES[info.branch];
+  } else if (info.control === 'jump') {
+    KIND[op] = Kind.JAL;
+    ENDS_RUN[op] = 1;
+  } else if (info.control === 'indirect-jump') {
+    KIND[op] = Kind.JALR;
+    ENDS_RUN[op] = 1;
+  } else if (alu !== null) {
+    const code = ALU_CODES[alu.operation][alu.word ? 1 : 0];
+    if (code === 0) continue;
+    ALU[op] = code;
+    RS1_ZEXT[op] = alu.rs1ZeroExtended ? 1 : 0;
+    RS1_SHIFT[op] = alu.rs1Shift;
+    KIND[op] = alu.operand2 === 'none' ? (alu.word ? Kind.UNARY_W : Kind.UNARY)
+      : alu.word ? (alu.operand2 === 'rs2' ? Kind.ALU_W_RR : Kind.ALU_W_RI) : (alu.operand2 === 'rs2' ? Kind.ALU_RR : Kind.ALU_RI);
+  }
+}
+KIND[Op.LUI] = Kind.LUI;
+KIND[Op.AUIPC] = Kind.AUIPC;
+KIND[Op.FENCE] = Kind.FENCE;
 
 /** Whether the translator handles `op`; everything else is left to the interpreter. */
 export function translates(op: number): boolean {
@@ -308,7 +312,7 @@ class PageEmitter {
       case Kind.ALU_RR: case Kind.ALU_RI: {
         if (rd === X0_SINK) return;
         this.beginSetX();
-        this.alu64(ALU[op], rs1, KIND[op] === Kind.ALU_RI ? null : rs2, imm);
+        this.alu64(op, rs1, KIND[op] === Kind.ALU_RI ? null : rs2, imm);
         this.endSetX(rd);
         return;
       }
@@ -320,7 +324,7 @@ class PageEmitter {
         this.endSetX(rd);
         return;
       }
-      case Kind.UNARY: {
+      case Kind.UNARY: case Kind.UNARY_W: {
         if (rd === X0_SINK) return;
         this.beginSetX();
         this.unary(ALU[op], rs1);
@@ -375,9 +379,13 @@ class PageEmitter {
     if (rs2 === null) this.i64(imm); else this.getX(rs2);
   }
 
-  private alu64(code: number, rs1: number, rs2: number | null, imm: number): void {
+  private alu64(op: number, rs1: number, rs2: number | null, imm: number): void {
+    const code = ALU[op];
     if (code > 0) {
-      this.getX(rs1); this.operand64(rs2, imm); this.op(code);
+      this.getX(rs1);
+      if (RS1_ZEXT[op]) { this.i64(0xffffffff); this.op(Opc.I64_AND); }
+      if (RS1_SHIFT[op]) { this.i64(RS1_SHIFT[op]); this.op(Opc.I64_SHL); }
+      this.operand64(rs2, imm); this.op(code);
       return;
     }
     switch (code) {
@@ -386,15 +394,6 @@ class PageEmitter {
       case Pseudo.ANDN: this.getX(rs1); this.operand64(rs2, imm); this.i64(-1); this.op(Opc.I64_XOR); this.op(Opc.I64_AND); return;
       case Pseudo.ORN: this.getX(rs1); this.operand64(rs2, imm); this.i64(-1); this.op(Opc.I64_XOR); this.op(Opc.I64_OR); return;
       case Pseudo.XNOR: this.getX(rs1); this.operand64(rs2, imm); this.op(Opc.I64_XOR); this.i64(-1); this.op(Opc.I64_XOR); return;
-      case Pseudo.SH1ADD: case Pseudo.SH2ADD: case Pseudo.SH3ADD:
-        this.getX(rs1); this.i64(Pseudo.SH1ADD - code + 1); this.op(Opc.I64_SHL); this.operand64(rs2, imm); this.op(Opc.I64_ADD); return;
-      case Pseudo.ADD_UW: case Pseudo.SH1ADD_UW: case Pseudo.SH2ADD_UW: case Pseudo.SH3ADD_UW: {
-        this.zext32(rs1);
-        const shift = Pseudo.ADD_UW - code;
-        if (shift !== 0) { this.i64(shift); this.op(Opc.I64_SHL); }
-        this.operand64(rs2, imm); this.op(Opc.I64_ADD); return;
-      }
-      case Pseudo.SLLI_UW: this.zext32(rs1); this.i64(imm); this.op(Opc.I64_SHL); return;
       case Pseudo.MAX: case Pseudo.MIN: case Pseudo.MAXU: case Pseudo.MINU: {
         const cmp = code === Pseudo.MAX ? Opc.I64_GT_S : code === Pseudo.MIN ? Opc.I64_LT_S : code === Pseudo.MAXU ? Opc.I64_GT_U : Opc.I64_LT_U;
         this.getX(rs1); this.tee(L_A); this.operand64(rs2, imm); this.tee(L_B);
@@ -425,10 +424,6 @@ class PageEmitter {
   /** 1 << (operand & 63) */
   private bit(rs2: number | null, imm: number): void {
     this.i64(1); this.operand64(rs2, imm); this.op(Opc.I64_SHL);
-  }
-
-  private zext32(r: number): void {
-    this.getX(r); this.i64(0xffffffff); this.op(Opc.I64_AND);
   }
 
   /** high 64 bits of the unsigned product of locals A and B */
