@@ -16,6 +16,7 @@ import { ENCODINGS, instructionInfo, Op } from './isa/encodings.js';
 import { Format } from './isa/instruction-info.js';
 import type { InstructionInfo } from './isa/instruction-info.js';
 import { expandCompressed } from './isa/compressed.js';
+import { StoreStat } from '../mmu/translation-store.js';
 
 const BASE = 0x80000000n;
 const RAM = 64 * 1024;
@@ -33,9 +34,11 @@ function sampledInLine(e: InstructionInfo): boolean {
   return e.control === 'sequential' || e.control === 'branch' || e.control === 'jump';
 }
 
-const enum Reg { T0 = 5, T1 = 6, T2 = 7, S0 = 8, A0 = 10, A1 = 11, T3 = 28, T4 = 29, T5 = 30, T6 = 31 }
-const CSR_MSCRATCH = 0x340, CSR_MSTATUS = 0x300, CSR_MTVEC = 0x305, CSR_MEPC = 0x341, CSR_MENVCFG = 0x30a;
+const enum Reg { T0 = 5, T1 = 6, T2 = 7, S0 = 8, A0 = 10, A1 = 11, A2 = 12, T3 = 28, T4 = 29, T5 = 30, T6 = 31 }
+const CSR_SATP = 0x180, CSR_PMPCFG0 = 0x3a0, CSR_PMPADDR0 = 0x3b0, CSR_MSCRATCH = 0x340, CSR_MSTATUS = 0x300, CSR_MTVEC = 0x305, CSR_MEPC = 0x341, CSR_MENVCFG = 0x30a;
 const CSR_MIDELEG = 0x303, CSR_MIE = 0x304, CSR_MIP = 0x344;
+/** pmpcfg: R, W, X, A = NAPOT */
+const PMP_NAPOT_RWX = 0x1f;
 
 function iType(op: Op, rd: number, rs1: number, imm: number): number {
   return (instructionInfo(op).match | ((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7)) >>> 0;
@@ -77,6 +80,17 @@ function sampleInstructions(): number[] {
   return words;
 }
 
+export interface WarmUpResult {
+  /** instruction kinds in the sample */
+  kinds: number;
+  retired: number;
+  /** traps taken where none should be (M-mode passes over aligned RAM) */
+  traps: number;
+  /** page-table walks and failed ones cached, in the paging passes */
+  walks: number;
+  negativeFills: number;
+}
+
 /**
  * One warm-up pass: the register values and machine state under which the sample program runs.
  * The passes between them take both ways of every branch (a1 below, equal to and above a0, and
@@ -85,9 +99,11 @@ function sampleInstructions(): number[] {
  */
 interface Pass {
   a1: bigint | 'a0';
-  data: 'ram' | 'misaligned' | 'device' | 'code-page' | 'watched';
+  data: 'ram' | 'misaligned' | 'device' | 'code-page' | 'watched' | 'unmapped';
   fpClean: boolean;
   supervisor?: boolean;
+  /** S-mode under Sv39 (see pageTables): walks, store fills, context keys and fences. */
+  paging?: boolean;
 }
 const PASSES: readonly Pass[] = [
   { a1: 5n, data: 'ram', fpClean: false },
@@ -101,6 +117,12 @@ const PASSES: readonly Pass[] = [
   { a1: 11n, data: 'watched', fpClean: false },
   // S-mode: M-mode CSRs trap, interrupt checks take their supervisor paths.
   { a1: 9n, data: 'ram', fpClean: false, supervisor: true },
+  // Under Sv39: accesses through 4 KiB pages, a device through a gigapage, and page faults on an
+  // unmapped address (negative entries). The store's and the MMU's fields take the kinds of
+  // values a guest's satp gives them here, not first in the guest.
+  { a1: 13n, data: 'ram', fpClean: false, supervisor: true, paging: true },
+  { a1: 1n, data: 'device', fpClean: false, supervisor: true, paging: true },
+  { a1: 15n, data: 'unmapped', fpClean: false, supervisor: true, paging: true },
 ];
 /** The watched pass is on: the hosts' watchedWrite asks the hart to stop. */
 let watching = false;
@@ -122,6 +144,12 @@ const SCRATCH_DEVICE: MmioDevice = { name: 'warm-up', read: () => 0n, write: () 
 /** Where the program's pieces sit, as byte offsets from BASE. */
 const TRAMPOLINE_AT = 0x1ff8; // on the next page: reached by a jal that leaves the body's page
 const HANDLER_AT = 0x3000;
+/** Sv39 tables: the root, a level-1 table and a level-0 table. */
+const ROOT_TABLE_AT = 0x4000, LEVEL1_TABLE_AT = 0x5000, LEVEL0_TABLE_AT = 0x6000;
+/** The paging passes' ASID. */
+const WARM_UP_ASID = 1n;
+/** A virtual address no table maps (the root's second gigapage is invalid). */
+const UNMAPPED_VA = 0x40000000n;
 
 /**
  * Runs the sample program under flush policy `policy` in each pass; returns the totals.
@@ -131,9 +159,9 @@ const HANDLER_AT = 0x3000;
  * registers, so the program is decoded once per policy. `abandon` is asked before each pass:
  * true gives up the rest (the machine was told to stop before its guest ran).
  */
-export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, abandon: () => boolean = () => false): { kinds: number; retired: number; traps: number } {
+export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, abandon: () => boolean = () => false): WarmUpResult {
   // traps: those taken in the aligned passes (none expected)
-  let retired = 0, traps = 0;
+  let retired = 0, traps = 0, walks = 0, negativeFills = 0;
   // The RVC expander's every path: cheap to call directly over all 16-bit encodings.
   for (let h = 0; h < 0x10000; h++) if ((h & 3) !== 3) expandCompressed(h);
   const body = sampleInstructions();
@@ -149,12 +177,15 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, aband
     for (const pass of passes) {
       if (abandon()) {
         retired += hart.retired;
+        walks += hart.store.stats[StoreStat.WALKS];
+        negativeFills += hart.store.stats[StoreStat.FILLS_NEGATIVE];
         break rounds;
       }
       watching = pass.data === 'watched';
       memory.pageFlags[DATA_PAGE] = watching ? PageFlag.WATCHED : 0;
       const a0 = pass.data === 'device' ? BigInt(DEVICE_BASE)
         : pass.data === 'code-page' ? BASE + BigInt(TRAMPOLINE_AT & -4096)
+        : pass.data === 'unmapped' ? UNMAPPED_VA + BigInt(DATA_OFFSET)
         : BASE + BigInt(DATA_OFFSET + (pass.data === 'misaligned' ? 1 : 0));
       hart.reset(BASE, a0, pass.a1 === 'a0' ? a0 : pass.a1);
       const x = hart.state.x64;
@@ -162,9 +193,12 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, aband
       // setup ORs it into mstatus: FS dirty, MPP = the privilege its mret enters the body in
       x[Reg.T0] = BigInt(3 << 13 | (pass.supervisor ? 1 : 3) << 11);
       x[Reg.T5] = pass.fpClean ? BigInt(1 << 13) : 0n; // cleared before each FP instruction
+      // satp, written just before the mret into the body
+      x[Reg.A2] = pass.paging ? 8n << 60n | WARM_UP_ASID << 44n | (BASE + BigInt(ROOT_TABLE_AT)) >> 12n : 0n;
       // A few rounds: feedback needs each path run once; the round trip needs the whole body.
+      // In S-mode the M-mode CSR accesses trap, and each costs the handler's instructions too.
       const trapsBefore = hart.trapsTaken;
-      for (let steps = body.length * 4; steps > 0;) {
+      for (let steps = body.length * (pass.supervisor ? 8 : 4); steps > 0;) {
         hart.stopRequested = false;
         steps -= Math.max(1, hart.execute(steps));
       }
@@ -175,8 +209,10 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, aband
       if (pass.data === 'ram' && !pass.supervisor) traps += hart.trapsTaken - trapsBefore;
     }
     retired += hart.retired;
+    walks += hart.store.stats[StoreStat.WALKS];
+    negativeFills += hart.store.stats[StoreStat.FILLS_NEGATIVE];
   }
-  return { kinds: body.length - body.filter((w) => w === FS_CLEANER).length, retired, traps };
+  return { kinds: body.length - body.filter((w) => w === FS_CLEANER).length, retired, traps, walks, negativeFills };
 }
 
 /** The warm-up program's bytes, to be loaded at BASE. */
@@ -189,11 +225,15 @@ function programImage(body: number[]): Uint8Array {
     iType(Op.ADDI, Reg.T6, 0, -1), iType(Op.CSRRS, 0, Reg.T6, CSR_MENVCFG), // Sstc on (STCE, bit 63)
     // SSIP pending, enabled and delegated, but SIE off: interrupt checks run to the end, none is taken
     iType(Op.ADDI, Reg.T6, 0, 2), iType(Op.CSRRS, 0, Reg.T6, CSR_MIDELEG), iType(Op.CSRRS, 0, Reg.T6, CSR_MIE), iType(Op.CSRRS, 0, Reg.T6, CSR_MIP),
+    // PMP: all of memory, RWX, for the S-mode passes (one NAPOT region, pmpaddr0 all ones)
+    iType(Op.ADDI, Reg.T6, 0, -1), iType(Op.CSRRW, 0, Reg.T6, CSR_PMPADDR0),
+    iType(Op.ADDI, Reg.T6, 0, PMP_NAPOT_RWX), iType(Op.CSRRW, 0, Reg.T6, CSR_PMPCFG0),
   ];
   // mtvec = the handler (auipc's own offset taken back off)
   setup.push(uType(Op.AUIPC, Reg.T0, HANDLER_AT >> 12), iType(Op.ADDI, Reg.T0, Reg.T0, -setup.length * 4), iType(Op.CSRRW, 0, Reg.T0, CSR_MTVEC));
-  // mret into the body (16 bytes on), in the privilege MPP names
-  setup.push(uType(Op.AUIPC, Reg.T0, 0), iType(Op.ADDI, Reg.T0, Reg.T0, 16), iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC), instructionInfo(Op.MRET).match);
+  // mret into the body (20 bytes on), in the privilege MPP names, under the satp in a2
+  setup.push(uType(Op.AUIPC, Reg.T0, 0), iType(Op.ADDI, Reg.T0, Reg.T0, 20), iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC),
+    iType(Op.CSRRW, 0, Reg.A2, CSR_SATP), instructionInfo(Op.MRET).match);
   const bodyAt = setup.length * 4;
   const jumpAt = bodyAt + body.length * 4;
   if (jumpAt >= TRAMPOLINE_AT) throw new Error('warm-up: the body runs into the trampoline');
@@ -211,7 +251,27 @@ function programImage(body: number[]): Uint8Array {
     iType(Op.CSRRS, Reg.T0, 0, CSR_MEPC), iType(Op.ADDI, Reg.T0, Reg.T0, 4), iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC),
     instructionInfo(Op.MRET).match,
   ]);
+  pageTables(view);
   return image;
+}
+
+const enum Pte { V = 1, R = 2, W = 4, X = 8, G = 32, A = 64, D = 128 }
+
+/**
+ * Sv39 tables that map the scratch RAM onto itself through 4 KiB pages (a walk of every level;
+ * the data page global) and the first gigabyte, where the device is, through one gigapage.
+ */
+function pageTables(view: DataView): void {
+  const pte = (physical: bigint, flags: number) => (physical >> 12n) << 10n | BigInt(flags);
+  const put = (table: number, index: number, entry: bigint) => view.setBigUint64(table + index * 8, entry, true);
+  const leaf = Pte.V | Pte.R | Pte.W | Pte.X | Pte.A | Pte.D;
+  put(ROOT_TABLE_AT, 0, pte(0n, leaf));
+  put(ROOT_TABLE_AT, Number(BASE >> 30n), pte(BASE + BigInt(LEVEL1_TABLE_AT), Pte.V));
+  put(LEVEL1_TABLE_AT, Number((BASE >> 21n) & 511n), pte(BASE + BigInt(LEVEL0_TABLE_AT), Pte.V));
+  for (let page = 0; page < RAM / 4096; page++) {
+    const at = BASE + BigInt(page * 4096);
+    put(LEVEL0_TABLE_AT, page, pte(at, page === DATA_PAGE ? leaf | Pte.G : leaf));
+  }
 }
 
 function jal(rd: number, offset: number): number {

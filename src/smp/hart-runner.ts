@@ -68,7 +68,8 @@ export class HartRunner {
   private readonly timebaseHz: number;
   private ackedEpoch: number;
   private dmaTail = 0;
-  private idleMs = 0;
+  /** milliseconds asleep in wfi; a double from the start, as MmioPort's wait time (which see) */
+  private readonly idle = new Float64Array(1);
   private epochAcks = 0;
   private readonly live: Float64Array | undefined;
 
@@ -124,7 +125,7 @@ export class HartRunner {
       statistics: hart.statistics(),
       mmioWaitMs: this.port.waitMs,
       mmioRequests: this.port.requests,
-      idleMs: this.idleMs,
+      idleMs: this.idle[0],
       epochAcks: this.epochAcks,
     };
   }
@@ -132,7 +133,7 @@ export class HartRunner {
   /** Publishes the counters so far (once per chunk: a few hundred times a second at most). */
   private publish(live: Float64Array): void {
     publishLiveStatistics(live, this.hart.statistics(),
-      { mmioRequests: this.port.requests, mmioWaitMs: this.port.waitMs, idleMs: this.idleMs, epochAcks: this.epochAcks });
+      { mmioRequests: this.port.requests, mmioWaitMs: this.port.waitMs, idleMs: this.idle[0], epochAcks: this.epochAcks });
   }
 
   /**
@@ -194,7 +195,7 @@ export class HartRunner {
     this.signals.setIdle(this.hartId, true);
     const begin = performance.now();
     Atomics.wait(w, wakeIndex, seen, ms);
-    this.idleMs += performance.now() - begin;
+    this.idle[0] += performance.now() - begin;
     this.signals.setIdle(this.hartId, false);
     // Awake again: a remap published while asleep must be honoured before anything is translated.
     this.lookAtSignals();

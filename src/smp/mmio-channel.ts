@@ -19,8 +19,12 @@ export class MmioPort {
   private readonly slot: number;
   private readonly signals: BoardSignals;
   private readonly hartId: number;
-  /** milliseconds this hart spent waiting for the device thread */
-  waitMs = 0;
+  /**
+   * Milliseconds this hart spent waiting for the device thread. A double from the start: a field
+   * that first held a small integer would change this object's shape when it took a fraction,
+   * and throw away the compiled interpreter code that calls into the port.
+   */
+  private readonly waited = new Float64Array(1);
   requests = 0;
 
   constructor(signals: BoardSignals, hartId: number) {
@@ -28,6 +32,10 @@ export class MmioPort {
     this.hartId = hartId;
     this.words = signals.words;
     this.slot = signals.at(hartId, HartWord.MMIO);
+  }
+
+  get waitMs(): number {
+    return this.waited[0];
   }
 
   /** An MmioDevice that forwards to device `index` of the device thread's list. */
@@ -60,7 +68,7 @@ export class MmioPort {
       if (this.signals.stopRequested(this.hartId)) break;
       Atomics.wait(w, s + Slot.STATE, State.REQUEST, 100);
     }
-    this.waitMs += performance.now() - begin;
+    this.waited[0] += performance.now() - begin;
     const ok = Atomics.load(w, s + Slot.STATE) === State.DONE && w[s + Slot.OK] !== 0;
     Atomics.store(w, s + Slot.STATE, State.FREE);
     return ok;

@@ -12,6 +12,13 @@ test('warm-up runs a sample of every instruction kind without trapping', () => {
   assert.ok(r.retired >= r.kinds * 20, `the sample ran repeatedly (${r.retired} instructions)`);
 });
 
+test('warm-up translates through page tables: walks, and faults cached as negative entries', () => {
+  const r = warmUpInterpreter();
+  // code, data and device pages, each walked at least once in the paging passes
+  assert.ok(r.walks >= 3, `${r.walks} walks`);
+  assert.ok(r.negativeFills >= 1, `${r.negativeFills} negative entries`);
+});
+
 test('warm-up gives up when asked to (a machine told to stop while its hart threads start)', () => {
   let asked = 0;
   const r = warmUpInterpreter(undefined, () => ++asked > 2);
