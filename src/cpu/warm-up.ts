@@ -34,9 +34,14 @@ function sampledInLine(e: InstructionInfo): boolean {
   return e.control === 'sequential' || e.control === 'branch' || e.control === 'jump';
 }
 
-const enum Reg { T0 = 5, T1 = 6, T2 = 7, S0 = 8, A0 = 10, A1 = 11, A2 = 12, T3 = 28, T4 = 29, T5 = 30, T6 = 31 }
-const CSR_SATP = 0x180, CSR_PMPCFG0 = 0x3a0, CSR_PMPADDR0 = 0x3b0, CSR_MSCRATCH = 0x340, CSR_MSTATUS = 0x300, CSR_MTVEC = 0x305, CSR_MEPC = 0x341, CSR_MENVCFG = 0x30a;
-const CSR_MIDELEG = 0x303, CSR_MIE = 0x304, CSR_MIP = 0x344;
+const enum Reg { T0 = 5, T1 = 6, T2 = 7, S0 = 8, S1 = 9, A0 = 10, A1 = 11, A2 = 12, A3 = 13, A4 = 14, T3 = 28, T4 = 29, T5 = 30, T6 = 31 }
+const CSR_SSTATUS = 0x100, CSR_SCOUNTEREN = 0x106, CSR_STVEC = 0x105, CSR_SEPC = 0x141, CSR_SIP = 0x144, CSR_STIMECMP = 0x14d, CSR_SATP = 0x180;
+const CSR_MSTATUS = 0x300, CSR_MEDELEG = 0x302, CSR_MIDELEG = 0x303, CSR_MIE = 0x304, CSR_MTVEC = 0x305, CSR_MCOUNTEREN = 0x306;
+const CSR_MENVCFG = 0x30a, CSR_MSCRATCH = 0x340, CSR_MEPC = 0x341, CSR_MIP = 0x344, CSR_PMPCFG0 = 0x3a0, CSR_PMPADDR0 = 0x3b0;
+const CSR_CYCLE = 0xc00, CSR_TIME = 0xc01, CSR_INSTRET = 0xc02;
+const MSTATUS_SUM = 1n << 18n;
+/** medeleg: misaligned and faulting accesses, illegal instructions, page faults and U-mode ecalls */
+const DELEGATED_EXCEPTIONS = 0xb1f4n;
 /** pmpcfg: R, W, X, A = NAPOT */
 const PMP_NAPOT_RWX = 0x1f;
 
@@ -75,8 +80,11 @@ function sampleInstructions(): number[] {
   }
   // jalr to the instruction after it: auipc t3, 0; jalr t4, 8(t3)
   words.push(uType(Op.AUIPC, Reg.T3, 0), iType(Op.JALR, Reg.T4, Reg.T3, 8));
-  // a pure CSR read, which stays in the slice
+  // a pure CSR read, which stays in the slice; the counters, read from every privilege
   words.push(iType(Op.CSRRS, Reg.T2, 0, CSR_MSCRATCH));
+  for (const counter of [CSR_CYCLE, CSR_TIME, CSR_INSTRET]) words.push(iType(Op.CSRRS, Reg.T2, 0, counter));
+  // as a kernel brackets its accesses to user memory: SUM cleared (s1: SUM or 0) and set again
+  words.push(iType(Op.CSRRC, 0, Reg.S1, CSR_SSTATUS), iType(Op.CSRRS, 0, Reg.S1, CSR_SSTATUS));
   return words;
 }
 
@@ -99,11 +107,17 @@ export interface WarmUpResult {
  */
 interface Pass {
   a1: bigint | 'a0';
-  data: 'ram' | 'misaligned' | 'device' | 'code-page' | 'watched' | 'unmapped';
+  /** where a0 points: 'user' is the data page through a U mapping */
+  data: 'ram' | 'misaligned' | 'device' | 'code-page' | 'watched' | 'unmapped' | 'user';
   fpClean: boolean;
-  supervisor?: boolean;
-  /** S-mode under Sv39 (see pageTables): walks, store fills, context keys and fences. */
+  /** the privilege the body runs in (M if absent) */
+  privilege?: 'S' | 'U';
+  /** under Sv39 (see pageTables): walks, store fills, context keys and fences */
   paging?: boolean;
+  /** exceptions go to an S-mode handler (medeleg) */
+  delegate?: boolean;
+  /** sstatus.SUM set around the body's accesses (S-mode reaching U pages) */
+  sum?: boolean;
 }
 const PASSES: readonly Pass[] = [
   { a1: 5n, data: 'ram', fpClean: false },
@@ -116,13 +130,17 @@ const PASSES: readonly Pass[] = [
   // Stores into a watched page whose host asks the hart to stop (HTIF's tohost), after each.
   { a1: 11n, data: 'watched', fpClean: false },
   // S-mode: M-mode CSRs trap, interrupt checks take their supervisor paths.
-  { a1: 9n, data: 'ram', fpClean: false, supervisor: true },
+  { a1: 9n, data: 'ram', fpClean: false, privilege: 'S' },
   // Under Sv39: accesses through 4 KiB pages, a device through a gigapage, and page faults on an
   // unmapped address (negative entries). The store's and the MMU's fields take the kinds of
   // values a guest's satp gives them here, not first in the guest.
-  { a1: 13n, data: 'ram', fpClean: false, supervisor: true, paging: true },
-  { a1: 1n, data: 'device', fpClean: false, supervisor: true, paging: true },
-  { a1: 15n, data: 'unmapped', fpClean: false, supervisor: true, paging: true },
+  { a1: 13n, data: 'ram', fpClean: false, privilege: 'S', paging: true },
+  { a1: 1n, data: 'device', fpClean: false, privilege: 'S', paging: true },
+  { a1: 15n, data: 'unmapped', fpClean: false, privilege: 'S', paging: true, delegate: true },
+  // What a kernel and its processes add: U-mode code and data, with its traps taken in S-mode,
+  // and S-mode reaching U pages under SUM.
+  { a1: 17n, data: 'user', fpClean: false, privilege: 'U', paging: true, delegate: true },
+  { a1: 19n, data: 'user', fpClean: false, privilege: 'S', paging: true, sum: true },
 ];
 /** The watched pass is on: the hosts' watchedWrite asks the hart to stop. */
 let watching = false;
@@ -144,6 +162,9 @@ const SCRATCH_DEVICE: MmioDevice = { name: 'warm-up', read: () => 0n, write: () 
 /** Where the program's pieces sit, as byte offsets from BASE. */
 const TRAMPOLINE_AT = 0x1ff8; // on the next page: reached by a jal that leaves the body's page
 const HANDLER_AT = 0x3000;
+const SUPERVISOR_HANDLER_AT = 0x3100;
+/** The scratch RAM seen again through U pages, this far above itself. */
+const USER_ALIAS = BigInt(RAM);
 /** Sv39 tables: the root, a level-1 table and a level-0 table. */
 const ROOT_TABLE_AT = 0x4000, LEVEL1_TABLE_AT = 0x5000, LEVEL0_TABLE_AT = 0x6000;
 /** The paging passes' ASID. */
@@ -186,19 +207,24 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, aband
       const a0 = pass.data === 'device' ? BigInt(DEVICE_BASE)
         : pass.data === 'code-page' ? BASE + BigInt(TRAMPOLINE_AT & -4096)
         : pass.data === 'unmapped' ? UNMAPPED_VA + BigInt(DATA_OFFSET)
+        : pass.data === 'user' ? BASE + USER_ALIAS + BigInt(DATA_OFFSET)
         : BASE + BigInt(DATA_OFFSET + (pass.data === 'misaligned' ? 1 : 0));
       hart.reset(BASE, a0, pass.a1 === 'a0' ? a0 : pass.a1);
       const x = hart.state.x64;
       x[Reg.S0] = a0;
       // setup ORs it into mstatus: FS dirty, MPP = the privilege its mret enters the body in
-      x[Reg.T0] = BigInt(3 << 13 | (pass.supervisor ? 1 : 3) << 11);
+      x[Reg.T0] = BigInt(3 << 13 | (pass.privilege === 'S' ? 1 : pass.privilege === 'U' ? 0 : 3) << 11);
       x[Reg.T5] = pass.fpClean ? BigInt(1 << 13) : 0n; // cleared before each FP instruction
       // satp, written just before the mret into the body
       x[Reg.A2] = pass.paging ? 8n << 60n | WARM_UP_ASID << 44n | (BASE + BigInt(ROOT_TABLE_AT)) >> 12n : 0n;
+      x[Reg.A3] = pass.delegate ? DELEGATED_EXCEPTIONS : 0n;
+      // U-mode code runs from the U alias
+      x[Reg.A4] = pass.privilege === 'U' ? USER_ALIAS : 0n;
+      x[Reg.S1] = pass.sum ? MSTATUS_SUM : 0n;
       // A few rounds: feedback needs each path run once; the round trip needs the whole body.
       // In S-mode the M-mode CSR accesses trap, and each costs the handler's instructions too.
       const trapsBefore = hart.trapsTaken;
-      for (let steps = body.length * (pass.supervisor ? 8 : 4); steps > 0;) {
+      for (let steps = body.length * (pass.privilege ? 8 : 4); steps > 0;) {
         hart.stopRequested = false;
         steps -= Math.max(1, hart.execute(steps));
       }
@@ -206,7 +232,7 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, aband
       // is a malformed sample.
       watching = false;
       memory.pageFlags[DATA_PAGE] = 0;
-      if (pass.data === 'ram' && !pass.supervisor) traps += hart.trapsTaken - trapsBefore;
+      if (pass.data === 'ram' && !pass.privilege) traps += hart.trapsTaken - trapsBefore;
     }
     retired += hart.retired;
     walks += hart.store.stats[StoreStat.WALKS];
@@ -225,15 +251,23 @@ function programImage(body: number[]): Uint8Array {
     iType(Op.ADDI, Reg.T6, 0, -1), iType(Op.CSRRS, 0, Reg.T6, CSR_MENVCFG), // Sstc on (STCE, bit 63)
     // SSIP pending, enabled and delegated, but SIE off: interrupt checks run to the end, none is taken
     iType(Op.ADDI, Reg.T6, 0, 2), iType(Op.CSRRS, 0, Reg.T6, CSR_MIDELEG), iType(Op.CSRRS, 0, Reg.T6, CSR_MIE), iType(Op.CSRRS, 0, Reg.T6, CSR_MIP),
-    // PMP: all of memory, RWX, for the S-mode passes (one NAPOT region, pmpaddr0 all ones)
+    // PMP: all of memory, RWX, for the S- and U-mode passes (one NAPOT region, pmpaddr0 all ones)
     iType(Op.ADDI, Reg.T6, 0, -1), iType(Op.CSRRW, 0, Reg.T6, CSR_PMPADDR0),
     iType(Op.ADDI, Reg.T6, 0, PMP_NAPOT_RWX), iType(Op.CSRRW, 0, Reg.T6, CSR_PMPCFG0),
+    // the counters readable below M-mode; a timer compare far away (its first write in the
+    // guest then changes nothing the compiled code relies on)
+    iType(Op.ADDI, Reg.T6, 0, 7), iType(Op.CSRRW, 0, Reg.T6, CSR_MCOUNTEREN), iType(Op.CSRRW, 0, Reg.T6, CSR_SCOUNTEREN),
+    uType(Op.LUI, Reg.T6, 0x10000), iType(Op.CSRRW, 0, Reg.T6, CSR_STIMECMP),
+    iType(Op.CSRRW, 0, Reg.A3, CSR_MEDELEG),
   ];
   // mtvec = the handler (auipc's own offset taken back off)
   setup.push(uType(Op.AUIPC, Reg.T0, HANDLER_AT >> 12), iType(Op.ADDI, Reg.T0, Reg.T0, -setup.length * 4), iType(Op.CSRRW, 0, Reg.T0, CSR_MTVEC));
-  // mret into the body (20 bytes on), in the privilege MPP names, under the satp in a2
-  setup.push(uType(Op.AUIPC, Reg.T0, 0), iType(Op.ADDI, Reg.T0, Reg.T0, 20), iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC),
-    iType(Op.CSRRW, 0, Reg.A2, CSR_SATP), instructionInfo(Op.MRET).match);
+  // stvec = the S-mode handler
+  setup.push(uType(Op.AUIPC, Reg.T0, SUPERVISOR_HANDLER_AT >> 12), iType(Op.ADDI, Reg.T0, Reg.T0, (SUPERVISOR_HANDLER_AT & 0xfff) - setup.length * 4),
+    iType(Op.CSRRW, 0, Reg.T0, CSR_STVEC));
+  // mret into the body (24 bytes on, plus a4), in the privilege MPP names, under the satp in a2
+  setup.push(uType(Op.AUIPC, Reg.T0, 0), iType(Op.ADDI, Reg.T0, Reg.T0, 24), instructionInfo(Op.ADD).match | Reg.T0 << 7 | Reg.T0 << 15 | Reg.A4 << 20,
+    iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC), iType(Op.CSRRW, 0, Reg.A2, CSR_SATP), instructionInfo(Op.MRET).match);
   const bodyAt = setup.length * 4;
   const jumpAt = bodyAt + body.length * 4;
   if (jumpAt >= TRAMPOLINE_AT) throw new Error('warm-up: the body runs into the trampoline');
@@ -251,15 +285,23 @@ function programImage(body: number[]): Uint8Array {
     iType(Op.CSRRS, Reg.T0, 0, CSR_MEPC), iType(Op.ADDI, Reg.T0, Reg.T0, 4), iType(Op.CSRRW, 0, Reg.T0, CSR_MEPC),
     instructionInfo(Op.MRET).match,
   ]);
+  // The same in S-mode, which also takes the software interrupt pending since the setup (U-mode
+  // cannot mask it): clear it, so that U-mode gets to run.
+  put(SUPERVISOR_HANDLER_AT, [
+    iType(Op.CSRRCI, 0, 2, CSR_SIP),
+    iType(Op.CSRRS, Reg.T0, 0, CSR_SEPC), iType(Op.ADDI, Reg.T0, Reg.T0, 4), iType(Op.CSRRW, 0, Reg.T0, CSR_SEPC),
+    instructionInfo(Op.SRET).match,
+  ]);
   pageTables(view);
   return image;
 }
 
-const enum Pte { V = 1, R = 2, W = 4, X = 8, G = 32, A = 64, D = 128 }
+const enum Pte { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 }
 
 /**
  * Sv39 tables that map the scratch RAM onto itself through 4 KiB pages (a walk of every level;
- * the data page global) and the first gigabyte, where the device is, through one gigapage.
+ * the data page global), again just above itself through U pages, and the first gigabyte, where
+ * the device is, through one gigapage.
  */
 function pageTables(view: DataView): void {
   const pte = (physical: bigint, flags: number) => (physical >> 12n) << 10n | BigInt(flags);
@@ -271,6 +313,8 @@ function pageTables(view: DataView): void {
   for (let page = 0; page < RAM / 4096; page++) {
     const at = BASE + BigInt(page * 4096);
     put(LEVEL0_TABLE_AT, page, pte(at, page === DATA_PAGE ? leaf | Pte.G : leaf));
+    // without A and D: the first accesses set them, as a kernel's fresh PTEs leave it to
+    put(LEVEL0_TABLE_AT, Number(USER_ALIAS >> 12n) + page, pte(at, (leaf | Pte.U) & ~(Pte.A | Pte.D)));
   }
 }
 
