@@ -11,7 +11,9 @@
  * value in `failed_value`. Hart 0 sets `done` after ROUNDS rounds.
  */
 #define ROUNDS 30
-#define LOOPS 20000
+/* Each round's passes must come to more instructions (about 9 a pass) than the JIT interprets
+   on a page before it translates it (200000), or a round may end before its code is translated. */
+#define LOOPS 50000
 
 #include "smp-bare.h"
 
