@@ -8,7 +8,7 @@
 // frame while harts run (smp/frame-remapper.ts). The buffer holds the regions' frames, RAM
 // first and ROMs after it, identity-mapped at start, then an optional pool of spare frames.
 
-import { HART_SLOT_BYTES, hartSlotOffset } from './hart-slots.js';
+import { HART_SLOT_BYTES, hartSlotOffset, WASM_PAGE } from './hart-slots.js';
 
 export interface MemoryRegion {
   readonly name: string;
@@ -38,8 +38,6 @@ export interface SharedGuestMemory {
   frames: SharedArrayBuffer;
 }
 
-/** Bytes in one WebAssembly page. */
-const WASM_PAGE = 65536;
 /** A 32-bit WebAssembly memory holds at most 4 GiB. */
 const WASM_MAX_PAGES = 65536;
 

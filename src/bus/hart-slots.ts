@@ -4,15 +4,24 @@
 //
 //   slot + 0       registers (HartState: x0..x31 + sink, f0..f31, fflags/frm)
 //   slot + 1024    exchange words between the run loop and translated code (HotWord)
-//   slot + 4096    translation store: the read, write and fetch tables, 16 KiB each
+//   slot + 4096    translation store: the read, write and fetch tables, STORE_TABLE_BYTES each
 //
-// A slot is 64 KiB, one WebAssembly page.
+// A slot is a whole number of WebAssembly pages.
 
-export const HART_SLOT_BYTES = 65536;
 export const HOT_STATE_OFFSET = 0;
 export const HOT_WORDS_OFFSET = 1024;
 export const STORE_TABLES_OFFSET = 4096;
-export const STORE_TABLE_BYTES = 16384;
+/**
+ * Records in each translation-store table (a power of two): 16384 pages, 64 MiB, is a working set
+ * most guests' hot data fits in, so that a hart walks the page tables once per page it touches.
+ */
+export const STORE_ENTRIES = 16384;
+/** a record: four int32 words (translation-store.ts) */
+export const STORE_RECORD_BYTES = 16;
+export const STORE_TABLE_BYTES = STORE_ENTRIES * STORE_RECORD_BYTES;
+/** Bytes in one WebAssembly page. */
+export const WASM_PAGE = 65536;
+export const HART_SLOT_BYTES = Math.ceil((STORE_TABLES_OFFSET + 3 * STORE_TABLE_BYTES) / WASM_PAGE) * WASM_PAGE;
 
 /** Int32 words at HOT_WORDS_OFFSET, written by translated code as it exits. */
 export const enum HotWord {
@@ -24,6 +33,8 @@ export const enum HotWord {
   HITS = 3,
   /** the high word of an 8-byte value a slow load returned */
   VALUE_HI = 4,
+  /** 1 if the last slow load trapped (the trap is the hart's pending one), else 0 */
+  TRAPPED = 5,
   COUNT = 16,
 }
 

@@ -40,13 +40,13 @@
 import { Access } from '../arch/access.js';
 import { FlushPolicy } from '../arch/flush-policy.js';
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
-import { STORE_TABLE_BYTES } from '../bus/hart-slots.js';
+import { STORE_ENTRIES, STORE_TABLE_BYTES } from '../bus/hart-slots.js';
 import { ContextKeys, KEY_COUNT, NO_ASID } from './context-keys.js';
 import { accessClass, AccessClass, LeafBit, regimeAllows, Regime } from './regime.js';
 
 export const enum EntryKind { EMPTY = 0, RAM = 1, RAM_SLOW = 2, DEVICE = 3, NEGATIVE = 4 }
 
-export const STORE_ENTRIES = 1024;
+export { STORE_ENTRIES };
 /** Mask applied to `va >>> 10` to get a record's word index (entry index * 4). */
 export const STORE_INDEX_MASK = (STORE_ENTRIES - 1) << 2;
 export const SLOW_BIT = 8;
@@ -86,6 +86,12 @@ export const enum StoreStat {
   COUNT,
 }
 
+/** Int32 words in a table, and the shift that puts a table number above a word index. */
+const TABLE_WORDS = STORE_ENTRIES * 4;
+const TABLE_SHIFT = Math.log2(TABLE_WORDS);
+/** Fills the log of filled records holds (see TranslationStore.filled). */
+const FILL_LOG_SIZE = 4096;
+
 /** 4 KiB pages in a leaf of each level. */
 const PAGES_AT_LEVEL = [1, 2 ** 9, 2 ** 18, 2 ** 27, 2 ** 36];
 
@@ -110,6 +116,20 @@ export class TranslationStore {
    */
   private superpagesFrom = Infinity;
   private superpagesTo = -Infinity;
+
+  /**
+   * The records filled since the tables were last emptied (table * TABLE_WORDS + word index), so
+   * that emptying them, which a policy that invalidates often does every KEY_COUNT invalidations,
+   * visits those and not every record. Past FILL_LOG_SIZE fills it visits every record.
+   */
+  private readonly filled = new Int32Array(FILL_LOG_SIZE);
+  /** fills since the tables were emptied; more than FILL_LOG_SIZE (as at the start): all records */
+  private fills = FILL_LOG_SIZE + 1;
+  /**
+   * A bit per host page below FAST_HOST_LIMIT that a fast write entry has pointed at since the
+   * tables were last emptied: a page with none needs no search when code is decoded there.
+   */
+  private readonly fastWriteTargets = new Int32Array(FAST_HOST_LIMIT / 4096 / 32);
 
   /** The tables live in `buffer` from `byteOffset` on (a hart's slot of hot state), else in a buffer of their own. */
   constructor(policy: FlushPolicy, buffer: ArrayBufferLike = new ArrayBuffer(3 * STORE_TABLE_BYTES), byteOffset = 0) {
@@ -216,9 +236,19 @@ export class TranslationStore {
   }
 
   private clearTables(): void {
-    for (const t of this.tables) {
-      for (let j = 0; j < t.length; j += 4) emptyRecord(t, j);
+    if (this.fills <= FILL_LOG_SIZE) {
+      const tables = this.tables, filled = this.filled;
+      for (let i = 0; i < this.fills; i++) {
+        const r = filled[i];
+        emptyRecord(tables[r >>> TABLE_SHIFT], r & (TABLE_WORDS - 1));
+      }
+    } else {
+      for (const t of this.tables) {
+        for (let j = 0; j < t.length; j += 4) emptyRecord(t, j);
+      }
+      this.fastWriteTargets.fill(0);
     }
+    this.fills = 0;
     this.superpagesFrom = Infinity;
     this.superpagesTo = -Infinity;
   }
@@ -282,6 +312,9 @@ export class TranslationStore {
     t[j + 1] = vaHi;
     t[j + 2] = kind === EntryKind.NEGATIVE ? this.negativeEpoch : host;
     t[j + 3] = kind | (leaf << Aux.LEAF_SHIFT) | (level << Aux.LEVEL_SHIFT) | (payload << Aux.PAYLOAD_SHIFT);
+    if (this.fills < FILL_LOG_SIZE) this.filled[this.fills] = access << TABLE_SHIFT | j;
+    this.fills++;
+    if (kind === EntryKind.RAM && access === Access.WRITE) this.noteFastWrite(host);
     if (kind === EntryKind.NEGATIVE) this.stats[StoreStat.FILLS_NEGATIVE]++;
     if (level > 0) this.widenSuperpages(vaLo, vaHi, level);
     return j;
@@ -312,7 +345,14 @@ export class TranslationStore {
     if (j >= 0 && (t[j + 3] & Aux.KIND_MASK) === EntryKind.RAM_SLOW && (t[j + 2] >>> 0) < FAST_HOST_LIMIT) {
       t[j] &= ~SLOW_BIT;
       t[j + 3] = (t[j + 3] & ~Aux.KIND_MASK) | EntryKind.RAM;
+      this.noteFastWrite(t[j + 2]);
     }
+  }
+
+  /** A fast write entry points at host offset `host` (below FAST_HOST_LIMIT). */
+  private noteFastWrite(host: number): void {
+    const page = host >>> 12;
+    this.fastWriteTargets[page >>> 5] |= 1 << (page & 31);
   }
 
   /**
@@ -320,6 +360,9 @@ export class TranslationStore {
    * there), those of every context: an entry of another context may serve again later.
    */
   demoteWritesTo(hostPage: number): void {
+    const targets = this.fastWriteTargets, bit = 1 << (hostPage & 31);
+    if (hostPage >= FAST_HOST_LIMIT / 4096 || (targets[hostPage >>> 5] & bit) === 0) return;
+    targets[hostPage >>> 5] &= ~bit;
     const t = this.tables[Access.WRITE];
     const host = hostPage << 12;
     for (let j = 0; j < t.length; j += 4) {
