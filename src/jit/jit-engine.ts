@@ -10,10 +10,11 @@
 // translated code or the interpreter see it exact.
 
 import { HotWord, HOT_WORDS_OFFSET } from '../bus/hart-slots.js';
-import { CODE_PAGES } from '../cpu/code-cache.js';
+import { CODE_PAGES, OpWord } from '../cpu/code-cache.js';
 import { Op, OP_INFO } from '../cpu/isa/encodings.js';
 import type { InterpretedHart } from '../cpu/interpreter.js';
-import { Exit, findLabels, translatePage, type PageCode } from './page-translator.js';
+import { TrapSignal } from '../arch/traps.js';
+import { Exit, findLabels, findLeaders, StoreStop, translatePage, type PageCode } from './page-translator.js';
 
 /**
  * Instructions interpreted from a page before it is translated: translating a page costs about
@@ -55,6 +56,9 @@ interface Unit {
   run: PageFunction;
   /** where execution has entered the page */
   seeds: Set<number>;
+  /** 1 at each instruction start (by offset / 2) the translation covers, and at each of its leaders */
+  covered: Uint8Array;
+  leaders: Uint8Array;
   translations: number;
   /** instructions it ran, and instructions it handed to the interpreter */
   ran: number;
@@ -109,18 +113,32 @@ export class JitEngine {
     this.imports = {
       m: { memory: memory.memory },
       f: {
+        // A trap is not thrown through translated code (its registers are in wasm locals): it
+        // is left pending in the hart and reported, and the code exits with Exit.TRAP.
         load: (vaLo: number, vaHi: number, size: number, off: number, left: number): number => {
           hart.off = off;
           hart.left = left;
-          const v = mmu.loadSlow(vaLo, vaHi, size);
-          if (size === 8) words[HotWord.VALUE_HI] = mmu.valueHi;
-          return v;
+          try {
+            const v = mmu.loadSlow(vaLo, vaHi, size);
+            if (size === 8) words[HotWord.VALUE_HI] = mmu.valueHi;
+            words[HotWord.TRAPPED] = 0;
+            return v;
+          } catch (e) {
+            if (e !== TrapSignal.INSTANCE) throw e;
+            words[HotWord.TRAPPED] = 1;
+            return 0;
+          }
         },
         store: (vaLo: number, vaHi: number, size: number, lo: number, hi: number, off: number, left: number): number => {
           hart.off = off;
           hart.left = left;
-          mmu.storeSlow(vaLo, vaHi, size, lo, hi);
-          return hart.yieldRequested || this.currentDropped ? 1 : 0;
+          try {
+            mmu.storeSlow(vaLo, vaHi, size, lo, hi);
+          } catch (e) {
+            if (e !== TrapSignal.INSTANCE) throw e;
+            return StoreStop.TRAP;
+          }
+          return hart.yieldRequested || this.currentDropped ? StoreStop.YIELD : 0;
         },
       },
     };
@@ -166,6 +184,10 @@ export class JitEngine {
           case Exit.SLICE_END:
             return this.end(left);
           case Exit.BUDGET:
+            // At a leader with less budget than a straight run may take: the slice ends here,
+            // so that the next one enters at a leader too. If nothing has run yet (a small
+            // budget), the interpreter spends it.
+            if (left < budget) return this.end(left);
             h.off = h.pcLo & 4095;
             left = this.interpretSome(left, left);
             break;
@@ -183,12 +205,23 @@ export class JitEngine {
           case Exit.YIELD:
             if (h.yieldRequested) return this.end(left);
             break;
+          case Exit.TRAP:
+            // taken as the interpreter's are (Hart.execute): the slow path set the hart's offset
+            // and budget to the trapping instruction's
+            throw TrapSignal.INSTANCE;
           case Exit.NOT_ENTRY: {
             h.off = h.pcLo & 4095;
-            if (unit.translations < MAX_TRANSLATIONS && !this.currentDropped) {
+            // Inside a block (after an interrupted slice, a trap's return, a store that
+            // yielded): interpreted up to a leader. Code the translation never reached: translated.
+            if (!unit.covered[h.off >> 1] && unit.translations < MAX_TRANSLATIONS && !this.currentDropped) {
               unit.seeds.add(h.off);
               this.translate(hostPage, h.off);
               continue;
+            }
+            const straight = this.straightToLeader(unit, h.off);
+            if (straight > 0) {
+              left = this.interpretSome(left, Math.min(straight, left));
+              break;
             }
             const slot = h.codeBase + (h.off >> 1);
             left = this.interpretSome(left, 1);
@@ -209,6 +242,24 @@ export class JitEngine {
       if (h.pcHi === h.pageHi && (h.pcLo & -4096) === h.pageLo && h.code.tag[here & (CODE_PAGES - 1)] === here) h.off = h.pcLo & 4095;
       else h.enterPage();
     }
+  }
+
+  /**
+   * Instructions from `off` (no leader of `unit`) on in a straight line up to the next leader:
+   * those the interpreter runs before the translation can take over again. It stops after a
+   * control transfer and before an op that ends the slice (0 if `off` holds one).
+   */
+  private straightToLeader(unit: Unit, off: number): number {
+    const h = this.hart;
+    let n = 0;
+    for (let o = off; o < 4096 && unit.covered[o >> 1] && !unit.leaders[o >> 1];) {
+      const c = h.code.op[h.codeBase + (o >> 1)];
+      if (c === 0 || ENDS_SLICE[c & 255]) break;
+      n++;
+      if (OP_INFO[c & 255]?.control !== 'sequential') break;
+      o += c >>> OpWord.LENGTH;
+    }
+    return n;
   }
 
   /** The slice ends with `left` instructions of its budget unused. */
@@ -250,10 +301,17 @@ export class JitEngine {
       },
       immAt: (o) => imm[base + (o >> 1)],
     };
-    const labels = findLabels(code, seeds);
-    const bytes = translatePage(code, labels, { slot: this.slot, memoryPages: this.memoryPages, policy: h.policy });
+    const starts = findLabels(code, seeds);
+    const leaders = findLeaders(code, starts, seeds);
+    const bytes = translatePage(code, starts, leaders, { slot: this.slot, memoryPages: this.memoryPages, policy: h.policy });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
-    const unit: Unit = { run: instance.exports.run as PageFunction, seeds, translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0 };
+    const covered = new Uint8Array(2048), leaderAt = new Uint8Array(2048);
+    for (const o of starts) covered[o >> 1] = 1;
+    for (const o of leaders) leaderAt[o >> 1] = 1;
+    const unit: Unit = {
+      run: instance.exports.run as PageFunction, seeds, covered, leaders: leaderAt,
+      translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0,
+    };
     this.units[hostPage] = unit;
     this.translatedPages.add(hostPage);
     h.code.markTranslated(hostPage);

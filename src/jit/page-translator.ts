@@ -1,19 +1,25 @@
 // Translates the code of one guest page into one WebAssembly function.
 //
 // The function is entered at a byte offset into the page and dispatches with a br_table on
-// that offset to the instruction there: every instruction of the page's code is a label, so a
-// trap return, an interrupted slice or a call's return lands anywhere. Straight-line code runs
-// from label to label; branches inside the page go back to the dispatch, which first checks that
-// the budget left covers the longest run between two dispatches (RUN_LIMIT instructions). It
+// that offset to the instruction there. Only block leaders are labels: where execution entered
+// the page, in-page branch and jump targets, the return points of calls and the instructions
+// after those it leaves to the interpreter (few labels: every label is a merge of every register
+// local, which the compiler pays for). Entered elsewhere, it returns Exit.NOT_ENTRY and the
+// engine interprets up to a leader. Straight-line code runs on across labels; branches inside
+// the page go back to the dispatch, which first checks that the budget left covers the longest
+// run between two dispatches (RUN_LIMIT instructions). It
 // runs until control leaves the page, the budget is short, an instruction it does not translate
-// comes, or a slow path asks it to stop; then it writes the next pc, the budget left and its
-// fast-path hits to the hart's exchange words and returns why it stopped (Exit).
+// comes, a slow path asks it to stop or an access traps; then, in one epilogue, it writes the
+// registers back, writes the next pc, the budget left and its fast-path hits to the hart's
+// exchange words and returns why it stopped (Exit).
 //
-// Registers stay in the hart's slot of guest memory, so that a trap raised by a slow path (a
-// JavaScript exception that unwinds through the function) loses nothing. Loads and stores try
-// the translation store's fast path inline, with the same tag compare as the interpreter; the
-// rest calls the MMU through imports that first record the instruction's offset and budget,
-// so a trap is taken at the exact instruction.
+// The registers the page's code uses live in wasm locals while it runs: loaded from the hart's
+// slot on entry, written back by the epilogue. Nothing else reads them meanwhile: the slow paths
+// are the MMU's, and a trap there does not unwind through the function (which would lose the
+// locals) but is recorded and returned as Exit.TRAP. Loads and stores try the translation
+// store's fast path, with the same tag compare as the interpreter; the rest calls the MMU
+// through imports that first record the instruction's offset and budget, so a trap is taken at
+// the exact instruction.
 
 import { HOT_WORDS_OFFSET, HotWord, STORE_TABLE_BYTES, STORE_TABLES_OFFSET } from '../bus/hart-slots.js';
 import { Access } from '../arch/access.js';
@@ -39,6 +45,8 @@ export const enum Exit {
   NOT_ENTRY = 4,
   /** a taken branch or jump under the block policy: the slice ends */
   SLICE_END = 5,
+  /** an access trapped: the hart's offset and budget are the trapping instruction's */
+  TRAP = 6,
 }
 
 /** What the translator reads of a page: its decoded instructions, decoding on demand. */
@@ -57,36 +65,40 @@ export interface TranslatorLayout {
   policy: FlushPolicy;
 }
 
-// Function types: 0 the page function, 1 slow load, 2 slow store (the imports), 3 a load, 4 a
-// store (the module's own functions: the store's fast path, else the slow path).
+// Function types: 0 the page function, 1 slow load, 2 slow store (the imports), 3 a slow load,
+// 4 a slow store (the module's own functions around the imports: (address words, offset, budget
+// before) -> (the value, 1 if it trapped), and (address words, value, offset, budget before) ->
+// 0 or a StoreStop).
 const I32 = ValType.I32, I64 = ValType.I64;
 const TYPES: FuncType[] = [
   { params: [I32, I32, I32, I32, I32], results: [I32] },
   { params: [I32, I32, I32, I32, I32], results: [I32] },
   { params: [I32, I32, I32, I32, I32, I32, I32], results: [I32] },
-  { params: [I64, I32, I32, I32], results: [I64] },
-  { params: [I64, I64, I32, I32, I32], results: [I32] },
+  { params: [I32, I32, I32, I32], results: [I64, I32] },
+  { params: [I32, I32, I64, I32, I32], results: [I32] },
 ];
+/** What a store function returns besides 0 (go on). */
+export const enum StoreStop { YIELD = 1, TRAP = 2 }
 const IMPORTS = [{ module: 'f', name: 'load', type: 1 }, { module: 'f', name: 'store', type: 2 }];
 const CALL_LOAD = 0, CALL_STORE = 1;
-/** The module's functions after the imports: run, then a load per (size, signedness), then a store per size. */
+/** The module's functions after the imports: run, then a slow load per (size, signedness), then a slow store per size. */
 const FN_RUN = 2;
 const LOAD_KINDS: readonly [number, boolean][] = [[1, true], [1, false], [2, true], [2, false], [4, true], [4, false], [8, true]];
 const STORE_SIZES = [1, 2, 4, 8];
 const FN_FIRST_LOAD = FN_RUN + 1;
 const FN_FIRST_STORE = FN_FIRST_LOAD + LOAD_KINDS.length;
-const loadFunction = (size: number, signed: boolean): number =>
+const slowLoadFunction = (size: number, signed: boolean): number =>
   FN_FIRST_LOAD + LOAD_KINDS.findIndex(([s, sg]) => s === size && (sg === signed || size === 8));
-const storeFunction = (size: number): number => FN_FIRST_STORE + STORE_SIZES.indexOf(size);
-/** global 0: fast-path hits since the last exit */
-const G_HITS = 0;
+const slowStoreFunction = (size: number): number => FN_FIRST_STORE + STORE_SIZES.indexOf(size);
 
 // Locals: the parameters (the page's VA comes as two words: a JavaScript caller passing an i64
-// would make a BigInt per call), then temporaries.
+// would make a BigInt per call), temporaries (L_VL, L_VH, L_J: an access's address words and
+// store record; L_HITS: fast-path hits), then x1..x31.
 const L_OFF = 0, L_LEFT = 1, L_GK = 2, L_PAGE_LO = 3, L_PAGE_HI = 4;
-const L_VH = 5, L_W = 6, L_SLOT = 7;
-const L_PAGE = 8, L_A = 9, L_B = 10, L_T = 11, L_U = 12, L_V = 13;
-const I32_LOCALS = 3, I64_LOCALS = 6;
+const L_VH = 5, L_W = 6, L_SLOT = 7, L_EXIT = 8, L_VL = 9, L_J = 10, L_HITS = 11;
+const L_PAGE = 12, L_A = 13, L_B = 14, L_T = 15, L_U = 16, L_V = 17;
+const L_X1 = 18;
+const I32_LOCALS = 7, I64_LOCALS = 6 + 31;
 
 /** Instructions run at most between two dispatches (straight-line code goes through the dispatch this often). */
 export const RUN_LIMIT = 64;
@@ -183,8 +195,11 @@ const ALIGN_MASKS = [0, ALIGN_MASK_1, ALIGN_MASK_2, 0, ALIGN_MASK_4, 0, 0, 0, AL
 class PageEmitter {
   readonly w = new ByteWriter();
   private readonly regs: number;
-  /** labels between the current code and the dispatch loop */
+  /** labels between the current code and the dispatch loop (the epilogue's block is one further) */
   private depth = 0;
+  /** registers the code reads or writes (loaded on entry), and those it writes (written back) */
+  private readonly used = new Uint8Array(32);
+  private readonly written = new Uint8Array(32);
 
   constructor(private readonly code: PageCode, private readonly layout: TranslatorLayout) {
     this.regs = layout.slot;
@@ -201,34 +216,61 @@ class PageEmitter {
   private get(l: number): void { this.w.byte(Opc.LOCAL_GET).u32(l); }
   private set(l: number): void { this.w.byte(Opc.LOCAL_SET).u32(l); }
   private tee(l: number): void { this.w.byte(Opc.LOCAL_TEE).u32(l); }
-  private mem(o: number, align: number, offset: number): void { this.w.byte(o).u32(align).u32(offset >>> 0); }
 
   /** Pushes x[r] as an i64. */
-  // Registers and exchange words are addressed from the slot's base in a local: a short offset
-  // per access rather than the slot's whole address.
   private getX(r: number): void {
     if (r === 0) { this.i64(0); return; }
-    this.get(L_SLOT);
-    this.mem(Opc.I64_LOAD, 3, 8 * r);
+    this.used[r] = 1;
+    this.get(L_X1 + r - 1);
   }
-  /** Starts a write of x[rd]: pushes its address (finish with endSetX). */
-  private beginSetX(): void { this.get(L_SLOT); }
-  private endSetX(rd: number): void { this.mem(Opc.I64_STORE, 3, 8 * rd); }
+  /** Pops the i64 on the stack into x[rd]. */
+  private setX(rd: number): void {
+    this.used[rd] = 1;
+    this.written[rd] = 1;
+    this.set(L_X1 + rd - 1);
+  }
 
   /**
-   * Writes the exit words and returns `exit`; the pc is page + `pcOff`, or the i64 in local L_T
-   * if pcOff is null. L_LEFT is the budget left (the current instruction, if it retired, counted).
+   * Leaves through the epilogue, returning `exit`; the pc is page + `pcOff`, or the i64 in local
+   * L_T if pcOff is null. L_LEFT is the budget left (the current instruction, if it retired, counted).
    */
   private exit(exit: Exit, pcOff: number | null): void {
-    this.get(L_SLOT);
-    if (pcOff === null) this.get(L_T);
-    else { this.get(L_PAGE); if (pcOff !== 0) { this.i64(pcOff); this.op(Opc.I64_ADD); } }
-    this.mem(Opc.I64_STORE, 3, HOT_WORDS_OFFSET + HotWord.PC_LO * 4);
-    this.get(L_SLOT); this.get(L_LEFT); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.LEFT * 4);
-    this.get(L_SLOT); this.w.byte(Opc.GLOBAL_GET).u32(G_HITS); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.HITS * 4);
-    this.i32(0); this.w.byte(Opc.GLOBAL_SET).u32(G_HITS);
-    this.i32(exit);
-    this.op(Opc.RETURN);
+    if (pcOff !== null) { this.get(L_PAGE); if (pcOff !== 0) { this.i64(pcOff); this.op(Opc.I64_ADD); } this.set(L_T); }
+    this.i32(exit); this.set(L_EXIT);
+    this.w.byte(Opc.BR).u32(this.depth + 1);
+  }
+
+  /** Leaves with Exit.TRAP at the instruction at `off`, which did not retire. */
+  private trapExit(off: number): void {
+    this.get(L_LEFT); this.i32(1); this.op(Opc.I32_ADD); this.set(L_LEFT);
+    this.exit(Exit.TRAP, off);
+  }
+
+  /** The page VA and slot base into their locals, and the registers the code uses into theirs. */
+  private prologue(f: ByteWriter): void {
+    const get = (l: number) => f.byte(Opc.LOCAL_GET).u32(l), set = (l: number) => f.byte(Opc.LOCAL_SET).u32(l);
+    get(L_PAGE_LO); f.byte(Opc.I64_EXTEND_I32_U);
+    get(L_PAGE_HI); f.byte(Opc.I64_EXTEND_I32_U); f.byte(Opc.I64_CONST).s32(32); f.byte(Opc.I64_SHL);
+    f.byte(Opc.I64_OR); set(L_PAGE);
+    f.byte(Opc.I32_CONST).s32(this.regs); set(L_SLOT);
+    for (let r = 1; r < 32; r++) {
+      if (!this.used[r]) continue;
+      get(L_SLOT); f.byte(Opc.I64_LOAD).u32(3).u32(8 * r); set(L_X1 + r - 1);
+    }
+  }
+
+  /** Writes back the registers the code writes, then the exit words; returns L_EXIT. */
+  private epilogue(f: ByteWriter): void {
+    const get = (l: number) => f.byte(Opc.LOCAL_GET).u32(l);
+    const store = (o: number, align: number, offset: number) => f.byte(o).u32(align).u32(offset);
+    for (let r = 1; r < 32; r++) {
+      if (!this.written[r]) continue;
+      get(L_SLOT); get(L_X1 + r - 1); store(Opc.I64_STORE, 3, 8 * r);
+    }
+    get(L_SLOT); get(L_T); store(Opc.I64_STORE, 3, HOT_WORDS_OFFSET + HotWord.PC_LO * 4);
+    get(L_SLOT); get(L_LEFT); store(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.LEFT * 4);
+    get(L_SLOT); get(L_HITS); store(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.HITS * 4);
+    get(L_EXIT);
   }
 
   /** Control goes to page offset `target` (the jump has retired). */
@@ -247,15 +289,13 @@ class PageEmitter {
 
   // ---- the function ----
 
-  /** The function, with a label at each offset of `labels` (sorted: where the page's instructions start). */
-  emit(labels: number[]): ByteWriter {
+  /**
+   * The function over the instructions at `starts` (sorted offsets), with a label at each of
+   * `leaders`: the prologue, the epilogue's block around the dispatch loop, the epilogue.
+   */
+  emit(starts: readonly number[], leaders: readonly number[]): ByteWriter {
     const w = this.w;
-    w.u32(2).u32(I32_LOCALS).byte(ValType.I32).u32(I64_LOCALS).byte(ValType.I64);
-    const k = labels.length;
-    this.get(L_PAGE_LO); this.op(Opc.I64_EXTEND_I32_U);
-    this.get(L_PAGE_HI); this.op(Opc.I64_EXTEND_I32_U); this.i64(32); this.op(Opc.I64_SHL);
-    this.op(Opc.I64_OR); this.set(L_PAGE);
-    this.i32(this.regs); this.set(L_SLOT);
+    const k = leaders.length;
     w.byte(Opc.LOOP).byte(BLOCK_VOID);
     this.depth = 0;
     // the budget must cover the longest run to the next dispatch
@@ -267,7 +307,7 @@ class PageEmitter {
     for (let e = 0; e < k + 1; e++) w.byte(Opc.BLOCK).byte(BLOCK_VOID);
     // br_table over off / 2: label e is depth e + 1, anything else depth 0
     const target = new Uint16Array(2048);
-    labels.forEach((off, e) => { target[off >> 1] = e + 1; });
+    leaders.forEach((off, e) => { target[off >> 1] = e + 1; });
     this.get(L_OFF); this.i32(1); this.op(Opc.I32_SHR_U);
     w.byte(Opc.BR_TABLE).u32(2048);
     for (let i = 0; i < 2048; i++) w.u32(target[i]);
@@ -276,24 +316,31 @@ class PageEmitter {
     this.depth = k;
     this.pcAtOff();
     this.exit(Exit.NOT_ENTRY, null);
-    let run = 0;
-    for (let e = 0; e < k; e++) {
-      w.byte(Opc.END);
-      this.depth = k - 1 - e;
-      const off = labels[e];
-      const c = this.code.opAt(off);
-      const next = off + (c >>> OpWord.LENGTH);
-      if (KIND[c & 255] === Kind.NONE) { this.exit(Exit.INTERPRET, off); run = 0; continue; }
-      this.instruction(off, c);
-      if (ENDS_RUN[c & 255]) { run = 0; continue; }
-      // falls through to the next label, or leaves
-      if (e + 1 >= k || labels[e + 1] !== next) { this.exit(Exit.NEXT, next); run = 0; continue; }
-      if (++run >= RUN_LIMIT - 1) { this.jump(next); run = 0; }
-    }
+    let e = 0;
+    forEachStep(this.code, starts, (off, c, step) => {
+      if (e < k && leaders[e] === off) {
+        w.byte(Opc.END);
+        this.depth = k - 1 - e;
+        e++;
+      }
+      switch (step) {
+        case Step.INTERPRET: this.exit(Exit.INTERPRET, off); return;
+        case Step.ENDS: this.instruction(off, c); return;
+        case Step.LEAVES: this.instruction(off, c); this.exit(Exit.NEXT, off + (c >>> OpWord.LENGTH)); return;
+        case Step.DISPATCH: this.instruction(off, c); this.jump(off + (c >>> OpWord.LENGTH)); return;
+        default: this.instruction(off, c);
+      }
+    });
+    if (e !== k) throw new Error('translator: a leader is not an instruction start');
     w.byte(Opc.END); // loop
     w.byte(Opc.UNREACHABLE);
-    w.byte(Opc.END); // function
-    return w;
+    const f = new ByteWriter();
+    f.u32(2).u32(I32_LOCALS).byte(ValType.I32).u32(I64_LOCALS).byte(ValType.I64);
+    this.prologue(f);
+    f.byte(Opc.BLOCK).byte(BLOCK_VOID).append(w).byte(Opc.END);
+    this.epilogue(f);
+    f.byte(Opc.END); // function
+    return f;
   }
 
   /** L_T = the pc at L_OFF. */
@@ -311,33 +358,30 @@ class PageEmitter {
     switch (KIND[op]) {
       case Kind.ALU_RR: case Kind.ALU_RI: {
         if (rd === X0_SINK) return;
-        this.beginSetX();
         this.alu64(op, rs1, KIND[op] === Kind.ALU_RI ? null : rs2, imm);
-        this.endSetX(rd);
+        this.setX(rd);
         return;
       }
       case Kind.ALU_W_RR: case Kind.ALU_W_RI: {
         if (rd === X0_SINK) return;
-        this.beginSetX();
         this.alu32(ALU[op], rs1, KIND[op] === Kind.ALU_W_RI ? null : rs2, imm);
         this.op(Opc.I64_EXTEND_I32_S);
-        this.endSetX(rd);
+        this.setX(rd);
         return;
       }
       case Kind.UNARY: case Kind.UNARY_W: {
         if (rd === X0_SINK) return;
-        this.beginSetX();
         this.unary(ALU[op], rs1);
-        this.endSetX(rd);
+        this.setX(rd);
         return;
       }
       case Kind.LUI:
         if (rd === X0_SINK) return;
-        this.beginSetX(); this.i64(imm); this.endSetX(rd);
+        this.i64(imm); this.setX(rd);
         return;
       case Kind.AUIPC:
         if (rd === X0_SINK) return;
-        this.beginSetX(); this.get(L_PAGE); this.i64(off + imm); this.op(Opc.I64_ADD); this.endSetX(rd);
+        this.get(L_PAGE); this.i64(off + imm); this.op(Opc.I64_ADD); this.setX(rd);
         return;
       case Kind.FENCE:
         return;
@@ -350,14 +394,14 @@ class PageEmitter {
         this.end();
         return;
       case Kind.JAL:
-        if (rd !== X0_SINK) { this.beginSetX(); this.get(L_PAGE); this.i64(off + len); this.op(Opc.I64_ADD); this.endSetX(rd); }
+        if (rd !== X0_SINK) { this.get(L_PAGE); this.i64(off + len); this.op(Opc.I64_ADD); this.setX(rd); }
         this.jump(off + imm);
         return;
       case Kind.JALR: {
         this.getX(rs1);
         if (imm !== 0) { this.i64(imm); this.op(Opc.I64_ADD); }
         this.i64(-2); this.op(Opc.I64_AND); this.set(L_T);
-        if (rd !== X0_SINK) { this.beginSetX(); this.get(L_PAGE); this.i64(off + len); this.op(Opc.I64_ADD); this.endSetX(rd); }
+        if (rd !== X0_SINK) { this.get(L_PAGE); this.i64(off + len); this.op(Opc.I64_ADD); this.setX(rd); }
         if (this.layout.policy === FlushPolicy.FENCE) {
           // same page: continue here
           this.get(L_T); this.i64(-4096); this.op(Opc.I64_AND); this.get(L_PAGE); this.op(Opc.I64_EQ);
@@ -492,140 +536,183 @@ class PageEmitter {
     if (imm !== 0) { this.i64(imm); this.op(Opc.I64_ADD); }
   }
 
-  /** Pushes the arguments every access takes last: the instruction's offset, the budget before it, the context key. */
+  /** Pushes what every slow path takes last: the instruction's offset and the budget before it. */
   private position(off: number): void {
     this.i32(off);
     this.get(L_LEFT); this.i32(1); this.op(Opc.I32_ADD);
-    this.get(L_GK);
   }
 
+  /**
+   * The translation store's fast path for the address in L_A: its words into L_VL and L_VH, the
+   * byte offset of its record into L_J, and pushed whether the record in `table` serves an access
+   * of `size` bytes (the interpreter's tag compare).
+   */
+  private fastHit(table: number, size: number): void {
+    this.get(L_A); this.op(Opc.I32_WRAP_I64); this.tee(L_VL);
+    this.i32(8); this.op(Opc.I32_SHR_U); this.i32(STORE_INDEX_MASK << 2); this.op(Opc.I32_AND); this.set(L_J);
+    this.get(L_A); this.i64(32); this.op(Opc.I64_SHR_U); this.op(Opc.I32_WRAP_I64); this.set(L_VH);
+    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table);
+    this.get(L_VL); this.i32(ALIGN_MASKS[size]); this.op(Opc.I32_AND); this.get(L_GK); this.op(Opc.I32_XOR);
+    this.op(Opc.I32_EQ);
+    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table + 4);
+    this.get(L_VH); this.op(Opc.I32_EQ);
+    this.op(Opc.I32_AND);
+  }
+
+  /** Pushes the host address of a fast-path access (its record's frame + the page offset), and counts the hit. */
+  private hostAddress(table: number): void {
+    this.get(L_HITS); this.i32(1); this.op(Opc.I32_ADD); this.set(L_HITS);
+    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table + 8);
+    this.get(L_VL); this.i32(4095); this.op(Opc.I32_AND); this.op(Opc.I32_ADD);
+  }
+
+  private mem(o: number, align: number, offset: number): void { this.w.byte(o).u32(align).u32(offset >>> 0); }
+
   private load(op: number, rd: number, rs1: number, imm: number, off: number): void {
-    if (rd !== X0_SINK) this.beginSetX();
-    this.address(rs1, imm);
-    this.position(off);
-    this.w.byte(Opc.CALL).u32(loadFunction(MEM_SIZE[op], MEM_SIGNED[op] !== 0));
-    if (rd !== X0_SINK) this.endSetX(rd); else this.op(Opc.DROP);
+    const size = MEM_SIZE[op], signed = MEM_SIGNED[op] !== 0;
+    const table = this.layout.slot + STORE_TABLES_OFFSET + Access.READ * STORE_TABLE_BYTES;
+    this.address(rs1, imm); this.set(L_A);
+    this.fastHit(table, size);
+    this.w.byte(Opc.IF).byte(ValType.I64); this.depth++;
+    this.hostAddress(table);
+    this.mem(loadOpcode(size, signed), 0, 0);
+    this.else_();
+    this.get(L_VL); this.get(L_VH); this.position(off);
+    this.w.byte(Opc.CALL).u32(slowLoadFunction(size, signed));
+    // (value, trapped): rd is written only if the load did not trap
+    this.ifVoid();
+    this.trapExit(off);
+    this.end();
+    this.end();
+    if (rd !== X0_SINK) this.setX(rd); else this.op(Opc.DROP);
   }
 
   private store(op: number, rs1: number, rs2: number, imm: number, off: number, len: number): void {
-    this.address(rs1, imm);
-    this.getX(rs2);
-    this.position(off);
-    this.w.byte(Opc.CALL).u32(storeFunction(MEM_SIZE[op]));
+    const size = MEM_SIZE[op];
+    const table = this.layout.slot + STORE_TABLES_OFFSET + Access.WRITE * STORE_TABLE_BYTES;
+    this.address(rs1, imm); this.set(L_A);
+    this.fastHit(table, size);
     this.ifVoid();
+    this.hostAddress(table);
+    this.getX(rs2);
+    this.mem(size === 1 ? Opc.I64_STORE8 : size === 2 ? Opc.I64_STORE16 : size === 4 ? Opc.I64_STORE32 : Opc.I64_STORE, 0, 0);
+    this.else_();
+    this.get(L_VL); this.get(L_VH); this.getX(rs2); this.position(off);
+    this.w.byte(Opc.CALL).u32(slowStoreFunction(size));
+    this.tee(L_W);
+    this.ifVoid();
+    this.get(L_W); this.i32(StoreStop.TRAP); this.op(Opc.I32_EQ);
+    this.ifVoid();
+    this.trapExit(off);
+    this.end();
     this.exit(Exit.YIELD, off + len);
+    this.end();
     this.end();
   }
 }
 
+const loadOpcode = (size: number, signed: boolean): number => size === 1 ? (signed ? Opc.I64_LOAD8_S : Opc.I64_LOAD8_U)
+  : size === 2 ? (signed ? Opc.I64_LOAD16_S : Opc.I64_LOAD16_U)
+    : size === 4 ? (signed ? Opc.I64_LOAD32_S : Opc.I64_LOAD32_U) : Opc.I64_LOAD;
+
 /**
- * The module's function for loads of `size` bytes: (address, offset, budget before, context key)
- * -> the value, extended to 64 bits. The translation store's fast path (the interpreter's tag
- * compare), else the MMU's slow path through the import.
+ * The module's slow path for loads of `size` bytes: (address words, offset, budget before) ->
+ * (the value, extended to 64 bits; 1 if it trapped, else 0), from the MMU through the import.
  */
-function loadBody(layout: TranslatorLayout, size: number, signed: boolean): ByteWriter {
-  const A = 0, OFF = 1, LEFT = 2, GK = 3, VL = 4, VH = 5, J = 6;
-  const table = layout.slot + STORE_TABLES_OFFSET + Access.READ * STORE_TABLE_BYTES;
-  const e = new AccessEmitter(J, VL, VH, GK);
-  const w = e.w;
-  e.fastPath(A, table, size, ValType.I64);
-  const o = size === 1 ? (signed ? Opc.I64_LOAD8_S : Opc.I64_LOAD8_U)
-    : size === 2 ? (signed ? Opc.I64_LOAD16_S : Opc.I64_LOAD16_U)
-      : size === 4 ? (signed ? Opc.I64_LOAD32_S : Opc.I64_LOAD32_U) : Opc.I64_LOAD;
-  e.mem(o, 0, 0);
-  w.byte(Opc.ELSE);
-  e.get(VL); e.get(VH); e.i32(size); e.get(OFF); e.get(LEFT);
+function slowLoadBody(layout: TranslatorLayout, size: number, signed: boolean): ByteWriter {
+  const VL = 0, VH = 1, OFF = 2, LEFT = 3;
+  const w = new ByteWriter();
+  const get = (l: number) => w.byte(Opc.LOCAL_GET).u32(l);
+  const word = (o: number, word: HotWord) => w.byte(Opc.I32_CONST).s32(0).byte(o).u32(2).u32(layout.slot + HOT_WORDS_OFFSET + word * 4);
+  w.u32(0);
+  get(VL); get(VH); w.byte(Opc.I32_CONST).s32(size); get(OFF); get(LEFT);
   w.byte(Opc.CALL).u32(CALL_LOAD);
   if (size === 8) {
     w.byte(Opc.I64_EXTEND_I32_U);
-    e.i32(0); e.mem(Opc.I64_LOAD32_U, 2, layout.slot + HOT_WORDS_OFFSET + HotWord.VALUE_HI * 4);
-    e.i64(32); w.byte(Opc.I64_SHL);
+    word(Opc.I64_LOAD32_U, HotWord.VALUE_HI);
+    w.byte(Opc.I64_CONST).s32(32).byte(Opc.I64_SHL);
     w.byte(Opc.I64_OR);
   } else {
     // the slow path returns 1 and 2 bytes zero-extended, 4 bytes as an int32
     w.byte(signed || size === 4 ? Opc.I64_EXTEND_I32_S : Opc.I64_EXTEND_I32_U);
-    if (size === 4 && !signed) { e.i64(0xffffffff); w.byte(Opc.I64_AND); }
+    if (size === 4 && !signed) w.byte(Opc.I64_CONST).s64(0xffffffffn).byte(Opc.I64_AND);
     if (signed && size === 1) w.byte(Opc.I64_EXTEND8_S);
     if (signed && size === 2) w.byte(Opc.I64_EXTEND16_S);
   }
-  w.byte(Opc.END);
+  word(Opc.I32_LOAD, HotWord.TRAPPED);
   w.byte(Opc.END);
   return w;
 }
 
-/** The module's function for stores of `size` bytes: (address, value, offset, budget before, context key) -> nonzero to stop. */
-function storeBody(layout: TranslatorLayout, size: number): ByteWriter {
-  const A = 0, V = 1, OFF = 2, LEFT = 3, GK = 4, VL = 5, VH = 6, J = 7;
-  const table = layout.slot + STORE_TABLES_OFFSET + Access.WRITE * STORE_TABLE_BYTES;
-  const e = new AccessEmitter(J, VL, VH, GK);
-  const w = e.w;
-  e.fastPath(A, table, size, ValType.I32);
-  e.get(V);
-  e.mem(size === 1 ? Opc.I64_STORE8 : size === 2 ? Opc.I64_STORE16 : size === 4 ? Opc.I64_STORE32 : Opc.I64_STORE, 0, 0);
-  e.i32(0);
-  w.byte(Opc.ELSE);
-  e.get(VL); e.get(VH); e.i32(size);
-  e.get(V); w.byte(Opc.I32_WRAP_I64);
-  e.get(V); e.i64(32); w.byte(Opc.I64_SHR_U); w.byte(Opc.I32_WRAP_I64);
-  e.get(OFF); e.get(LEFT);
+/** The module's slow path for stores of `size` bytes: (address words, value, offset, budget before) -> 0, or a StoreStop. */
+function slowStoreBody(size: number): ByteWriter {
+  const VL = 0, VH = 1, V = 2, OFF = 3, LEFT = 4;
+  const w = new ByteWriter();
+  const get = (l: number) => w.byte(Opc.LOCAL_GET).u32(l);
+  w.u32(0);
+  get(VL); get(VH); w.byte(Opc.I32_CONST).s32(size);
+  get(V); w.byte(Opc.I32_WRAP_I64);
+  get(V); w.byte(Opc.I64_CONST).s32(32).byte(Opc.I64_SHR_U).byte(Opc.I32_WRAP_I64);
+  get(OFF); get(LEFT);
   w.byte(Opc.CALL).u32(CALL_STORE);
   w.byte(Opc.END);
-  w.byte(Opc.END);
   return w;
 }
 
-/** The translation store's fast path, shared by the load and store functions. */
-class AccessEmitter {
-  readonly w = new ByteWriter();
-  constructor(private readonly j: number, private readonly vl: number, private readonly vh: number, private readonly gk: number) {}
+/** How the code goes on after an instruction. */
+const enum Step {
+  /** on to the next instruction, in line */
+  FALLS = 0,
+  /** not translated: the function leaves, for the interpreter to run it */
+  INTERPRET,
+  /** never to the next instruction (a jump) */
+  ENDS,
+  /** out of the page's code: the next instruction is not one of its starts */
+  LEAVES,
+  /** to the next instruction through the dispatch (straight-line code has run RUN_LIMIT - 1 instructions) */
+  DISPATCH,
+}
 
-  get(l: number): void { this.w.byte(Opc.LOCAL_GET).u32(l); }
-  i32(v: number): void { this.w.byte(Opc.I32_CONST).s32(v); }
-  i64(v: number): void { this.w.byte(Opc.I64_CONST); if (v === (v | 0)) this.w.s32(v); else this.w.s64(BigInt(v)); }
-  mem(o: number, align: number, offset: number): void { this.w.byte(o).u32(align).u32(offset >>> 0); }
-
-  /**
-   * Declares the function's three i32 locals and opens `if (result) ... else`: taken when the
-   * record of `table` that the address in local `address` maps to serves an access of `size`
-   * bytes, with the host address of the access pushed.
-   */
-  fastPath(address: number, table: number, size: number, result: ValType): void {
-    this.w.u32(1).u32(3).byte(ValType.I32);
-    this.split(address);
-    this.hit(table, size);
-    this.w.byte(Opc.IF).byte(result);
-    this.hostAddress(table);
+/**
+ * Calls `visit` with each instruction of `starts` (sorted offsets) and how the code goes on after
+ * it; the translator and the choice of leaders walk the page the same way through it.
+ */
+function forEachStep(code: PageCode, starts: readonly number[], visit: (off: number, c: number, step: Step) => void): void {
+  let run = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const off = starts[i];
+    const c = code.opAt(off);
+    const next = off + (c >>> OpWord.LENGTH);
+    let step = Step.FALLS;
+    if (KIND[c & 255] === Kind.NONE) step = Step.INTERPRET;
+    else if (ENDS_RUN[c & 255]) step = Step.ENDS;
+    else if (i + 1 >= starts.length || starts[i + 1] !== next) step = Step.LEAVES;
+    else if (++run >= RUN_LIMIT - 1) step = Step.DISPATCH;
+    if (step !== Step.FALLS) run = 0;
+    visit(off, c, step);
   }
+}
 
-  /**
-   * The address's words into VL and VH, and the byte offset of the store record it maps to into
-   * J (four times the interpreter's word index).
-   */
-  private split(address: number): void {
-    const w = this.w;
-    this.get(address); w.byte(Opc.I32_WRAP_I64); w.byte(Opc.LOCAL_TEE).u32(this.vl);
-    this.i32(8); w.byte(Opc.I32_SHR_U); this.i32(STORE_INDEX_MASK << 2); w.byte(Opc.I32_AND); w.byte(Opc.LOCAL_SET).u32(this.j);
-    this.get(address); this.i64(32); w.byte(Opc.I64_SHR_U); w.byte(Opc.I32_WRAP_I64); w.byte(Opc.LOCAL_SET).u32(this.vh);
-  }
-
-  /** Pushes whether the record serves this access: the interpreter's tag compare. */
-  private hit(table: number, size: number): void {
-    const w = this.w;
-    this.get(this.j); this.mem(Opc.I32_LOAD, 2, table);
-    this.get(this.vl); this.i32(ALIGN_MASKS[size]); w.byte(Opc.I32_AND); this.get(this.gk); w.byte(Opc.I32_XOR);
-    w.byte(Opc.I32_EQ);
-    this.get(this.j); this.mem(Opc.I32_LOAD, 2, table + 4);
-    this.get(this.vh); w.byte(Opc.I32_EQ);
-    w.byte(Opc.I32_AND);
-  }
-
-  /** Pushes the host address of the access (the record's frame + the page offset); counts the hit. */
-  private hostAddress(table: number): void {
-    const w = this.w;
-    w.byte(Opc.GLOBAL_GET).u32(G_HITS); this.i32(1); w.byte(Opc.I32_ADD); w.byte(Opc.GLOBAL_SET).u32(G_HITS);
-    this.get(this.j); this.mem(Opc.I32_LOAD, 2, table + 8);
-    this.get(this.vl); this.i32(4095); w.byte(Opc.I32_AND); w.byte(Opc.I32_ADD);
-  }
+/**
+ * The labels among `starts` (sorted offsets of the instructions to translate), sorted: the
+ * `seeds`, in-page branch and jump targets, and where the code is re-entered after a call
+ * returns, after the interpreter ran an instruction for it, or after a dispatch.
+ */
+export function findLeaders(code: PageCode, starts: readonly number[], seeds: Iterable<number>): number[] {
+  const isStart = new Uint8Array(2048);
+  for (const off of starts) isStart[off >> 1] = 1;
+  const leader = new Uint8Array(2048);
+  const mark = (off: number) => { if (off >= 0 && off < 4096 && isStart[off >> 1]) leader[off >> 1] = 1; };
+  for (const off of seeds) mark(off);
+  forEachStep(code, starts, (off, c, step) => {
+    const op = c & 255, next = off + (c >>> OpWord.LENGTH);
+    if (KIND[op] === Kind.BRANCH || op === Op.JAL) mark(off + code.immAt(off));
+    const links = (op === Op.JAL || op === Op.JALR) && ((c >>> OpWord.RD) & 63) !== X0_SINK;
+    if (links || step === Step.INTERPRET || step === Step.DISPATCH) mark(next);
+  });
+  const leaders: number[] = [];
+  for (let i = 0; i < 2048; i++) if (leader[i]) leaders.push(2 * i);
+  return leaders;
 }
 
 /**
@@ -654,12 +741,15 @@ export function findLabels(code: PageCode, seeds: Iterable<number>): number[] {
   return labels;
 }
 
-/** The module of one page: exports `run(off, left, genKey, pageVaLo, pageVaHi) -> Exit`. */
-export function translatePage(code: PageCode, labels: number[], layout: TranslatorLayout): Uint8Array<ArrayBuffer> {
-  const body = new PageEmitter(code, layout).emit(labels);
-  return writeModule(TYPES, IMPORTS, layout.memoryPages, 1, [
+/**
+ * The module of one page's instructions at `starts`, entered at `leaders` (findLabels,
+ * findLeaders): exports `run(off, left, genKey, pageVaLo, pageVaHi) -> Exit`.
+ */
+export function translatePage(code: PageCode, starts: readonly number[], leaders: readonly number[], layout: TranslatorLayout): Uint8Array<ArrayBuffer> {
+  const body = new PageEmitter(code, layout).emit(starts, leaders);
+  return writeModule(TYPES, IMPORTS, layout.memoryPages, 0, [
     { name: 'run', type: 0, body },
-    ...LOAD_KINDS.map(([size, signed]) => ({ type: 3, body: loadBody(layout, size, signed) })),
-    ...STORE_SIZES.map((size) => ({ type: 4, body: storeBody(layout, size) })),
+    ...LOAD_KINDS.map(([size, signed]) => ({ type: 3, body: slowLoadBody(layout, size, signed) })),
+    ...STORE_SIZES.map((size) => ({ type: 4, body: slowStoreBody(size) })),
   ]);
 }

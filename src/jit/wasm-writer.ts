@@ -99,13 +99,17 @@ export class ByteWriter {
     return this;
   }
 
-  /** Appends another writer's bytes, preceded by their length (a section or function body). */
-  sized(w: ByteWriter): this {
-    this.u32(w.length);
+  /** Appends another writer's bytes. */
+  append(w: ByteWriter): this {
     this.room(w.length);
     this.buf.set(w.buf.subarray(0, w.length), this.length);
     this.length += w.length;
     return this;
+  }
+
+  /** Appends another writer's bytes, preceded by their length (a section or function body). */
+  sized(w: ByteWriter): this {
+    return this.u32(w.length).append(w);
   }
 
   result(): Uint8Array<ArrayBuffer> {
