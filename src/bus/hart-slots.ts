@@ -35,6 +35,10 @@ export const enum HotWord {
   VALUE_HI = 4,
   /** 1 if the last slow load trapped (the trap is the hart's pending one), else 0 */
   TRAPPED = 5,
+  /** the host page whose translated code runs (or ran last) in a chain of pages */
+  CURRENT_PAGE = 6,
+  /** 1 if a slow load asked the run loop to look (a chain of pages stops) */
+  STOP = 7,
   COUNT = 16,
 }
 

@@ -14,7 +14,9 @@ import { CODE_PAGES, OpWord } from '../cpu/code-cache.js';
 import { Op, OP_INFO } from '../cpu/isa/encodings.js';
 import type { InterpretedHart } from '../cpu/interpreter.js';
 import { TrapSignal } from '../arch/traps.js';
+import { FlushPolicy } from '../arch/flush-policy.js';
 import { Exit, findLabels, findLeaders, StoreStop, translatePage, type PageCode } from './page-translator.js';
+import { chainModule } from './page-chain.js';
 
 /**
  * Instructions interpreted from a page before it is translated: translating a page costs about
@@ -51,6 +53,7 @@ export interface JitHart extends InterpretedHart {
 }
 
 type PageFunction = (off: number, left: number, genKey: number, pageLo: number, pageHi: number) => number;
+type ChainFunction = (off: number, left: number, genKey: number, pageLo: number, pageHi: number, hostPage: number) => number;
 
 interface Unit {
   run: PageFunction;
@@ -93,9 +96,16 @@ export class JitEngine {
   private readonly imports: WebAssembly.Imports;
   private readonly memoryPages: number;
   private readonly slot: number;
-  /** the host page whose translated code runs now, and whether its translation was dropped meanwhile */
-  private current = -1;
+  /**
+   * Translated code runs now; and whether the translation of the page it runs (CURRENT_PAGE in
+   * the exchange words) was dropped meanwhile.
+   */
+  private running = false;
   private currentDropped = false;
+  /** every host page's translated code (null: none), for the chain */
+  private readonly table: WebAssembly.Table;
+  /** runs translated pages one after another (page-chain.ts); under the fence policy only */
+  private readonly chain: ChainFunction | undefined;
   readonly stats: JitStatistics = { translations: 0, compileSeconds: 0, wasmBytes: 0, translatedInstructions: 0, dropped: 0, calls: 0 };
 
   constructor(hart: JitHart, interpret: (hart: JitHart, budget: number) => void) {
@@ -143,6 +153,13 @@ export class JitEngine {
       },
     };
     hart.code.onDrop = (hostPage) => this.drop(hostPage);
+    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: frames, maximum: frames });
+    // Under the block policy a taken jump ends the slice anyway.
+    if (hart.policy === FlushPolicy.FENCE) {
+      const module = new WebAssembly.Module(chainModule(this.slot, this.memoryPages, frames));
+      const instance = new WebAssembly.Instance(module, { m: { memory: memory.memory }, t: { table: this.table } });
+      this.chain = instance.exports.run as ChainFunction;
+    }
   }
 
   /**
@@ -153,7 +170,7 @@ export class JitEngine {
     const h = this.hart, words = this.words;
     let left = budget;
     for (;;) {
-      const hostPage = h.codeHost >>> 12;
+      let hostPage = h.codeHost >>> 12;
       let unit = this.units[hostPage];
       if (unit === undefined && this.heat[hostPage] >= HOT_INSTRUCTIONS && this.drops[hostPage] < MAX_DROPS) {
         unit = this.translate(hostPage, h.off);
@@ -166,18 +183,38 @@ export class JitEngine {
         // have made an interrupt takeable.
         if (left > 0 && !h.yieldRequested && !h.waiting && h.interruptTakeable()) return this.end(left);
       } else {
-        this.current = hostPage;
+        this.running = true;
         this.currentDropped = false;
         this.stats.calls++;
-        const exit = unit.run(h.off, left, h.store.genKey, h.pageLo, h.pageHi);
-        this.current = -1;
-        const after = words[HotWord.LEFT];
-        this.stats.translatedInstructions += left - after;
-        unit.ran += left - after;
+        words[HotWord.CURRENT_PAGE] = hostPage;
+        const exit = this.chain !== undefined
+          ? this.chain(h.off, left, h.store.genKey, h.pageLo, h.pageHi, hostPage)
+          : unit.run(h.off, left, h.store.genKey, h.pageLo, h.pageHi);
+        this.running = false;
+        const after = words[HotWord.LEFT], ran = left - after;
+        this.stats.translatedInstructions += ran;
         left = after;
         h.fastHits += words[HotWord.HITS];
         h.pcLo = words[HotWord.PC_LO];
         h.pcHi = words[HotWord.PC_HI];
+        // An exit inside a page the chain went on to: the interpreter's position follows it
+        // (after Exit.NEXT and YIELD the pc may be on yet another page: the loop's end enters it).
+        const exitPage = words[HotWord.CURRENT_PAGE];
+        if (exitPage !== hostPage && exit !== Exit.NEXT && exit !== Exit.YIELD && exit !== Exit.SLICE_END) {
+          h.enterPage();
+          hostPage = exitPage;
+          const now = this.units[hostPage];
+          if (now === undefined) {
+            // its translation was dropped as it ran (its code was written)
+            if (exit === Exit.TRAP) throw TrapSignal.INSTANCE;
+            if (left <= 0 || h.yieldRequested || h.waiting) return this.end(left);
+            h.left = left;
+            continue;
+          }
+          unit = now;
+        }
+        // (a chain's instructions count for the page it ended on: the share is a heuristic)
+        unit.ran += ran;
         switch (exit) {
           case Exit.NEXT:
             break;
@@ -313,6 +350,7 @@ export class JitEngine {
       translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0,
     };
     this.units[hostPage] = unit;
+    this.table.set(hostPage, unit.run);
     this.translatedPages.add(hostPage);
     h.code.markTranslated(hostPage);
     this.stats.translations++;
@@ -335,9 +373,10 @@ export class JitEngine {
   private dropOne(hostPage: number): void {
     if (this.units[hostPage] === undefined) return;
     this.units[hostPage] = undefined;
+    this.table.set(hostPage, null);
     this.heat[hostPage] = 0;
     if (this.drops[hostPage] < 255) this.drops[hostPage]++;
     this.stats.dropped++;
-    if (hostPage === this.current) this.currentDropped = true;
+    if (this.running && hostPage === this.words[HotWord.CURRENT_PAGE]) this.currentDropped = true;
   }
 }

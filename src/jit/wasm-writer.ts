@@ -9,7 +9,8 @@ export const BLOCK_VOID = 0x40;
 
 export const enum Opc {
   UNREACHABLE = 0x00, BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d,
-  BR_TABLE = 0x0e, RETURN = 0x0f, CALL = 0x10, DROP = 0x1a, SELECT = 0x1b,
+  BR_TABLE = 0x0e, RETURN = 0x0f, CALL = 0x10, CALL_INDIRECT = 0x11, DROP = 0x1a, SELECT = 0x1b,
+  TABLE_GET = 0x25, REF_IS_NULL = 0xd1,
   LOCAL_GET = 0x20, LOCAL_SET = 0x21, LOCAL_TEE = 0x22,
   I32_LOAD = 0x28, I64_LOAD = 0x29, I32_LOAD8_S = 0x2c, I32_LOAD8_U = 0x2d, I32_LOAD16_S = 0x2e, I32_LOAD16_U = 0x2f,
   I64_LOAD8_S = 0x30, I64_LOAD8_U = 0x31, I64_LOAD16_S = 0x32, I64_LOAD16_U = 0x33, I64_LOAD32_S = 0x34, I64_LOAD32_U = 0x35,
@@ -131,11 +132,12 @@ export interface FunctionImport {
 }
 
 /**
- * A module of imported functions, one imported shared memory of `memoryPages` pages, `i32Globals`
+ * A module of imported functions, one imported shared memory of `memoryPages` pages (m.memory),
+ * with `tableSize` an imported table of that many function references (t.table), `i32Globals`
  * mutable i32 globals (zero), and defined functions; those with a name are exported under it.
  */
 export function writeModule(types: readonly FuncType[], imports: readonly FunctionImport[], memoryPages: number,
-  i32Globals: number, functions: readonly { name?: string; type: number; body: ByteWriter }[]): Uint8Array<ArrayBuffer> {
+  i32Globals: number, functions: readonly { name?: string; type: number; body: ByteWriter }[], tableSize?: number): Uint8Array<ArrayBuffer> {
   const out = new ByteWriter().bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   const section = (id: number, fill: (w: ByteWriter) => void) => {
     const w = new ByteWriter();
@@ -149,10 +151,12 @@ export function writeModule(types: readonly FuncType[], imports: readonly Functi
     }
   });
   section(2, (w) => {
-    w.u32(imports.length + 1);
+    w.u32(imports.length + 1 + (tableSize === undefined ? 0 : 1));
     for (const i of imports) w.name(i.module).name(i.name).byte(0x00).u32(i.type);
     // shared memory: limits flag 3 = has maximum, shared
     w.name('m').name('memory').byte(0x02).byte(0x03).u32(memoryPages).u32(memoryPages);
+    // funcref table: limits flag 1 = has maximum
+    if (tableSize !== undefined) w.name('t').name('table').byte(0x01).byte(0x70).byte(0x01).u32(tableSize).u32(tableSize);
   });
   section(3, (w) => {
     w.u32(functions.length);

@@ -16,7 +16,18 @@ declare namespace WebAssembly {
   class Module {
     constructor(bytes: ArrayBufferView | ArrayBuffer);
   }
-  type ImportValue = Function | Memory | number;
+  interface TableDescriptor {
+    element: 'anyfunc';
+    initial: number;
+    maximum?: number;
+  }
+  class Table {
+    constructor(descriptor: TableDescriptor);
+    get(index: number): Function | null;
+    set(index: number, value: Function | null): void;
+    readonly length: number;
+  }
+  type ImportValue = Function | Memory | Table | number;
   type Imports = Record<string, Record<string, ImportValue>>;
   class Instance {
     constructor(module: Module, imports?: Imports);
