@@ -132,6 +132,8 @@ export class JitEngine {
             const v = mmu.loadSlow(vaLo, vaHi, size);
             if (size === 8) words[HotWord.VALUE_HI] = mmu.valueHi;
             words[HotWord.TRAPPED] = 0;
+            // a device read asked the run loop to look: a chain of pages stops after this page
+            if (hart.yieldRequested) words[HotWord.STOP] = 1;
             return v;
           } catch (e) {
             if (e !== TrapSignal.INSTANCE) throw e;
