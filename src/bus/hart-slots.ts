@@ -42,6 +42,11 @@ export const enum HotWord {
   COUNT = 16,
 }
 
+/** Where the translation store's table for access kind `access` (arch/access.ts) begins, in the slot at `slot`. */
+export function storeTableOffset(slot: number, access: number): number {
+  return slot + STORE_TABLES_OFFSET + access * STORE_TABLE_BYTES;
+}
+
 /** Where hart `hartId`'s slot begins in a buffer whose frames take `frameBytes`. */
 export function hartSlotOffset(frameBytes: number, hartId: number): number {
   return frameBytes + hartId * HART_SLOT_BYTES;

@@ -283,6 +283,15 @@ export const CSR_BY_NUMBER: readonly (CsrRow | undefined)[] = (() => {
 
 const CSR_NAMES = new Map<number, string>([...CSR_TABLE, ...DEBUG_MODE_CSRS].map((r) => [r.number, r.name]));
 
+const CSR_NUMBERS = new Map<string, number>(CSR_TABLE.map((r) => [r.name, r.number]));
+
+/** The number of the CSR named `name` (one of the table's). */
+export function csrNumber(name: string): number {
+  const number = CSR_NUMBERS.get(name);
+  if (number === undefined) throw new Error(`no CSR named ${name}`);
+  return number;
+}
+
 /** The name of CSR `number`, if it has one. */
 export function csrName(number: number): string | undefined {
   return CSR_NAMES.get(number);

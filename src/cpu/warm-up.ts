@@ -17,6 +17,10 @@ import { Format } from './isa/instruction-info.js';
 import type { InstructionInfo } from './isa/instruction-info.js';
 import { expandCompressed } from './isa/compressed.js';
 import { StoreStat } from '../mmu/translation-store.js';
+import { csrNumber } from './csr-table.js';
+import { Mstatus } from '../arch/mstatus.js';
+import { Pte } from '../arch/pte.js';
+import { SatpMode } from '../arch/satp.js';
 
 const BASE = 0x80000000n;
 const RAM = 64 * 1024;
@@ -35,11 +39,13 @@ function sampledInLine(e: InstructionInfo): boolean {
 }
 
 const enum Reg { T0 = 5, T1 = 6, T2 = 7, S0 = 8, S1 = 9, A0 = 10, A1 = 11, A2 = 12, A3 = 13, A4 = 14, T3 = 28, T4 = 29, T5 = 30, T6 = 31 }
-const CSR_SSTATUS = 0x100, CSR_SCOUNTEREN = 0x106, CSR_STVEC = 0x105, CSR_SEPC = 0x141, CSR_SIP = 0x144, CSR_STIMECMP = 0x14d, CSR_SATP = 0x180;
-const CSR_MSTATUS = 0x300, CSR_MEDELEG = 0x302, CSR_MIDELEG = 0x303, CSR_MIE = 0x304, CSR_MTVEC = 0x305, CSR_MCOUNTEREN = 0x306;
-const CSR_MENVCFG = 0x30a, CSR_MSCRATCH = 0x340, CSR_MEPC = 0x341, CSR_MIP = 0x344, CSR_PMPCFG0 = 0x3a0, CSR_PMPADDR0 = 0x3b0;
-const CSR_CYCLE = 0xc00, CSR_TIME = 0xc01, CSR_INSTRET = 0xc02;
-const MSTATUS_SUM = 1n << 18n;
+const CSR_SSTATUS = csrNumber('sstatus'), CSR_SCOUNTEREN = csrNumber('scounteren'), CSR_STVEC = csrNumber('stvec');
+const CSR_SEPC = csrNumber('sepc'), CSR_SIP = csrNumber('sip'), CSR_STIMECMP = csrNumber('stimecmp'), CSR_SATP = csrNumber('satp');
+const CSR_MSTATUS = csrNumber('mstatus'), CSR_MEDELEG = csrNumber('medeleg'), CSR_MIDELEG = csrNumber('mideleg');
+const CSR_MIE = csrNumber('mie'), CSR_MTVEC = csrNumber('mtvec'), CSR_MCOUNTEREN = csrNumber('mcounteren');
+const CSR_MENVCFG = csrNumber('menvcfg'), CSR_MSCRATCH = csrNumber('mscratch'), CSR_MEPC = csrNumber('mepc'), CSR_MIP = csrNumber('mip');
+const CSR_PMPCFG0 = csrNumber('pmpcfg0'), CSR_PMPADDR0 = csrNumber('pmpaddr0');
+const CSR_CYCLE = csrNumber('cycle'), CSR_TIME = csrNumber('time'), CSR_INSTRET = csrNumber('instret');
 /** medeleg: misaligned and faulting accesses, illegal instructions, page faults and U-mode ecalls */
 const DELEGATED_EXCEPTIONS = 0xb1f4n;
 /** pmpcfg: R, W, X, A = NAPOT */
@@ -216,11 +222,11 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, aband
       x[Reg.T0] = BigInt(3 << 13 | (pass.privilege === 'S' ? 1 : pass.privilege === 'U' ? 0 : 3) << 11);
       x[Reg.T5] = pass.fpClean ? BigInt(1 << 13) : 0n; // cleared before each FP instruction
       // satp, written just before the mret into the body
-      x[Reg.A2] = pass.paging ? 8n << 60n | WARM_UP_ASID << 44n | (BASE + BigInt(ROOT_TABLE_AT)) >> 12n : 0n;
+      x[Reg.A2] = pass.paging ? BigInt(SatpMode.SV39) << 60n | WARM_UP_ASID << 44n | (BASE + BigInt(ROOT_TABLE_AT)) >> 12n : 0n;
       x[Reg.A3] = pass.delegate ? DELEGATED_EXCEPTIONS : 0n;
       // U-mode code runs from the U alias
       x[Reg.A4] = pass.privilege === 'U' ? USER_ALIAS : 0n;
-      x[Reg.S1] = pass.sum ? MSTATUS_SUM : 0n;
+      x[Reg.S1] = pass.sum ? BigInt(Mstatus.SUM) : 0n;
       // A few rounds: feedback needs each path run once; the round trip needs the whole body.
       // In S-mode the M-mode CSR accesses trap, and each costs the handler's instructions too.
       const trapsBefore = hart.trapsTaken;
@@ -295,8 +301,6 @@ function programImage(body: number[]): Uint8Array {
   pageTables(view);
   return image;
 }
-
-const enum Pte { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 }
 
 /**
  * Sv39 tables that map the scratch RAM onto itself through 4 KiB pages (a walk of every level;

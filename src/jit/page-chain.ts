@@ -9,7 +9,7 @@
 // translated code returns to the run loop, which walks, interprets or translates). The chain
 // also returns when the budget left is short, or when a slow load asked the run loop to look.
 
-import { HOT_WORDS_OFFSET, HotWord, STORE_TABLE_BYTES, STORE_TABLES_OFFSET } from '../bus/hart-slots.js';
+import { HOT_WORDS_OFFSET, HotWord, storeTableOffset } from '../bus/hart-slots.js';
 import { Access } from '../arch/access.js';
 import { ALIGN_MASK_2, STORE_INDEX_MASK } from '../mmu/translation-store.js';
 import { Exit, RUN_LIMIT } from './page-translator.js';
@@ -27,7 +27,7 @@ const PAGE_FUNCTION = 0;
  */
 export function chainModule(slot: number, memoryPages: number, tableSize: number): Uint8Array<ArrayBuffer> {
   const OFF = 0, LEFT = 1, GK = 2, PAGE_LO = 3, PAGE_HI = 4, HOST_PAGE = 5, EXIT = 6, HITS = 7, J = 8, LO = 9, HI = 10;
-  const fetchTable = slot + STORE_TABLES_OFFSET + Access.FETCH * STORE_TABLE_BYTES;
+  const fetchTable = storeTableOffset(slot, Access.FETCH);
   const w = new ByteWriter();
   const get = (l: number) => w.byte(Opc.LOCAL_GET).u32(l);
   const set = (l: number) => w.byte(Opc.LOCAL_SET).u32(l);

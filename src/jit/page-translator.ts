@@ -21,7 +21,7 @@
 // through imports that first record the instruction's offset and budget, so a trap is taken at
 // the exact instruction.
 
-import { HOT_WORDS_OFFSET, HotWord, STORE_TABLE_BYTES, STORE_TABLES_OFFSET } from '../bus/hart-slots.js';
+import { HOT_WORDS_OFFSET, HotWord, storeTableOffset } from '../bus/hart-slots.js';
 import { Access } from '../arch/access.js';
 import { FlushPolicy } from '../arch/flush-policy.js';
 import { ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, STORE_INDEX_MASK } from '../mmu/translation-store.js';
@@ -570,7 +570,7 @@ class PageEmitter {
 
   private load(op: number, rd: number, rs1: number, imm: number, off: number): void {
     const size = MEM_SIZE[op], signed = MEM_SIGNED[op] !== 0;
-    const table = this.layout.slot + STORE_TABLES_OFFSET + Access.READ * STORE_TABLE_BYTES;
+    const table = storeTableOffset(this.layout.slot, Access.READ);
     this.address(rs1, imm); this.set(L_A);
     this.fastHit(table, size);
     this.w.byte(Opc.IF).byte(ValType.I64); this.depth++;
@@ -589,7 +589,7 @@ class PageEmitter {
 
   private store(op: number, rs1: number, rs2: number, imm: number, off: number, len: number): void {
     const size = MEM_SIZE[op];
-    const table = this.layout.slot + STORE_TABLES_OFFSET + Access.WRITE * STORE_TABLE_BYTES;
+    const table = storeTableOffset(this.layout.slot, Access.WRITE);
     this.address(rs1, imm); this.set(L_A);
     this.fastHit(table, size);
     this.ifVoid();

@@ -10,8 +10,7 @@ import { SatpMode } from '../arch/satp.js';
 import { Cause } from '../arch/traps.js';
 import { Perm, Pmp } from './pmp.js';
 import { LeafBit, leafAllows } from './regime.js';
-
-const enum Pte { V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128 }
+import { Pte } from '../arch/pte.js';
 
 /** Page-fault and access-fault causes by access kind. */
 export const PAGE_FAULT: readonly number[] = [Cause.LOAD_PAGE_FAULT, Cause.STORE_PAGE_FAULT, Cause.FETCH_PAGE_FAULT];

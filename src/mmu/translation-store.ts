@@ -123,7 +123,7 @@ export class TranslationStore {
    * visits those and not every record. Past FILL_LOG_SIZE fills it visits every record.
    */
   private readonly filled = new Int32Array(FILL_LOG_SIZE);
-  /** fills since the tables were emptied; more than FILL_LOG_SIZE (as at the start): all records */
+  /** fills since the tables were emptied, up to FILL_LOG_SIZE + 1 (as at the start): then all records */
   private fills = FILL_LOG_SIZE + 1;
   /**
    * A bit per host page below FAST_HOST_LIMIT that a fast write entry has pointed at since the
@@ -313,7 +313,7 @@ export class TranslationStore {
     t[j + 2] = kind === EntryKind.NEGATIVE ? this.negativeEpoch : host;
     t[j + 3] = kind | (leaf << Aux.LEAF_SHIFT) | (level << Aux.LEVEL_SHIFT) | (payload << Aux.PAYLOAD_SHIFT);
     if (this.fills < FILL_LOG_SIZE) this.filled[this.fills] = access << TABLE_SHIFT | j;
-    this.fills++;
+    if (this.fills <= FILL_LOG_SIZE) this.fills++;
     if (kind === EntryKind.RAM && access === Access.WRITE) this.noteFastWrite(host);
     if (kind === EntryKind.NEGATIVE) this.stats[StoreStat.FILLS_NEGATIVE]++;
     if (level > 0) this.widenSuperpages(vaLo, vaHi, level);
