@@ -15,5 +15,5 @@ bash scripts/build-images.sh
 # from its tarball, the browser host in chromium, Linux on SMP boards (and smp-stress), and the
 # differential test against QEMU.
 node --test --test-reporter=spec \
-  tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/cli/ tests/images/ tests/boot/ tests/api/ tests/package/ \
+  tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/jit/ tests/cli/ tests/images/ tests/boot/ tests/api/ tests/package/ \
   tests/browser/ tests/smp/ tests/diff/

@@ -21,7 +21,7 @@ import { csrAccessible, CSR_BY_NUMBER } from './csr-table.js';
 import { FpUnit } from './fpu/fp-unit.js';
 import type { HartHost } from './hart-host.js';
 import { interpret, type InterpretedHart } from './interpreter.js';
-import { JitEngine, type JitStatistics } from '../jit/jit-engine.js';
+import { JitEngine, type JitStatistics, type TranslationListener } from '../jit/jit-engine.js';
 import { Op } from './isa/encodings.js';
 import { HartState } from './state.js';
 
@@ -37,6 +37,8 @@ export interface HartOptions {
   sstc?: boolean;
   /** how instructions run: the interpreter alone, or translated to WebAssembly where hot (default interp) */
   engine?: EngineName;
+  /** told each translation the JIT makes (--jit-dump) */
+  onTranslate?: TranslationListener;
 }
 
 export class Hart implements MmuHart, CsrHart, InterpretedHart {
@@ -111,7 +113,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     this.mmu = new Mmu(this, bus, this.pmp, this.store, this.code, host);
     this.fpu = new FpUnit(this.state);
     this.jit = options.engine === 'jit' && options.policy !== FlushPolicy.INSTRUCTION
-      ? new JitEngine(this, (_hart, budget) => interpret(this, budget)) : undefined;
+      ? new JitEngine(this, (_hart, budget) => interpret(this, budget), options.onTranslate) : undefined;
     this.translationContextChanged();
   }
 

@@ -15,8 +15,10 @@ import { Op, OP_INFO } from '../cpu/isa/encodings.js';
 import type { InterpretedHart } from '../cpu/interpreter.js';
 import { TrapSignal } from '../arch/traps.js';
 import { FlushPolicy } from '../arch/flush-policy.js';
-import { Exit, findLabels, findLeaders, StoreStop, translatePage, type PageCode } from './page-translator.js';
+import { Exit, findLabels, findLeaders, PAGE_FUNCTION_INDEX, PAGE_LOCAL_NAMES, StoreStop, translatePage, type InstructionCode, type PageCode } from './page-translator.js';
 import { chainModule } from './page-chain.js';
+import { wasmText } from './wasm-text.js';
+import { disassemble } from '../cpu/isa/disassemble.js';
 
 /**
  * Instructions interpreted from a page before it is translated: translating a page costs about
@@ -52,6 +54,24 @@ export interface JitHart extends InterpretedHart {
   enterPage(): void;
 }
 
+/** A page's translation as made (--jit-dump). */
+export interface TranslationDump {
+  hartId: number;
+  /** the guest virtual address of the page */
+  pageVa: bigint;
+  /** the page's frame in the shared memory */
+  hostPage: number;
+  /** the hart's translations so far, this one included */
+  sequence: number;
+  /** the module */
+  bytes: Uint8Array;
+  /** the module's text form, each guest instruction's code under a comment that disassembles it */
+  text: string;
+}
+
+/** Told each translation a hart makes. */
+export type TranslationListener = (dump: TranslationDump) => void;
+
 type PageFunction = (off: number, left: number, genKey: number, pageLo: number, pageHi: number) => number;
 type ChainFunction = (off: number, left: number, genKey: number, pageLo: number, pageHi: number, hostPage: number) => number;
 
@@ -82,7 +102,16 @@ export interface JitStatistics {
   dropped: number;
   /** calls into translated code */
   calls: number;
+  /**
+   * seconds in translated code (its slow paths included) and in the interpreter, estimated from
+   * one call in TIME_SAMPLE timed: timing every call would cost more than many calls take
+   */
+  translatedSeconds: number;
+  interpretedSeconds: number;
 }
+
+/** One call into translated code, and one into the interpreter, in this many is timed. */
+const TIME_SAMPLE = 64;
 
 export class JitEngine {
   private readonly hart: JitHart;
@@ -106,11 +135,18 @@ export class JitEngine {
   private readonly table: WebAssembly.Table;
   /** runs translated pages one after another (page-chain.ts); under the fence policy only */
   private readonly chain: ChainFunction | undefined;
-  readonly stats: JitStatistics = { translations: 0, compileSeconds: 0, wasmBytes: 0, translatedInstructions: 0, dropped: 0, calls: 0 };
+  readonly stats: JitStatistics = {
+    translations: 0, compileSeconds: 0, wasmBytes: 0, translatedInstructions: 0, dropped: 0, calls: 0,
+    translatedSeconds: 0, interpretedSeconds: 0,
+  };
+  private interpreterCalls = 0;
 
-  constructor(hart: JitHart, interpret: (hart: JitHart, budget: number) => void) {
+  private readonly onTranslate: TranslationListener | undefined;
+
+  constructor(hart: JitHart, interpret: (hart: JitHart, budget: number) => void, onTranslate?: TranslationListener) {
     this.hart = hart;
     this.interpret = interpret;
+    this.onTranslate = onTranslate;
     const memory = hart.bus.memory;
     this.slot = memory.hartSlot(hart.hartId);
     this.words = new Int32Array(memory.buffer, this.slot + HOT_WORDS_OFFSET, HotWord.COUNT);
@@ -187,11 +223,13 @@ export class JitEngine {
       } else {
         this.running = true;
         this.currentDropped = false;
-        this.stats.calls++;
+        const timed = ++this.stats.calls % TIME_SAMPLE === 0;
+        const started = timed ? performance.now() : 0;
         words[HotWord.CURRENT_PAGE] = hostPage;
         const exit = this.chain !== undefined
           ? this.chain(h.off, left, h.store.genKey, h.pageLo, h.pageHi, hostPage)
           : unit.run(h.off, left, h.store.genKey, h.pageLo, h.pageHi);
+        if (timed) this.stats.translatedSeconds += (performance.now() - started) * TIME_SAMPLE / 1000;
         this.running = false;
         const after = words[HotWord.LEFT], ran = left - after;
         this.stats.translatedInstructions += ran;
@@ -316,7 +354,10 @@ export class JitEngine {
     h.sliceBudget = count;
     h.left = count;
     const before = h.retired;
+    const timed = ++this.interpreterCalls % TIME_SAMPLE === 0;
+    const started = timed ? performance.now() : 0;
     this.interpret(h, count);
+    if (timed) this.stats.interpretedSeconds += (performance.now() - started) * TIME_SAMPLE / 1000;
     left -= h.retired - before;
     h.sliceBudget = left;
     h.left = left;
@@ -342,7 +383,8 @@ export class JitEngine {
     };
     const starts = findLabels(code, seeds);
     const leaders = findLeaders(code, starts, seeds);
-    const bytes = translatePage(code, starts, leaders, { slot: this.slot, memoryPages: this.memoryPages, policy: h.policy });
+    const translation = translatePage(code, starts, leaders, { slot: this.slot, memoryPages: this.memoryPages, policy: h.policy });
+    const bytes = translation.bytes;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.imports);
     const covered = new Uint8Array(2048), leaderAt = new Uint8Array(2048);
     for (const o of starts) covered[o >> 1] = 1;
@@ -358,7 +400,26 @@ export class JitEngine {
     this.stats.translations++;
     this.stats.wasmBytes += bytes.length;
     this.stats.compileSeconds += (performance.now() - started) / 1000;
+    if (this.onTranslate !== undefined) this.dump(hostPage, bytes, translation.instructionOffsets());
     return unit;
+  }
+
+  /** Tells the listener of a translation of `hostPage`, the current page. */
+  private dump(hostPage: number, bytes: Uint8Array, offsets: Map<number, InstructionCode>): void {
+    const h = this.hart, view = h.bus.memory.view;
+    const pageVa = BigInt(h.pageHi >>> 0) << 32n | BigInt(h.pageLo >>> 0);
+    const notes = new Map<number, string>();
+    for (const [at, { off, interpreted }] of offsets) {
+      const half = view.getUint16(hostPage * 4096 + off, true);
+      const insn = (half & 3) !== 3 || off === 4094 ? half : view.getInt32(hostPage * 4096 + off, true);
+      const pc = pageVa + BigInt(off);
+      notes.set(at, `${pc.toString(16)}: ${disassemble(insn, pc)}${interpreted ? '  (left to the interpreter)' : ''}`);
+    }
+    const text = wasmText(bytes, {
+      notes: new Map([[PAGE_FUNCTION_INDEX, notes]]),
+      localNames: new Map([[PAGE_FUNCTION_INDEX, PAGE_LOCAL_NAMES]]),
+    });
+    this.onTranslate!({ hartId: h.hartId, pageVa, hostPage, sequence: this.stats.translations, bytes, text });
   }
 
   /** The code of `hostPage` (-1: of every page) is stale: so is its translation. */

@@ -29,6 +29,7 @@ import { OpWord } from '../cpu/code-cache.js';
 import { ENCODINGS, Op } from '../cpu/isa/encodings.js';
 import type { AluOperation, BranchCondition } from '../cpu/isa/instruction-info.js';
 import { X0_SINK } from '../cpu/state.js';
+import { xRegName } from '../cpu/isa/disassemble.js';
 import { BLOCK_VOID, ByteWriter, Opc, ValType, writeModule, type FuncType } from './wasm-writer.js';
 
 /** Why translated code returned. */
@@ -82,7 +83,9 @@ export const enum StoreStop { YIELD = 1, TRAP = 2 }
 const IMPORTS = [{ module: 'f', name: 'load', type: 1 }, { module: 'f', name: 'store', type: 2 }];
 const CALL_LOAD = 0, CALL_STORE = 1;
 /** The module's functions after the imports: run, then a slow load per (size, signedness), then a slow store per size. */
-const FN_RUN = 2;
+/** Index of the page function among the module's functions (after the imports). */
+export const PAGE_FUNCTION_INDEX = 2;
+const FN_RUN = PAGE_FUNCTION_INDEX;
 const LOAD_KINDS: readonly [number, boolean][] = [[1, true], [1, false], [2, true], [2, false], [4, true], [4, false], [8, true]];
 const STORE_SIZES = [1, 2, 4, 8];
 const FN_FIRST_LOAD = FN_RUN + 1;
@@ -99,6 +102,12 @@ const L_VH = 5, L_W = 6, L_SLOT = 7, L_EXIT = 8, L_VL = 9, L_J = 10, L_HITS = 11
 const L_PAGE = 12, L_A = 13, L_B = 14, L_T = 15, L_U = 16, L_V = 17;
 const L_X1 = 18;
 const I32_LOCALS = 7, I64_LOCALS = 6 + 31;
+
+/** Names of the page function's parameters and locals, for its text form (x1.. by ABI name). */
+export const PAGE_LOCAL_NAMES: readonly string[] = [
+  'off', 'left', 'genKey', 'pageLo', 'pageHi', 'vh', 'w', 'slot', 'exit', 'vl', 'j', 'hits', 'page', 'a', 'b', 't', 'u', 'v',
+  ...Array.from({ length: 31 }, (_, i) => xRegName(i + 1)),
+];
 
 /** Instructions run at most between two dispatches (straight-line code goes through the dispatch this often). */
 export const RUN_LIMIT = 64;
@@ -200,6 +209,10 @@ class PageEmitter {
   /** registers the code reads or writes (loaded on entry), and those it writes (written back) */
   private readonly used = new Uint8Array(32);
   private readonly written = new Uint8Array(32);
+  /** per instruction: where its code starts in `w`, its page offset, and 1 if it is left to the interpreter */
+  private readonly marks: number[] = [];
+  /** where `w` starts in the function body */
+  private bodyOffset = 0;
 
   constructor(private readonly code: PageCode, private readonly layout: TranslatorLayout) {
     this.regs = layout.slot;
@@ -324,7 +337,7 @@ class PageEmitter {
         e++;
       }
       switch (step) {
-        case Step.INTERPRET: this.exit(Exit.INTERPRET, off); return;
+        case Step.INTERPRET: this.marks.push(w.length, off, 1); this.exit(Exit.INTERPRET, off); return;
         case Step.ENDS: this.instruction(off, c); return;
         case Step.LEAVES: this.instruction(off, c); this.exit(Exit.NEXT, off + (c >>> OpWord.LENGTH)); return;
         case Step.DISPATCH: this.instruction(off, c); this.jump(off + (c >>> OpWord.LENGTH)); return;
@@ -337,10 +350,21 @@ class PageEmitter {
     const f = new ByteWriter();
     f.u32(2).u32(I32_LOCALS).byte(ValType.I32).u32(I64_LOCALS).byte(ValType.I64);
     this.prologue(f);
-    f.byte(Opc.BLOCK).byte(BLOCK_VOID).append(w).byte(Opc.END);
+    f.byte(Opc.BLOCK).byte(BLOCK_VOID);
+    this.bodyOffset = f.length;
+    f.append(w).byte(Opc.END);
     this.epilogue(f);
     f.byte(Opc.END); // function
     return f;
+  }
+
+  /** Where each instruction's code starts in the function body (see PageTranslation). */
+  instructionOffsets(): Map<number, InstructionCode> {
+    const m = new Map<number, InstructionCode>();
+    for (let i = 0; i < this.marks.length; i += 3) {
+      m.set(this.bodyOffset + this.marks[i], { off: this.marks[i + 1], interpreted: this.marks[i + 2] === 1 });
+    }
+    return m;
   }
 
   /** L_T = the pc at L_OFF. */
@@ -351,6 +375,7 @@ class PageEmitter {
   /** One translated instruction; it counts itself against the budget first. */
   private instruction(off: number, c: number): void {
     const op = c & 255;
+    this.marks.push(this.w.length, off, 0);
     this.get(L_LEFT); this.i32(1); this.op(Opc.I32_SUB); this.set(L_LEFT);
     const rd = (c >>> OpWord.RD) & 63, rs1 = (c >>> OpWord.RS1) & 31, rs2 = (c >>> OpWord.RS2) & 31;
     const len = c >>> OpWord.LENGTH;
@@ -745,11 +770,26 @@ export function findLabels(code: PageCode, seeds: Iterable<number>): number[] {
  * The module of one page's instructions at `starts`, entered at `leaders` (findLabels,
  * findLeaders): exports `run(off, left, genKey, pageVaLo, pageVaHi) -> Exit`.
  */
-export function translatePage(code: PageCode, starts: readonly number[], leaders: readonly number[], layout: TranslatorLayout): Uint8Array<ArrayBuffer> {
-  const body = new PageEmitter(code, layout).emit(starts, leaders);
-  return writeModule(TYPES, IMPORTS, layout.memoryPages, 0, [
+export function translatePage(code: PageCode, starts: readonly number[], leaders: readonly number[], layout: TranslatorLayout): PageTranslation {
+  const emitter = new PageEmitter(code, layout);
+  const body = emitter.emit(starts, leaders);
+  const bytes = writeModule(TYPES, IMPORTS, layout.memoryPages, 0, [
     { name: 'run', type: 0, body },
     ...LOAD_KINDS.map(([size, signed]) => ({ type: 3, body: slowLoadBody(layout, size, signed) })),
     ...STORE_SIZES.map((size) => ({ type: 4, body: slowStoreBody(size) })),
   ]);
+  return { bytes, instructionOffsets: () => emitter.instructionOffsets() };
+}
+
+/** A translated page: its module, and where each instruction's code is (for its text form). */
+export interface PageTranslation {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** offset in the page function's body -> the instruction there */
+  instructionOffsets(): Map<number, InstructionCode>;
+}
+
+/** An instruction's place in a page function: its page offset, and whether the function leaves it to the interpreter. */
+export interface InstructionCode {
+  off: number;
+  interpreted: boolean;
 }

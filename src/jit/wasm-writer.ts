@@ -2,12 +2,14 @@
 // what the translator emits is here; the opcode values are those of the WebAssembly 2.0 core
 // specification, binary format.
 
-export const enum ValType { I32 = 0x7f, I64 = 0x7e }
+/** Value types (a plain enum: the text printer reads their names). */
+export enum ValType { I32 = 0x7f, I64 = 0x7e }
 
 /** Block type "no result". */
 export const BLOCK_VOID = 0x40;
 
-export const enum Opc {
+/** Opcodes, named as in the text format (I64_LOAD8_S is i64.load8_s; wasm-text.ts reads the names). */
+export enum Opc {
   UNREACHABLE = 0x00, BLOCK = 0x02, LOOP = 0x03, IF = 0x04, ELSE = 0x05, END = 0x0b, BR = 0x0c, BR_IF = 0x0d,
   BR_TABLE = 0x0e, RETURN = 0x0f, CALL = 0x10, CALL_INDIRECT = 0x11, DROP = 0x1a, SELECT = 0x1b,
   TABLE_GET = 0x25, REF_IS_NULL = 0xd1,

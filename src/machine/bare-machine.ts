@@ -7,6 +7,7 @@ import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../bus/guest-memory.js';
 import { Hart } from '../cpu/hart.js';
 import type { EngineName } from '../arch/engine.js';
+import type { TranslationListener } from '../jit/jit-engine.js';
 import type { HartHost } from '../cpu/hart-host.js';
 import { Clint } from '../devices/clint.js';
 import { Htif, isHtifWordInMemory } from '../devices/htif.js';
@@ -25,6 +26,8 @@ export interface BareMachineOptions {
   output: (bytes: Uint8Array) => void;
   /** how the hart runs instructions (default: the interpreter) */
   engine?: EngineName;
+  /** told each translation the JIT makes */
+  onTranslate?: TranslationListener;
 }
 
 export class BareMachine {
@@ -44,7 +47,7 @@ export class BareMachine {
       interruptLines: (hartId) => this.clint.lines(hartId),
       watchedWrite: (_hartId, hostOffset, size) => this.htif?.watchedWrite(hostOffset, size) ?? false,
     };
-    this.hart = new Hart(this.bus, host, { hartId: 0, policy: options.policy, engine: options.engine });
+    this.hart = new Hart(this.bus, host, { hartId: 0, policy: options.policy, engine: options.engine, onTranslate: options.onTranslate });
     this.output = options.output;
   }
 

@@ -6,6 +6,7 @@
 // the same session runs under the Node CLI, the Node library and a browser's device worker.
 
 import type { EngineName } from '../arch/engine.js';
+import type { TranslationListener } from '../jit/jit-engine.js';
 import { TRAP_LOOP_LIMIT, type HartStatistics } from '../cpu/hart.js';
 import { CsrSlot } from '../cpu/csr.js';
 import { IrqBit } from '../arch/traps.js';
@@ -40,6 +41,8 @@ export interface SessionHost {
   random(into: Uint8Array): void;
   /** Lets the host's event loop run (input, timers) between slices of a hart on the calling thread. */
   yieldToEvents(): Promise<void>;
+  /** Where the host keeps translations written as text (SessionOptions.jitDump), if it can. */
+  translationWriter?(to: string): TranslationListener;
 }
 
 /** QEMU's virt board takes up to 512 harts; the PLIC context layout here is sized for 32. */
@@ -60,6 +63,8 @@ export interface SessionOptions {
   policy: FlushPolicy;
   /** how harts run instructions (default: the interpreter) */
   engine?: EngineName;
+  /** where the host writes each translation as text (SessionHost.translationWriter; hart threads get it in HartThreadData) */
+  jitDump?: string;
   /** every hart on a thread of its own even at one hart (always so from two harts on) */
   hartThreads: boolean;
   /** a guest reset reboots the board; false ends the run instead (-no-reboot) */
@@ -155,6 +160,7 @@ export class MachineSession {
       harts: options.harts,
       policy: options.policy,
       engine: options.engine,
+      onTranslate: options.jitDump !== undefined ? this.host.translationWriter?.(options.jitDump) : undefined,
       signals: this.signals,
       clock: this.host.clock(this.clockOrigin, TIMEBASE_HZ),
       nowNs: () => this.host.wallClockNs(),
@@ -360,7 +366,7 @@ export class MachineSession {
     const exits: Promise<HartThreadExit>[] = [];
     for (let id = 0; id < this.options.harts; id++) {
       const config = { ...machine.hartThreadConfig(id), liveStatistics: this.liveStatistics?.buffer as SharedArrayBuffer | undefined };
-      const data: HartThreadData = { config, clockOrigin: this.clockOrigin, warmUp: this.options.warmUp };
+      const data: HartThreadData = { config, clockOrigin: this.clockOrigin, warmUp: this.options.warmUp, jitDump: this.options.jitDump };
       exits.push(this.host.spawnHart(data).then(
         (result) => {
           if (result.kind === 'exit') {

@@ -4,6 +4,7 @@
 // firmware, kernel and initrd the way QEMU does, and resets the harts into the ROM.
 
 import type { EngineName } from '../arch/engine.js';
+import type { TranslationListener } from '../jit/jit-engine.js';
 import { Bus } from '../bus/bus.js';
 import { GuestMemory } from '../bus/guest-memory.js';
 import { Hart } from '../cpu/hart.js';
@@ -43,6 +44,8 @@ export interface VirtMachineOptions {
   policy: FlushPolicy;
   /** how harts run instructions (default: the interpreter) */
   engine?: EngineName;
+  /** told each translation the JIT of a hart on this thread makes */
+  onTranslate?: TranslationListener;
   /** the platform clock in timebase ticks (10 MHz) */
   clock: () => number;
   /** wall-clock time for the RTC, nanoseconds since the Unix epoch */
@@ -146,7 +149,7 @@ export class VirtMachine {
       watchedWrite: () => false,
     };
     for (let id = 0; id < options.harts && !signals; id++) {
-      this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, engine: this.engine, sstc: true }));
+      this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, engine: this.engine, sstc: true, onTranslate: options.onTranslate }));
     }
     const devices = options.virtioDevices ?? [];
     if (devices.length > virtio.slots) throw new BoardError(`at most ${virtio.slots} virtio devices fit the board`);

@@ -4,6 +4,7 @@
 // MMIO channel. Host-neutral: a Node worker or a Web Worker constructs it and calls run().
 
 import type { EngineName } from '../arch/engine.js';
+import type { TranslationListener } from '../jit/jit-engine.js';
 import { Bus } from '../bus/bus.js';
 import { GuestMemory, type SharedGuestMemory } from '../bus/guest-memory.js';
 import { Hart, TRAP_LOOP_LIMIT, type HartStatistics } from '../cpu/hart.js';
@@ -74,7 +75,7 @@ export class HartRunner {
   private readonly live: Float64Array | undefined;
 
   /** `clock`: the platform clock in timebase ticks, the same on every thread of the board. */
-  constructor(config: HartThreadConfig, clock: () => number) {
+  constructor(config: HartThreadConfig, clock: () => number, onTranslate?: TranslationListener) {
     this.hartId = config.hartId;
     this.timebaseHz = config.timebaseHz;
     this.signals = new BoardSignals(config.harts, config.signals);
@@ -95,7 +96,7 @@ export class HartRunner {
       interruptLines: (id) => this.clint.lines(id) | this.signals.lines(id),
       watchedWrite: () => false,
     };
-    this.hart = new Hart(bus, host, { hartId: config.hartId, policy: config.policy, engine: config.engine, sstc: config.sstc });
+    this.hart = new Hart(bus, host, { hartId: config.hartId, policy: config.policy, engine: config.engine, sstc: config.sstc, onTranslate });
     this.hart.reset(config.resetPc);
     this.ackedEpoch = this.signals.epoch();
     this.acknowledge(this.ackedEpoch);

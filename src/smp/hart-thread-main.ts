@@ -5,6 +5,7 @@
 
 import { warmUpInterpreter } from '../cpu/warm-up.js';
 import { BoardSignals } from './board-signals.js';
+import type { TranslationListener } from '../jit/jit-engine.js';
 import { HartRunner, type HartThreadConfig, type HartThreadExit } from './hart-runner.js';
 
 /** Everything a hart thread is started with; structured-clonable. */
@@ -13,6 +14,8 @@ export interface HartThreadData {
   /** the board's time zero, in the host's terms: every thread's clock counts from it */
   clockOrigin: unknown;
   warmUp: boolean;
+  /** where the host writes each translation as text (--jit-dump), if anywhere */
+  jitDump?: string;
 }
 
 /** How a hart thread ended: it stopped (with its statistics), or it failed. */
@@ -21,13 +24,13 @@ export type HartThreadResult =
   | { kind: 'error'; message: string; stack?: string };
 
 /** Runs one hart to its end on the calling thread (which it blocks). */
-export function runHartThread(data: HartThreadData, clock: () => number): HartThreadResult {
+export function runHartThread(data: HartThreadData, clock: () => number, onTranslate?: TranslationListener): HartThreadResult {
   try {
     const { hartId, harts, signals } = data.config;
     // A machine told to stop while its threads start (a quit right after launch) waits for no warm-up.
     const board = new BoardSignals(harts, signals);
     if (data.warmUp) warmUpInterpreter(data.config.policy, () => board.stopRequested(hartId));
-    const runner = new HartRunner(data.config, clock);
+    const runner = new HartRunner(data.config, clock, onTranslate);
     return { kind: 'exit', exit: runner.run() };
   } catch (e) {
     const error = e as Error;

@@ -39,6 +39,9 @@ export interface JitFigures {
   translatedShare: number;
   dropped: number;
   calls: number;
+  /** seconds in translated code and in the interpreter (estimates from sampled calls) */
+  translatedSeconds: number;
+  interpretedSeconds: number;
 }
 
 /** What hartvm's `--stats` printed about itself (`hartvm run` and `hartvm boot` print the same block). */
@@ -92,6 +95,8 @@ export function parseHartvmStats(stderr: string, policy: PolicyName): HartvmStat
       translatedShare: s.instructions > 0 ? translatedInstructions / s.instructions : 0,
       dropped: sum((j) => j.dropped),
       calls: sum((j) => j.calls),
+      translatedSeconds: sum((j) => j.translatedSeconds),
+      interpretedSeconds: sum((j) => j.interpretedSeconds),
     };
   }
   return stats;

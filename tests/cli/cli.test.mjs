@@ -192,3 +192,11 @@ test('--trace prints one line per instruction with its disassembly', async () =>
   assert.match(lines[1], /^hart 0 M 0x0000000080000002 \(0x[0-9a-f]{4}\) (j|jal zero,)\s?0x80000000$/);
   assert.equal(lines[2], lines[0]);
 });
+
+test('--jit-dump without --engine=jit, or into a place that cannot be a directory, is one clear line', async () => {
+  await expectOneLineError(['run', '--jit-dump', path.join(tmp, 'dump'), GOOD], /--jit-dump needs --engine=jit/, 1);
+  const file = path.join(tmp, 'a-file');
+  writeFileSync(file, '');
+  await expectOneLineError(['run', '--engine=jit', '--jit-dump', path.join(file, 'dump'), GOOD], /--jit-dump .*a-file\/dump: /);
+  await expectOneLineError(['boot', '--engine=jit', '--jit-dump', path.join(file, 'dump')], /--jit-dump .*a-file\/dump: /);
+});

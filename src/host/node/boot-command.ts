@@ -23,6 +23,8 @@ export interface BootOptions {
   reboot: boolean;
   policy: FlushPolicyName;
   engine?: EngineName;
+  /** a directory to write each translation into, as text */
+  jitDump?: string;
   /** print statistics at exit: as text tables, or as one JSON object */
   stats: false | 'text' | 'json';
   dumpDtb?: string;
@@ -43,6 +45,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     reboot: options.reboot,
     tlbFlush: options.policy,
     engine: options.engine,
+    jitDump: options.jitDump,
     hartThreads: options.hartThreads,
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
     warmUp: !process.env.HARTVM_NO_WARMUP,

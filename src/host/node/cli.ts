@@ -12,6 +12,7 @@ import { bootMachine } from './boot-command.js';
 import { runProgram } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { usageErrorLine, UserError } from './user-error.js';
+import { makeJitDumpDirectory } from './jit-dump.js';
 
 /** The version in package.json, the one place it is written. */
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -40,6 +41,14 @@ function acceptQemuSpelling(argv: string[]): string[] {
 /** --engine: interpret everything, or translate hot code to WebAssembly. */
 const ENGINE_OPTION = () => new Option('--engine <engine>', 'how instructions run: the interpreter alone, or hot code translated to WebAssembly')
   .choices(ENGINE_NAMES).default('interp');
+const JIT_DUMP_OPTION = () => new Option('--jit-dump <dir>', 'write each translation of a page (--engine=jit) into dir, as WebAssembly text');
+
+/** --jit-dump without the engine that translates: a mistake worth one line. */
+function jitDumpOption(dir: string | undefined, engine: EngineName): string | undefined {
+  if (dir === undefined) return undefined;
+  if (engine !== 'jit') throw new UserError('--jit-dump needs --engine=jit: the interpreter translates nothing');
+  return makeJitDumpDirectory(dir);
+}
 
 export async function main(argv: string[]): Promise<number> {
   // A stderr that fails (its reader gone) leaves nowhere to say anything: not a reason to crash.
@@ -62,7 +71,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--trace', 'print every executed instruction (pc, bits, disassembly) to stderr', false)
     .option('-m, --memory <size>', 'RAM size, e.g. 128M or 1G (at most 2G)', sizeOption, 128 * 2 ** 20)
     .addOption(ENGINE_OPTION())
-    .action((file: string, opts: { tlbFlush: string; stats: boolean; statsJson?: boolean; maxInsns?: number; trace: boolean; memory: number; engine: EngineName }) => {
+    .addOption(JIT_DUMP_OPTION())
+    .action((file: string, opts: { tlbFlush: string; stats: boolean; statsJson?: boolean; maxInsns?: number; trace: boolean; memory: number; engine: EngineName; jitDump?: string }) => {
       status = runProgram({
         program: file,
         policy: flushPolicyOption(opts.tlbFlush),
@@ -71,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
         trace: opts.trace,
         ramSize: opts.memory,
         engine: opts.engine,
+        jitDump: jitDumpOption(opts.jitDump, opts.engine),
       });
     });
 
@@ -92,15 +103,17 @@ export async function main(argv: string[]): Promise<number> {
     .option('--dump-dtb <file>', 'write the generated device tree blob to file and exit')
     .option('--hart-threads', 'run each hart on a worker thread of its own also at -smp 1 (always so from -smp 2; one hart is faster on the main thread)', false)
     .addOption(ENGINE_OPTION())
+    .addOption(JIT_DUMP_OPTION())
     .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string;
       drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; statsJson?: boolean; dumpDtb?: string; hartThreads: boolean;
-      engine: EngineName }) => {
+      engine: EngineName; jitDump?: string }) => {
       status = await bootMachine({
         ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
         drives: opts.drive, reboot: opts.reboot, policy: opts.tlbFlush as FlushPolicyName,
         stats: opts.statsJson ? 'json' : opts.stats ? 'text' : false, dumpDtb: opts.dumpDtb,
         hartThreads: opts.hartThreads,
         engine: opts.engine,
+        jitDump: jitDumpOption(opts.jitDump, opts.engine),
       });
     });
 

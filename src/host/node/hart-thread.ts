@@ -4,6 +4,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runHartThread, type HartThreadData } from '../../smp/hart-thread-main.js';
 import { boardClock, type ClockZero } from './board-clock.js';
+import { translationWriter } from './jit-dump.js';
 
 const data = workerData as HartThreadData;
-parentPort!.postMessage(runHartThread(data, boardClock(data.clockOrigin as ClockZero, data.config.timebaseHz)));
+const onTranslate = data.jitDump !== undefined ? translationWriter(data.jitDump) : undefined;
+parentPort!.postMessage(runHartThread(data, boardClock(data.clockOrigin as ClockZero, data.config.timebaseHz), onTranslate));

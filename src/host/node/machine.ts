@@ -4,6 +4,7 @@
 // an AbortSignal to end it. `hartvm boot` is built on it.
 
 import type { EngineName } from '../../arch/engine.js';
+import { makeJitDumpDirectory } from './jit-dump.js';
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
@@ -42,6 +43,8 @@ export interface MachineOptions {
   tlbFlush?: FlushPolicyName;
   /** how harts run instructions: "interp" (default) or "jit" (hot code translated to WebAssembly) */
   engine?: EngineName;
+  /** a directory to write each translation into as text, for debugging the JIT */
+  jitDump?: string;
   /** reboot when the guest resets (default true); false ends the machine instead, like -no-reboot */
   reboot?: boolean;
   /** every hart on a worker thread of its own also at smp 1 (always so from smp 2) */
@@ -248,6 +251,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const harts = hartsOption(options.smp ?? 1);
   const policy = flushPolicyOption(options.tlbFlush ?? 'fence');
   const engine = engineOption(options.engine ?? 'interp');
+  if (options.jitDump !== undefined) makeJitDumpDirectory(options.jitDump);
   driveCountOption(options.drives?.length ?? 0);
   const files: BootFiles = { bootargs: options.append ?? '' };
   const shipped = (part: 'firmware' | 'kernel' | 'initrd', name: string) => ({ name: `${SHIPPED_IMAGES_DIR}/${name}`, bytes: defaultImage(part) });
@@ -280,7 +284,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
     }
     let machine: Machine | undefined;
     const session = new MachineSession(nodeSessionHost, {
-      ramSize, harts, policy, engine,
+      ramSize, harts, policy, engine, jitDump: options.jitDump,
       hartThreads: options.hartThreads ?? false,
       reboot: options.reboot ?? true,
       warmUp: options.warmUp ?? true,

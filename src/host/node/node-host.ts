@@ -9,6 +9,7 @@ import type { SessionHost } from '../../machine/session.js';
 import type { HartThreadData, HartThreadResult } from '../../smp/hart-thread-main.js';
 import { boardClock, clockZeroNow, type ClockZero } from './board-clock.js';
 import { startWithOwnThreadCompilation } from './own-thread-compilation.js';
+import { translationWriter } from './jit-dump.js';
 
 const HART_THREAD = new URL('./hart-thread.js', import.meta.url);
 
@@ -30,4 +31,5 @@ export const nodeSessionHost: SessionHost = {
   wallClockNs: () => BigInt(Date.now()) * 1_000_000n,
   random: (into) => { webcrypto.getRandomValues(into); },
   yieldToEvents: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  translationWriter,
 };

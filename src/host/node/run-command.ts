@@ -18,6 +18,7 @@ import { printable } from '../../machine/printable.js';
 import { formatStoreStatistics, machineStatistics } from '../../machine/statistics.js';
 import { fileErrorReason } from './user-file.js';
 import { UserError } from './user-error.js';
+import { translationWriter } from './jit-dump.js';
 import { readUserFile } from './user-file.js';
 
 export interface RunOptions {
@@ -29,6 +30,8 @@ export interface RunOptions {
   trace: boolean;
   ramSize: number;
   engine?: EngineName;
+  /** a directory to write each translation into, as text */
+  jitDump?: string;
 }
 
 const CHUNK = 1 << 22;
@@ -47,6 +50,7 @@ export function runProgram(options: RunOptions): number {
     ramSize: options.ramSize,
     policy: options.policy,
     engine: options.engine,
+    onTranslate: options.jitDump !== undefined ? translationWriter(options.jitDump) : undefined,
     clock: boardClock(clockZeroNow(), TIMEBASE_HZ),
     output: (bytes) => console.write(bytes),
   });
