@@ -46,6 +46,12 @@ const ENDS_SLICE = Uint8Array.from({ length: Op.COUNT }, (_, op) => {
     && info.control !== 'jump' && info.control !== 'indirect-jump' || op === Op.FENCE_I) ? 1 : 0;
 });
 
+/** Ops after which the next instruction runs (unless a branch is taken). */
+const FALLS_THROUGH = Uint8Array.from({ length: Op.COUNT }, (_, op) => {
+  const info = OP_INFO[op];
+  return info !== undefined && (info.control === 'sequential' || info.control === 'branch') ? 1 : 0;
+});
+
 /** What the engine needs of a hart: what the interpreter does, and the run loop's position. */
 export interface JitHart extends InterpretedHart {
   readonly hartId: number;
@@ -86,6 +92,8 @@ interface Unit {
   /** instructions it ran, and instructions it handed to the interpreter */
   ran: number;
   interpreted: number;
+  /** the page's bytes when it was translated */
+  bytes: Int32Array;
 }
 
 /** What the engine has done, for --stats. */
@@ -98,8 +106,10 @@ export interface JitStatistics {
   wasmBytes: number;
   /** instructions retired in translated code */
   translatedInstructions: number;
-  /** translations dropped because their page's code was written or fenced */
+  /** translations dropped because their page's code was written, or changed across a fence.i */
   dropped: number;
+  /** translations a fence.i put in doubt that were kept: their page's code had not changed */
+  kept: number;
   /** calls into translated code */
   calls: number;
   /**
@@ -121,6 +131,12 @@ export class JitEngine {
   private readonly heat: Float64Array;
   private readonly drops: Uint8Array;
   private readonly translatedPages = new Set<number>();
+  /**
+   * Translations a fence.i put in doubt, by host page: another hart or a device may have written
+   * their code without this hart seeing the store. Each is kept if its page's bytes are those it
+   * was translated from when the hart next enters the page, else dropped.
+   */
+  private readonly doubted = new Map<number, Unit>();
   private readonly words: Int32Array;
   private readonly imports: WebAssembly.Imports;
   private readonly memoryPages: number;
@@ -136,7 +152,7 @@ export class JitEngine {
   /** runs translated pages one after another (page-chain.ts); under the fence policy only */
   private readonly chain: ChainFunction | undefined;
   readonly stats: JitStatistics = {
-    translations: 0, compileSeconds: 0, wasmBytes: 0, translatedInstructions: 0, dropped: 0, calls: 0,
+    translations: 0, compileSeconds: 0, wasmBytes: 0, translatedInstructions: 0, dropped: 0, kept: 0, calls: 0,
     translatedSeconds: 0, interpretedSeconds: 0,
   };
   private interpreterCalls = 0;
@@ -210,6 +226,7 @@ export class JitEngine {
     for (;;) {
       let hostPage = h.codeHost >>> 12;
       let unit = this.units[hostPage];
+      if (unit === undefined && this.doubted.size > 0) unit = this.resolveDoubt(hostPage);
       if (unit === undefined && this.heat[hostPage] >= HOT_INSTRUCTIONS && this.drops[hostPage] < MAX_DROPS) {
         unit = this.translate(hostPage, h.off);
       }
@@ -372,6 +389,7 @@ export class JitEngine {
     const seeds = old?.seeds ?? new Set<number>();
     seeds.add(off);
     const base = h.codeBase;
+    this.addEntries(seeds, base);
     const op = h.code.op, imm = h.code.imm;
     const code: PageCode = {
       opAt: (o) => {
@@ -392,11 +410,9 @@ export class JitEngine {
     const unit: Unit = {
       run: instance.exports.run as PageFunction, seeds, covered, leaders: leaderAt,
       translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0,
+      bytes: h.bus.memory.i32.slice(hostPage * 1024, hostPage * 1024 + 1024),
     };
-    this.units[hostPage] = unit;
-    this.table.set(hostPage, unit.run);
-    this.translatedPages.add(hostPage);
-    h.code.markTranslated(hostPage);
+    this.install(hostPage, unit);
     this.stats.translations++;
     this.stats.wasmBytes += bytes.length;
     this.stats.compileSeconds += (performance.now() - started) / 1000;
@@ -422,24 +438,83 @@ export class JitEngine {
     this.onTranslate!({ hartId: h.hartId, pageVa, hostPage, sequence: this.stats.translations, bytes, text });
   }
 
-  /** The code of `hostPage` (-1: of every page) is stale: so is its translation. */
+  /**
+   * Adds to `seeds` where the interpreter has entered the page at `base` (its slots in the code
+   * cache): the instructions it has decoded, which it runs before anything else, that no decoded
+   * instruction falls through to. Translated from all of them at once, the page is not translated
+   * again each time control enters it somewhere new.
+   */
+  private addEntries(seeds: Set<number>, base: number): void {
+    const op = this.hart.code.op;
+    for (let off = 0; off < 4096; off += 2) {
+      if (op[base + (off >> 1)] === 0) continue;
+      const short = off >= 2 ? op[base + (off >> 1) - 1] : 0, long = off >= 4 ? op[base + (off >> 1) - 2] : 0;
+      const fallsIn = (short !== 0 && short >>> OpWord.LENGTH === 2 && FALLS_THROUGH[short & 255] === 1)
+        || (long !== 0 && long >>> OpWord.LENGTH === 4 && FALLS_THROUGH[long & 255] === 1);
+      if (!fallsIn) seeds.add(off);
+    }
+  }
+
+  /** `unit` becomes the translated code of `hostPage`, the current page. */
+  private install(hostPage: number, unit: Unit): void {
+    this.units[hostPage] = unit;
+    this.table.set(hostPage, unit.run);
+    this.translatedPages.add(hostPage);
+    this.hart.code.markTranslated(hostPage);
+  }
+
+  /**
+   * The hart enters `hostPage`, whose translation a fence.i put in doubt: kept (and returned) if
+   * the page's code is the one translated, else dropped.
+   */
+  private resolveDoubt(hostPage: number): Unit | undefined {
+    const unit = this.doubted.get(hostPage);
+    if (unit === undefined) return undefined;
+    this.doubted.delete(hostPage);
+    const now = this.hart.bus.memory.i32, base = hostPage * 1024, was = unit.bytes;
+    for (let i = 0; i < 1024; i++) {
+      if (now[base + i] !== was[i]) {
+        this.forget(hostPage);
+        return undefined;
+      }
+    }
+    this.install(hostPage, unit);
+    this.stats.kept++;
+    return unit;
+  }
+
+  /**
+   * The code of `hostPage` is stale: so is its translation. After a fence.i (-1), every
+   * translation is in doubt until its page is entered again (resolveDoubt).
+   */
   private drop(hostPage: number): void {
     if (hostPage < 0) {
-      for (const page of this.translatedPages) this.dropOne(page);
+      for (const page of this.translatedPages) {
+        const unit = this.units[page];
+        if (unit === undefined) continue;
+        this.uninstall(page);
+        this.doubted.set(page, unit);
+      }
       this.translatedPages.clear();
     } else {
-      this.dropOne(hostPage);
+      if (this.units[hostPage] !== undefined) {
+        this.uninstall(hostPage);
+        this.forget(hostPage);
+      }
       this.translatedPages.delete(hostPage);
     }
   }
 
-  private dropOne(hostPage: number): void {
-    if (this.units[hostPage] === undefined) return;
+  private uninstall(hostPage: number): void {
     this.units[hostPage] = undefined;
     this.table.set(hostPage, null);
+    if (this.running && hostPage === this.words[HotWord.CURRENT_PAGE]) this.currentDropped = true;
+  }
+
+  /** The translation of `hostPage` is gone for good: the page heats up from nothing again. */
+  private forget(hostPage: number): void {
     this.heat[hostPage] = 0;
     if (this.drops[hostPage] < 255) this.drops[hostPage]++;
     this.stats.dropped++;
-    if (this.running && hostPage === this.words[HotWord.CURRENT_PAGE]) this.currentDropped = true;
   }
 }

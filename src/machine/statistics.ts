@@ -70,13 +70,13 @@ export function formatStoreStatistics(harts: HartStatistics[], policy: FlushPoli
 /** What the translator did, for harts that translate (the times are estimates from sampled calls). */
 function formatJitStatistics(harts: HartStatistics[]): string {
   const rows = [['hart', 'translations', 'compile (ms)', 'wasm (KiB)', 'translated insns', 'share', 'calls', 'dropped',
-    'in translated code (s)', 'interpreting (s)']];
+    'kept', 'in translated code (s)', 'interpreting (s)']];
   for (const s of harts) {
     const j = s.jit;
     if (!j) continue;
     const share = s.instructions > 0 ? `${(100 * j.translatedInstructions / s.instructions).toFixed(1)}%` : '-';
     rows.push([String(s.hartId), String(j.translations), (1000 * j.compileSeconds).toFixed(1), (j.wasmBytes / 1024).toFixed(1),
-      String(j.translatedInstructions), share, String(j.calls), String(j.dropped),
+      String(j.translatedInstructions), share, String(j.calls), String(j.dropped), String(j.kept),
       j.translatedSeconds.toFixed(3), j.interpretedSeconds.toFixed(3)]);
   }
   return rows.length > 1 ? `translated code (--engine=jit):\n${rightAlignedTable(rows)}\n` : '';
