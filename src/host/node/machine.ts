@@ -5,6 +5,7 @@
 
 import type { EngineName } from '../../arch/engine.js';
 import { makeJitDumpDirectory } from './jit-dump.js';
+import { keepTranslatedCodeAtBaseline } from './wasm-tiers.js';
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
@@ -251,6 +252,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const harts = hartsOption(options.smp ?? 1);
   const policy = flushPolicyOption(options.tlbFlush ?? 'fence');
   const engine = engineOption(options.engine ?? 'interp');
+  if (engine === 'jit') keepTranslatedCodeAtBaseline();
   if (options.jitDump !== undefined) makeJitDumpDirectory(options.jitDump);
   driveCountOption(options.drives?.length ?? 0);
   const files: BootFiles = { bootargs: options.append ?? '' };

@@ -19,6 +19,7 @@ import { formatStoreStatistics, machineStatistics } from '../../machine/statisti
 import { fileErrorReason } from './user-file.js';
 import { UserError } from './user-error.js';
 import { translationWriter } from './jit-dump.js';
+import { keepTranslatedCodeAtBaseline } from './wasm-tiers.js';
 import { readUserFile } from './user-file.js';
 
 export interface RunOptions {
@@ -42,6 +43,7 @@ const NEVER_TICKS = 2 ** 62;
 
 /** Runs the program; returns the process exit status. */
 export function runProgram(options: RunOptions): number {
+  if (options.engine === 'jit') keepTranslatedCodeAtBaseline();
   const image = loadElf(options.program);
   const program = printable(options.program);
   const console = new ConsoleBuffer();
