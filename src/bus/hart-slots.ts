@@ -39,6 +39,12 @@ export const enum HotWord {
   CURRENT_PAGE = 6,
   /** 1 if a slow load asked the run loop to look (a chain of pages stops) */
   STOP = 7,
+  /**
+   * mstatus.FS as translated code was entered (FP instructions are illegal while it is Off; only
+   * instructions left to the interpreter change it), and 1 once translated code wrote an f register
+   */
+  FS = 8,
+  FP_WRITTEN = 9,
   COUNT = 16,
 }
 

@@ -24,6 +24,8 @@ export const enum FFlag { NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16 }
 export const enum RoundingMode { RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, DYN = 7 }
 
 const X_BYTES = X_SLOTS * 8;
+/** Byte offset of f0 in the registers (f registers follow the x registers, 8 bytes each). */
+export const F_REGS_OFFSET = X_BYTES;
 const F_BYTES = F_SLOTS * 8;
 const MISC_BYTES = MISC_SLOTS * 4;
 export const HART_STATE_BYTES = X_BYTES + F_BYTES + MISC_BYTES;

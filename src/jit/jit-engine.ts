@@ -2,8 +2,9 @@
 //
 // Each hart translates and owns its code: a host page of guest code on which the interpreter has
 // run HOT_INSTRUCTIONS instructions (counted from where each of its runs began) is translated
-// into a WebAssembly module, compiled on the hart's own thread. Whatever makes the page's code stale (a store to it, fence.i, DMA) drops the
-// translation, through the code cache's onDrop; nothing stops any other hart.
+// into a WebAssembly module, compiled on the hart's own thread. A store to the page's code or a
+// DMA write drops the translation, through the code cache's onDrop; a fence.i puts every
+// translation in doubt until its page's bytes are compared. Nothing stops any other hart.
 //
 // Accounting follows the interpreter's: while a slice runs, the hart's `retired` plus
 // (`sliceBudget` - `left`) is the exact count, so minstret reads and traps taken inside
@@ -14,6 +15,7 @@ import { CODE_PAGES, OpWord } from '../cpu/code-cache.js';
 import { Op, OP_INFO } from '../cpu/isa/encodings.js';
 import type { InterpretedHart } from '../cpu/interpreter.js';
 import { TrapSignal } from '../arch/traps.js';
+import { Mstatus } from '../arch/mstatus.js';
 import { FlushPolicy } from '../arch/flush-policy.js';
 import { Exit, findLabels, findLeaders, PAGE_FUNCTION_INDEX, PAGE_LOCAL_NAMES, StoreStop, translatePage, type InstructionCode, type PageCode } from './page-translator.js';
 import { chainModule } from './page-chain.js';
@@ -31,7 +33,7 @@ const MAX_TRANSLATIONS = 8;
 const MAX_DROPS = 4;
 /**
  * A translation that hands more than one instruction in INTERPRETED_SHARE to the interpreter
- * (FP, atomics, CSRs: what it does not translate) costs more than it saves: it is given up.
+ * (FP arithmetic, atomics, CSRs: what it does not translate) costs more than it saves: it is given up.
  */
 const INTERPRETED_SHARE = 4;
 const INTERPRETED_GRACE = 256;
@@ -243,11 +245,16 @@ export class JitEngine {
         const timed = ++this.stats.calls % TIME_SAMPLE === 0;
         const started = timed ? performance.now() : 0;
         words[HotWord.CURRENT_PAGE] = hostPage;
+        words[HotWord.FS] = h.csrs.mstatus & Mstatus.FS;
         const exit = this.chain !== undefined
           ? this.chain(h.off, left, h.store.genKey, h.pageLo, h.pageHi, hostPage)
           : unit.run(h.off, left, h.store.genKey, h.pageLo, h.pageHi);
         if (timed) this.stats.translatedSeconds += (performance.now() - started) * TIME_SAMPLE / 1000;
         this.running = false;
+        if (words[HotWord.FP_WRITTEN] !== 0) {
+          words[HotWord.FP_WRITTEN] = 0;
+          if ((h.csrs.mstatus & Mstatus.FS) !== Mstatus.FS_DIRTY) h.markFpDirty();
+        }
         const after = words[HotWord.LEFT], ran = left - after;
         this.stats.translatedInstructions += ran;
         left = after;

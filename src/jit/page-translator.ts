@@ -28,7 +28,7 @@ import { ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, STORE_INDEX_MAS
 import { OpWord } from '../cpu/code-cache.js';
 import { ENCODINGS, Op } from '../cpu/isa/encodings.js';
 import type { AluOperation, BranchCondition } from '../cpu/isa/instruction-info.js';
-import { X0_SINK } from '../cpu/state.js';
+import { F_REGS_OFFSET, X0_SINK } from '../cpu/state.js';
 import { xRegName } from '../cpu/isa/disassemble.js';
 import { BLOCK_VOID, ByteWriter, Opc, ValType, writeModule, type FuncType } from './wasm-writer.js';
 
@@ -115,6 +115,8 @@ export const RUN_LIMIT = 64;
 /** How the translator handles an op. */
 const enum Kind {
   NONE = 0, ALU_RR, ALU_RI, ALU_W_RR, ALU_W_RI, UNARY, UNARY_W, LOAD, STORE, BRANCH, JAL, JALR, LUI, AUIPC, FENCE,
+  /** flw, fld, fsw, fsd; fmv.d.x, fmv.x.d; fsgnj.d, fsgnjn.d, fsgnjx.d: FP moves that neither round nor raise flags */
+  FP_LOAD, FP_STORE, FP_FROM_X, FP_TO_X, FP_SIGN,
 }
 
 const KIND = new Uint8Array(Op.COUNT);
@@ -166,8 +168,8 @@ const BRANCH_CODES: Record<BranchCondition, number> = {
 for (const info of ENCODINGS) {
   const op = info.op, alu = info.alu, memory = info.memory;
   if (memory !== null) {
-    if (memory.fp || (memory.kind !== 'load' && memory.kind !== 'store')) continue;
-    KIND[op] = memory.kind === 'load' ? Kind.LOAD : Kind.STORE;
+    if (memory.kind !== 'load' && memory.kind !== 'store') continue;
+    KIND[op] = memory.kind === 'load' ? (memory.fp ? Kind.FP_LOAD : Kind.LOAD) : (memory.fp ? Kind.FP_STORE : Kind.STORE);
     MEM_SIZE[op] = memory.size;
     MEM_SIGNED[op] = memory.signed ? 1 : 0;
   } else if (info.branch !== null) {
@@ -189,6 +191,11 @@ for (const info of ENCODINGS) {
       : alu.word ? (alu.operand2 === 'rs2' ? Kind.ALU_W_RR : Kind.ALU_W_RI) : (alu.operand2 === 'rs2' ? Kind.ALU_RR : Kind.ALU_RI);
   }
 }
+KIND[Op.FMV_D_X] = Kind.FP_FROM_X;
+KIND[Op.FMV_X_D] = Kind.FP_TO_X;
+KIND[Op.FSGNJ_D] = Kind.FP_SIGN;
+KIND[Op.FSGNJN_D] = Kind.FP_SIGN;
+KIND[Op.FSGNJX_D] = Kind.FP_SIGN;
 KIND[Op.LUI] = Kind.LUI;
 KIND[Op.AUIPC] = Kind.AUIPC;
 KIND[Op.FENCE] = Kind.FENCE;
@@ -197,6 +204,9 @@ KIND[Op.FENCE] = Kind.FENCE;
 export function translates(op: number): boolean {
   return KIND[op] !== Kind.NONE;
 }
+
+const SIGN_BIT = -(1n << 63n);
+const MAGNITUDE_BITS = (1n << 63n) - 1n;
 
 const ALIGN_MASKS = [0, ALIGN_MASK_1, ALIGN_MASK_2, 0, ALIGN_MASK_4, 0, 0, 0, ALIGN_MASK_8];
 
@@ -236,6 +246,26 @@ class PageEmitter {
     this.used[r] = 1;
     this.get(L_X1 + r - 1);
   }
+  /** Pushes the bits of f[r]. */
+  private getF(r: number): void {
+    this.get(L_SLOT); this.mem(Opc.I64_LOAD, 3, F_REGS_OFFSET + 8 * r);
+  }
+  /** Pops the i64 on the stack into f[r], and notes that an f register was written (mstatus.FS becomes Dirty). */
+  private setF(r: number): void {
+    this.set(L_B);
+    this.get(L_SLOT); this.get(L_B); this.mem(Opc.I64_STORE, 3, F_REGS_OFFSET + 8 * r);
+    this.get(L_SLOT); this.i32(1); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.FP_WRITTEN * 4);
+  }
+  /** With mstatus.FS Off, the FP instruction at `off` is left to the interpreter (which raises illegal instruction). */
+  private fpOn(off: number): void {
+    this.get(L_SLOT); this.mem(Opc.I32_LOAD, 2, HOT_WORDS_OFFSET + HotWord.FS * 4); this.op(Opc.I32_EQZ);
+    this.ifVoid();
+    this.get(L_LEFT); this.i32(1); this.op(Opc.I32_ADD); this.set(L_LEFT);
+    this.exit(Exit.INTERPRET, off);
+    this.end();
+  }
+  private i64Big(v: bigint): void { this.w.byte(Opc.I64_CONST).s64(v); }
+
   /** Pops the i64 on the stack into x[rd]. */
   private setX(rd: number): void {
     this.used[rd] = 1;
@@ -410,8 +440,39 @@ class PageEmitter {
         return;
       case Kind.FENCE:
         return;
-      case Kind.LOAD: this.load(op, rd, rs1, imm, off); return;
-      case Kind.STORE: this.store(op, rs1, rs2, imm, off, len); return;
+      case Kind.LOAD: this.load(op, rs1, imm, off); if (rd !== X0_SINK) this.setX(rd); else this.op(Opc.DROP); return;
+      case Kind.STORE: this.store(op, rs1, imm, off, len, () => this.getX(rs2)); return;
+      case Kind.FP_LOAD:
+        this.fpOn(off);
+        this.load(op, rs1, imm, off);
+        // a single is NaN-boxed
+        if (MEM_SIZE[op] === 4) { this.i64(-4294967296); this.op(Opc.I64_OR); }
+        this.setF(rd);
+        return;
+      case Kind.FP_STORE:
+        this.fpOn(off);
+        this.store(op, rs1, imm, off, len, () => this.getF(rs2));
+        return;
+      case Kind.FP_FROM_X:
+        this.fpOn(off);
+        this.getX(rs1); this.setF(rd);
+        return;
+      case Kind.FP_TO_X:
+        this.fpOn(off);
+        if (rd === X0_SINK) return;
+        this.getF(rs1); this.setX(rd);
+        return;
+      case Kind.FP_SIGN:
+        this.fpOn(off);
+        // f[rs1] with the sign of f[rs2] (fsgnj), its inverse (fsgnjn) or the xor of both signs (fsgnjx)
+        this.getF(rs1);
+        if (op !== Op.FSGNJX_D) { this.i64Big(MAGNITUDE_BITS); this.op(Opc.I64_AND); }
+        this.getF(rs2);
+        if (op === Op.FSGNJN_D) { this.i64(-1); this.op(Opc.I64_XOR); }
+        this.i64Big(SIGN_BIT); this.op(Opc.I64_AND);
+        this.op(op === Op.FSGNJX_D ? Opc.I64_XOR : Opc.I64_OR);
+        this.setF(rd);
+        return;
       case Kind.BRANCH:
         this.getX(rs1); this.getX(rs2); this.op(BRANCH_CMP[op]);
         this.ifVoid();
@@ -593,7 +654,8 @@ class PageEmitter {
 
   private mem(o: number, align: number, offset: number): void { this.w.byte(o).u32(align).u32(offset >>> 0); }
 
-  private load(op: number, rd: number, rs1: number, imm: number, off: number): void {
+  /** Pushes the value (extended to 64 bits) the load `op` at `off` reads from x[rs1] + imm. */
+  private load(op: number, rs1: number, imm: number, off: number): void {
     const size = MEM_SIZE[op], signed = MEM_SIGNED[op] !== 0;
     const table = storeTableOffset(this.layout.slot, Access.READ);
     this.address(rs1, imm); this.set(L_A);
@@ -609,20 +671,20 @@ class PageEmitter {
     this.trapExit(off);
     this.end();
     this.end();
-    if (rd !== X0_SINK) this.setX(rd); else this.op(Opc.DROP);
   }
 
-  private store(op: number, rs1: number, rs2: number, imm: number, off: number, len: number): void {
+  /** The store `op` at `off` of the value `value` pushes to x[rs1] + imm. */
+  private store(op: number, rs1: number, imm: number, off: number, len: number, value: () => void): void {
     const size = MEM_SIZE[op];
     const table = storeTableOffset(this.layout.slot, Access.WRITE);
     this.address(rs1, imm); this.set(L_A);
     this.fastHit(table, size);
     this.ifVoid();
     this.hostAddress(table);
-    this.getX(rs2);
+    value();
     this.mem(size === 1 ? Opc.I64_STORE8 : size === 2 ? Opc.I64_STORE16 : size === 4 ? Opc.I64_STORE32 : Opc.I64_STORE, 0, 0);
     this.else_();
-    this.get(L_VL); this.get(L_VH); this.getX(rs2); this.position(off);
+    this.get(L_VL); this.get(L_VH); value(); this.position(off);
     this.w.byte(Opc.CALL).u32(slowStoreFunction(size));
     this.tee(L_W);
     this.ifVoid();

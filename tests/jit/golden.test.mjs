@@ -12,7 +12,7 @@ import wabtInit from 'wabt';
 import { runHartvm, ROOT } from '../guest/harness.mjs';
 
 const UPDATE = process.argv.includes('--update');
-const PROGRAMS = ['alu-loop', 'memory-loop'];
+const PROGRAMS = ['alu-loop', 'memory-loop', 'fp-moves'];
 const POLICIES = ['fence', 'block'];
 const wabt = await wabtInit();
 

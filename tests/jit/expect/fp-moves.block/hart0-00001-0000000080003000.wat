@@ -1,0 +1,1103 @@
+;; hart 0, translation 1: the page at 0x80003000 (frame 3)
+(module
+  (type (;0;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
+  (type (;1;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
+  (type (;2;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
+  (type (;3;) (func (param i32) (param i32) (param i32) (param i32) (result i64 i32)))
+  (type (;4;) (func (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)))
+  (import "f" "load" (func (;0;) (type 1)))
+  (import "f" "store" (func (;1;) (type 2)))
+  (import "m" "memory" (memory (;0;) 2061 2061 shared))
+  (func (;2;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
+    (local $vh i32)
+    (local $w i32)
+    (local $slot i32)
+    (local $exit i32)
+    (local $vl i32)
+    (local $j i32)
+    (local $hits i32)
+    (local $page i64)
+    (local $a i64)
+    (local $b i64)
+    (local $t i64)
+    (local $u i64)
+    (local $v i64)
+    (local $ra i64)
+    (local $sp i64)
+    (local $gp i64)
+    (local $tp i64)
+    (local $t0 i64)
+    (local $t1 i64)
+    (local $t2 i64)
+    (local $s0 i64)
+    (local $s1 i64)
+    (local $a0 i64)
+    (local $a1 i64)
+    (local $a2 i64)
+    (local $a3 i64)
+    (local $a4 i64)
+    (local $a5 i64)
+    (local $a6 i64)
+    (local $a7 i64)
+    (local $s2 i64)
+    (local $s3 i64)
+    (local $s4 i64)
+    (local $s5 i64)
+    (local $s6 i64)
+    (local $s7 i64)
+    (local $s8 i64)
+    (local $s9 i64)
+    (local $s10 i64)
+    (local $s11 i64)
+    (local $t3 i64)
+    (local $t4 i64)
+    (local $t5 i64)
+    (local $t6 i64)
+    local.get $pageLo
+    i64.extend_i32_u
+    local.get $pageHi
+    i64.extend_i32_u
+    i64.const 32
+    i64.shl
+    i64.or
+    local.set $page
+    i32.const 134217728
+    local.set $slot
+    local.get $slot
+    i64.load offset=40
+    local.set $t0
+    local.get $slot
+    i64.load offset=64
+    local.set $s0
+    local.get $slot
+    i64.load offset=80
+    local.set $a0
+    local.get $slot
+    i64.load offset=88
+    local.set $a1
+    local.get $slot
+    i64.load offset=96
+    local.set $a2
+    local.get $slot
+    i64.load offset=104
+    local.set $a3
+    local.get $slot
+    i64.load offset=112
+    local.set $a4
+    local.get $slot
+    i64.load offset=120
+    local.set $a5
+    block
+      loop
+        local.get $left
+        i32.const 64
+        i32.lt_s
+        if
+          local.get $page
+          local.get $off
+          i64.extend_i32_u
+          i64.add
+          local.set $t
+          i32.const 1
+          local.set $exit
+          br 2
+        end
+        block
+          block
+            local.get $off
+            i32.const 1
+            i32.shr_u
+            br_table 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+          end
+          local.get $page
+          local.get $off
+          i64.extend_i32_u
+          i64.add
+          local.set $t
+          i32.const 4
+          local.set $exit
+          br 2
+        end
+        ;; 80003000: fld fa0,0(s0)
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $s0
+        local.set $a
+        local.get $a
+        i32.wrap_i64
+        local.tee $vl
+        i32.const 8
+        i32.shr_u
+        i32.const 262128
+        i32.and
+        local.set $j
+        local.get $a
+        i64.const 32
+        i64.shr_u
+        i32.wrap_i64
+        local.set $vh
+        local.get $j
+        i32.load offset=134221824
+        local.get $vl
+        i32.const -4089
+        i32.and
+        local.get $genKey
+        i32.xor
+        i32.eq
+        local.get $j
+        i32.load offset=134221828
+        local.get $vh
+        i32.eq
+        i32.and
+        if (result i64)
+          local.get $hits
+          i32.const 1
+          i32.add
+          local.set $hits
+          local.get $j
+          i32.load offset=134221832
+          local.get $vl
+          i32.const 4095
+          i32.and
+          i32.add
+          i64.load align=1
+        else
+          local.get $vl
+          local.get $vh
+          i32.const 0
+          local.get $left
+          i32.const 1
+          i32.add
+          call 9
+          if
+            local.get $left
+            i32.const 1
+            i32.add
+            local.set $left
+            local.get $page
+            local.set $t
+            i32.const 6
+            local.set $exit
+            br 3
+          end
+        end
+        local.set $b
+        local.get $slot
+        local.get $b
+        i64.store offset=352
+        local.get $slot
+        i32.const 1
+        i32.store offset=1060
+        ;; 80003004: fsgnjn.d fa1,fa0,fa0
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 4
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $slot
+        i64.load offset=352
+        i64.const 9223372036854775807
+        i64.and
+        local.get $slot
+        i64.load offset=352
+        i64.const -1
+        i64.xor
+        i64.const -9223372036854775808
+        i64.and
+        i64.or
+        local.set $b
+        local.get $slot
+        local.get $b
+        i64.store offset=360
+        local.get $slot
+        i32.const 1
+        i32.store offset=1060
+        ;; 80003008: fsgnjx.d fa2,fa1,fa0
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 8
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $slot
+        i64.load offset=360
+        local.get $slot
+        i64.load offset=352
+        i64.const -9223372036854775808
+        i64.and
+        i64.xor
+        local.set $b
+        local.get $slot
+        local.get $b
+        i64.store offset=368
+        local.get $slot
+        i32.const 1
+        i32.store offset=1060
+        ;; 8000300c: fsgnj.d fa3,fa0,fa1
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 12
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $slot
+        i64.load offset=352
+        i64.const 9223372036854775807
+        i64.and
+        local.get $slot
+        i64.load offset=360
+        i64.const -9223372036854775808
+        i64.and
+        i64.or
+        local.set $b
+        local.get $slot
+        local.get $b
+        i64.store offset=376
+        local.get $slot
+        i32.const 1
+        i32.store offset=1060
+        ;; 80003010: fsd fa3,8(s0)
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 16
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $s0
+        i64.const 8
+        i64.add
+        local.set $a
+        local.get $a
+        i32.wrap_i64
+        local.tee $vl
+        i32.const 8
+        i32.shr_u
+        i32.const 262128
+        i32.and
+        local.set $j
+        local.get $a
+        i64.const 32
+        i64.shr_u
+        i32.wrap_i64
+        local.set $vh
+        local.get $j
+        i32.load offset=134483968
+        local.get $vl
+        i32.const -4089
+        i32.and
+        local.get $genKey
+        i32.xor
+        i32.eq
+        local.get $j
+        i32.load offset=134483972
+        local.get $vh
+        i32.eq
+        i32.and
+        if
+          local.get $hits
+          i32.const 1
+          i32.add
+          local.set $hits
+          local.get $j
+          i32.load offset=134483976
+          local.get $vl
+          i32.const 4095
+          i32.and
+          i32.add
+          local.get $slot
+          i64.load offset=376
+          i64.store align=1
+        else
+          local.get $vl
+          local.get $vh
+          local.get $slot
+          i64.load offset=376
+          i32.const 16
+          local.get $left
+          i32.const 1
+          i32.add
+          call 13
+          local.tee $w
+          if
+            local.get $w
+            i32.const 2
+            i32.eq
+            if
+              local.get $left
+              i32.const 1
+              i32.add
+              local.set $left
+              local.get $page
+              i64.const 16
+              i64.add
+              local.set $t
+              i32.const 6
+              local.set $exit
+              br 4
+            end
+            local.get $page
+            i64.const 20
+            i64.add
+            local.set $t
+            i32.const 3
+            local.set $exit
+            br 3
+          end
+        end
+        ;; 80003014: ld a1,8(s0)
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $s0
+        i64.const 8
+        i64.add
+        local.set $a
+        local.get $a
+        i32.wrap_i64
+        local.tee $vl
+        i32.const 8
+        i32.shr_u
+        i32.const 262128
+        i32.and
+        local.set $j
+        local.get $a
+        i64.const 32
+        i64.shr_u
+        i32.wrap_i64
+        local.set $vh
+        local.get $j
+        i32.load offset=134221824
+        local.get $vl
+        i32.const -4089
+        i32.and
+        local.get $genKey
+        i32.xor
+        i32.eq
+        local.get $j
+        i32.load offset=134221828
+        local.get $vh
+        i32.eq
+        i32.and
+        if (result i64)
+          local.get $hits
+          i32.const 1
+          i32.add
+          local.set $hits
+          local.get $j
+          i32.load offset=134221832
+          local.get $vl
+          i32.const 4095
+          i32.and
+          i32.add
+          i64.load align=1
+        else
+          local.get $vl
+          local.get $vh
+          i32.const 20
+          local.get $left
+          i32.const 1
+          i32.add
+          call 9
+          if
+            local.get $left
+            i32.const 1
+            i32.add
+            local.set $left
+            local.get $page
+            i64.const 20
+            i64.add
+            local.set $t
+            i32.const 6
+            local.set $exit
+            br 3
+          end
+        end
+        local.set $a1
+        ;; 80003018: add a0,a0,a1
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $a0
+        local.get $a1
+        i64.add
+        local.set $a0
+        ;; 8000301c: flw fa4,16(s0)
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 28
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $s0
+        i64.const 16
+        i64.add
+        local.set $a
+        local.get $a
+        i32.wrap_i64
+        local.tee $vl
+        i32.const 8
+        i32.shr_u
+        i32.const 262128
+        i32.and
+        local.set $j
+        local.get $a
+        i64.const 32
+        i64.shr_u
+        i32.wrap_i64
+        local.set $vh
+        local.get $j
+        i32.load offset=134221824
+        local.get $vl
+        i32.const -4093
+        i32.and
+        local.get $genKey
+        i32.xor
+        i32.eq
+        local.get $j
+        i32.load offset=134221828
+        local.get $vh
+        i32.eq
+        i32.and
+        if (result i64)
+          local.get $hits
+          i32.const 1
+          i32.add
+          local.set $hits
+          local.get $j
+          i32.load offset=134221832
+          local.get $vl
+          i32.const 4095
+          i32.and
+          i32.add
+          i64.load32_u align=1
+        else
+          local.get $vl
+          local.get $vh
+          i32.const 28
+          local.get $left
+          i32.const 1
+          i32.add
+          call 8
+          if
+            local.get $left
+            i32.const 1
+            i32.add
+            local.set $left
+            local.get $page
+            i64.const 28
+            i64.add
+            local.set $t
+            i32.const 6
+            local.set $exit
+            br 3
+          end
+        end
+        i64.const -4294967296
+        i64.or
+        local.set $b
+        local.get $slot
+        local.get $b
+        i64.store offset=384
+        local.get $slot
+        i32.const 1
+        i32.store offset=1060
+        ;; 80003020: fmv.x.d a2,fa4
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 32
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $slot
+        i64.load offset=384
+        local.set $a2
+        ;; 80003024: add a0,a0,a2
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $a0
+        local.get $a2
+        i64.add
+        local.set $a0
+        ;; 80003028: fsw fa4,20(s0)
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 40
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $s0
+        i64.const 20
+        i64.add
+        local.set $a
+        local.get $a
+        i32.wrap_i64
+        local.tee $vl
+        i32.const 8
+        i32.shr_u
+        i32.const 262128
+        i32.and
+        local.set $j
+        local.get $a
+        i64.const 32
+        i64.shr_u
+        i32.wrap_i64
+        local.set $vh
+        local.get $j
+        i32.load offset=134483968
+        local.get $vl
+        i32.const -4093
+        i32.and
+        local.get $genKey
+        i32.xor
+        i32.eq
+        local.get $j
+        i32.load offset=134483972
+        local.get $vh
+        i32.eq
+        i32.and
+        if
+          local.get $hits
+          i32.const 1
+          i32.add
+          local.set $hits
+          local.get $j
+          i32.load offset=134483976
+          local.get $vl
+          i32.const 4095
+          i32.and
+          i32.add
+          local.get $slot
+          i64.load offset=384
+          i64.store32 align=1
+        else
+          local.get $vl
+          local.get $vh
+          local.get $slot
+          i64.load offset=384
+          i32.const 40
+          local.get $left
+          i32.const 1
+          i32.add
+          call 12
+          local.tee $w
+          if
+            local.get $w
+            i32.const 2
+            i32.eq
+            if
+              local.get $left
+              i32.const 1
+              i32.add
+              local.set $left
+              local.get $page
+              i64.const 40
+              i64.add
+              local.set $t
+              i32.const 6
+              local.set $exit
+              br 4
+            end
+            local.get $page
+            i64.const 44
+            i64.add
+            local.set $t
+            i32.const 3
+            local.set $exit
+            br 3
+          end
+        end
+        ;; 8000302c: lwu a3,20(s0)
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $s0
+        i64.const 20
+        i64.add
+        local.set $a
+        local.get $a
+        i32.wrap_i64
+        local.tee $vl
+        i32.const 8
+        i32.shr_u
+        i32.const 262128
+        i32.and
+        local.set $j
+        local.get $a
+        i64.const 32
+        i64.shr_u
+        i32.wrap_i64
+        local.set $vh
+        local.get $j
+        i32.load offset=134221824
+        local.get $vl
+        i32.const -4093
+        i32.and
+        local.get $genKey
+        i32.xor
+        i32.eq
+        local.get $j
+        i32.load offset=134221828
+        local.get $vh
+        i32.eq
+        i32.and
+        if (result i64)
+          local.get $hits
+          i32.const 1
+          i32.add
+          local.set $hits
+          local.get $j
+          i32.load offset=134221832
+          local.get $vl
+          i32.const 4095
+          i32.and
+          i32.add
+          i64.load32_u align=1
+        else
+          local.get $vl
+          local.get $vh
+          i32.const 44
+          local.get $left
+          i32.const 1
+          i32.add
+          call 8
+          if
+            local.get $left
+            i32.const 1
+            i32.add
+            local.set $left
+            local.get $page
+            i64.const 44
+            i64.add
+            local.set $t
+            i32.const 6
+            local.set $exit
+            br 3
+          end
+        end
+        local.set $a3
+        ;; 80003030: add a0,a0,a3
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $a0
+        local.get $a3
+        i64.add
+        local.set $a0
+        ;; 80003034: fmv.d.x fa5,t0
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 52
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $t0
+        local.set $b
+        local.get $slot
+        local.get $b
+        i64.store offset=392
+        local.get $slot
+        i32.const 1
+        i32.store offset=1060
+        ;; 80003038: fmv.x.d a4,fa5
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 56
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $slot
+        i64.load offset=392
+        local.set $a4
+        ;; 8000303c: add a0,a0,a4
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $a0
+        local.get $a4
+        i64.add
+        local.set $a0
+        ;; 80003040: fmv.x.d a5,fa2
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $slot
+        i32.load offset=1056
+        i32.eqz
+        if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
+          local.get $page
+          i64.const 64
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        local.get $slot
+        i64.load offset=368
+        local.set $a5
+        ;; 80003044: add a0,a0,a5
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $a0
+        local.get $a5
+        i64.add
+        local.set $a0
+        ;; 80003048: addi t0,t0,-1
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $t0
+        i64.const -1
+        i64.add
+        local.set $t0
+        ;; 8000304c: bne t0,zero,0x80003000
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $t0
+        i64.const 0
+        i64.ne
+        if
+          local.get $page
+          local.set $t
+          i32.const 5
+          local.set $exit
+          br 2
+        end
+        ;; 80003050: jal zero,0x80004000
+        local.get $left
+        i32.const 1
+        i32.sub
+        local.set $left
+        local.get $page
+        i64.const 4096
+        i64.add
+        local.set $t
+        i32.const 5
+        local.set $exit
+        br 1
+      end
+      unreachable
+    end
+    local.get $slot
+    local.get $t0
+    i64.store offset=40
+    local.get $slot
+    local.get $a0
+    i64.store offset=80
+    local.get $slot
+    local.get $a1
+    i64.store offset=88
+    local.get $slot
+    local.get $a2
+    i64.store offset=96
+    local.get $slot
+    local.get $a3
+    i64.store offset=104
+    local.get $slot
+    local.get $a4
+    i64.store offset=112
+    local.get $slot
+    local.get $a5
+    i64.store offset=120
+    local.get $slot
+    local.get $t
+    i64.store offset=1024
+    local.get $slot
+    local.get $left
+    i32.store offset=1032
+    local.get $slot
+    local.get $hits
+    i32.store offset=1036
+    local.get $exit)
+  (func (;3;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 1
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_s
+    i64.extend8_s
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 1
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_u
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 2
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_s
+    i64.extend16_s
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 2
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_u
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 4
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_s
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 4
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_s
+    i64.const 4294967295
+    i64.and
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 8
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_u
+    i32.const 0
+    i64.load32_u offset=134218768
+    i64.const 32
+    i64.shl
+    i64.or
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;10;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.const 1
+    local.get 2
+    i32.wrap_i64
+    local.get 2
+    i64.const 32
+    i64.shr_u
+    i32.wrap_i64
+    local.get 3
+    local.get 4
+    call 1)
+  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.const 2
+    local.get 2
+    i32.wrap_i64
+    local.get 2
+    i64.const 32
+    i64.shr_u
+    i32.wrap_i64
+    local.get 3
+    local.get 4
+    call 1)
+  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.const 4
+    local.get 2
+    i32.wrap_i64
+    local.get 2
+    i64.const 32
+    i64.shr_u
+    i32.wrap_i64
+    local.get 3
+    local.get 4
+    call 1)
+  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.const 8
+    local.get 2
+    i32.wrap_i64
+    local.get 2
+    i64.const 32
+    i64.shr_u
+    i32.wrap_i64
+    local.get 3
+    local.get 4
+    call 1)
+)

@@ -1,0 +1,554 @@
+;; hart 0, translation 2: the page at 0x80005000 (frame 5)
+(module
+  (type (;0;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
+  (type (;1;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
+  (type (;2;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
+  (type (;3;) (func (param i32) (param i32) (param i32) (param i32) (result i64 i32)))
+  (type (;4;) (func (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)))
+  (import "f" "load" (func (;0;) (type 1)))
+  (import "f" "store" (func (;1;) (type 2)))
+  (import "m" "memory" (memory (;0;) 2061 2061 shared))
+  (func (;2;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
+    (local $vh i32)
+    (local $w i32)
+    (local $slot i32)
+    (local $exit i32)
+    (local $vl i32)
+    (local $j i32)
+    (local $hits i32)
+    (local $page i64)
+    (local $a i64)
+    (local $b i64)
+    (local $t i64)
+    (local $u i64)
+    (local $v i64)
+    (local $ra i64)
+    (local $sp i64)
+    (local $gp i64)
+    (local $tp i64)
+    (local $t0 i64)
+    (local $t1 i64)
+    (local $t2 i64)
+    (local $s0 i64)
+    (local $s1 i64)
+    (local $a0 i64)
+    (local $a1 i64)
+    (local $a2 i64)
+    (local $a3 i64)
+    (local $a4 i64)
+    (local $a5 i64)
+    (local $a6 i64)
+    (local $a7 i64)
+    (local $s2 i64)
+    (local $s3 i64)
+    (local $s4 i64)
+    (local $s5 i64)
+    (local $s6 i64)
+    (local $s7 i64)
+    (local $s8 i64)
+    (local $s9 i64)
+    (local $s10 i64)
+    (local $s11 i64)
+    (local $t3 i64)
+    (local $t4 i64)
+    (local $t5 i64)
+    (local $t6 i64)
+    local.get $pageLo
+    i64.extend_i32_u
+    local.get $pageHi
+    i64.extend_i32_u
+    i64.const 32
+    i64.shl
+    i64.or
+    local.set $page
+    i32.const 134217728
+    local.set $slot
+    local.get $slot
+    i64.load offset=40
+    local.set $t0
+    local.get $slot
+    i64.load offset=48
+    local.set $t1
+    local.get $slot
+    i64.load offset=56
+    local.set $t2
+    local.get $slot
+    i64.load offset=64
+    local.set $s0
+    local.get $slot
+    i64.load offset=72
+    local.set $s1
+    local.get $slot
+    i64.load offset=88
+    local.set $a1
+    local.get $slot
+    i64.load offset=248
+    local.set $t6
+    block
+      loop
+        local.get $left
+        i32.const 64
+        i32.lt_s
+        if
+          local.get $page
+          local.get $off
+          i64.extend_i32_u
+          i64.add
+          local.set $t
+          i32.const 1
+          local.set $exit
+          br 2
+        end
+        block
+          block
+            block
+              block
+                block
+                  block
+                    block
+                      block
+                        block
+                          local.get $off
+                          i32.const 1
+                          i32.shr_u
+                          br_table 1 0 0 0 2 0 0 0 0 0 0 0 0 0 0 0 3 0 4 0 5 0 0 0 0 0 6 0 0 0 7 0 0 0 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+                        end
+                        local.get $page
+                        local.get $off
+                        i64.extend_i32_u
+                        i64.add
+                        local.set $t
+                        i32.const 4
+                        local.set $exit
+                        br 9
+                      end
+                      ;; 80005000: addi a1,a1,1
+                      local.get $left
+                      i32.const 1
+                      i32.sub
+                      local.set $left
+                      local.get $a1
+                      i64.const 1
+                      i64.add
+                      local.set $a1
+                      ;; 80005004: fld fa0,0(s0)
+                      local.get $left
+                      i32.const 1
+                      i32.sub
+                      local.set $left
+                      local.get $slot
+                      i32.load offset=1056
+                      i32.eqz
+                      if
+                        local.get $left
+                        i32.const 1
+                        i32.add
+                        local.set $left
+                        local.get $page
+                        i64.const 4
+                        i64.add
+                        local.set $t
+                        i32.const 2
+                        local.set $exit
+                        br 9
+                      end
+                      local.get $s0
+                      local.set $a
+                      local.get $a
+                      i32.wrap_i64
+                      local.tee $vl
+                      i32.const 8
+                      i32.shr_u
+                      i32.const 262128
+                      i32.and
+                      local.set $j
+                      local.get $a
+                      i64.const 32
+                      i64.shr_u
+                      i32.wrap_i64
+                      local.set $vh
+                      local.get $j
+                      i32.load offset=134221824
+                      local.get $vl
+                      i32.const -4089
+                      i32.and
+                      local.get $genKey
+                      i32.xor
+                      i32.eq
+                      local.get $j
+                      i32.load offset=134221828
+                      local.get $vh
+                      i32.eq
+                      i32.and
+                      if (result i64)
+                        local.get $hits
+                        i32.const 1
+                        i32.add
+                        local.set $hits
+                        local.get $j
+                        i32.load offset=134221832
+                        local.get $vl
+                        i32.const 4095
+                        i32.and
+                        i32.add
+                        i64.load align=1
+                      else
+                        local.get $vl
+                        local.get $vh
+                        i32.const 4
+                        local.get $left
+                        i32.const 1
+                        i32.add
+                        call 9
+                        if
+                          local.get $left
+                          i32.const 1
+                          i32.add
+                          local.set $left
+                          local.get $page
+                          i64.const 4
+                          i64.add
+                          local.set $t
+                          i32.const 6
+                          local.set $exit
+                          br 10
+                        end
+                      end
+                      local.set $b
+                      local.get $slot
+                      local.get $b
+                      i64.store offset=352
+                      local.get $slot
+                      i32.const 1
+                      i32.store offset=1060
+                    end
+                    ;; 80005008: addi t0,t0,-1
+                    local.get $left
+                    i32.const 1
+                    i32.sub
+                    local.set $left
+                    local.get $t0
+                    i64.const -1
+                    i64.add
+                    local.set $t0
+                    ;; 8000500c: bne t0,zero,0x80005000
+                    local.get $left
+                    i32.const 1
+                    i32.sub
+                    local.set $left
+                    local.get $t0
+                    i64.const 0
+                    i64.ne
+                    if
+                      i32.const 0
+                      local.set $off
+                      br 7
+                    end
+                    ;; 80005010: lui t6,0xc
+                    local.get $left
+                    i32.const 1
+                    i32.sub
+                    local.set $left
+                    i64.const 49152
+                    local.set $t6
+                    ;; 80005014: addiw t6,t6,848
+                    local.get $left
+                    i32.const 1
+                    i32.sub
+                    local.set $left
+                    local.get $t6
+                    i32.wrap_i64
+                    i32.const 848
+                    i32.add
+                    i64.extend_i32_s
+                    local.set $t6
+                    ;; 80005018: beq s1,t6,0x80005020
+                    local.get $left
+                    i32.const 1
+                    i32.sub
+                    local.set $left
+                    local.get $s1
+                    local.get $t6
+                    i64.eq
+                    if
+                      i32.const 32
+                      local.set $off
+                      br 7
+                    end
+                    ;; 8000501c: jal zero,0x8000003e
+                    local.get $left
+                    i32.const 1
+                    i32.sub
+                    local.set $left
+                    local.get $page
+                    i64.const -20418
+                    i64.add
+                    local.set $t
+                    i32.const 0
+                    local.set $exit
+                    br 7
+                  end
+                  ;; 80005020: jal zero,0x80000048
+                  local.get $left
+                  i32.const 1
+                  i32.sub
+                  local.set $left
+                  local.get $page
+                  i64.const -20408
+                  i64.add
+                  local.set $t
+                  i32.const 0
+                  local.set $exit
+                  br 6
+                end
+                ;; 80005024: csrrs t1,mcause,zero  (left to the interpreter)
+                local.get $page
+                i64.const 36
+                i64.add
+                local.set $t
+                i32.const 2
+                local.set $exit
+                br 5
+              end
+              ;; 80005028: addi t2,zero,2
+              local.get $left
+              i32.const 1
+              i32.sub
+              local.set $left
+              i64.const 0
+              i64.const 2
+              i64.add
+              local.set $t2
+              ;; 8000502c: beq t1,t2,0x80005034
+              local.get $left
+              i32.const 1
+              i32.sub
+              local.set $left
+              local.get $t1
+              local.get $t2
+              i64.eq
+              if
+                i32.const 52
+                local.set $off
+                br 4
+              end
+              ;; 80005030: jal zero,0x8000003e
+              local.get $left
+              i32.const 1
+              i32.sub
+              local.set $left
+              local.get $page
+              i64.const -20418
+              i64.add
+              local.set $t
+              i32.const 0
+              local.set $exit
+              br 4
+            end
+            ;; 80005034: addi s1,s1,1
+            local.get $left
+            i32.const 1
+            i32.sub
+            local.set $left
+            local.get $s1
+            i64.const 1
+            i64.add
+            local.set $s1
+            ;; 80005038: csrrs t1,mepc,zero  (left to the interpreter)
+            local.get $page
+            i64.const 56
+            i64.add
+            local.set $t
+            i32.const 2
+            local.set $exit
+            br 3
+          end
+          ;; 8000503c: addi t1,t1,4
+          local.get $left
+          i32.const 1
+          i32.sub
+          local.set $left
+          local.get $t1
+          i64.const 4
+          i64.add
+          local.set $t1
+          ;; 80005040: csrrw zero,mepc,t1  (left to the interpreter)
+          local.get $page
+          i64.const 64
+          i64.add
+          local.set $t
+          i32.const 2
+          local.set $exit
+          br 2
+        end
+        ;; 80005044: mret  (left to the interpreter)
+        local.get $page
+        i64.const 68
+        i64.add
+        local.set $t
+        i32.const 2
+        local.set $exit
+        br 1
+      end
+      unreachable
+    end
+    local.get $slot
+    local.get $t0
+    i64.store offset=40
+    local.get $slot
+    local.get $t1
+    i64.store offset=48
+    local.get $slot
+    local.get $t2
+    i64.store offset=56
+    local.get $slot
+    local.get $s1
+    i64.store offset=72
+    local.get $slot
+    local.get $a1
+    i64.store offset=88
+    local.get $slot
+    local.get $t6
+    i64.store offset=248
+    local.get $slot
+    local.get $t
+    i64.store offset=1024
+    local.get $slot
+    local.get $left
+    i32.store offset=1032
+    local.get $slot
+    local.get $hits
+    i32.store offset=1036
+    local.get $exit)
+  (func (;3;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 1
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_s
+    i64.extend8_s
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 1
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_u
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 2
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_s
+    i64.extend16_s
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 2
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_u
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 4
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_s
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 4
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_s
+    i64.const 4294967295
+    i64.and
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+    local.get 0
+    local.get 1
+    i32.const 8
+    local.get 2
+    local.get 3
+    call 0
+    i64.extend_i32_u
+    i32.const 0
+    i64.load32_u offset=134218768
+    i64.const 32
+    i64.shl
+    i64.or
+    i32.const 0
+    i32.load offset=134218772)
+  (func (;10;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.const 1
+    local.get 2
+    i32.wrap_i64
+    local.get 2
+    i64.const 32
+    i64.shr_u
+    i32.wrap_i64
+    local.get 3
+    local.get 4
+    call 1)
+  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.const 2
+    local.get 2
+    i32.wrap_i64
+    local.get 2
+    i64.const 32
+    i64.shr_u
+    i32.wrap_i64
+    local.get 3
+    local.get 4
+    call 1)
+  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.const 4
+    local.get 2
+    i32.wrap_i64
+    local.get 2
+    i64.const 32
+    i64.shr_u
+    i32.wrap_i64
+    local.get 3
+    local.get 4
+    call 1)
+  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.const 8
+    local.get 2
+    i32.wrap_i64
+    local.get 2
+    i64.const 32
+    i64.shr_u
+    i32.wrap_i64
+    local.get 3
+    local.get 4
+    call 1)
+)
