@@ -223,6 +223,10 @@ class PageEmitter {
   private readonly marks: number[] = [];
   /** where `w` starts in the function body */
   private bodyOffset = 0;
+  /** per page offset / 2: the index of the leader there, or -1; leaders, and those the code emitted so far has passed */
+  private readonly leaderIndex = new Int16Array(2048).fill(-1);
+  private leaderCount = 0;
+  private leadersPassed = 0;
 
   constructor(private readonly code: PageCode, private readonly layout: TranslatorLayout) {
     this.regs = layout.slot;
@@ -320,6 +324,14 @@ class PageEmitter {
   private jump(target: number): void {
     if (this.layout.policy === FlushPolicy.FENCE && target >= 0 && target < 4096) {
       this.i32(target); this.set(L_OFF);
+      // A leader further down the page is the end of a block around this code: branched to
+      // directly (one well-predicted jump, not the dispatch's indirect one) while the budget
+      // covers a run, as the dispatch would check.
+      const j = this.leaderIndex[target >> 1];
+      if (j >= this.leadersPassed) {
+        this.get(L_LEFT); this.i32(RUN_LIMIT); this.op(Opc.I32_GE_S);
+        this.w.byte(Opc.BR_IF).u32(this.depth - (this.leaderCount - j));
+      }
       this.w.byte(Opc.BR).u32(this.depth);
       return;
     }
@@ -350,7 +362,8 @@ class PageEmitter {
     for (let e = 0; e < k + 1; e++) w.byte(Opc.BLOCK).byte(BLOCK_VOID);
     // br_table over off / 2: label e is depth e + 1, anything else depth 0
     const target = new Uint16Array(2048);
-    leaders.forEach((off, e) => { target[off >> 1] = e + 1; });
+    leaders.forEach((off, e) => { target[off >> 1] = e + 1; this.leaderIndex[off >> 1] = e; });
+    this.leaderCount = k;
     this.get(L_OFF); this.i32(1); this.op(Opc.I32_SHR_U);
     w.byte(Opc.BR_TABLE).u32(2048);
     for (let i = 0; i < 2048; i++) w.u32(target[i]);
@@ -365,6 +378,7 @@ class PageEmitter {
         w.byte(Opc.END);
         this.depth = k - 1 - e;
         e++;
+        this.leadersPassed = e;
       }
       switch (step) {
         case Step.INTERPRET: this.marks.push(w.length, off, 1); this.exit(Exit.INTERPRET, off); return;

@@ -192,6 +192,10 @@
           if
             i32.const 36
             local.set $off
+            local.get $left
+            i32.const 64
+            i32.ge_s
+            br_if 1
             br 2
           end
           ;; 8000301c: srai a5,a0,0x5

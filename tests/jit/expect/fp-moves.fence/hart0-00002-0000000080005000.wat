@@ -273,6 +273,10 @@
                     if
                       i32.const 32
                       local.set $off
+                      local.get $left
+                      i32.const 64
+                      i32.ge_s
+                      br_if 1
                       br 7
                     end
                     ;; 8000501c: jal zero,0x8000003e
@@ -330,6 +334,10 @@
               if
                 i32.const 52
                 local.set $off
+                local.get $left
+                i32.const 64
+                i32.ge_s
+                br_if 1
                 br 4
               end
               ;; 80005030: jal zero,0x8000003e

@@ -661,6 +661,10 @@
                 local.set $ra
                 i32.const 60
                 local.set $off
+                local.get $left
+                i32.const 64
+                i32.ge_s
+                br_if 3
                 br 4
               end
               ;; 80003020: fcvt.d.l fa0,a2  (left to the interpreter)
