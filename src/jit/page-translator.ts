@@ -227,6 +227,8 @@ class PageEmitter {
   private readonly leaderIndex = new Int16Array(2048).fill(-1);
   private leaderCount = 0;
   private leadersPassed = 0;
+  /** instructions after the current one in its run (they are counted against the budget already) */
+  private later = 0;
 
   constructor(private readonly code: PageCode, private readonly layout: TranslatorLayout) {
     this.regs = layout.slot;
@@ -264,11 +266,19 @@ class PageEmitter {
   private fpOn(off: number): void {
     this.get(L_SLOT); this.mem(Opc.I32_LOAD, 2, HOT_WORDS_OFFSET + HotWord.FS * 4); this.op(Opc.I32_EQZ);
     this.ifVoid();
-    this.get(L_LEFT); this.i32(1); this.op(Opc.I32_ADD); this.set(L_LEFT);
+    this.giveBack(this.later + 1);
     this.exit(Exit.INTERPRET, off);
     this.end();
   }
   private i64Big(v: bigint): void { this.w.byte(Opc.I64_CONST).s64(v); }
+
+  /**
+   * L_LEFT += n. A run of instructions counts itself against the budget all at once where it
+   * begins: before an exit inside it, what the run's later instructions took is given back.
+   */
+  private giveBack(n: number): void {
+    if (n !== 0) { this.get(L_LEFT); this.i32(n); this.op(Opc.I32_ADD); this.set(L_LEFT); }
+  }
 
   /** Pops the i64 on the stack into x[rd]. */
   private setX(rd: number): void {
@@ -289,7 +299,7 @@ class PageEmitter {
 
   /** Leaves with Exit.TRAP at the instruction at `off`, which did not retire. */
   private trapExit(off: number): void {
-    this.get(L_LEFT); this.i32(1); this.op(Opc.I32_ADD); this.set(L_LEFT);
+    this.giveBack(this.later + 1);
     this.exit(Exit.TRAP, off);
   }
 
@@ -372,21 +382,27 @@ class PageEmitter {
     this.depth = k;
     this.pcAtOff();
     this.exit(Exit.NOT_ENTRY, null);
-    let e = 0;
+    // Runs: translated instructions in line from a leader or after one that does not fall
+    // through, up to one that does not or before a leader or an instruction left to the interpreter.
+    const later = runsAfter(this.code, starts, leaders);
+    let e = 0, i = 0, first = true;
     forEachStep(this.code, starts, (off, c, step) => {
       if (e < k && leaders[e] === off) {
         w.byte(Opc.END);
         this.depth = k - 1 - e;
         e++;
         this.leadersPassed = e;
+        first = true;
       }
+      const n = later[i++];
       switch (step) {
-        case Step.INTERPRET: this.marks.push(w.length, off, 1); this.exit(Exit.INTERPRET, off); return;
-        case Step.ENDS: this.instruction(off, c); return;
-        case Step.LEAVES: this.instruction(off, c); this.exit(Exit.NEXT, off + (c >>> OpWord.LENGTH)); return;
-        case Step.DISPATCH: this.instruction(off, c); this.jump(off + (c >>> OpWord.LENGTH)); return;
-        default: this.instruction(off, c);
+        case Step.INTERPRET: this.marks.push(w.length, off, 1); this.exit(Exit.INTERPRET, off); first = true; return;
+        case Step.ENDS: this.instruction(off, c, first, n); break;
+        case Step.LEAVES: this.instruction(off, c, first, n); this.exit(Exit.NEXT, off + (c >>> OpWord.LENGTH)); break;
+        case Step.DISPATCH: this.instruction(off, c, first, n); this.jump(off + (c >>> OpWord.LENGTH)); break;
+        default: this.instruction(off, c, first, n);
       }
+      first = step !== Step.FALLS;
     });
     if (e !== k) throw new Error('translator: a leader is not an instruction start');
     w.byte(Opc.END); // loop
@@ -416,11 +432,15 @@ class PageEmitter {
     this.get(L_PAGE); this.get(L_OFF); this.op(Opc.I64_EXTEND_I32_U); this.op(Opc.I64_ADD); this.set(L_T);
   }
 
-  /** One translated instruction; it counts itself against the budget first. */
-  private instruction(off: number, c: number): void {
+  /**
+   * One translated instruction, which has `later` instructions after it in its run; the first of
+   * a run counts the whole run against the budget.
+   */
+  private instruction(off: number, c: number, first: boolean, later: number): void {
     const op = c & 255;
     this.marks.push(this.w.length, off, 0);
-    this.get(L_LEFT); this.i32(1); this.op(Opc.I32_SUB); this.set(L_LEFT);
+    if (first) { this.get(L_LEFT); this.i32(later + 1); this.op(Opc.I32_SUB); this.set(L_LEFT); }
+    this.later = later;
     const rd = (c >>> OpWord.RD) & 63, rs1 = (c >>> OpWord.RS1) & 31, rs2 = (c >>> OpWord.RS2) & 31;
     const len = c >>> OpWord.LENGTH;
     const imm = this.code.immAt(off);
@@ -490,6 +510,7 @@ class PageEmitter {
       case Kind.BRANCH:
         this.getX(rs1); this.getX(rs2); this.op(BRANCH_CMP[op]);
         this.ifVoid();
+        this.giveBack(this.later);
         this.jump(off + imm);
         this.end();
         return;
@@ -639,7 +660,7 @@ class PageEmitter {
   /** Pushes what every slow path takes last: the instruction's offset and the budget before it. */
   private position(off: number): void {
     this.i32(off);
-    this.get(L_LEFT); this.i32(1); this.op(Opc.I32_ADD);
+    this.get(L_LEFT); this.i32(this.later + 1); this.op(Opc.I32_ADD);
   }
 
   /**
@@ -706,6 +727,7 @@ class PageEmitter {
     this.ifVoid();
     this.trapExit(off);
     this.end();
+    this.giveBack(this.later);
     this.exit(Exit.YIELD, off + len);
     this.end();
     this.end();
@@ -792,6 +814,23 @@ function forEachStep(code: PageCode, starts: readonly number[], visit: (off: num
     if (step !== Step.FALLS) run = 0;
     visit(off, c, step);
   }
+}
+
+/**
+ * For each of `starts` (in order), how many translated instructions come after it in its run (see
+ * PageEmitter.emit; 0 for those left to the interpreter).
+ */
+function runsAfter(code: PageCode, starts: readonly number[], leaders: readonly number[]): Uint16Array {
+  const isLeader = new Uint8Array(2048);
+  for (const off of leaders) isLeader[off >> 1] = 1;
+  const steps: Step[] = [];
+  forEachStep(code, starts, (_off, _c, step) => steps.push(step));
+  const later = new Uint16Array(starts.length);
+  for (let i = starts.length - 2; i >= 0; i--) {
+    const goesOn = steps[i] === Step.FALLS && !isLeader[starts[i + 1] >> 1] && steps[i + 1] !== Step.INTERPRET;
+    later[i] = goesOn ? later[i + 1] + 1 : 0;
+  }
+  return later;
 }
 
 /**

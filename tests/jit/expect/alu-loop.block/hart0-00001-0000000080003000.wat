@@ -124,7 +124,7 @@
           end
           ;; 80003000: add a0,a0,a1
           local.get $left
-          i32.const 1
+          i32.const 9
           i32.sub
           local.set $left
           local.get $a0
@@ -132,28 +132,16 @@
           i64.add
           local.set $a0
           ;; 80003004: slli a2,a1,0x3
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a1
           i64.const 3
           i64.shl
           local.set $a2
           ;; 80003008: xor a0,a0,a2
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a0
           local.get $a2
           i64.xor
           local.set $a0
           ;; 8000300c: mulw a3,a1,a1
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a1
           i32.wrap_i64
           local.get $a1
@@ -162,32 +150,24 @@
           i64.extend_i32_s
           local.set $a3
           ;; 80003010: sub a0,a0,a3
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a0
           local.get $a3
           i64.sub
           local.set $a0
           ;; 80003014: andi a4,a1,1
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a1
           i64.const 1
           i64.and
           local.set $a4
           ;; 80003018: beq a4,zero,0x80003024
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a4
           i64.const 0
           i64.eq
           if
+            local.get $left
+            i32.const 2
+            i32.add
+            local.set $left
             local.get $page
             i64.const 36
             i64.add
@@ -197,19 +177,11 @@
             br 3
           end
           ;; 8000301c: srai a5,a0,0x5
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a0
           i64.const 5
           i64.shr_s
           local.set $a5
           ;; 80003020: add a0,a0,a5
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a0
           local.get $a5
           i64.add
@@ -217,7 +189,7 @@
         end
         ;; 80003024: addi a6,zero,7
         local.get $left
-        i32.const 1
+        i32.const 9
         i32.sub
         local.set $left
         i64.const 0
@@ -225,10 +197,6 @@
         i64.add
         local.set $a6
         ;; 80003028: remu a7,a1,a6
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a1
         local.set $a
         local.get $a6
@@ -244,60 +212,40 @@
         end
         local.set $a7
         ;; 8000302c: add a0,a0,a7
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a7
         i64.add
         local.set $a0
         ;; 80003030: sltu a4,a0,a1
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a1
         i64.lt_u
         i64.extend_i32_u
         local.set $a4
         ;; 80003034: add a0,a0,a4
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a4
         i64.add
         local.set $a0
         ;; 80003038: addi a1,a1,1
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a1
         i64.const 1
         i64.add
         local.set $a1
         ;; 8000303c: addi t0,t0,-1
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $t0
         i64.const -1
         i64.add
         local.set $t0
         ;; 80003040: bne t0,zero,0x80003000
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $t0
         i64.const 0
         i64.ne
         if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
           local.get $page
           local.set $t
           i32.const 5
@@ -305,10 +253,6 @@
           br 2
         end
         ;; 80003044: jal zero,0x80004000
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $page
         i64.const 4096
         i64.add

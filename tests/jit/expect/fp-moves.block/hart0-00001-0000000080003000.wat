@@ -120,7 +120,7 @@
         end
         ;; 80003000: fld fa0,0(s0)
         local.get $left
-        i32.const 1
+        i32.const 21
         i32.sub
         local.set $left
         local.get $slot
@@ -128,7 +128,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 21
           i32.add
           local.set $left
           local.get $page
@@ -182,12 +182,12 @@
           local.get $vh
           i32.const 0
           local.get $left
-          i32.const 1
+          i32.const 21
           i32.add
           call 9
           if
             local.get $left
-            i32.const 1
+            i32.const 21
             i32.add
             local.set $left
             local.get $page
@@ -205,16 +205,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 80003004: fsgnjn.d fa1,fa0,fa0
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 20
           i32.add
           local.set $left
           local.get $page
@@ -244,16 +240,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 80003008: fsgnjx.d fa2,fa1,fa0
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 19
           i32.add
           local.set $left
           local.get $page
@@ -279,16 +271,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 8000300c: fsgnj.d fa3,fa0,fa1
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 18
           i32.add
           local.set $left
           local.get $page
@@ -316,16 +304,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 80003010: fsd fa3,8(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 17
           i32.add
           local.set $left
           local.get $page
@@ -387,7 +371,7 @@
           i64.load offset=376
           i32.const 16
           local.get $left
-          i32.const 1
+          i32.const 17
           i32.add
           call 13
           local.tee $w
@@ -397,7 +381,7 @@
             i32.eq
             if
               local.get $left
-              i32.const 1
+              i32.const 17
               i32.add
               local.set $left
               local.get $page
@@ -408,6 +392,10 @@
               local.set $exit
               br 4
             end
+            local.get $left
+            i32.const 16
+            i32.add
+            local.set $left
             local.get $page
             i64.const 20
             i64.add
@@ -418,10 +406,6 @@
           end
         end
         ;; 80003014: ld a1,8(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $s0
         i64.const 8
         i64.add
@@ -469,12 +453,12 @@
           local.get $vh
           i32.const 20
           local.get $left
-          i32.const 1
+          i32.const 16
           i32.add
           call 9
           if
             local.get $left
-            i32.const 1
+            i32.const 16
             i32.add
             local.set $left
             local.get $page
@@ -488,25 +472,17 @@
         end
         local.set $a1
         ;; 80003018: add a0,a0,a1
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a1
         i64.add
         local.set $a0
         ;; 8000301c: flw fa4,16(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 14
           i32.add
           local.set $left
           local.get $page
@@ -564,12 +540,12 @@
           local.get $vh
           i32.const 28
           local.get $left
-          i32.const 1
+          i32.const 14
           i32.add
           call 8
           if
             local.get $left
-            i32.const 1
+            i32.const 14
             i32.add
             local.set $left
             local.get $page
@@ -591,16 +567,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 80003020: fmv.x.d a2,fa4
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 13
           i32.add
           local.set $left
           local.get $page
@@ -615,25 +587,17 @@
         i64.load offset=384
         local.set $a2
         ;; 80003024: add a0,a0,a2
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a2
         i64.add
         local.set $a0
         ;; 80003028: fsw fa4,20(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 11
           i32.add
           local.set $left
           local.get $page
@@ -695,7 +659,7 @@
           i64.load offset=384
           i32.const 40
           local.get $left
-          i32.const 1
+          i32.const 11
           i32.add
           call 12
           local.tee $w
@@ -705,7 +669,7 @@
             i32.eq
             if
               local.get $left
-              i32.const 1
+              i32.const 11
               i32.add
               local.set $left
               local.get $page
@@ -716,6 +680,10 @@
               local.set $exit
               br 4
             end
+            local.get $left
+            i32.const 10
+            i32.add
+            local.set $left
             local.get $page
             i64.const 44
             i64.add
@@ -726,10 +694,6 @@
           end
         end
         ;; 8000302c: lwu a3,20(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $s0
         i64.const 20
         i64.add
@@ -777,12 +741,12 @@
           local.get $vh
           i32.const 44
           local.get $left
-          i32.const 1
+          i32.const 10
           i32.add
           call 8
           if
             local.get $left
-            i32.const 1
+            i32.const 10
             i32.add
             local.set $left
             local.get $page
@@ -796,25 +760,17 @@
         end
         local.set $a3
         ;; 80003030: add a0,a0,a3
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a3
         i64.add
         local.set $a0
         ;; 80003034: fmv.d.x fa5,t0
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 8
           i32.add
           local.set $left
           local.get $page
@@ -834,16 +790,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 80003038: fmv.x.d a4,fa5
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 7
           i32.add
           local.set $left
           local.get $page
@@ -858,25 +810,17 @@
         i64.load offset=392
         local.set $a4
         ;; 8000303c: add a0,a0,a4
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a4
         i64.add
         local.set $a0
         ;; 80003040: fmv.x.d a5,fa2
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 5
           i32.add
           local.set $left
           local.get $page
@@ -891,32 +835,24 @@
         i64.load offset=368
         local.set $a5
         ;; 80003044: add a0,a0,a5
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a5
         i64.add
         local.set $a0
         ;; 80003048: addi t0,t0,-1
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $t0
         i64.const -1
         i64.add
         local.set $t0
         ;; 8000304c: bne t0,zero,0x80003000
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $t0
         i64.const 0
         i64.ne
         if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
           local.get $page
           local.set $t
           i32.const 5
@@ -924,10 +860,6 @@
           br 2
         end
         ;; 80003050: jal zero,0x80004000
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $page
         i64.const 4096
         i64.add

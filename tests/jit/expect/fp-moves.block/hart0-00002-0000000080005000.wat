@@ -123,7 +123,7 @@
                     end
                     ;; 80005000: addi a1,a1,1
                     local.get $left
-                    i32.const 1
+                    i32.const 8
                     i32.sub
                     local.set $left
                     local.get $a1
@@ -131,16 +131,12 @@
                     i64.add
                     local.set $a1
                     ;; 80005004: fld fa0,0(s0)
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $slot
                     i32.load offset=1056
                     i32.eqz
                     if
                       local.get $left
-                      i32.const 1
+                      i32.const 7
                       i32.add
                       local.set $left
                       local.get $page
@@ -196,12 +192,12 @@
                       local.get $vh
                       i32.const 4
                       local.get $left
-                      i32.const 1
+                      i32.const 7
                       i32.add
                       call 9
                       if
                         local.get $left
-                        i32.const 1
+                        i32.const 7
                         i32.add
                         local.set $left
                         local.get $page
@@ -221,23 +217,19 @@
                     i32.const 1
                     i32.store offset=1060
                     ;; 80005008: addi t0,t0,-1
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $t0
                     i64.const -1
                     i64.add
                     local.set $t0
                     ;; 8000500c: bne t0,zero,0x80005000
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $t0
                     i64.const 0
                     i64.ne
                     if
+                      local.get $left
+                      i32.const 4
+                      i32.add
+                      local.set $left
                       local.get $page
                       local.set $t
                       i32.const 5
@@ -245,17 +237,9 @@
                       br 8
                     end
                     ;; 80005010: lui t6,0xc
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     i64.const 49152
                     local.set $t6
                     ;; 80005014: addiw t6,t6,848
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $t6
                     i32.wrap_i64
                     i32.const 848
@@ -263,14 +247,14 @@
                     i64.extend_i32_s
                     local.set $t6
                     ;; 80005018: beq s1,t6,0x80005020
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $s1
                     local.get $t6
                     i64.eq
                     if
+                      local.get $left
+                      i32.const 1
+                      i32.add
+                      local.set $left
                       local.get $page
                       i64.const 32
                       i64.add
@@ -280,10 +264,6 @@
                       br 8
                     end
                     ;; 8000501c: jal zero,0x8000003e
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $page
                     i64.const -20418
                     i64.add
@@ -316,7 +296,7 @@
               end
               ;; 80005028: addi t2,zero,2
               local.get $left
-              i32.const 1
+              i32.const 3
               i32.sub
               local.set $left
               i64.const 0
@@ -324,14 +304,14 @@
               i64.add
               local.set $t2
               ;; 8000502c: beq t1,t2,0x80005034
-              local.get $left
-              i32.const 1
-              i32.sub
-              local.set $left
               local.get $t1
               local.get $t2
               i64.eq
               if
+                local.get $left
+                i32.const 1
+                i32.add
+                local.set $left
                 local.get $page
                 i64.const 52
                 i64.add
@@ -341,10 +321,6 @@
                 br 5
               end
               ;; 80005030: jal zero,0x8000003e
-              local.get $left
-              i32.const 1
-              i32.sub
-              local.set $left
               local.get $page
               i64.const -20418
               i64.add

@@ -121,7 +121,7 @@
           end
           ;; 80003000: fld fa0,0(s0)
           local.get $left
-          i32.const 1
+          i32.const 2
           i32.sub
           local.set $left
           local.get $slot
@@ -129,7 +129,7 @@
           i32.eqz
           if
             local.get $left
-            i32.const 1
+            i32.const 2
             i32.add
             local.set $left
             local.get $page
@@ -183,12 +183,12 @@
             local.get $vh
             i32.const 0
             local.get $left
-            i32.const 1
+            i32.const 2
             i32.add
             call 9
             if
               local.get $left
-              i32.const 1
+              i32.const 2
               i32.add
               local.set $left
               local.get $page
@@ -206,10 +206,6 @@
           i32.const 1
           i32.store offset=1060
           ;; 80003004: fsgnjn.d fa1,fa0,fa0
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $slot
           i32.load offset=1056
           i32.eqz
@@ -247,7 +243,7 @@
         end
         ;; 80003008: fsgnjx.d fa2,fa1,fa0
         local.get $left
-        i32.const 1
+        i32.const 19
         i32.sub
         local.set $left
         local.get $slot
@@ -255,7 +251,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 19
           i32.add
           local.set $left
           local.get $page
@@ -281,16 +277,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 8000300c: fsgnj.d fa3,fa0,fa1
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 18
           i32.add
           local.set $left
           local.get $page
@@ -318,16 +310,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 80003010: fsd fa3,8(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 17
           i32.add
           local.set $left
           local.get $page
@@ -389,7 +377,7 @@
           i64.load offset=376
           i32.const 16
           local.get $left
-          i32.const 1
+          i32.const 17
           i32.add
           call 13
           local.tee $w
@@ -399,7 +387,7 @@
             i32.eq
             if
               local.get $left
-              i32.const 1
+              i32.const 17
               i32.add
               local.set $left
               local.get $page
@@ -410,6 +398,10 @@
               local.set $exit
               br 4
             end
+            local.get $left
+            i32.const 16
+            i32.add
+            local.set $left
             local.get $page
             i64.const 20
             i64.add
@@ -420,10 +412,6 @@
           end
         end
         ;; 80003014: ld a1,8(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $s0
         i64.const 8
         i64.add
@@ -471,12 +459,12 @@
           local.get $vh
           i32.const 20
           local.get $left
-          i32.const 1
+          i32.const 16
           i32.add
           call 9
           if
             local.get $left
-            i32.const 1
+            i32.const 16
             i32.add
             local.set $left
             local.get $page
@@ -490,25 +478,17 @@
         end
         local.set $a1
         ;; 80003018: add a0,a0,a1
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a1
         i64.add
         local.set $a0
         ;; 8000301c: flw fa4,16(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 14
           i32.add
           local.set $left
           local.get $page
@@ -566,12 +546,12 @@
           local.get $vh
           i32.const 28
           local.get $left
-          i32.const 1
+          i32.const 14
           i32.add
           call 8
           if
             local.get $left
-            i32.const 1
+            i32.const 14
             i32.add
             local.set $left
             local.get $page
@@ -593,16 +573,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 80003020: fmv.x.d a2,fa4
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 13
           i32.add
           local.set $left
           local.get $page
@@ -617,25 +593,17 @@
         i64.load offset=384
         local.set $a2
         ;; 80003024: add a0,a0,a2
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a2
         i64.add
         local.set $a0
         ;; 80003028: fsw fa4,20(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 11
           i32.add
           local.set $left
           local.get $page
@@ -697,7 +665,7 @@
           i64.load offset=384
           i32.const 40
           local.get $left
-          i32.const 1
+          i32.const 11
           i32.add
           call 12
           local.tee $w
@@ -707,7 +675,7 @@
             i32.eq
             if
               local.get $left
-              i32.const 1
+              i32.const 11
               i32.add
               local.set $left
               local.get $page
@@ -718,6 +686,10 @@
               local.set $exit
               br 4
             end
+            local.get $left
+            i32.const 10
+            i32.add
+            local.set $left
             local.get $page
             i64.const 44
             i64.add
@@ -728,10 +700,6 @@
           end
         end
         ;; 8000302c: lwu a3,20(s0)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $s0
         i64.const 20
         i64.add
@@ -779,12 +747,12 @@
           local.get $vh
           i32.const 44
           local.get $left
-          i32.const 1
+          i32.const 10
           i32.add
           call 8
           if
             local.get $left
-            i32.const 1
+            i32.const 10
             i32.add
             local.set $left
             local.get $page
@@ -798,25 +766,17 @@
         end
         local.set $a3
         ;; 80003030: add a0,a0,a3
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a3
         i64.add
         local.set $a0
         ;; 80003034: fmv.d.x fa5,t0
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 8
           i32.add
           local.set $left
           local.get $page
@@ -836,16 +796,12 @@
         i32.const 1
         i32.store offset=1060
         ;; 80003038: fmv.x.d a4,fa5
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 7
           i32.add
           local.set $left
           local.get $page
@@ -860,25 +816,17 @@
         i64.load offset=392
         local.set $a4
         ;; 8000303c: add a0,a0,a4
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a4
         i64.add
         local.set $a0
         ;; 80003040: fmv.x.d a5,fa2
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $slot
         i32.load offset=1056
         i32.eqz
         if
           local.get $left
-          i32.const 1
+          i32.const 5
           i32.add
           local.set $left
           local.get $page
@@ -893,41 +841,29 @@
         i64.load offset=368
         local.set $a5
         ;; 80003044: add a0,a0,a5
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $a0
         local.get $a5
         i64.add
         local.set $a0
         ;; 80003048: addi t0,t0,-1
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $t0
         i64.const -1
         i64.add
         local.set $t0
         ;; 8000304c: bne t0,zero,0x80003000
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $t0
         i64.const 0
         i64.ne
         if
+          local.get $left
+          i32.const 1
+          i32.add
+          local.set $left
           i32.const 0
           local.set $off
           br 1
         end
         ;; 80003050: jal zero,0x80004000
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $page
         i64.const 4096
         i64.add

@@ -124,7 +124,7 @@
                       end
                       ;; 80005000: addi a1,a1,1
                       local.get $left
-                      i32.const 1
+                      i32.const 2
                       i32.sub
                       local.set $left
                       local.get $a1
@@ -132,10 +132,6 @@
                       i64.add
                       local.set $a1
                       ;; 80005004: fld fa0,0(s0)
-                      local.get $left
-                      i32.const 1
-                      i32.sub
-                      local.set $left
                       local.get $slot
                       i32.load offset=1056
                       i32.eqz
@@ -224,7 +220,7 @@
                     end
                     ;; 80005008: addi t0,t0,-1
                     local.get $left
-                    i32.const 1
+                    i32.const 6
                     i32.sub
                     local.set $left
                     local.get $t0
@@ -232,30 +228,22 @@
                     i64.add
                     local.set $t0
                     ;; 8000500c: bne t0,zero,0x80005000
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $t0
                     i64.const 0
                     i64.ne
                     if
+                      local.get $left
+                      i32.const 4
+                      i32.add
+                      local.set $left
                       i32.const 0
                       local.set $off
                       br 7
                     end
                     ;; 80005010: lui t6,0xc
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     i64.const 49152
                     local.set $t6
                     ;; 80005014: addiw t6,t6,848
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $t6
                     i32.wrap_i64
                     i32.const 848
@@ -263,14 +251,14 @@
                     i64.extend_i32_s
                     local.set $t6
                     ;; 80005018: beq s1,t6,0x80005020
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $s1
                     local.get $t6
                     i64.eq
                     if
+                      local.get $left
+                      i32.const 1
+                      i32.add
+                      local.set $left
                       i32.const 32
                       local.set $off
                       local.get $left
@@ -280,10 +268,6 @@
                       br 7
                     end
                     ;; 8000501c: jal zero,0x8000003e
-                    local.get $left
-                    i32.const 1
-                    i32.sub
-                    local.set $left
                     local.get $page
                     i64.const -20418
                     i64.add
@@ -316,7 +300,7 @@
               end
               ;; 80005028: addi t2,zero,2
               local.get $left
-              i32.const 1
+              i32.const 3
               i32.sub
               local.set $left
               i64.const 0
@@ -324,14 +308,14 @@
               i64.add
               local.set $t2
               ;; 8000502c: beq t1,t2,0x80005034
-              local.get $left
-              i32.const 1
-              i32.sub
-              local.set $left
               local.get $t1
               local.get $t2
               i64.eq
               if
+                local.get $left
+                i32.const 1
+                i32.add
+                local.set $left
                 i32.const 52
                 local.set $off
                 local.get $left
@@ -341,10 +325,6 @@
                 br 4
               end
               ;; 80005030: jal zero,0x8000003e
-              local.get $left
-              i32.const 1
-              i32.sub
-              local.set $left
               local.get $page
               i64.const -20418
               i64.add

@@ -124,7 +124,7 @@
                 end
                 ;; 80003000: sd t0,0(s0)
                 local.get $left
-                i32.const 1
+                i32.const 8
                 i32.sub
                 local.set $left
                 local.get $s0
@@ -174,7 +174,7 @@
                   local.get $t0
                   i32.const 0
                   local.get $left
-                  i32.const 1
+                  i32.const 8
                   i32.add
                   call 13
                   local.tee $w
@@ -184,7 +184,7 @@
                     i32.eq
                     if
                       local.get $left
-                      i32.const 1
+                      i32.const 8
                       i32.add
                       local.set $left
                       local.get $page
@@ -193,6 +193,10 @@
                       local.set $exit
                       br 8
                     end
+                    local.get $left
+                    i32.const 7
+                    i32.add
+                    local.set $left
                     local.get $page
                     i64.const 4
                     i64.add
@@ -203,10 +207,6 @@
                   end
                 end
                 ;; 80003004: lw a1,0(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 local.set $a
                 local.get $a
@@ -252,12 +252,12 @@
                   local.get $vh
                   i32.const 4
                   local.get $left
-                  i32.const 1
+                  i32.const 7
                   i32.add
                   call 7
                   if
                     local.get $left
-                    i32.const 1
+                    i32.const 7
                     i32.add
                     local.set $left
                     local.get $page
@@ -271,10 +271,6 @@
                 end
                 local.set $a1
                 ;; 80003008: sh t0,10(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 10
                 i64.add
@@ -324,7 +320,7 @@
                   local.get $t0
                   i32.const 8
                   local.get $left
-                  i32.const 1
+                  i32.const 6
                   i32.add
                   call 11
                   local.tee $w
@@ -334,7 +330,7 @@
                     i32.eq
                     if
                       local.get $left
-                      i32.const 1
+                      i32.const 6
                       i32.add
                       local.set $left
                       local.get $page
@@ -345,6 +341,10 @@
                       local.set $exit
                       br 8
                     end
+                    local.get $left
+                    i32.const 5
+                    i32.add
+                    local.set $left
                     local.get $page
                     i64.const 12
                     i64.add
@@ -355,10 +355,6 @@
                   end
                 end
                 ;; 8000300c: lhu a2,10(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 10
                 i64.add
@@ -406,12 +402,12 @@
                   local.get $vh
                   i32.const 12
                   local.get $left
-                  i32.const 1
+                  i32.const 5
                   i32.add
                   call 6
                   if
                     local.get $left
-                    i32.const 1
+                    i32.const 5
                     i32.add
                     local.set $left
                     local.get $page
@@ -425,10 +421,6 @@
                 end
                 local.set $a2
                 ;; 80003010: sb t0,13(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 13
                 i64.add
@@ -478,7 +470,7 @@
                   local.get $t0
                   i32.const 16
                   local.get $left
-                  i32.const 1
+                  i32.const 4
                   i32.add
                   call 10
                   local.tee $w
@@ -488,7 +480,7 @@
                     i32.eq
                     if
                       local.get $left
-                      i32.const 1
+                      i32.const 4
                       i32.add
                       local.set $left
                       local.get $page
@@ -499,6 +491,10 @@
                       local.set $exit
                       br 8
                     end
+                    local.get $left
+                    i32.const 3
+                    i32.add
+                    local.set $left
                     local.get $page
                     i64.const 20
                     i64.add
@@ -509,10 +505,6 @@
                   end
                 end
                 ;; 80003014: lbu a3,13(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 13
                 i64.add
@@ -560,12 +552,12 @@
                   local.get $vh
                   i32.const 20
                   local.get $left
-                  i32.const 1
+                  i32.const 3
                   i32.add
                   call 4
                   if
                     local.get $left
-                    i32.const 1
+                    i32.const 3
                     i32.add
                     local.set $left
                     local.get $page
@@ -579,10 +571,6 @@
                 end
                 local.set $a3
                 ;; 80003018: ld a4,3(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 3
                 i64.add
@@ -630,12 +618,12 @@
                   local.get $vh
                   i32.const 24
                   local.get $left
-                  i32.const 1
+                  i32.const 2
                   i32.add
                   call 9
                   if
                     local.get $left
-                    i32.const 1
+                    i32.const 2
                     i32.add
                     local.set $left
                     local.get $page
@@ -649,10 +637,6 @@
                 end
                 local.set $a4
                 ;; 8000301c: jal ra,0x8000303c
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $page
                 i64.const 32
                 i64.add
@@ -685,7 +669,7 @@
           end
           ;; 80003028: add a0,a0,a2
           local.get $left
-          i32.const 1
+          i32.const 5
           i32.sub
           local.set $left
           local.get $a0
@@ -693,32 +677,24 @@
           i64.add
           local.set $a0
           ;; 8000302c: add a0,a0,a3
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a0
           local.get $a3
           i64.add
           local.set $a0
           ;; 80003030: addi t0,t0,-1
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $t0
           i64.const -1
           i64.add
           local.set $t0
           ;; 80003034: bne t0,zero,0x80003000
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $t0
           i64.const 0
           i64.ne
           if
+            local.get $left
+            i32.const 1
+            i32.add
+            local.set $left
             local.get $page
             local.set $t
             i32.const 5
@@ -726,10 +702,6 @@
             br 3
           end
           ;; 80003038: jal zero,0x80004000
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $page
           i64.const 4096
           i64.add
@@ -740,7 +712,7 @@
         end
         ;; 8000303c: add a0,a0,a1
         local.get $left
-        i32.const 1
+        i32.const 2
         i32.sub
         local.set $left
         local.get $a0
@@ -748,10 +720,6 @@
         i64.add
         local.set $a0
         ;; 80003040: jalr zero,0(ra)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $ra
         i64.const -2
         i64.and

@@ -206,7 +206,7 @@
                 end
                 ;; 80003004: lw a1,0(s0)
                 local.get $left
-                i32.const 1
+                i32.const 7
                 i32.sub
                 local.set $left
                 local.get $s0
@@ -254,12 +254,12 @@
                   local.get $vh
                   i32.const 4
                   local.get $left
-                  i32.const 1
+                  i32.const 7
                   i32.add
                   call 7
                   if
                     local.get $left
-                    i32.const 1
+                    i32.const 7
                     i32.add
                     local.set $left
                     local.get $page
@@ -273,10 +273,6 @@
                 end
                 local.set $a1
                 ;; 80003008: sh t0,10(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 10
                 i64.add
@@ -326,7 +322,7 @@
                   local.get $t0
                   i32.const 8
                   local.get $left
-                  i32.const 1
+                  i32.const 6
                   i32.add
                   call 11
                   local.tee $w
@@ -336,7 +332,7 @@
                     i32.eq
                     if
                       local.get $left
-                      i32.const 1
+                      i32.const 6
                       i32.add
                       local.set $left
                       local.get $page
@@ -347,6 +343,10 @@
                       local.set $exit
                       br 8
                     end
+                    local.get $left
+                    i32.const 5
+                    i32.add
+                    local.set $left
                     local.get $page
                     i64.const 12
                     i64.add
@@ -357,10 +357,6 @@
                   end
                 end
                 ;; 8000300c: lhu a2,10(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 10
                 i64.add
@@ -408,12 +404,12 @@
                   local.get $vh
                   i32.const 12
                   local.get $left
-                  i32.const 1
+                  i32.const 5
                   i32.add
                   call 6
                   if
                     local.get $left
-                    i32.const 1
+                    i32.const 5
                     i32.add
                     local.set $left
                     local.get $page
@@ -427,10 +423,6 @@
                 end
                 local.set $a2
                 ;; 80003010: sb t0,13(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 13
                 i64.add
@@ -480,7 +472,7 @@
                   local.get $t0
                   i32.const 16
                   local.get $left
-                  i32.const 1
+                  i32.const 4
                   i32.add
                   call 10
                   local.tee $w
@@ -490,7 +482,7 @@
                     i32.eq
                     if
                       local.get $left
-                      i32.const 1
+                      i32.const 4
                       i32.add
                       local.set $left
                       local.get $page
@@ -501,6 +493,10 @@
                       local.set $exit
                       br 8
                     end
+                    local.get $left
+                    i32.const 3
+                    i32.add
+                    local.set $left
                     local.get $page
                     i64.const 20
                     i64.add
@@ -511,10 +507,6 @@
                   end
                 end
                 ;; 80003014: lbu a3,13(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 13
                 i64.add
@@ -562,12 +554,12 @@
                   local.get $vh
                   i32.const 20
                   local.get $left
-                  i32.const 1
+                  i32.const 3
                   i32.add
                   call 4
                   if
                     local.get $left
-                    i32.const 1
+                    i32.const 3
                     i32.add
                     local.set $left
                     local.get $page
@@ -581,10 +573,6 @@
                 end
                 local.set $a3
                 ;; 80003018: ld a4,3(s0)
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $s0
                 i64.const 3
                 i64.add
@@ -632,12 +620,12 @@
                   local.get $vh
                   i32.const 24
                   local.get $left
-                  i32.const 1
+                  i32.const 2
                   i32.add
                   call 9
                   if
                     local.get $left
-                    i32.const 1
+                    i32.const 2
                     i32.add
                     local.set $left
                     local.get $page
@@ -651,10 +639,6 @@
                 end
                 local.set $a4
                 ;; 8000301c: jal ra,0x8000303c
-                local.get $left
-                i32.const 1
-                i32.sub
-                local.set $left
                 local.get $page
                 i64.const 32
                 i64.add
@@ -687,7 +671,7 @@
           end
           ;; 80003028: add a0,a0,a2
           local.get $left
-          i32.const 1
+          i32.const 5
           i32.sub
           local.set $left
           local.get $a0
@@ -695,41 +679,29 @@
           i64.add
           local.set $a0
           ;; 8000302c: add a0,a0,a3
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $a0
           local.get $a3
           i64.add
           local.set $a0
           ;; 80003030: addi t0,t0,-1
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $t0
           i64.const -1
           i64.add
           local.set $t0
           ;; 80003034: bne t0,zero,0x80003000
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $t0
           i64.const 0
           i64.ne
           if
+            local.get $left
+            i32.const 1
+            i32.add
+            local.set $left
             i32.const 0
             local.set $off
             br 2
           end
           ;; 80003038: jal zero,0x80004000
-          local.get $left
-          i32.const 1
-          i32.sub
-          local.set $left
           local.get $page
           i64.const 4096
           i64.add
@@ -740,7 +712,7 @@
         end
         ;; 8000303c: add a0,a0,a1
         local.get $left
-        i32.const 1
+        i32.const 2
         i32.sub
         local.set $left
         local.get $a0
@@ -748,10 +720,6 @@
         i64.add
         local.set $a0
         ;; 80003040: jalr zero,0(ra)
-        local.get $left
-        i32.const 1
-        i32.sub
-        local.set $left
         local.get $ra
         i64.const -2
         i64.and
