@@ -428,15 +428,17 @@ export class JitEngine {
   }
 
   /** Tells the listener of a translation of `hostPage`, the current page. */
-  private dump(hostPage: number, bytes: Uint8Array, offsets: Map<number, InstructionCode>): void {
+  private dump(hostPage: number, bytes: Uint8Array, offsets: Map<number, InstructionCode[]>): void {
     const h = this.hart, view = h.bus.memory.view;
     const pageVa = BigInt(h.pageHi >>> 0) << 32n | BigInt(h.pageLo >>> 0);
     const notes = new Map<number, string>();
-    for (const [at, { off, interpreted }] of offsets) {
-      const half = view.getUint16(hostPage * 4096 + off, true);
-      const insn = (half & 3) !== 3 || off === 4094 ? half : view.getInt32(hostPage * 4096 + off, true);
-      const pc = pageVa + BigInt(off);
-      notes.set(at, `${pc.toString(16)}: ${disassemble(insn, pc)}${interpreted ? '  (left to the interpreter)' : ''}`);
+    for (const [at, codes] of offsets) {
+      notes.set(at, codes.map(({ off, interpreted }) => {
+        const half = view.getUint16(hostPage * 4096 + off, true);
+        const insn = (half & 3) !== 3 || off === 4094 ? half : view.getInt32(hostPage * 4096 + off, true);
+        const pc = pageVa + BigInt(off);
+        return `${pc.toString(16)}: ${disassemble(insn, pc)}${interpreted ? '  (left to the interpreter)' : ''}`;
+      }).join('\n'));
     }
     const text = wasmText(bytes, {
       notes: new Map([[PAGE_FUNCTION_INDEX, notes]]),

@@ -5,10 +5,10 @@
 // the page, in-page branch and jump targets, the return points of calls and the instructions
 // after those it leaves to the interpreter (few labels: every label is a merge of every register
 // local, which the compiler pays for). Entered elsewhere, it returns Exit.NOT_ENTRY and the
-// engine interprets up to a leader. Straight-line code runs on across labels; branches inside
-// the page go back to the dispatch, which first checks that the budget left covers the longest
-// run between two dispatches (RUN_LIMIT instructions). It
-// runs until control leaves the page, the budget is short, an instruction it does not translate
+// engine interprets up to a leader. Straight-line code runs on across labels; a branch forward
+// inside the page jumps straight to its target (the end of a block around the branch), one
+// backward goes back to the dispatch; both first check that the budget left covers the longest
+// run between two dispatches (RUN_LIMIT instructions). It runs until control leaves the page, the budget is short, an instruction it does not translate
 // comes, a slow path asks it to stop or an access traps; then, in one epilogue, it writes the
 // registers back, writes the next pc, the budget left and its fast-path hits to the hart's
 // exchange words and returns why it stopped (Exit).
@@ -82,9 +82,9 @@ const TYPES: FuncType[] = [
 export const enum StoreStop { YIELD = 1, TRAP = 2 }
 const IMPORTS = [{ module: 'f', name: 'load', type: 1 }, { module: 'f', name: 'store', type: 2 }];
 const CALL_LOAD = 0, CALL_STORE = 1;
-/** The module's functions after the imports: run, then a slow load per (size, signedness), then a slow store per size. */
 /** Index of the page function among the module's functions (after the imports). */
 export const PAGE_FUNCTION_INDEX = 2;
+/** The module's functions after the imports: run, then a slow load per (size, signedness), then a slow store per size. */
 const FN_RUN = PAGE_FUNCTION_INDEX;
 const LOAD_KINDS: readonly [number, boolean][] = [[1, true], [1, false], [2, true], [2, false], [4, true], [4, false], [8, true]];
 const STORE_SIZES = [1, 2, 4, 8];
@@ -419,10 +419,12 @@ class PageEmitter {
   }
 
   /** Where each instruction's code starts in the function body (see PageTranslation). */
-  instructionOffsets(): Map<number, InstructionCode> {
-    const m = new Map<number, InstructionCode>();
+  instructionOffsets(): Map<number, InstructionCode[]> {
+    const m = new Map<number, InstructionCode[]>();
     for (let i = 0; i < this.marks.length; i += 3) {
-      m.set(this.bodyOffset + this.marks[i], { off: this.marks[i + 1], interpreted: this.marks[i + 2] === 1 });
+      const at = this.bodyOffset + this.marks[i], code = { off: this.marks[i + 1], interpreted: this.marks[i + 2] === 1 };
+      const there = m.get(at);
+      if (there === undefined) m.set(at, [code]); else there.push(code);
     }
     return m;
   }
@@ -899,8 +901,8 @@ export function translatePage(code: PageCode, starts: readonly number[], leaders
 /** A translated page: its module, and where each instruction's code is (for its text form). */
 export interface PageTranslation {
   bytes: Uint8Array<ArrayBuffer>;
-  /** offset in the page function's body -> the instruction there */
-  instructionOffsets(): Map<number, InstructionCode>;
+  /** offset in the page function's body -> the instructions whose code starts there (one, or several that need none) */
+  instructionOffsets(): Map<number, InstructionCode[]>;
 }
 
 /** An instruction's place in a page function: its page offset, and whether the function leaves it to the interpreter. */

@@ -5,7 +5,7 @@
 import { Opc, ValType } from './wasm-writer.js';
 
 export interface WasmTextOptions {
-  /** per function index (imports first): a comment to print before the code at a body offset */
+  /** per function index (imports first): a comment to print before the code at a body offset (one line per line of it) */
   notes?: ReadonlyMap<number, ReadonlyMap<number, string>>;
   /** per function index: names of its parameters and locals (without the `$`) */
   localNames?: ReadonlyMap<number, readonly string[]>;
@@ -184,7 +184,7 @@ function printExpression(r: Reader, indent: string, notes?: ReadonlyMap<number, 
   const local = (i: number) => localNames?.[i] !== undefined ? `$${localNames[i]}` : `${i}`;
   for (;;) {
     const note = notes?.get(r.pos - base);
-    if (note !== undefined) text += `${pad(depth)};; ${note}\n`;
+    if (note !== undefined) for (const line of note.split('\n')) text += `${pad(depth)};; ${line}\n`;
     const code = r.byte();
     if (code === Opc.END) {
       if (depth === 0) return text;
