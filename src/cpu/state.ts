@@ -28,6 +28,8 @@ const X_BYTES = X_SLOTS * 8;
 export const F_REGS_OFFSET = X_BYTES;
 const F_BYTES = F_SLOTS * 8;
 const MISC_BYTES = MISC_SLOTS * 4;
+/** Byte offset of `misc` in the registers (after the f registers); Misc indexes its 4-byte words. */
+export const MISC_OFFSET = X_BYTES + F_BYTES;
 export const HART_STATE_BYTES = X_BYTES + F_BYTES + MISC_BYTES;
 
 export class HartState {
@@ -52,6 +54,6 @@ export class HartState {
     this.f64 = new Float64Array(buffer, byteOffset + X_BYTES, F_SLOTS);
     this.fi32 = new Int32Array(buffer, byteOffset + X_BYTES, F_SLOTS * 2);
     this.f32 = new Float32Array(buffer, byteOffset + X_BYTES, F_SLOTS * 2);
-    this.misc = new Int32Array(buffer, byteOffset + X_BYTES + F_BYTES, MISC_SLOTS);
+    this.misc = new Int32Array(buffer, byteOffset + MISC_OFFSET, MISC_SLOTS);
   }
 }

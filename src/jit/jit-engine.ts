@@ -17,7 +17,8 @@ import type { InterpretedHart } from '../cpu/interpreter.js';
 import { TrapSignal } from '../arch/traps.js';
 import { Mstatus } from '../arch/mstatus.js';
 import { FlushPolicy } from '../arch/flush-policy.js';
-import { Exit, findLabels, findLeaders, PAGE_FUNCTION_INDEX, PAGE_LOCAL_NAMES, StoreStop, translatePage, type InstructionCode, type PageCode } from './page-translator.js';
+import { Exit, findLabels, findLeaders, PAGE_FUNCTION_INDEX, StoreStop, translatePage, type InstructionCode, type PageCode } from './page-translator.js';
+import { PAGE_LOCAL_NAMES } from './page-locals.js';
 import { chainModule } from './page-chain.js';
 import { wasmText } from './wasm-text.js';
 import { disassemble } from '../cpu/isa/disassemble.js';
@@ -173,7 +174,7 @@ export class JitEngine {
     this.units = new Array<Unit | undefined>(frames).fill(undefined);
     this.heat = new Float64Array(frames);
     this.drops = new Uint8Array(frames);
-    const mmu = hart.mmu, words = this.words;
+    const mmu = hart.mmu, fpu = hart.fpu, words = this.words;
     this.imports = {
       m: { memory: memory.memory },
       f: {
@@ -206,6 +207,10 @@ export class JitEngine {
           }
           return hart.yieldRequested || this.currentDropped ? StoreStop.YIELD : 0;
         },
+        // an F or D compute instruction the inline code does not cover (it cannot trap: a
+        // reserved rounding mode returns 1, for the interpreter to raise the exception)
+        fp: (c: number, rs3rm: number): number =>
+          fpu.execute(c & 255, (c >>> OpWord.RD) & 63, (c >>> OpWord.RS1) & 31, (c >>> OpWord.RS2) & 31, rs3rm & 31, rs3rm >>> 5) ? 0 : 1,
       },
     };
     hart.code.onDrop = (hostPage) => this.drop(hostPage);
@@ -397,7 +402,7 @@ export class JitEngine {
     seeds.add(off);
     const base = h.codeBase;
     this.addEntries(seeds, base);
-    const op = h.code.op, imm = h.code.imm;
+    const op = h.code.op, imm = h.code.imm, rs3 = h.code.rs3;
     const code: PageCode = {
       opAt: (o) => {
         const s = base + (o >> 1);
@@ -405,6 +410,7 @@ export class JitEngine {
         return c !== 0 ? c : h.decodeAt(s, o);
       },
       immAt: (o) => imm[base + (o >> 1)],
+      rs3At: (o) => rs3[base + (o >> 1)],
     };
     const starts = findLabels(code, seeds);
     const leaders = findLeaders(code, starts, seeds);

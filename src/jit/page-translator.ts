@@ -27,10 +27,11 @@ import { FlushPolicy } from '../arch/flush-policy.js';
 import { ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, STORE_INDEX_MASK } from '../mmu/translation-store.js';
 import { OpWord } from '../cpu/code-cache.js';
 import { ENCODINGS, Op } from '../cpu/isa/encodings.js';
-import type { AluOperation, BranchCondition } from '../cpu/isa/instruction-info.js';
+import type { AluOperation, BranchCondition, CsrAccess } from '../cpu/isa/instruction-info.js';
+import { FpCode, isFpCompute, isFpCsr, type FpHost } from './fp-code.js';
 import { F_REGS_OFFSET, X0_SINK } from '../cpu/state.js';
-import { xRegName } from '../cpu/isa/disassemble.js';
 import { BLOCK_VOID, ByteWriter, Opc, ValType, writeModule, type FuncType } from './wasm-writer.js';
+import { L_A, L_B, L_EXIT, L_GK, L_HITS, L_J, L_LEFT, L_OFF, L_PAGE, L_PAGE_HI, L_PAGE_LO, L_SLOT, L_T, L_U, L_V, L_VH, L_VL, L_W, L_X1, localGroups } from './page-locals.js';
 
 /** Why translated code returned. */
 export const enum Exit {
@@ -56,6 +57,8 @@ export interface PageCode {
   opAt(off: number): number;
   /** its immediate */
   immAt(off: number): number;
+  /** its rs3 and rounding-mode fields, rs3 | rm << 5 (F and D instructions) */
+  rs3At(off: number): number;
 }
 
 export interface TranslatorLayout {
@@ -77,13 +80,16 @@ const TYPES: FuncType[] = [
   { params: [I32, I32, I32, I32, I32, I32, I32], results: [I32] },
   { params: [I32, I32, I32, I32], results: [I64, I32] },
   { params: [I32, I32, I64, I32, I32], results: [I32] },
+  { params: [I32, I32], results: [I32] },
 ];
 /** What a store function returns besides 0 (go on). */
 export const enum StoreStop { YIELD = 1, TRAP = 2 }
-const IMPORTS = [{ module: 'f', name: 'load', type: 1 }, { module: 'f', name: 'store', type: 2 }];
-const CALL_LOAD = 0, CALL_STORE = 1;
+// The imports: the MMU's slow load and store, and an F or D compute instruction through the FP
+// unit: (its OP word, its rs3 | rm << 5) -> 0, or 1 if its rounding mode is reserved.
+const IMPORTS = [{ module: 'f', name: 'load', type: 1 }, { module: 'f', name: 'store', type: 2 }, { module: 'f', name: 'fp', type: 5 }];
+const CALL_LOAD = 0, CALL_STORE = 1, CALL_FP = 2;
 /** Index of the page function among the module's functions (after the imports). */
-export const PAGE_FUNCTION_INDEX = 2;
+export const PAGE_FUNCTION_INDEX = IMPORTS.length;
 /** The module's functions after the imports: run, then a slow load per (size, signedness), then a slow store per size. */
 const FN_RUN = PAGE_FUNCTION_INDEX;
 const LOAD_KINDS: readonly [number, boolean][] = [[1, true], [1, false], [2, true], [2, false], [4, true], [4, false], [8, true]];
@@ -94,21 +100,6 @@ const slowLoadFunction = (size: number, signed: boolean): number =>
   FN_FIRST_LOAD + LOAD_KINDS.findIndex(([s, sg]) => s === size && (sg === signed || size === 8));
 const slowStoreFunction = (size: number): number => FN_FIRST_STORE + STORE_SIZES.indexOf(size);
 
-// Locals: the parameters (the page's VA comes as two words: a JavaScript caller passing an i64
-// would make a BigInt per call), temporaries (L_VL, L_VH, L_J: an access's address words and
-// store record; L_HITS: fast-path hits), then x1..x31.
-const L_OFF = 0, L_LEFT = 1, L_GK = 2, L_PAGE_LO = 3, L_PAGE_HI = 4;
-const L_VH = 5, L_W = 6, L_SLOT = 7, L_EXIT = 8, L_VL = 9, L_J = 10, L_HITS = 11;
-const L_PAGE = 12, L_A = 13, L_B = 14, L_T = 15, L_U = 16, L_V = 17;
-const L_X1 = 18;
-const I32_LOCALS = 7, I64_LOCALS = 6 + 31;
-
-/** Names of the page function's parameters and locals, for its text form (x1.. by ABI name). */
-export const PAGE_LOCAL_NAMES: readonly string[] = [
-  'off', 'left', 'genKey', 'pageLo', 'pageHi', 'vh', 'w', 'slot', 'exit', 'vl', 'j', 'hits', 'page', 'a', 'b', 't', 'u', 'v',
-  ...Array.from({ length: 31 }, (_, i) => xRegName(i + 1)),
-];
-
 /** Instructions run at most between two dispatches (straight-line code goes through the dispatch this often). */
 export const RUN_LIMIT = 64;
 
@@ -117,6 +108,10 @@ const enum Kind {
   NONE = 0, ALU_RR, ALU_RI, ALU_W_RR, ALU_W_RI, UNARY, UNARY_W, LOAD, STORE, BRANCH, JAL, JALR, LUI, AUIPC, FENCE,
   /** flw, fld, fsw, fsd; fmv.d.x, fmv.x.d; fsgnj.d, fsgnjn.d, fsgnjx.d: FP moves that neither round nor raise flags */
   FP_LOAD, FP_STORE, FP_FROM_X, FP_TO_X, FP_SIGN,
+  /** the other F and D instructions (fp-code.ts) */
+  FP_COMPUTE,
+  /** CSR instructions: translated when their CSR is fflags, frm or fcsr (fp-code.ts) */
+  CSR,
 }
 
 const KIND = new Uint8Array(Op.COUNT);
@@ -145,6 +140,9 @@ const MEM_SIZE = new Uint8Array(Op.COUNT);
 const MEM_SIGNED = new Uint8Array(Op.COUNT);
 /** comparison opcode of branches */
 const BRANCH_CMP = new Uint8Array(Op.COUNT);
+/** what CSR instructions do, and whether their source is the rs1 field itself */
+const CSR_OPERATION: CsrAccess['operation'][] = [];
+const CSR_IMMEDIATE = new Uint8Array(Op.COUNT);
 
 /** How each declared ALU operation is emitted: [64-bit form, word form] (0: left to the interpreter). */
 const ALU_CODES: Record<AluOperation, readonly [number, number]> = {
@@ -172,6 +170,12 @@ for (const info of ENCODINGS) {
     KIND[op] = memory.kind === 'load' ? (memory.fp ? Kind.FP_LOAD : Kind.LOAD) : (memory.fp ? Kind.FP_STORE : Kind.STORE);
     MEM_SIZE[op] = memory.size;
     MEM_SIGNED[op] = memory.signed ? 1 : 0;
+  } else if (info.csr !== null) {
+    KIND[op] = Kind.CSR;
+    CSR_OPERATION[op] = info.csr.operation;
+    CSR_IMMEDIATE[op] = info.csr.immediate ? 1 : 0;
+  } else if (isFpCompute(op)) {
+    KIND[op] = Kind.FP_COMPUTE;
   } else if (info.branch !== null) {
     KIND[op] = Kind.BRANCH;
     BRANCH_CMP[op] = BRANCH_CODES[info.branch];
@@ -200,9 +204,10 @@ KIND[Op.LUI] = Kind.LUI;
 KIND[Op.AUIPC] = Kind.AUIPC;
 KIND[Op.FENCE] = Kind.FENCE;
 
-/** Whether the translator handles `op`; everything else is left to the interpreter. */
-export function translates(op: number): boolean {
-  return KIND[op] !== Kind.NONE;
+/** Whether the translator handles the instruction `c` (an OP word) at `off`; everything else is left to the interpreter. */
+function translates(code: PageCode, off: number, c: number): boolean {
+  const kind = KIND[c & 255];
+  return kind === Kind.CSR ? isFpCsr(code.immAt(off)) : kind !== Kind.NONE;
 }
 
 const SIGN_BIT = -(1n << 63n);
@@ -211,11 +216,12 @@ const MAGNITUDE_BITS = (1n << 63n) - 1n;
 const ALIGN_MASKS = [0, ALIGN_MASK_1, ALIGN_MASK_2, 0, ALIGN_MASK_4, 0, 0, 0, ALIGN_MASK_8];
 
 /** Emits the body of one page function. */
-class PageEmitter {
+class PageEmitter implements FpHost {
   readonly w = new ByteWriter();
+  private readonly fp = new FpCode(this, CALL_FP);
   private readonly regs: number;
   /** labels between the current code and the dispatch loop (the epilogue's block is one further) */
-  private depth = 0;
+  depth = 0;
   /** registers the code reads or writes (loaded on entry), and those it writes (written back) */
   private readonly used = new Uint8Array(32);
   private readonly written = new Uint8Array(32);
@@ -247,7 +253,7 @@ class PageEmitter {
   private tee(l: number): void { this.w.byte(Opc.LOCAL_TEE).u32(l); }
 
   /** Pushes x[r] as an i64. */
-  private getX(r: number): void {
+  getX(r: number): void {
     if (r === 0) { this.i64(0); return; }
     this.used[r] = 1;
     this.get(L_X1 + r - 1);
@@ -260,15 +266,23 @@ class PageEmitter {
   private setF(r: number): void {
     this.set(L_B);
     this.get(L_SLOT); this.get(L_B); this.mem(Opc.I64_STORE, 3, F_REGS_OFFSET + 8 * r);
+    this.fpWritten();
+  }
+  /** Notes that the FP state changed (the run loop makes mstatus.FS Dirty). */
+  private fpWritten(): void {
     this.get(L_SLOT); this.i32(1); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.FP_WRITTEN * 4);
   }
   /** With mstatus.FS Off, the FP instruction at `off` is left to the interpreter (which raises illegal instruction). */
   private fpOn(off: number): void {
     this.get(L_SLOT); this.mem(Opc.I32_LOAD, 2, HOT_WORDS_OFFSET + HotWord.FS * 4); this.op(Opc.I32_EQZ);
     this.ifVoid();
+    this.leaveToInterpreter(off);
+    this.end();
+  }
+
+  leaveToInterpreter(off: number): void {
     this.giveBack(this.later + 1);
     this.exit(Exit.INTERPRET, off);
-    this.end();
   }
   private i64Big(v: bigint): void { this.w.byte(Opc.I64_CONST).s64(v); }
 
@@ -281,7 +295,7 @@ class PageEmitter {
   }
 
   /** Pops the i64 on the stack into x[rd]. */
-  private setX(rd: number): void {
+  setX(rd: number): void {
     this.used[rd] = 1;
     this.written[rd] = 1;
     this.set(L_X1 + rd - 1);
@@ -408,7 +422,9 @@ class PageEmitter {
     w.byte(Opc.END); // loop
     w.byte(Opc.UNREACHABLE);
     const f = new ByteWriter();
-    f.u32(2).u32(I32_LOCALS).byte(ValType.I32).u32(I64_LOCALS).byte(ValType.I64);
+    const groups = localGroups(this.fp.usesTemporaries);
+    f.u32(groups.length);
+    for (const [count, type] of groups) f.u32(count).byte(type);
     this.prologue(f);
     f.byte(Opc.BLOCK).byte(BLOCK_VOID);
     this.bodyOffset = f.length;
@@ -495,6 +511,7 @@ class PageEmitter {
         return;
       case Kind.FP_TO_X:
         this.fpOn(off);
+        this.fpWritten();
         if (rd === X0_SINK) return;
         this.getF(rs1); this.setX(rd);
         return;
@@ -508,6 +525,14 @@ class PageEmitter {
         this.i64Big(SIGN_BIT); this.op(Opc.I64_AND);
         this.op(op === Op.FSGNJX_D ? Opc.I64_XOR : Opc.I64_OR);
         this.setF(rd);
+        return;
+      case Kind.FP_COMPUTE:
+        this.fpOn(off);
+        this.fp.compute(c, this.code.rs3At(off), off);
+        return;
+      case Kind.CSR:
+        this.fpOn(off);
+        this.fp.csr(c, imm, CSR_OPERATION[op], CSR_IMMEDIATE[op] === 1);
         return;
       case Kind.BRANCH:
         this.getX(rs1); this.getX(rs2); this.op(BRANCH_CMP[op]);
@@ -809,7 +834,7 @@ function forEachStep(code: PageCode, starts: readonly number[], visit: (off: num
     const c = code.opAt(off);
     const next = off + (c >>> OpWord.LENGTH);
     let step = Step.FALLS;
-    if (KIND[c & 255] === Kind.NONE) step = Step.INTERPRET;
+    if (!translates(code, off, c)) step = Step.INTERPRET;
     else if (ENDS_RUN[c & 255]) step = Step.ENDS;
     else if (i + 1 >= starts.length || starts[i + 1] !== next) step = Step.LEAVES;
     else if (++run >= RUN_LIMIT - 1) step = Step.DISPATCH;

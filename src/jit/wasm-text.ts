@@ -16,7 +16,7 @@ function opcodeName(code: number): string {
   const key = Opc[code];
   if (key === undefined) throw new Error(`wasm text: opcode 0x${code.toString(16)} is not one the translator writes`);
   const lower = key.toLowerCase();
-  return /^(i32|i64|local|global|table|ref)_/.test(lower) ? lower.replace('_', '.') : lower;
+  return /^(i32|i64|f64|local|global|table|ref)_/.test(lower) ? lower.replace('_', '.') : lower;
 }
 
 const typeName = (t: number): string => {
@@ -28,7 +28,7 @@ const typeName = (t: number): string => {
 
 /** Natural alignment (log2 bytes) of each load and store. */
 const NATURAL_ALIGN: Partial<Record<number, number>> = {
-  [Opc.I32_LOAD]: 2, [Opc.I64_LOAD]: 3, [Opc.I32_LOAD8_S]: 0, [Opc.I32_LOAD8_U]: 0, [Opc.I32_LOAD16_S]: 1,
+  [Opc.I32_LOAD]: 2, [Opc.I64_LOAD]: 3, [Opc.F64_LOAD]: 3, [Opc.F64_STORE]: 3, [Opc.I32_LOAD8_S]: 0, [Opc.I32_LOAD8_U]: 0, [Opc.I32_LOAD16_S]: 1,
   [Opc.I32_LOAD16_U]: 1, [Opc.I64_LOAD8_S]: 0, [Opc.I64_LOAD8_U]: 0, [Opc.I64_LOAD16_S]: 1, [Opc.I64_LOAD16_U]: 1,
   [Opc.I64_LOAD32_S]: 2, [Opc.I64_LOAD32_U]: 2, [Opc.I32_STORE]: 2, [Opc.I64_STORE]: 3, [Opc.I32_STORE8]: 0,
   [Opc.I32_STORE16]: 1, [Opc.I64_STORE8]: 0, [Opc.I64_STORE16]: 1, [Opc.I64_STORE32]: 2,
@@ -53,12 +53,32 @@ class Reader {
     return result;
   }
   s32(): number { return Number(this.s64()); }
+  f64(): number {
+    const view = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.pos, 8);
+    this.pos += 8;
+    if (this.pos > this.bytes.length) throw new Error('wasm text: the module ends early');
+    return view.getFloat64(0, true);
+  }
   name(): string {
     const n = this.u32();
     let s = '';
     for (let i = 0; i < n; i++) s += String.fromCharCode(this.byte());
     return s;
   }
+}
+
+/** A double in the text format's hexadecimal notation, which names every value exactly. */
+function hexFloat(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  const sign = v < 0 || Object.is(v, -0) ? '-' : '';
+  if (!Number.isFinite(v)) return `${sign}inf`;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, v);
+  const biased = (view.getUint16(0) >>> 4) & 0x7ff;
+  const fraction = view.getBigUint64(0) & ((1n << 52n) - 1n);
+  const digits = fraction.toString(16).padStart(13, '0').replace(/0+$/, '');
+  const exponent = biased === 0 ? -1022 : biased - 1023;
+  return `${sign}0x${biased === 0 ? 0 : 1}${digits === '' ? '' : '.' + digits}p${exponent < 0 ? '' : '+'}${exponent}`;
 }
 
 /** Levels of nesting the text shows by indentation; deeper code is indented as much. */
@@ -223,6 +243,7 @@ function printExpression(r: Reader, indent: string, notes?: ReadonlyMap<number, 
       }
       case Opc.I32_CONST: line += ` ${r.s32()}`; break;
       case Opc.I64_CONST: line += ` ${r.s64()}`; break;
+      case Opc.F64_CONST: line += ` ${hexFloat(r.f64())}`; break;
       default: {
         const natural = NATURAL_ALIGN[code];
         if (natural !== undefined) {

@@ -2,7 +2,12 @@
  * FCVT from integers to F/D (.W .WU .L .LU sources, upper bits of
  * 32-bit sources ignored), FCVT.S.D and FCVT.D.S, every rounding mode. */
 #include "isa.h"
+/* Every case runs PASSES times: the first passes are interpreted, the later ones run
+ * translated when hot code is (--engine=jit), so both engines' FP code is checked. */
+#define PASSES 1000
 TEST_BEGIN
+  li s11, PASSES
+__fp_pass:
   /* 2: fcvt.s.w 0x0 rne */
   li TESTNUM, 2
   li a2, 0x0
@@ -2163,5 +2168,9 @@ TEST_BEGIN
   fmv.x.d a0, fa3
   li t6, 0x43effffffffe0000; bne a0, t6, __test_fail
   li t6, 0x1; bne a1, t6, __test_fail
+  addi s11, s11, -1
+  beqz s11, __fp_done
+  j __fp_pass
+__fp_done:
   PASS
 TEST_DATA

@@ -4,7 +4,12 @@
  * positive integer), sign-extension of the 32-bit results (FCVT.WU too), and
  * small negative values to unsigned (NX only when they round to 0). */
 #include "isa.h"
+/* Every case runs PASSES times: the first passes are interpreted, the later ones run
+ * translated when hot code is (--engine=jit), so both engines' FP code is checked. */
+#define PASSES 1000
 TEST_BEGIN
+  li s11, PASSES
+__fp_pass:
   /* 2: fcvt.w.s 2.5 rne */
   li TESTNUM, 2
   li t0, 0xffffffff40200000; fmv.d.x fa0, t0
@@ -1238,5 +1243,9 @@ TEST_BEGIN
   csrr a1, fflags
   li t6, 0xffffffffffffffff; bne a0, t6, __test_fail
   li t6, 0x10; bne a1, t6, __test_fail
+  addi s11, s11, -1
+  beqz s11, __fp_done
+  j __fp_pass
+__fp_done:
   PASS
 TEST_DATA

@@ -3,7 +3,12 @@
  * NaN -> canonical NaN, sNaN sets NV) and FCVT.D.S (exact; improperly
  * NaN-boxed input reads as the canonical NaN). */
 #include "isa.h"
+/* Every case runs PASSES times: the first passes are interpreted, the later ones run
+ * translated when hot code is (--engine=jit), so both engines' FP code is checked. */
+#define PASSES 1000
 TEST_BEGIN
+  li s11, PASSES
+__fp_pass:
   /* 2: fcvt.s.d 1.0 rne */
   li TESTNUM, 2
   li t0, 0x3ff0000000000000; fmv.d.x fa0, t0
@@ -494,5 +499,9 @@ TEST_BEGIN
   fmv.x.d a0, fa3
   li t6, 0x7ff8000000000000; bne a0, t6, __test_fail
   li t6, 0x0; bne a1, t6, __test_fail
+  addi s11, s11, -1
+  beqz s11, __fp_done
+  j __fp_pass
+__fp_done:
   PASS
 TEST_DATA

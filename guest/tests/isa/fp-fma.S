@@ -3,7 +3,12 @@
  * a*b+c (cases where fused differs from round(round(a*b)+c)), signs of
  * exact zeros, inf*0 (+ quiet NaN) raising NV, sNaN inputs, overflow, every rounding mode. */
 #include "isa.h"
+/* Every case runs PASSES times: the first passes are interpreted, the later ones run
+ * translated when hot code is (--engine=jit), so both engines' FP code is checked. */
+#define PASSES 1000
 TEST_BEGIN
+  li s11, PASSES
+__fp_pass:
   /* 2: fmadd.s 1,1,-1 rne */
   li TESTNUM, 2
   li t0, 0xffffffff3f800001; fmv.d.x fa0, t0
@@ -1804,5 +1809,9 @@ TEST_BEGIN
   fmv.x.d a0, fa3
   li t6, 0x4008000000000001; bne a0, t6, __test_fail
   li t6, 0x1; bne a1, t6, __test_fail
+  addi s11, s11, -1
+  beqz s11, __fp_done
+  j __fp_pass
+__fp_done:
   PASS
 TEST_DATA

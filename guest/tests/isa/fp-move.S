@@ -6,7 +6,12 @@
  * unchanged), fcsr/frm/fflags CSR field behaviour, and reserved rounding modes
  * (static rm 5/6, dynamic with frm 5/6/7) raising illegal instruction. */
 #include "isa.h"
+/* Every case runs PASSES times: the first passes are interpreted, the later ones run
+ * translated when hot code is (--engine=jit), so both engines' FP code is checked. */
+#define PASSES 1000
 TEST_BEGIN
+  li s11, PASSES
+__fp_pass:
   /* 2: fsgnj.s 1, -1 */
   li TESTNUM, 2
   li t0, 0xffffffff3f800000; fmv.d.x fa0, t0
@@ -919,5 +924,9 @@ fdata: .word 0xbf800000, 0x7f800001
 fscratch: .fill 32, 1, 0
   .popsection
 
+  addi s11, s11, -1
+  beqz s11, __fp_done
+  j __fp_pass
+__fp_done:
   PASS
 TEST_DATA

@@ -5,10 +5,12 @@
   (type (;2;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
   (type (;3;) (func (param i32) (param i32) (param i32) (param i32) (result i64 i32)))
   (type (;4;) (func (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)))
+  (type (;5;) (func (param i32) (param i32) (result i32)))
   (import "f" "load" (func (;0;) (type 1)))
   (import "f" "store" (func (;1;) (type 2)))
+  (import "f" "fp" (func (;2;) (type 5)))
   (import "m" "memory" (memory (;0;) 2061 2061 shared))
-  (func (;2;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
+  (func (;3;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
     (local $vh i32)
     (local $w i32)
     (local $slot i32)
@@ -304,7 +306,7 @@
     local.get $hits
     i32.store offset=1036
     local.get $exit)
-  (func (;3;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -315,7 +317,7 @@
     i64.extend8_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -325,7 +327,7 @@
     i64.extend_i32_u
     i32.const 0
     i32.load offset=134218772)
-  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -336,7 +338,7 @@
     i64.extend16_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -346,7 +348,7 @@
     i64.extend_i32_u
     i32.const 0
     i32.load offset=134218772)
-  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -356,7 +358,7 @@
     i64.extend_i32_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -368,7 +370,7 @@
     i64.and
     i32.const 0
     i32.load offset=134218772)
-  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;10;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 8
@@ -383,7 +385,7 @@
     i64.or
     i32.const 0
     i32.load offset=134218772)
-  (func (;10;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -396,7 +398,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -409,7 +411,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -422,7 +424,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;14;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 8

@@ -5,10 +5,12 @@
   (type (;2;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
   (type (;3;) (func (param i32) (param i32) (param i32) (param i32) (result i64 i32)))
   (type (;4;) (func (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)))
+  (type (;5;) (func (param i32) (param i32) (result i32)))
   (import "f" "load" (func (;0;) (type 1)))
   (import "f" "store" (func (;1;) (type 2)))
+  (import "f" "fp" (func (;2;) (type 5)))
   (import "m" "memory" (memory (;0;) 2061 2061 shared))
-  (func (;2;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
+  (func (;3;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
     (local $vh i32)
     (local $w i32)
     (local $slot i32)
@@ -184,7 +186,7 @@
           local.get $left
           i32.const 21
           i32.add
-          call 9
+          call 10
           if
             local.get $left
             i32.const 21
@@ -373,7 +375,7 @@
           local.get $left
           i32.const 17
           i32.add
-          call 13
+          call 14
           local.tee $w
           if
             local.get $w
@@ -455,7 +457,7 @@
           local.get $left
           i32.const 16
           i32.add
-          call 9
+          call 10
           if
             local.get $left
             i32.const 16
@@ -542,7 +544,7 @@
           local.get $left
           i32.const 14
           i32.add
-          call 8
+          call 9
           if
             local.get $left
             i32.const 14
@@ -583,6 +585,9 @@
           local.set $exit
           br 2
         end
+        local.get $slot
+        i32.const 1
+        i32.store offset=1060
         local.get $slot
         i64.load offset=384
         local.set $a2
@@ -661,7 +666,7 @@
           local.get $left
           i32.const 11
           i32.add
-          call 12
+          call 13
           local.tee $w
           if
             local.get $w
@@ -743,7 +748,7 @@
           local.get $left
           i32.const 10
           i32.add
-          call 8
+          call 9
           if
             local.get $left
             i32.const 10
@@ -807,6 +812,9 @@
           br 2
         end
         local.get $slot
+        i32.const 1
+        i32.store offset=1060
+        local.get $slot
         i64.load offset=392
         local.set $a4
         ;; 8000303c: add a0,a0,a4
@@ -831,6 +839,9 @@
           local.set $exit
           br 2
         end
+        local.get $slot
+        i32.const 1
+        i32.store offset=1060
         local.get $slot
         i64.load offset=368
         local.set $a5
@@ -901,7 +912,7 @@
     local.get $hits
     i32.store offset=1036
     local.get $exit)
-  (func (;3;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -912,7 +923,7 @@
     i64.extend8_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -922,7 +933,7 @@
     i64.extend_i32_u
     i32.const 0
     i32.load offset=134218772)
-  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -933,7 +944,7 @@
     i64.extend16_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -943,7 +954,7 @@
     i64.extend_i32_u
     i32.const 0
     i32.load offset=134218772)
-  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -953,7 +964,7 @@
     i64.extend_i32_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -965,7 +976,7 @@
     i64.and
     i32.const 0
     i32.load offset=134218772)
-  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;10;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 8
@@ -980,7 +991,7 @@
     i64.or
     i32.const 0
     i32.load offset=134218772)
-  (func (;10;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -993,7 +1004,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -1006,7 +1017,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -1019,7 +1030,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;14;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 8

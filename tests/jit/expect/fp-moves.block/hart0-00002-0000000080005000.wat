@@ -5,10 +5,12 @@
   (type (;2;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
   (type (;3;) (func (param i32) (param i32) (param i32) (param i32) (result i64 i32)))
   (type (;4;) (func (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)))
+  (type (;5;) (func (param i32) (param i32) (result i32)))
   (import "f" "load" (func (;0;) (type 1)))
   (import "f" "store" (func (;1;) (type 2)))
+  (import "f" "fp" (func (;2;) (type 5)))
   (import "m" "memory" (memory (;0;) 2061 2061 shared))
-  (func (;2;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
+  (func (;3;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
     (local $vh i32)
     (local $w i32)
     (local $slot i32)
@@ -107,116 +109,122 @@
                   block
                     block
                       block
+                        block
+                          local.get $off
+                          i32.const 1
+                          i32.shr_u
+                          br_table 1 0 0 0 2 0 0 0 0 0 0 0 0 0 0 0 3 0 4 0 5 0 0 0 0 0 6 0 0 0 7 0 0 0 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+                        end
+                        local.get $page
                         local.get $off
-                        i32.const 1
-                        i32.shr_u
-                        br_table 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 2 0 3 0 4 0 0 0 0 0 5 0 0 0 6 0 0 0 7 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+                        i64.extend_i32_u
+                        i64.add
+                        local.set $t
+                        i32.const 4
+                        local.set $exit
+                        br 9
                       end
-                      local.get $page
-                      local.get $off
-                      i64.extend_i32_u
-                      i64.add
-                      local.set $t
-                      i32.const 4
-                      local.set $exit
-                      br 8
-                    end
-                    ;; 80005000: addi a1,a1,1
-                    local.get $left
-                    i32.const 8
-                    i32.sub
-                    local.set $left
-                    local.get $a1
-                    i64.const 1
-                    i64.add
-                    local.set $a1
-                    ;; 80005004: fld fa0,0(s0)
-                    local.get $slot
-                    i32.load offset=1056
-                    i32.eqz
-                    if
+                      ;; 80005000: addi a1,a1,1
                       local.get $left
-                      i32.const 7
-                      i32.add
-                      local.set $left
-                      local.get $page
-                      i64.const 4
-                      i64.add
-                      local.set $t
                       i32.const 2
-                      local.set $exit
-                      br 8
-                    end
-                    local.get $s0
-                    local.set $a
-                    local.get $a
-                    i32.wrap_i64
-                    local.tee $vl
-                    i32.const 8
-                    i32.shr_u
-                    i32.const 262128
-                    i32.and
-                    local.set $j
-                    local.get $a
-                    i64.const 32
-                    i64.shr_u
-                    i32.wrap_i64
-                    local.set $vh
-                    local.get $j
-                    i32.load offset=134221824
-                    local.get $vl
-                    i32.const -4089
-                    i32.and
-                    local.get $genKey
-                    i32.xor
-                    i32.eq
-                    local.get $j
-                    i32.load offset=134221828
-                    local.get $vh
-                    i32.eq
-                    i32.and
-                    if (result i64)
-                      local.get $hits
-                      i32.const 1
-                      i32.add
-                      local.set $hits
-                      local.get $j
-                      i32.load offset=134221832
-                      local.get $vl
-                      i32.const 4095
-                      i32.and
-                      i32.add
-                      i64.load align=1
-                    else
-                      local.get $vl
-                      local.get $vh
-                      i32.const 4
-                      local.get $left
-                      i32.const 7
-                      i32.add
-                      call 9
+                      i32.sub
+                      local.set $left
+                      local.get $a1
+                      i64.const 1
+                      i64.add
+                      local.set $a1
+                      ;; 80005004: fld fa0,0(s0)
+                      local.get $slot
+                      i32.load offset=1056
+                      i32.eqz
                       if
                         local.get $left
-                        i32.const 7
+                        i32.const 1
                         i32.add
                         local.set $left
                         local.get $page
                         i64.const 4
                         i64.add
                         local.set $t
-                        i32.const 6
+                        i32.const 2
                         local.set $exit
                         br 9
                       end
+                      local.get $s0
+                      local.set $a
+                      local.get $a
+                      i32.wrap_i64
+                      local.tee $vl
+                      i32.const 8
+                      i32.shr_u
+                      i32.const 262128
+                      i32.and
+                      local.set $j
+                      local.get $a
+                      i64.const 32
+                      i64.shr_u
+                      i32.wrap_i64
+                      local.set $vh
+                      local.get $j
+                      i32.load offset=134221824
+                      local.get $vl
+                      i32.const -4089
+                      i32.and
+                      local.get $genKey
+                      i32.xor
+                      i32.eq
+                      local.get $j
+                      i32.load offset=134221828
+                      local.get $vh
+                      i32.eq
+                      i32.and
+                      if (result i64)
+                        local.get $hits
+                        i32.const 1
+                        i32.add
+                        local.set $hits
+                        local.get $j
+                        i32.load offset=134221832
+                        local.get $vl
+                        i32.const 4095
+                        i32.and
+                        i32.add
+                        i64.load align=1
+                      else
+                        local.get $vl
+                        local.get $vh
+                        i32.const 4
+                        local.get $left
+                        i32.const 1
+                        i32.add
+                        call 10
+                        if
+                          local.get $left
+                          i32.const 1
+                          i32.add
+                          local.set $left
+                          local.get $page
+                          i64.const 4
+                          i64.add
+                          local.set $t
+                          i32.const 6
+                          local.set $exit
+                          br 10
+                        end
+                      end
+                      local.set $b
+                      local.get $slot
+                      local.get $b
+                      i64.store offset=352
+                      local.get $slot
+                      i32.const 1
+                      i32.store offset=1060
                     end
-                    local.set $b
-                    local.get $slot
-                    local.get $b
-                    i64.store offset=352
-                    local.get $slot
-                    i32.const 1
-                    i32.store offset=1060
                     ;; 80005008: addi t0,t0,-1
+                    local.get $left
+                    i32.const 6
+                    i32.sub
+                    local.set $left
                     local.get $t0
                     i64.const -1
                     i64.add
@@ -404,7 +412,7 @@
     local.get $hits
     i32.store offset=1036
     local.get $exit)
-  (func (;3;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -415,7 +423,7 @@
     i64.extend8_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -425,7 +433,7 @@
     i64.extend_i32_u
     i32.const 0
     i32.load offset=134218772)
-  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -436,7 +444,7 @@
     i64.extend16_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -446,7 +454,7 @@
     i64.extend_i32_u
     i32.const 0
     i32.load offset=134218772)
-  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -456,7 +464,7 @@
     i64.extend_i32_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -468,7 +476,7 @@
     i64.and
     i32.const 0
     i32.load offset=134218772)
-  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;10;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 8
@@ -483,7 +491,7 @@
     i64.or
     i32.const 0
     i32.load offset=134218772)
-  (func (;10;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -496,7 +504,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -509,7 +517,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -522,7 +530,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;14;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 8

@@ -5,10 +5,12 @@
   (type (;2;) (func (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (param i32) (result i32)))
   (type (;3;) (func (param i32) (param i32) (param i32) (param i32) (result i64 i32)))
   (type (;4;) (func (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)))
+  (type (;5;) (func (param i32) (param i32) (result i32)))
   (import "f" "load" (func (;0;) (type 1)))
   (import "f" "store" (func (;1;) (type 2)))
+  (import "f" "fp" (func (;2;) (type 5)))
   (import "m" "memory" (memory (;0;) 2061 2061 shared))
-  (func (;2;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
+  (func (;3;) (export "run") (type 0) (param $off i32) (param $left i32) (param $genKey i32) (param $pageLo i32) (param $pageHi i32) (result i32)
     (local $vh i32)
     (local $w i32)
     (local $slot i32)
@@ -53,6 +55,22 @@
     (local $t4 i64)
     (local $t5 i64)
     (local $t6 i64)
+    (local $d0 f64)
+    (local $d1 f64)
+    (local $d2 f64)
+    (local $d3 f64)
+    (local $d4 f64)
+    (local $d5 f64)
+    (local $d6 f64)
+    (local $d7 f64)
+    (local $d8 f64)
+    (local $d9 f64)
+    (local $d10 f64)
+    (local $d11 f64)
+    (local $d12 f64)
+    (local $d13 f64)
+    (local $d14 f64)
+    (local $d15 f64)
     local.get $pageLo
     i64.extend_i32_u
     local.get $pageHi
@@ -106,550 +124,602 @@
           block
             block
               block
-                block
-                  block
-                    local.get $off
-                    i32.const 1
-                    i32.shr_u
-                    br_table 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 2 0 3 0 4 0 0 0 0 0 0 0 0 0 5 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
-                  end
+                local.get $off
+                i32.const 1
+                i32.shr_u
+                br_table 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 2 0 0 0 0 0 0 0 0 0 0 0 0 0 3 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+              end
+              local.get $page
+              local.get $off
+              i64.extend_i32_u
+              i64.add
+              local.set $t
+              i32.const 4
+              local.set $exit
+              br 4
+            end
+            ;; 80003000: sd t0,0(s0)
+            local.get $left
+            i32.const 8
+            i32.sub
+            local.set $left
+            local.get $s0
+            local.set $a
+            local.get $a
+            i32.wrap_i64
+            local.tee $vl
+            i32.const 8
+            i32.shr_u
+            i32.const 262128
+            i32.and
+            local.set $j
+            local.get $a
+            i64.const 32
+            i64.shr_u
+            i32.wrap_i64
+            local.set $vh
+            local.get $j
+            i32.load offset=134483968
+            local.get $vl
+            i32.const -4089
+            i32.and
+            local.get $genKey
+            i32.xor
+            i32.eq
+            local.get $j
+            i32.load offset=134483972
+            local.get $vh
+            i32.eq
+            i32.and
+            if
+              local.get $hits
+              i32.const 1
+              i32.add
+              local.set $hits
+              local.get $j
+              i32.load offset=134483976
+              local.get $vl
+              i32.const 4095
+              i32.and
+              i32.add
+              local.get $t0
+              i64.store align=1
+            else
+              local.get $vl
+              local.get $vh
+              local.get $t0
+              i32.const 0
+              local.get $left
+              i32.const 8
+              i32.add
+              call 14
+              local.tee $w
+              if
+                local.get $w
+                i32.const 2
+                i32.eq
+                if
+                  local.get $left
+                  i32.const 8
+                  i32.add
+                  local.set $left
                   local.get $page
-                  local.get $off
-                  i64.extend_i32_u
-                  i64.add
                   local.set $t
-                  i32.const 4
+                  i32.const 6
                   local.set $exit
                   br 6
                 end
-                ;; 80003000: sd t0,0(s0)
                 local.get $left
-                i32.const 8
-                i32.sub
+                i32.const 7
+                i32.add
                 local.set $left
-                local.get $s0
-                local.set $a
-                local.get $a
-                i32.wrap_i64
-                local.tee $vl
-                i32.const 8
-                i32.shr_u
-                i32.const 262128
-                i32.and
-                local.set $j
-                local.get $a
-                i64.const 32
-                i64.shr_u
-                i32.wrap_i64
-                local.set $vh
-                local.get $j
-                i32.load offset=134483968
-                local.get $vl
-                i32.const -4089
-                i32.and
-                local.get $genKey
-                i32.xor
-                i32.eq
-                local.get $j
-                i32.load offset=134483972
-                local.get $vh
-                i32.eq
-                i32.and
-                if
-                  local.get $hits
-                  i32.const 1
-                  i32.add
-                  local.set $hits
-                  local.get $j
-                  i32.load offset=134483976
-                  local.get $vl
-                  i32.const 4095
-                  i32.and
-                  i32.add
-                  local.get $t0
-                  i64.store align=1
-                else
-                  local.get $vl
-                  local.get $vh
-                  local.get $t0
-                  i32.const 0
-                  local.get $left
-                  i32.const 8
-                  i32.add
-                  call 13
-                  local.tee $w
-                  if
-                    local.get $w
-                    i32.const 2
-                    i32.eq
-                    if
-                      local.get $left
-                      i32.const 8
-                      i32.add
-                      local.set $left
-                      local.get $page
-                      local.set $t
-                      i32.const 6
-                      local.set $exit
-                      br 8
-                    end
-                    local.get $left
-                    i32.const 7
-                    i32.add
-                    local.set $left
-                    local.get $page
-                    i64.const 4
-                    i64.add
-                    local.set $t
-                    i32.const 3
-                    local.set $exit
-                    br 7
-                  end
-                end
-                ;; 80003004: lw a1,0(s0)
-                local.get $s0
-                local.set $a
-                local.get $a
-                i32.wrap_i64
-                local.tee $vl
-                i32.const 8
-                i32.shr_u
-                i32.const 262128
-                i32.and
-                local.set $j
-                local.get $a
-                i64.const 32
-                i64.shr_u
-                i32.wrap_i64
-                local.set $vh
-                local.get $j
-                i32.load offset=134221824
-                local.get $vl
-                i32.const -4093
-                i32.and
-                local.get $genKey
-                i32.xor
-                i32.eq
-                local.get $j
-                i32.load offset=134221828
-                local.get $vh
-                i32.eq
-                i32.and
-                if (result i64)
-                  local.get $hits
-                  i32.const 1
-                  i32.add
-                  local.set $hits
-                  local.get $j
-                  i32.load offset=134221832
-                  local.get $vl
-                  i32.const 4095
-                  i32.and
-                  i32.add
-                  i64.load32_s align=1
-                else
-                  local.get $vl
-                  local.get $vh
-                  i32.const 4
-                  local.get $left
-                  i32.const 7
-                  i32.add
-                  call 7
-                  if
-                    local.get $left
-                    i32.const 7
-                    i32.add
-                    local.set $left
-                    local.get $page
-                    i64.const 4
-                    i64.add
-                    local.set $t
-                    i32.const 6
-                    local.set $exit
-                    br 7
-                  end
-                end
-                local.set $a1
-                ;; 80003008: sh t0,10(s0)
-                local.get $s0
-                i64.const 10
-                i64.add
-                local.set $a
-                local.get $a
-                i32.wrap_i64
-                local.tee $vl
-                i32.const 8
-                i32.shr_u
-                i32.const 262128
-                i32.and
-                local.set $j
-                local.get $a
-                i64.const 32
-                i64.shr_u
-                i32.wrap_i64
-                local.set $vh
-                local.get $j
-                i32.load offset=134483968
-                local.get $vl
-                i32.const -4095
-                i32.and
-                local.get $genKey
-                i32.xor
-                i32.eq
-                local.get $j
-                i32.load offset=134483972
-                local.get $vh
-                i32.eq
-                i32.and
-                if
-                  local.get $hits
-                  i32.const 1
-                  i32.add
-                  local.set $hits
-                  local.get $j
-                  i32.load offset=134483976
-                  local.get $vl
-                  i32.const 4095
-                  i32.and
-                  i32.add
-                  local.get $t0
-                  i64.store16 align=1
-                else
-                  local.get $vl
-                  local.get $vh
-                  local.get $t0
-                  i32.const 8
-                  local.get $left
-                  i32.const 6
-                  i32.add
-                  call 11
-                  local.tee $w
-                  if
-                    local.get $w
-                    i32.const 2
-                    i32.eq
-                    if
-                      local.get $left
-                      i32.const 6
-                      i32.add
-                      local.set $left
-                      local.get $page
-                      i64.const 8
-                      i64.add
-                      local.set $t
-                      i32.const 6
-                      local.set $exit
-                      br 8
-                    end
-                    local.get $left
-                    i32.const 5
-                    i32.add
-                    local.set $left
-                    local.get $page
-                    i64.const 12
-                    i64.add
-                    local.set $t
-                    i32.const 3
-                    local.set $exit
-                    br 7
-                  end
-                end
-                ;; 8000300c: lhu a2,10(s0)
-                local.get $s0
-                i64.const 10
-                i64.add
-                local.set $a
-                local.get $a
-                i32.wrap_i64
-                local.tee $vl
-                i32.const 8
-                i32.shr_u
-                i32.const 262128
-                i32.and
-                local.set $j
-                local.get $a
-                i64.const 32
-                i64.shr_u
-                i32.wrap_i64
-                local.set $vh
-                local.get $j
-                i32.load offset=134221824
-                local.get $vl
-                i32.const -4095
-                i32.and
-                local.get $genKey
-                i32.xor
-                i32.eq
-                local.get $j
-                i32.load offset=134221828
-                local.get $vh
-                i32.eq
-                i32.and
-                if (result i64)
-                  local.get $hits
-                  i32.const 1
-                  i32.add
-                  local.set $hits
-                  local.get $j
-                  i32.load offset=134221832
-                  local.get $vl
-                  i32.const 4095
-                  i32.and
-                  i32.add
-                  i64.load16_u align=1
-                else
-                  local.get $vl
-                  local.get $vh
-                  i32.const 12
-                  local.get $left
-                  i32.const 5
-                  i32.add
-                  call 6
-                  if
-                    local.get $left
-                    i32.const 5
-                    i32.add
-                    local.set $left
-                    local.get $page
-                    i64.const 12
-                    i64.add
-                    local.set $t
-                    i32.const 6
-                    local.set $exit
-                    br 7
-                  end
-                end
-                local.set $a2
-                ;; 80003010: sb t0,13(s0)
-                local.get $s0
-                i64.const 13
-                i64.add
-                local.set $a
-                local.get $a
-                i32.wrap_i64
-                local.tee $vl
-                i32.const 8
-                i32.shr_u
-                i32.const 262128
-                i32.and
-                local.set $j
-                local.get $a
-                i64.const 32
-                i64.shr_u
-                i32.wrap_i64
-                local.set $vh
-                local.get $j
-                i32.load offset=134483968
-                local.get $vl
-                i32.const -4096
-                i32.and
-                local.get $genKey
-                i32.xor
-                i32.eq
-                local.get $j
-                i32.load offset=134483972
-                local.get $vh
-                i32.eq
-                i32.and
-                if
-                  local.get $hits
-                  i32.const 1
-                  i32.add
-                  local.set $hits
-                  local.get $j
-                  i32.load offset=134483976
-                  local.get $vl
-                  i32.const 4095
-                  i32.and
-                  i32.add
-                  local.get $t0
-                  i64.store8
-                else
-                  local.get $vl
-                  local.get $vh
-                  local.get $t0
-                  i32.const 16
-                  local.get $left
-                  i32.const 4
-                  i32.add
-                  call 10
-                  local.tee $w
-                  if
-                    local.get $w
-                    i32.const 2
-                    i32.eq
-                    if
-                      local.get $left
-                      i32.const 4
-                      i32.add
-                      local.set $left
-                      local.get $page
-                      i64.const 16
-                      i64.add
-                      local.set $t
-                      i32.const 6
-                      local.set $exit
-                      br 8
-                    end
-                    local.get $left
-                    i32.const 3
-                    i32.add
-                    local.set $left
-                    local.get $page
-                    i64.const 20
-                    i64.add
-                    local.set $t
-                    i32.const 3
-                    local.set $exit
-                    br 7
-                  end
-                end
-                ;; 80003014: lbu a3,13(s0)
-                local.get $s0
-                i64.const 13
-                i64.add
-                local.set $a
-                local.get $a
-                i32.wrap_i64
-                local.tee $vl
-                i32.const 8
-                i32.shr_u
-                i32.const 262128
-                i32.and
-                local.set $j
-                local.get $a
-                i64.const 32
-                i64.shr_u
-                i32.wrap_i64
-                local.set $vh
-                local.get $j
-                i32.load offset=134221824
-                local.get $vl
-                i32.const -4096
-                i32.and
-                local.get $genKey
-                i32.xor
-                i32.eq
-                local.get $j
-                i32.load offset=134221828
-                local.get $vh
-                i32.eq
-                i32.and
-                if (result i64)
-                  local.get $hits
-                  i32.const 1
-                  i32.add
-                  local.set $hits
-                  local.get $j
-                  i32.load offset=134221832
-                  local.get $vl
-                  i32.const 4095
-                  i32.and
-                  i32.add
-                  i64.load8_u
-                else
-                  local.get $vl
-                  local.get $vh
-                  i32.const 20
-                  local.get $left
-                  i32.const 3
-                  i32.add
-                  call 4
-                  if
-                    local.get $left
-                    i32.const 3
-                    i32.add
-                    local.set $left
-                    local.get $page
-                    i64.const 20
-                    i64.add
-                    local.set $t
-                    i32.const 6
-                    local.set $exit
-                    br 7
-                  end
-                end
-                local.set $a3
-                ;; 80003018: ld a4,3(s0)
-                local.get $s0
-                i64.const 3
-                i64.add
-                local.set $a
-                local.get $a
-                i32.wrap_i64
-                local.tee $vl
-                i32.const 8
-                i32.shr_u
-                i32.const 262128
-                i32.and
-                local.set $j
-                local.get $a
-                i64.const 32
-                i64.shr_u
-                i32.wrap_i64
-                local.set $vh
-                local.get $j
-                i32.load offset=134221824
-                local.get $vl
-                i32.const -4089
-                i32.and
-                local.get $genKey
-                i32.xor
-                i32.eq
-                local.get $j
-                i32.load offset=134221828
-                local.get $vh
-                i32.eq
-                i32.and
-                if (result i64)
-                  local.get $hits
-                  i32.const 1
-                  i32.add
-                  local.set $hits
-                  local.get $j
-                  i32.load offset=134221832
-                  local.get $vl
-                  i32.const 4095
-                  i32.and
-                  i32.add
-                  i64.load align=1
-                else
-                  local.get $vl
-                  local.get $vh
-                  i32.const 24
-                  local.get $left
-                  i32.const 2
-                  i32.add
-                  call 9
-                  if
-                    local.get $left
-                    i32.const 2
-                    i32.add
-                    local.set $left
-                    local.get $page
-                    i64.const 24
-                    i64.add
-                    local.set $t
-                    i32.const 6
-                    local.set $exit
-                    br 7
-                  end
-                end
-                local.set $a4
-                ;; 8000301c: jal ra,0x8000303c
                 local.get $page
-                i64.const 32
-                i64.add
-                local.set $ra
-                local.get $page
-                i64.const 60
+                i64.const 4
                 i64.add
                 local.set $t
-                i32.const 5
+                i32.const 3
                 local.set $exit
                 br 5
               end
-              ;; 80003020: fcvt.d.l fa0,a2  (left to the interpreter)
+            end
+            ;; 80003004: lw a1,0(s0)
+            local.get $s0
+            local.set $a
+            local.get $a
+            i32.wrap_i64
+            local.tee $vl
+            i32.const 8
+            i32.shr_u
+            i32.const 262128
+            i32.and
+            local.set $j
+            local.get $a
+            i64.const 32
+            i64.shr_u
+            i32.wrap_i64
+            local.set $vh
+            local.get $j
+            i32.load offset=134221824
+            local.get $vl
+            i32.const -4093
+            i32.and
+            local.get $genKey
+            i32.xor
+            i32.eq
+            local.get $j
+            i32.load offset=134221828
+            local.get $vh
+            i32.eq
+            i32.and
+            if (result i64)
+              local.get $hits
+              i32.const 1
+              i32.add
+              local.set $hits
+              local.get $j
+              i32.load offset=134221832
+              local.get $vl
+              i32.const 4095
+              i32.and
+              i32.add
+              i64.load32_s align=1
+            else
+              local.get $vl
+              local.get $vh
+              i32.const 4
+              local.get $left
+              i32.const 7
+              i32.add
+              call 8
+              if
+                local.get $left
+                i32.const 7
+                i32.add
+                local.set $left
+                local.get $page
+                i64.const 4
+                i64.add
+                local.set $t
+                i32.const 6
+                local.set $exit
+                br 5
+              end
+            end
+            local.set $a1
+            ;; 80003008: sh t0,10(s0)
+            local.get $s0
+            i64.const 10
+            i64.add
+            local.set $a
+            local.get $a
+            i32.wrap_i64
+            local.tee $vl
+            i32.const 8
+            i32.shr_u
+            i32.const 262128
+            i32.and
+            local.set $j
+            local.get $a
+            i64.const 32
+            i64.shr_u
+            i32.wrap_i64
+            local.set $vh
+            local.get $j
+            i32.load offset=134483968
+            local.get $vl
+            i32.const -4095
+            i32.and
+            local.get $genKey
+            i32.xor
+            i32.eq
+            local.get $j
+            i32.load offset=134483972
+            local.get $vh
+            i32.eq
+            i32.and
+            if
+              local.get $hits
+              i32.const 1
+              i32.add
+              local.set $hits
+              local.get $j
+              i32.load offset=134483976
+              local.get $vl
+              i32.const 4095
+              i32.and
+              i32.add
+              local.get $t0
+              i64.store16 align=1
+            else
+              local.get $vl
+              local.get $vh
+              local.get $t0
+              i32.const 8
+              local.get $left
+              i32.const 6
+              i32.add
+              call 12
+              local.tee $w
+              if
+                local.get $w
+                i32.const 2
+                i32.eq
+                if
+                  local.get $left
+                  i32.const 6
+                  i32.add
+                  local.set $left
+                  local.get $page
+                  i64.const 8
+                  i64.add
+                  local.set $t
+                  i32.const 6
+                  local.set $exit
+                  br 6
+                end
+                local.get $left
+                i32.const 5
+                i32.add
+                local.set $left
+                local.get $page
+                i64.const 12
+                i64.add
+                local.set $t
+                i32.const 3
+                local.set $exit
+                br 5
+              end
+            end
+            ;; 8000300c: lhu a2,10(s0)
+            local.get $s0
+            i64.const 10
+            i64.add
+            local.set $a
+            local.get $a
+            i32.wrap_i64
+            local.tee $vl
+            i32.const 8
+            i32.shr_u
+            i32.const 262128
+            i32.and
+            local.set $j
+            local.get $a
+            i64.const 32
+            i64.shr_u
+            i32.wrap_i64
+            local.set $vh
+            local.get $j
+            i32.load offset=134221824
+            local.get $vl
+            i32.const -4095
+            i32.and
+            local.get $genKey
+            i32.xor
+            i32.eq
+            local.get $j
+            i32.load offset=134221828
+            local.get $vh
+            i32.eq
+            i32.and
+            if (result i64)
+              local.get $hits
+              i32.const 1
+              i32.add
+              local.set $hits
+              local.get $j
+              i32.load offset=134221832
+              local.get $vl
+              i32.const 4095
+              i32.and
+              i32.add
+              i64.load16_u align=1
+            else
+              local.get $vl
+              local.get $vh
+              i32.const 12
+              local.get $left
+              i32.const 5
+              i32.add
+              call 7
+              if
+                local.get $left
+                i32.const 5
+                i32.add
+                local.set $left
+                local.get $page
+                i64.const 12
+                i64.add
+                local.set $t
+                i32.const 6
+                local.set $exit
+                br 5
+              end
+            end
+            local.set $a2
+            ;; 80003010: sb t0,13(s0)
+            local.get $s0
+            i64.const 13
+            i64.add
+            local.set $a
+            local.get $a
+            i32.wrap_i64
+            local.tee $vl
+            i32.const 8
+            i32.shr_u
+            i32.const 262128
+            i32.and
+            local.set $j
+            local.get $a
+            i64.const 32
+            i64.shr_u
+            i32.wrap_i64
+            local.set $vh
+            local.get $j
+            i32.load offset=134483968
+            local.get $vl
+            i32.const -4096
+            i32.and
+            local.get $genKey
+            i32.xor
+            i32.eq
+            local.get $j
+            i32.load offset=134483972
+            local.get $vh
+            i32.eq
+            i32.and
+            if
+              local.get $hits
+              i32.const 1
+              i32.add
+              local.set $hits
+              local.get $j
+              i32.load offset=134483976
+              local.get $vl
+              i32.const 4095
+              i32.and
+              i32.add
+              local.get $t0
+              i64.store8
+            else
+              local.get $vl
+              local.get $vh
+              local.get $t0
+              i32.const 16
+              local.get $left
+              i32.const 4
+              i32.add
+              call 11
+              local.tee $w
+              if
+                local.get $w
+                i32.const 2
+                i32.eq
+                if
+                  local.get $left
+                  i32.const 4
+                  i32.add
+                  local.set $left
+                  local.get $page
+                  i64.const 16
+                  i64.add
+                  local.set $t
+                  i32.const 6
+                  local.set $exit
+                  br 6
+                end
+                local.get $left
+                i32.const 3
+                i32.add
+                local.set $left
+                local.get $page
+                i64.const 20
+                i64.add
+                local.set $t
+                i32.const 3
+                local.set $exit
+                br 5
+              end
+            end
+            ;; 80003014: lbu a3,13(s0)
+            local.get $s0
+            i64.const 13
+            i64.add
+            local.set $a
+            local.get $a
+            i32.wrap_i64
+            local.tee $vl
+            i32.const 8
+            i32.shr_u
+            i32.const 262128
+            i32.and
+            local.set $j
+            local.get $a
+            i64.const 32
+            i64.shr_u
+            i32.wrap_i64
+            local.set $vh
+            local.get $j
+            i32.load offset=134221824
+            local.get $vl
+            i32.const -4096
+            i32.and
+            local.get $genKey
+            i32.xor
+            i32.eq
+            local.get $j
+            i32.load offset=134221828
+            local.get $vh
+            i32.eq
+            i32.and
+            if (result i64)
+              local.get $hits
+              i32.const 1
+              i32.add
+              local.set $hits
+              local.get $j
+              i32.load offset=134221832
+              local.get $vl
+              i32.const 4095
+              i32.and
+              i32.add
+              i64.load8_u
+            else
+              local.get $vl
+              local.get $vh
+              i32.const 20
+              local.get $left
+              i32.const 3
+              i32.add
+              call 5
+              if
+                local.get $left
+                i32.const 3
+                i32.add
+                local.set $left
+                local.get $page
+                i64.const 20
+                i64.add
+                local.set $t
+                i32.const 6
+                local.set $exit
+                br 5
+              end
+            end
+            local.set $a3
+            ;; 80003018: ld a4,3(s0)
+            local.get $s0
+            i64.const 3
+            i64.add
+            local.set $a
+            local.get $a
+            i32.wrap_i64
+            local.tee $vl
+            i32.const 8
+            i32.shr_u
+            i32.const 262128
+            i32.and
+            local.set $j
+            local.get $a
+            i64.const 32
+            i64.shr_u
+            i32.wrap_i64
+            local.set $vh
+            local.get $j
+            i32.load offset=134221824
+            local.get $vl
+            i32.const -4089
+            i32.and
+            local.get $genKey
+            i32.xor
+            i32.eq
+            local.get $j
+            i32.load offset=134221828
+            local.get $vh
+            i32.eq
+            i32.and
+            if (result i64)
+              local.get $hits
+              i32.const 1
+              i32.add
+              local.set $hits
+              local.get $j
+              i32.load offset=134221832
+              local.get $vl
+              i32.const 4095
+              i32.and
+              i32.add
+              i64.load align=1
+            else
+              local.get $vl
+              local.get $vh
+              i32.const 24
+              local.get $left
+              i32.const 2
+              i32.add
+              call 10
+              if
+                local.get $left
+                i32.const 2
+                i32.add
+                local.set $left
+                local.get $page
+                i64.const 24
+                i64.add
+                local.set $t
+                i32.const 6
+                local.set $exit
+                br 5
+              end
+            end
+            local.set $a4
+            ;; 8000301c: jal ra,0x8000303c
+            local.get $page
+            i64.const 32
+            i64.add
+            local.set $ra
+            local.get $page
+            i64.const 60
+            i64.add
+            local.set $t
+            i32.const 5
+            local.set $exit
+            br 3
+          end
+          ;; 80003020: fcvt.d.l fa0,a2
+          local.get $left
+          i32.const 7
+          i32.sub
+          local.set $left
+          local.get $slot
+          i32.load offset=1056
+          i32.eqz
+          if
+            local.get $left
+            i32.const 7
+            i32.add
+            local.set $left
+            local.get $page
+            i64.const 32
+            i64.add
+            local.set $t
+            i32.const 2
+            local.set $exit
+            br 3
+          end
+          block
+            block
+              local.get $slot
+              i32.load offset=532
+              i32.const 4
+              i32.gt_u
+              br_if 0
+              local.get $a2
+              local.tee $a
+              i64.const 9007199254740992
+              i64.add
+              i64.const 18014398509481984
+              i64.le_u
+              i32.eqz
+              br_if 0
+              local.get $a
+              f64.convert_i64_s
+              local.set $d3
+              local.get $slot
+              local.get $d3
+              f64.store offset=352
+              br 1
+            end
+            local.get $slot
+            local.get $a2
+            i64.store offset=96
+            i32.const -2146235743
+            i32.const 250
+            call 2
+            if
+              local.get $left
+              i32.const 7
+              i32.add
+              local.set $left
               local.get $page
               i64.const 32
               i64.add
@@ -658,7 +728,19 @@
               local.set $exit
               br 4
             end
-            ;; 80003024: fadd.d fa1,fa1,fa0  (left to the interpreter)
+          end
+          local.get $slot
+          i32.const 1
+          i32.store offset=1060
+          ;; 80003024: fadd.d fa1,fa1,fa0
+          local.get $slot
+          i32.load offset=1056
+          i32.eqz
+          if
+            local.get $left
+            i32.const 6
+            i32.add
+            local.set $left
             local.get $page
             i64.const 36
             i64.add
@@ -667,11 +749,93 @@
             local.set $exit
             br 3
           end
+          block
+            block
+              local.get $slot
+              i32.load offset=532
+              br_if 0
+              local.get $slot
+              f64.load offset=360
+              local.set $d0
+              local.get $slot
+              f64.load offset=352
+              local.set $d1
+              local.get $d0
+              local.get $d1
+              f64.add
+              local.set $d3
+              local.get $slot
+              i32.load offset=528
+              i32.const 1
+              i32.and
+              local.get $d3
+              f64.abs
+              f64.const 0x1p-1022
+              f64.ge
+              local.get $d3
+              f64.abs
+              f64.const inf
+              f64.lt
+              i32.and
+              i32.and
+              i32.eqz
+              if
+                local.get $d3
+                f64.abs
+                f64.const 0x1p+1000
+                f64.le
+                i32.eqz
+                br_if 1
+                local.get $d3
+                local.get $d0
+                f64.sub
+                local.set $d12
+                local.get $d0
+                local.get $d3
+                local.get $d12
+                f64.sub
+                f64.sub
+                local.get $d1
+                local.get $d12
+                f64.sub
+                f64.add
+                f64.const 0x0p-1022
+                f64.ne
+                if
+                  local.get $slot
+                  local.get $slot
+                  i32.load offset=528
+                  i32.const 1
+                  i32.or
+                  i32.store offset=528
+                end
+              end
+              local.get $slot
+              local.get $d3
+              f64.store offset=360
+              br 1
+            end
+            i32.const -2142057590
+            i32.const 224
+            call 2
+            if
+              local.get $left
+              i32.const 6
+              i32.add
+              local.set $left
+              local.get $page
+              i64.const 36
+              i64.add
+              local.set $t
+              i32.const 2
+              local.set $exit
+              br 4
+            end
+          end
+          local.get $slot
+          i32.const 1
+          i32.store offset=1060
           ;; 80003028: add a0,a0,a2
-          local.get $left
-          i32.const 5
-          i32.sub
-          local.set $left
           local.get $a0
           local.get $a2
           i64.add
@@ -761,7 +925,7 @@
     local.get $hits
     i32.store offset=1036
     local.get $exit)
-  (func (;3;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -772,7 +936,7 @@
     i64.extend8_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;4;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -782,7 +946,7 @@
     i64.extend_i32_u
     i32.const 0
     i32.load offset=134218772)
-  (func (;5;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -793,7 +957,7 @@
     i64.extend16_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;6;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -803,7 +967,7 @@
     i64.extend_i32_u
     i32.const 0
     i32.load offset=134218772)
-  (func (;7;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -813,7 +977,7 @@
     i64.extend_i32_s
     i32.const 0
     i32.load offset=134218772)
-  (func (;8;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -825,7 +989,7 @@
     i64.and
     i32.const 0
     i32.load offset=134218772)
-  (func (;9;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
+  (func (;10;) (type 3) (param i32) (param i32) (param i32) (param i32) (result i64 i32)
     local.get 0
     local.get 1
     i32.const 8
@@ -840,7 +1004,7 @@
     i64.or
     i32.const 0
     i32.load offset=134218772)
-  (func (;10;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 1
@@ -853,7 +1017,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;11;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 2
@@ -866,7 +1030,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;12;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 4
@@ -879,7 +1043,7 @@
     local.get 3
     local.get 4
     call 1)
-  (func (;13;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
+  (func (;14;) (type 4) (param i32) (param i32) (param i64) (param i32) (param i32) (result i32)
     local.get 0
     local.get 1
     i32.const 8
