@@ -239,8 +239,13 @@ export class JitEngine {
       }
       if (unit === undefined) {
         const before = left;
-        left = this.interpretSome(left, left);
-        this.heat[hostPage] += before - left;
+        try {
+          left = this.interpretSome(left, left);
+        } finally {
+          // (a trap ends the run with h.left the trapping instruction's budget: what ran before
+          // it heats the page too, or code that traps often would never become hot)
+          this.heat[hostPage] += before - h.left;
+        }
         // It stopped early: at a page with translated code, or after an instruction that may
         // have made an interrupt takeable.
         if (left > 0 && !h.yieldRequested && !h.waiting && h.interruptTakeable()) return this.end(left);
