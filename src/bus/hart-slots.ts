@@ -45,6 +45,11 @@ export const enum HotWord {
    */
   FS = 8,
   FP_WRITTEN = 9,
+  /**
+   * The LR/SC reservation (mmu.ts), shared by the interpreter and translated code: 1 if valid,
+   * the reserved word's virtual address (low, high), its size, and the value the LR read (low, high)
+   */
+  RESV_VALID = 10, RESV_LO = 11, RESV_HI = 12, RESV_SIZE = 13, RESV_VALUE_LO = 14, RESV_VALUE_HI = 15,
   COUNT = 16,
 }
 

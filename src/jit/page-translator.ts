@@ -30,7 +30,8 @@ import { ENCODINGS, Op } from '../cpu/isa/encodings.js';
 import type { AluOperation, BranchCondition, CsrAccess } from '../cpu/isa/instruction-info.js';
 import { FpCode, isFpCompute, isFpCsr, type FpHost } from './fp-code.js';
 import { F_REGS_OFFSET, X0_SINK } from '../cpu/state.js';
-import { BLOCK_VOID, ByteWriter, Opc, ValType, writeModule, type FuncType } from './wasm-writer.js';
+import { AtomicOpc, BLOCK_VOID, ByteWriter, Opc, ValType, writeModule, type FuncType } from './wasm-writer.js';
+import { AmoOp } from '../mmu/mmu.js';
 import { L_A, L_B, L_EXIT, L_GK, L_HITS, L_J, L_LEFT, L_OFF, L_PAGE, L_PAGE_HI, L_PAGE_LO, L_SLOT, L_T, L_U, L_V, L_VH, L_VL, L_W, L_X1, localGroups } from './page-locals.js';
 
 /** Why translated code returned. */
@@ -112,6 +113,8 @@ const enum Kind {
   FP_COMPUTE,
   /** CSR instructions: translated when their CSR is fflags, frm or fcsr (fp-code.ts) */
   CSR,
+  /** lr, sc, and the AMOs wasm has as one atomic instruction (swap, add, xor, and, or) */
+  LR, SC, AMO,
 }
 
 const KIND = new Uint8Array(Op.COUNT);
@@ -140,6 +143,13 @@ const MEM_SIZE = new Uint8Array(Op.COUNT);
 const MEM_SIGNED = new Uint8Array(Op.COUNT);
 /** comparison opcode of branches */
 const BRANCH_CMP = new Uint8Array(Op.COUNT);
+/** the atomic opcode (AtomicOpc) of AMOs */
+const ATOMIC = new Uint8Array(Op.COUNT);
+/** The 32-bit atomic opcode of the AMOs wasm has (the 64-bit one is the next). */
+const AMO_CODES: Partial<Record<AmoOp, AtomicOpc>> = {
+  [AmoOp.SWAP]: AtomicOpc.I32_ATOMIC_RMW_XCHG, [AmoOp.ADD]: AtomicOpc.I32_ATOMIC_RMW_ADD, [AmoOp.XOR]: AtomicOpc.I32_ATOMIC_RMW_XOR,
+  [AmoOp.AND]: AtomicOpc.I32_ATOMIC_RMW_AND, [AmoOp.OR]: AtomicOpc.I32_ATOMIC_RMW_OR,
+};
 /** what CSR instructions do, and whether their source is the rs1 field itself */
 const CSR_OPERATION: CsrAccess['operation'][] = [];
 const CSR_IMMEDIATE = new Uint8Array(Op.COUNT);
@@ -165,7 +175,15 @@ const BRANCH_CODES: Record<BranchCondition, number> = {
 // Each op's handling, read from its declaration (isa/encodings.ts).
 for (const info of ENCODINGS) {
   const op = info.op, alu = info.alu, memory = info.memory;
-  if (memory !== null) {
+  if (memory !== null && (memory.kind === 'lr' || memory.kind === 'sc' || memory.kind === 'amo')) {
+    MEM_SIZE[op] = memory.size;
+    if (memory.kind === 'amo') {
+      const code = memory.amo === null ? undefined : AMO_CODES[memory.amo];
+      if (code === undefined) continue;
+      ATOMIC[op] = code + (memory.size === 8 ? 1 : 0);
+    }
+    KIND[op] = memory.kind === 'lr' ? Kind.LR : memory.kind === 'sc' ? Kind.SC : Kind.AMO;
+  } else if (memory !== null) {
     if (memory.kind !== 'load' && memory.kind !== 'store') continue;
     KIND[op] = memory.kind === 'load' ? (memory.fp ? Kind.FP_LOAD : Kind.LOAD) : (memory.fp ? Kind.FP_STORE : Kind.STORE);
     MEM_SIZE[op] = memory.size;
@@ -534,6 +552,9 @@ class PageEmitter implements FpHost {
         this.fpOn(off);
         this.fp.csr(c, imm, CSR_OPERATION[op], CSR_IMMEDIATE[op] === 1);
         return;
+      case Kind.AMO: this.amo(op, rd, rs1, rs2, off); return;
+      case Kind.LR: this.loadReserved(op, rd, rs1, off); return;
+      case Kind.SC: this.storeConditional(op, rd, rs1, rs2, off); return;
       case Kind.BRANCH:
         this.getX(rs1); this.getX(rs2); this.op(BRANCH_CMP[op]);
         this.ifVoid();
@@ -758,6 +779,100 @@ class PageEmitter implements FpHost {
     this.exit(Exit.YIELD, off + len);
     this.end();
     this.end();
+  }
+
+  // ---- atomics ----
+  // An AMO, LR or SC whose address the translation store's fast path does not serve (a miss, a
+  // misaligned address, a page whose writes are watched) is left to the interpreter before it
+  // changed anything. The reservation lives in the hart's exchange words, where the interpreter
+  // keeps it too.
+
+  /** Pushes the host address of x[rs1] through the fast path of `table`, or leaves for the interpreter. */
+  private atomicAddress(table: number, size: number, rs1: number, off: number): void {
+    this.getX(rs1); this.set(L_A);
+    this.fastHit(table, size);
+    this.op(Opc.I32_EQZ);
+    this.ifVoid();
+    this.leaveToInterpreter(off);
+    this.end();
+    this.hostAddress(table);
+  }
+
+  private atomic(code: number, size: number): void {
+    this.w.byte(Opc.ATOMIC_PREFIX).u32(code).u32(size === 8 ? 3 : 2).u32(0);
+  }
+
+  /** The operand x[rs2] of a `size`-byte atomic. */
+  private atomicOperand(rs2: number, size: number): void {
+    this.getX(rs2);
+    if (size === 4) this.op(Opc.I32_WRAP_I64);
+  }
+
+  /** Pops the old value a `size`-byte atomic returned into x[rd]. */
+  private atomicResult(rd: number, size: number): void {
+    if (size === 4) this.op(Opc.I64_EXTEND_I32_S);
+    if (rd === X0_SINK) this.op(Opc.DROP); else this.setX(rd);
+  }
+
+  private amo(op: number, rd: number, rs1: number, rs2: number, off: number): void {
+    const size = MEM_SIZE[op];
+    this.atomicAddress(storeTableOffset(this.layout.slot, Access.WRITE), size, rs1, off);
+    this.atomicOperand(rs2, size);
+    this.atomic(ATOMIC[op], size);
+    this.atomicResult(rd, size);
+  }
+
+  private resvWord(word: HotWord): number { return HOT_WORDS_OFFSET + word * 4; }
+
+  /** lr: the word read atomically, and reserved (its address, size and value). */
+  private loadReserved(op: number, rd: number, rs1: number, off: number): void {
+    const size = MEM_SIZE[op];
+    this.atomicAddress(storeTableOffset(this.layout.slot, Access.READ), size, rs1, off);
+    this.atomic(size === 8 ? AtomicOpc.I64_ATOMIC_LOAD : AtomicOpc.I32_ATOMIC_LOAD, size);
+    if (size === 4) this.op(Opc.I64_EXTEND_I32_S);
+    this.set(L_B);
+    const store = (word: HotWord, value: () => void) => { this.get(L_SLOT); value(); this.mem(Opc.I32_STORE, 2, this.resvWord(word)); };
+    store(HotWord.RESV_VALID, () => this.i32(1));
+    store(HotWord.RESV_LO, () => this.get(L_VL));
+    store(HotWord.RESV_HI, () => this.get(L_VH));
+    store(HotWord.RESV_SIZE, () => this.i32(size));
+    this.get(L_SLOT); this.get(L_B); this.mem(Opc.I64_STORE, 3, this.resvWord(HotWord.RESV_VALUE_LO));
+    if (rd !== X0_SINK) { this.get(L_B); this.setX(rd); }
+  }
+
+  /**
+   * sc: with the reservation of this address and size, the store happens if the word still holds
+   * what the LR read (compare and swap); rd = 0 if it stored, else 1. The reservation is gone after.
+   */
+  private storeConditional(op: number, rd: number, rs1: number, rs2: number, off: number): void {
+    const size = MEM_SIZE[op];
+    const load = (word: HotWord) => { this.get(L_SLOT); this.mem(Opc.I32_LOAD, 2, this.resvWord(word)); };
+    const dropReservation = () => { this.get(L_SLOT); this.i32(0); this.mem(Opc.I32_STORE, 2, this.resvWord(HotWord.RESV_VALID)); };
+    this.getX(rs1); this.set(L_A);
+    load(HotWord.RESV_VALID);
+    load(HotWord.RESV_LO); this.get(L_A); this.op(Opc.I32_WRAP_I64); this.op(Opc.I32_EQ); this.op(Opc.I32_AND);
+    load(HotWord.RESV_HI); this.get(L_A); this.i64(32); this.op(Opc.I64_SHR_U); this.op(Opc.I32_WRAP_I64); this.op(Opc.I32_EQ); this.op(Opc.I32_AND);
+    load(HotWord.RESV_SIZE); this.i32(size); this.op(Opc.I32_EQ); this.op(Opc.I32_AND);
+    this.w.byte(Opc.IF).byte(ValType.I64); this.depth++;
+    this.atomicAddress(storeTableOffset(this.layout.slot, Access.WRITE), size, rs1, off);
+    this.set(L_W);
+    dropReservation();
+    // the value the LR read, as the expected one
+    this.get(L_SLOT); this.mem(size === 8 ? Opc.I64_LOAD : Opc.I32_LOAD, size === 8 ? 3 : 2, this.resvWord(HotWord.RESV_VALUE_LO));
+    if (size === 8) this.set(L_U); else this.set(L_VL);
+    this.get(L_W); this.get(size === 8 ? L_U : L_VL); this.atomicOperand(rs2, size);
+    this.atomic(size === 8 ? AtomicOpc.I64_ATOMIC_RMW_CMPXCHG : AtomicOpc.I32_ATOMIC_RMW_CMPXCHG, size);
+    this.get(size === 8 ? L_U : L_VL); this.op(size === 8 ? Opc.I64_NE : Opc.I32_NE); this.op(Opc.I64_EXTEND_I32_U);
+    this.else_();
+    // no reservation: it fails without touching memory (a misaligned address traps first: the interpreter's)
+    this.get(L_A); this.op(Opc.I32_WRAP_I64); this.i32(size - 1); this.op(Opc.I32_AND);
+    this.ifVoid();
+    this.leaveToInterpreter(off);
+    this.end();
+    dropReservation();
+    this.i64(1);
+    this.end();
+    if (rd === X0_SINK) this.op(Opc.DROP); else this.setX(rd);
   }
 }
 

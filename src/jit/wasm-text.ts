@@ -2,7 +2,7 @@
 // translator's golden tests. It reads what wasm-writer.ts writes (its opcodes and sections) and
 // nothing more: anything else is reported, not guessed.
 
-import { Opc, ValType } from './wasm-writer.js';
+import { AtomicOpc, Opc, ValType } from './wasm-writer.js';
 
 export interface WasmTextOptions {
   /** per function index (imports first): a comment to print before the code at a body offset (one line per line of it) */
@@ -244,6 +244,15 @@ function printExpression(r: Reader, indent: string, notes?: ReadonlyMap<number, 
       case Opc.I32_CONST: line += ` ${r.s32()}`; break;
       case Opc.I64_CONST: line += ` ${r.s64()}`; break;
       case Opc.F64_CONST: line += ` ${hexFloat(r.f64())}`; break;
+      case Opc.ATOMIC_PREFIX: {
+        const sub = r.u32(), key = AtomicOpc[sub];
+        if (key === undefined) throw new Error(`wasm text: atomic opcode 0x${sub.toString(16)} is not one the translator writes`);
+        // an atomic access's alignment is always its natural one
+        const align = r.u32(), offset = r.u32();
+        line = key.toLowerCase().replace(/_/g, '.') + (offset !== 0 ? ` offset=${offset}` : '');
+        if (align !== (key.startsWith('I64') ? 3 : 2)) throw new Error(`wasm text: ${line} is not naturally aligned`);
+        break;
+      }
       default: {
         const natural = NATURAL_ALIGN[code];
         if (natural !== undefined) {

@@ -37,11 +37,21 @@ export enum Opc {
   I64_TRUNC_F64_S = 0xb0, I64_TRUNC_F64_U = 0xb1,
   F64_CONVERT_I32_S = 0xb7, F64_CONVERT_I32_U = 0xb8, F64_CONVERT_I64_S = 0xb9, F64_CONVERT_I64_U = 0xba,
   I64_REINTERPRET_F64 = 0xbd, F64_REINTERPRET_I64 = 0xbf,
+  /** the prefix of the threads proposal's atomic memory instructions (AtomicOpc) */
+  ATOMIC_PREFIX = 0xfe,
   I64_EXTEND8_S = 0xc2, I64_EXTEND16_S = 0xc3, I64_EXTEND32_S = 0xc4,
 }
 
 const F64_SCRATCH = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64_SCRATCH.buffer);
+
+/** Atomic memory instructions, after Opc.ATOMIC_PREFIX (named as in the text format, as Opc). */
+export enum AtomicOpc {
+  I32_ATOMIC_LOAD = 0x10, I64_ATOMIC_LOAD = 0x11,
+  I32_ATOMIC_RMW_ADD = 0x1e, I64_ATOMIC_RMW_ADD = 0x1f, I32_ATOMIC_RMW_AND = 0x2c, I64_ATOMIC_RMW_AND = 0x2d,
+  I32_ATOMIC_RMW_OR = 0x33, I64_ATOMIC_RMW_OR = 0x34, I32_ATOMIC_RMW_XOR = 0x3a, I64_ATOMIC_RMW_XOR = 0x3b,
+  I32_ATOMIC_RMW_XCHG = 0x41, I64_ATOMIC_RMW_XCHG = 0x42, I32_ATOMIC_RMW_CMPXCHG = 0x48, I64_ATOMIC_RMW_CMPXCHG = 0x49,
+}
 
 /** A growable byte buffer with the encodings WebAssembly uses. */
 export class ByteWriter {

@@ -13,6 +13,7 @@ import { SatpMode } from '../arch/satp.js';
 import { Cause } from '../arch/traps.js';
 import { PhysKind, type Bus } from '../bus/bus.js';
 import { FAST_HOST_LIMIT, PageFlag } from '../bus/guest-memory.js';
+import { HOT_WORDS_OFFSET, HotWord } from '../bus/hart-slots.js';
 import { ACCESS_FAULT, PageWalker } from './page-walker.js';
 import { PageCheck, Perm, type Pmp } from './pmp.js';
 import { EntryKind, StoreStat, TranslationStore } from './translation-store.js';
@@ -84,12 +85,12 @@ export class Mmu {
   /** Value returned by load(): low word, and high word for 8-byte loads. */
   valueHi = 0;
 
-  /** LR/SC reservation: virtual address and size of the reserved word, host offset, value. */
-  private resvValid = false;
-  private resvLo = 0;
-  private resvHi = 0;
-  private resvSize = 0;
-  private resvValue = 0n;
+  /**
+   * The LR/SC reservation, in the hart's exchange words (translated code reserves and
+   * conditionally stores too), indexed by HotWord: valid, the reserved word's virtual address and
+   * size, the value the LR read.
+   */
+  private readonly resv: Int32Array;
 
   constructor(hart: MmuHart, bus: Bus, pmp: Pmp, store: TranslationStore, code: DecodedCode, host: WatchedWords) {
     this.hart = hart;
@@ -104,6 +105,7 @@ export class Mmu {
     this.ram32 = bus.memory.i32;
     this.ram64 = bus.memory.i64;
     this.pageFlags = bus.memory.pageFlags;
+    this.resv = new Int32Array(bus.memory.buffer, bus.memory.hartSlot(hart.hartId) + HOT_WORDS_OFFSET, HotWord.COUNT);
   }
 
   /**
@@ -359,11 +361,13 @@ export class Mmu {
   loadReserved(vaLo: number, vaHi: number, size: number): bigint {
     const h = this.atomicAddress(vaLo, vaHi, size, Access.READ);
     const value = size === 4 ? BigInt(Atomics.load(this.ram32, h >>> 2)) : Atomics.load(this.ram64, h >>> 3);
-    this.resvValid = true;
-    this.resvLo = vaLo;
-    this.resvHi = vaHi;
-    this.resvSize = size;
-    this.resvValue = value;
+    const resv = this.resv;
+    resv[HotWord.RESV_VALID] = 1;
+    resv[HotWord.RESV_LO] = vaLo;
+    resv[HotWord.RESV_HI] = vaHi;
+    resv[HotWord.RESV_SIZE] = size;
+    resv[HotWord.RESV_VALUE_LO] = Number(BigInt.asIntN(32, value));
+    resv[HotWord.RESV_VALUE_HI] = Number(value >> 32n);
     return value;
   }
 
@@ -374,16 +378,19 @@ export class Mmu {
    */
   storeConditional(vaLo: number, vaHi: number, size: number, value: bigint): number {
     if ((vaLo & (size - 1)) !== 0) this.hart.raise(Cause.STORE_MISALIGNED, vaLo, vaHi);
-    const matches = this.resvValid && this.resvLo === vaLo && this.resvHi === vaHi && this.resvSize === size;
-    this.resvValid = false;
+    const resv = this.resv;
+    const matches = resv[HotWord.RESV_VALID] === 1 && resv[HotWord.RESV_LO] === vaLo && resv[HotWord.RESV_HI] === vaHi
+      && resv[HotWord.RESV_SIZE] === size;
+    resv[HotWord.RESV_VALID] = 0;
     if (!matches) return 1;
     const h = this.atomicAddress(vaLo, vaHi, size, Access.WRITE);
     let ok: boolean;
     if (size === 4) {
-      const expected = Number(this.resvValue);
+      const expected = resv[HotWord.RESV_VALUE_LO];
       ok = Atomics.compareExchange(this.ram32, h >>> 2, expected, Number(BigInt.asIntN(32, value))) === expected;
     } else {
-      ok = Atomics.compareExchange(this.ram64, h >>> 3, this.resvValue, BigInt.asIntN(64, value)) === this.resvValue;
+      const expected = (BigInt(resv[HotWord.RESV_VALUE_HI]) << 32n) | BigInt(resv[HotWord.RESV_VALUE_LO] >>> 0);
+      ok = Atomics.compareExchange(this.ram64, h >>> 3, expected, BigInt.asIntN(64, value)) === expected;
     }
     if (ok && this.kind === EntryKind.RAM_SLOW) this.afterSlowWrite(h, size);
     return ok ? 0 : 1;
@@ -391,7 +398,7 @@ export class Mmu {
 
   /** Drops any LR reservation (trap entry, context switch). */
   clearReservation(): void {
-    this.resvValid = false;
+    this.resv[HotWord.RESV_VALID] = 0;
   }
 
   /** A read-modify-write AMO; returns the old value (sign-extended BigInt). */

@@ -45,7 +45,8 @@ for (const [policy, engine] of [['fence', 'interp'], ['fence', 'jit'], ['block',
         assert.equal(failure(), undefined);
         assert.ok(passes().every((p, h) => p >= target[h]), `the harts keep running: ${passes()}`);
       };
-      await hot(50_000);
+      // (long enough for much of it to run translated under --tlb-flush=block, where slices are short)
+      await hot(200_000);
       const remapper = new FrameRemapper(memory, board.signals, { poison: 0xab, timeoutMs: 120_000 });
       for (let generation = 1; generation <= ROUNDS; generation++) {
         await remapper.remap(pagePa, code(generation));
