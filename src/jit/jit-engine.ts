@@ -28,13 +28,20 @@ import { disassemble } from '../cpu/isa/disassemble.js';
  * as much as interpreting a few tens of thousands of instructions.
  */
 const HOT_INSTRUCTIONS = 200_000;
-/** Translations of one page (each for an entry point its code did not reach) before it takes no more. */
+/** Translations of one page (each for code the ones before did not cover) before it takes no more. */
 const MAX_TRANSLATIONS = 8;
+/**
+ * A translation covers the code that ran before it was made; code of the page it does not cover
+ * is interpreted UNCOVERED_RUN instructions at a time, and once RETRANSLATE_INSTRUCTIONS of it
+ * ran, the page is translated again.
+ */
+const RETRANSLATE_INSTRUCTIONS = 20_000;
+const UNCOVERED_RUN = 16;
 /** Times a page's translation may go stale (its code written) before the page is left to the interpreter. */
 const MAX_DROPS = 4;
 /**
  * A translation that hands more than one instruction in INTERPRETED_SHARE to the interpreter
- * (FP arithmetic, atomics, CSRs: what it does not translate) costs more than it saves: it is given up.
+ * (most CSRs, privileged instructions: what it does not translate) costs more than it saves: it is given up.
  */
 const INTERPRETED_SHARE = 4;
 const INTERPRETED_GRACE = 256;
@@ -95,6 +102,8 @@ interface Unit {
   /** instructions it ran, and instructions it handed to the interpreter */
   ran: number;
   interpreted: number;
+  /** instructions interpreted on the page outside the translation's code since it was made */
+  uncovered: number;
   /** the page's bytes when it was translated */
   bytes: Int32Array;
 }
@@ -323,11 +332,18 @@ export class JitEngine {
           case Exit.NOT_ENTRY: {
             h.off = h.pcLo & 4095;
             // Inside a block (after an interrupted slice, a trap's return, a store that
-            // yielded): interpreted up to a leader. Code the translation never reached: translated.
-            if (!unit.covered[h.off >> 1] && unit.translations < MAX_TRANSLATIONS && !this.currentDropped) {
-              unit.seeds.add(h.off);
-              this.translate(hostPage, h.off);
-              continue;
+            // yielded): interpreted up to a leader. Code the translation does not cover:
+            // interpreted, and translated once enough of it ran.
+            if (!unit.covered[h.off >> 1]) {
+              if (unit.uncovered >= RETRANSLATE_INSTRUCTIONS && unit.translations < MAX_TRANSLATIONS && !this.currentDropped) {
+                unit.seeds.add(h.off);
+                this.translate(hostPage, h.off);
+                continue;
+              }
+              const before = left;
+              left = this.interpretSome(left, Math.min(left, UNCOVERED_RUN));
+              unit.uncovered += before - left;
+              break;
             }
             const straight = this.straightToLeader(unit, h.off);
             if (straight > 0) {
@@ -414,6 +430,7 @@ export class JitEngine {
         const c = op[s];
         return c !== 0 ? c : h.decodeAt(s, o);
       },
+      decoded: (o) => op[base + (o >> 1)] !== 0,
       immAt: (o) => imm[base + (o >> 1)],
       rs3At: (o) => rs3[base + (o >> 1)],
     };
@@ -427,7 +444,7 @@ export class JitEngine {
     for (const o of leaders) leaderAt[o >> 1] = 1;
     const unit: Unit = {
       run: instance.exports.run as PageFunction, seeds, covered, leaders: leaderAt,
-      translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0,
+      translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0, uncovered: 0,
       bytes: h.bus.memory.i32.slice(hostPage * 1024, hostPage * 1024 + 1024),
     };
     this.install(hostPage, unit);

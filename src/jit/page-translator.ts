@@ -56,6 +56,8 @@ export const enum Exit {
 export interface PageCode {
   /** the OP word of the instruction at byte `off` (see code-cache.ts), decoding it if needed */
   opAt(off: number): number;
+  /** whether the instruction at `off` is decoded already (the interpreter decodes what it runs) */
+  decoded(off: number): boolean;
   /** its immediate */
   immAt(off: number): number;
   /** its rs3 and rounding-mode fields, rs3 | rm << 5 (F and D instructions) */
@@ -998,16 +1000,20 @@ export function findLeaders(code: PageCode, starts: readonly number[], seeds: It
 }
 
 /**
- * The instructions of the page that execution can reach from `seeds` (where it entered) without
- * leaving the page: each runs on to the next until a jump that does not return or an illegal
- * instruction, and each in-page branch or jump target is reached too. Sorted offsets.
+ * The instructions of the page that execution has reached from `seeds` (where it entered)
+ * without leaving the page: each runs on to the next until a jump that does not return or an
+ * illegal instruction, and each in-page branch or jump target is reached too, as far as they have
+ * run (are decoded): code that never ran in all the time the page took to become hot is mostly
+ * cold, and translating it would make the function larger for nothing. Sorted offsets.
  */
 export function findLabels(code: PageCode, seeds: Iterable<number>): number[] {
   const starts = new Uint8Array(2048);
   const work: number[] = [...seeds];
+  // (a seed is where execution is: it runs next)
+  for (const off of work) code.opAt(off);
   while (work.length > 0) {
     let off = work.pop()!;
-    while (off >= 0 && off < 4096 && !starts[off >> 1]) {
+    while (off >= 0 && off < 4096 && !starts[off >> 1] && code.decoded(off)) {
       starts[off >> 1] = 1;
       const c = code.opAt(off);
       const op = c & 255;

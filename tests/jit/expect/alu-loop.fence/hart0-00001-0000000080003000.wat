@@ -197,7 +197,7 @@
         end
         ;; 80003024: addi a6,zero,7
         local.get $left
-        i32.const 9
+        i32.const 8
         i32.sub
         local.set $left
         i64.const 0
@@ -250,17 +250,12 @@
         i64.const 0
         i64.ne
         if
-          local.get $left
-          i32.const 1
-          i32.add
-          local.set $left
           i32.const 0
           local.set $off
           br 1
         end
-        ;; 80003044: jal zero,0x80004000
         local.get $page
-        i64.const 4096
+        i64.const 68
         i64.add
         local.set $t
         i32.const 0

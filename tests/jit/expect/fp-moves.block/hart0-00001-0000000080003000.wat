@@ -122,7 +122,7 @@
         end
         ;; 80003000: fld fa0,0(s0)
         local.get $left
-        i32.const 21
+        i32.const 20
         i32.sub
         local.set $left
         local.get $slot
@@ -130,7 +130,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 21
+          i32.const 20
           i32.add
           local.set $left
           local.get $page
@@ -184,12 +184,12 @@
           local.get $vh
           i32.const 0
           local.get $left
-          i32.const 21
+          i32.const 20
           i32.add
           call 10
           if
             local.get $left
-            i32.const 21
+            i32.const 20
             i32.add
             local.set $left
             local.get $page
@@ -212,7 +212,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 20
+          i32.const 19
           i32.add
           local.set $left
           local.get $page
@@ -247,7 +247,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 19
+          i32.const 18
           i32.add
           local.set $left
           local.get $page
@@ -278,7 +278,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 18
+          i32.const 17
           i32.add
           local.set $left
           local.get $page
@@ -311,7 +311,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 17
+          i32.const 16
           i32.add
           local.set $left
           local.get $page
@@ -373,7 +373,7 @@
           i64.load offset=376
           i32.const 16
           local.get $left
-          i32.const 17
+          i32.const 16
           i32.add
           call 14
           local.tee $w
@@ -383,7 +383,7 @@
             i32.eq
             if
               local.get $left
-              i32.const 17
+              i32.const 16
               i32.add
               local.set $left
               local.get $page
@@ -395,7 +395,7 @@
               br 4
             end
             local.get $left
-            i32.const 16
+            i32.const 15
             i32.add
             local.set $left
             local.get $page
@@ -455,12 +455,12 @@
           local.get $vh
           i32.const 20
           local.get $left
-          i32.const 16
+          i32.const 15
           i32.add
           call 10
           if
             local.get $left
-            i32.const 16
+            i32.const 15
             i32.add
             local.set $left
             local.get $page
@@ -484,7 +484,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 14
+          i32.const 13
           i32.add
           local.set $left
           local.get $page
@@ -542,12 +542,12 @@
           local.get $vh
           i32.const 28
           local.get $left
-          i32.const 14
+          i32.const 13
           i32.add
           call 9
           if
             local.get $left
-            i32.const 14
+            i32.const 13
             i32.add
             local.set $left
             local.get $page
@@ -574,7 +574,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 13
+          i32.const 12
           i32.add
           local.set $left
           local.get $page
@@ -602,7 +602,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 11
+          i32.const 10
           i32.add
           local.set $left
           local.get $page
@@ -664,7 +664,7 @@
           i64.load offset=384
           i32.const 40
           local.get $left
-          i32.const 11
+          i32.const 10
           i32.add
           call 13
           local.tee $w
@@ -674,7 +674,7 @@
             i32.eq
             if
               local.get $left
-              i32.const 11
+              i32.const 10
               i32.add
               local.set $left
               local.get $page
@@ -686,7 +686,7 @@
               br 4
             end
             local.get $left
-            i32.const 10
+            i32.const 9
             i32.add
             local.set $left
             local.get $page
@@ -746,12 +746,12 @@
           local.get $vh
           i32.const 44
           local.get $left
-          i32.const 10
+          i32.const 9
           i32.add
           call 9
           if
             local.get $left
-            i32.const 10
+            i32.const 9
             i32.add
             local.set $left
             local.get $page
@@ -775,7 +775,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 8
+          i32.const 7
           i32.add
           local.set $left
           local.get $page
@@ -800,7 +800,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 7
+          i32.const 6
           i32.add
           local.set $left
           local.get $page
@@ -828,7 +828,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 5
+          i32.const 4
           i32.add
           local.set $left
           local.get $page
@@ -860,22 +860,17 @@
         i64.const 0
         i64.ne
         if
-          local.get $left
-          i32.const 1
-          i32.add
-          local.set $left
           local.get $page
           local.set $t
           i32.const 5
           local.set $exit
           br 2
         end
-        ;; 80003050: jal zero,0x80004000
         local.get $page
-        i64.const 4096
+        i64.const 80
         i64.add
         local.set $t
-        i32.const 5
+        i32.const 0
         local.set $exit
         br 1
       end

@@ -245,7 +245,7 @@
         end
         ;; 80003008: fsgnjx.d fa2,fa1,fa0
         local.get $left
-        i32.const 19
+        i32.const 18
         i32.sub
         local.set $left
         local.get $slot
@@ -253,7 +253,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 19
+          i32.const 18
           i32.add
           local.set $left
           local.get $page
@@ -284,7 +284,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 18
+          i32.const 17
           i32.add
           local.set $left
           local.get $page
@@ -317,7 +317,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 17
+          i32.const 16
           i32.add
           local.set $left
           local.get $page
@@ -379,7 +379,7 @@
           i64.load offset=376
           i32.const 16
           local.get $left
-          i32.const 17
+          i32.const 16
           i32.add
           call 14
           local.tee $w
@@ -389,7 +389,7 @@
             i32.eq
             if
               local.get $left
-              i32.const 17
+              i32.const 16
               i32.add
               local.set $left
               local.get $page
@@ -401,7 +401,7 @@
               br 4
             end
             local.get $left
-            i32.const 16
+            i32.const 15
             i32.add
             local.set $left
             local.get $page
@@ -461,12 +461,12 @@
           local.get $vh
           i32.const 20
           local.get $left
-          i32.const 16
+          i32.const 15
           i32.add
           call 10
           if
             local.get $left
-            i32.const 16
+            i32.const 15
             i32.add
             local.set $left
             local.get $page
@@ -490,7 +490,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 14
+          i32.const 13
           i32.add
           local.set $left
           local.get $page
@@ -548,12 +548,12 @@
           local.get $vh
           i32.const 28
           local.get $left
-          i32.const 14
+          i32.const 13
           i32.add
           call 9
           if
             local.get $left
-            i32.const 14
+            i32.const 13
             i32.add
             local.set $left
             local.get $page
@@ -580,7 +580,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 13
+          i32.const 12
           i32.add
           local.set $left
           local.get $page
@@ -608,7 +608,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 11
+          i32.const 10
           i32.add
           local.set $left
           local.get $page
@@ -670,7 +670,7 @@
           i64.load offset=384
           i32.const 40
           local.get $left
-          i32.const 11
+          i32.const 10
           i32.add
           call 13
           local.tee $w
@@ -680,7 +680,7 @@
             i32.eq
             if
               local.get $left
-              i32.const 11
+              i32.const 10
               i32.add
               local.set $left
               local.get $page
@@ -692,7 +692,7 @@
               br 4
             end
             local.get $left
-            i32.const 10
+            i32.const 9
             i32.add
             local.set $left
             local.get $page
@@ -752,12 +752,12 @@
           local.get $vh
           i32.const 44
           local.get $left
-          i32.const 10
+          i32.const 9
           i32.add
           call 9
           if
             local.get $left
-            i32.const 10
+            i32.const 9
             i32.add
             local.set $left
             local.get $page
@@ -781,7 +781,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 8
+          i32.const 7
           i32.add
           local.set $left
           local.get $page
@@ -806,7 +806,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 7
+          i32.const 6
           i32.add
           local.set $left
           local.get $page
@@ -834,7 +834,7 @@
         i32.eqz
         if
           local.get $left
-          i32.const 5
+          i32.const 4
           i32.add
           local.set $left
           local.get $page
@@ -866,17 +866,12 @@
         i64.const 0
         i64.ne
         if
-          local.get $left
-          i32.const 1
-          i32.add
-          local.set $left
           i32.const 0
           local.set $off
           br 1
         end
-        ;; 80003050: jal zero,0x80004000
         local.get $page
-        i64.const 4096
+        i64.const 80
         i64.add
         local.set $t
         i32.const 0

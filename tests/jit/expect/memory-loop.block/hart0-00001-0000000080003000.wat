@@ -667,7 +667,7 @@
           end
           ;; 80003020: fcvt.d.l fa0,a2
           local.get $left
-          i32.const 7
+          i32.const 6
           i32.sub
           local.set $left
           local.get $slot
@@ -675,7 +675,7 @@
           i32.eqz
           if
             local.get $left
-            i32.const 7
+            i32.const 6
             i32.add
             local.set $left
             local.get $page
@@ -717,7 +717,7 @@
             call 2
             if
               local.get $left
-              i32.const 7
+              i32.const 6
               i32.add
               local.set $left
               local.get $page
@@ -738,7 +738,7 @@
           i32.eqz
           if
             local.get $left
-            i32.const 6
+            i32.const 5
             i32.add
             local.set $left
             local.get $page
@@ -820,7 +820,7 @@
             call 2
             if
               local.get $left
-              i32.const 6
+              i32.const 5
               i32.add
               local.set $left
               local.get $page
@@ -855,22 +855,17 @@
           i64.const 0
           i64.ne
           if
-            local.get $left
-            i32.const 1
-            i32.add
-            local.set $left
             local.get $page
             local.set $t
             i32.const 5
             local.set $exit
             br 3
           end
-          ;; 80003038: jal zero,0x80004000
           local.get $page
-          i64.const 4096
+          i64.const 56
           i64.add
           local.set $t
-          i32.const 5
+          i32.const 0
           local.set $exit
           br 2
         end

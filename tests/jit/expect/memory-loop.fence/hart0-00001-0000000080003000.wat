@@ -669,7 +669,7 @@
           end
           ;; 80003020: fcvt.d.l fa0,a2
           local.get $left
-          i32.const 7
+          i32.const 6
           i32.sub
           local.set $left
           local.get $slot
@@ -677,7 +677,7 @@
           i32.eqz
           if
             local.get $left
-            i32.const 7
+            i32.const 6
             i32.add
             local.set $left
             local.get $page
@@ -719,7 +719,7 @@
             call 2
             if
               local.get $left
-              i32.const 7
+              i32.const 6
               i32.add
               local.set $left
               local.get $page
@@ -740,7 +740,7 @@
           i32.eqz
           if
             local.get $left
-            i32.const 6
+            i32.const 5
             i32.add
             local.set $left
             local.get $page
@@ -822,7 +822,7 @@
             call 2
             if
               local.get $left
-              i32.const 6
+              i32.const 5
               i32.add
               local.set $left
               local.get $page
@@ -857,17 +857,12 @@
           i64.const 0
           i64.ne
           if
-            local.get $left
-            i32.const 1
-            i32.add
-            local.set $left
             i32.const 0
             local.set $off
             br 2
           end
-          ;; 80003038: jal zero,0x80004000
           local.get $page
-          i64.const 4096
+          i64.const 56
           i64.add
           local.set $t
           i32.const 0
