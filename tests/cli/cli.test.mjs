@@ -193,8 +193,8 @@ test('--trace prints one line per instruction with its disassembly', async () =>
   assert.equal(lines[2], lines[0]);
 });
 
-test('--jit-dump without --engine=jit, or into a place that cannot be a directory, is one clear line', async () => {
-  await expectOneLineError(['run', '--jit-dump', path.join(tmp, 'dump'), GOOD], /--jit-dump needs --engine=jit/, 1);
+test('--jit-dump with --engine=interp, or into a place that cannot be a directory, is one clear line', async () => {
+  await expectOneLineError(['run', '--engine=interp', '--jit-dump', path.join(tmp, 'dump'), GOOD], /--jit-dump needs --engine=jit/, 1);
   const file = path.join(tmp, 'a-file');
   writeFileSync(file, '');
   await expectOneLineError(['run', '--engine=jit', '--jit-dump', path.join(file, 'dump'), GOOD], /--jit-dump .*a-file\/dump: /);

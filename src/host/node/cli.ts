@@ -38,9 +38,9 @@ function acceptQemuSpelling(argv: string[]): string[] {
   return argv.map((arg, i) => (i < 2 ? arg : QEMU_OPTIONS.has(arg) ? `-${arg}` : arg === '--stats=json' ? '--stats-json' : arg));
 }
 
-/** --engine: interpret everything, or translate hot code to WebAssembly. */
-const ENGINE_OPTION = () => new Option('--engine <engine>', 'how instructions run: the interpreter alone, or hot code translated to WebAssembly')
-  .choices(ENGINE_NAMES).default('interp');
+/** --engine: translate hot code to WebAssembly (faster from a few hundred thousand instructions on), or interpret everything. */
+const ENGINE_OPTION = () => new Option('--engine <engine>', 'how instructions run: hot code translated to WebAssembly, or the interpreter alone')
+  .choices(ENGINE_NAMES).default('jit');
 const JIT_DUMP_OPTION = () => new Option('--jit-dump <dir>', 'write each translation of a page (--engine=jit) into dir, as WebAssembly text');
 
 /** --jit-dump without the engine that translates: a mistake worth one line. */
