@@ -36,6 +36,8 @@ const MAX_TRANSLATIONS = 8;
  * ran, the page is translated again.
  */
 const RETRANSLATE_INSTRUCTIONS = 20_000;
+/** The translation of a page from which on it covers all the code its entries reach, run or not. */
+const WHOLE_FROM = 3;
 const UNCOVERED_RUN = 16;
 /** Times a page's translation may go stale (its code written) before the page is left to the interpreter. */
 const MAX_DROPS = 4;
@@ -434,7 +436,8 @@ export class JitEngine {
       immAt: (o) => imm[base + (o >> 1)],
       rs3At: (o) => rs3[base + (o >> 1)],
     };
-    const starts = findLabels(code, seeds);
+    // (a page whose code keeps running beyond what its translations covered gets all it can reach)
+    const starts = findLabels(code, seeds, (old?.translations ?? 0) + 1 >= WHOLE_FROM);
     const leaders = findLeaders(code, starts, seeds);
     const translation = translatePage(code, starts, leaders, { slot: this.slot, memoryPages: this.memoryPages, policy: h.policy });
     const bytes = translation.bytes;

@@ -1003,17 +1003,18 @@ export function findLeaders(code: PageCode, starts: readonly number[], seeds: It
  * The instructions of the page that execution has reached from `seeds` (where it entered)
  * without leaving the page: each runs on to the next until a jump that does not return or an
  * illegal instruction, and each in-page branch or jump target is reached too, as far as they have
- * run (are decoded): code that never ran in all the time the page took to become hot is mostly
- * cold, and translating it would make the function larger for nothing. Sorted offsets.
+ * run (are decoded), or also those that have not if `unrun`: code that never ran in all the time
+ * the page took to become hot is mostly cold, and translating it would make the function larger
+ * for nothing. Sorted offsets.
  */
-export function findLabels(code: PageCode, seeds: Iterable<number>): number[] {
+export function findLabels(code: PageCode, seeds: Iterable<number>, unrun = false): number[] {
   const starts = new Uint8Array(2048);
   const work: number[] = [...seeds];
   // (a seed is where execution is: it runs next)
   for (const off of work) code.opAt(off);
   while (work.length > 0) {
     let off = work.pop()!;
-    while (off >= 0 && off < 4096 && !starts[off >> 1] && code.decoded(off)) {
+    while (off >= 0 && off < 4096 && !starts[off >> 1] && (unrun || code.decoded(off))) {
       starts[off >> 1] = 1;
       const c = code.opAt(off);
       const op = c & 255;
