@@ -36,9 +36,9 @@ const MAX_TRANSLATIONS = 8;
  * ran, the page is translated again.
  */
 const RETRANSLATE_INSTRUCTIONS = 20_000;
+const UNCOVERED_RUN = 16;
 /** The translation of a page from which on it covers all the code its entries reach, run or not. */
 const WHOLE_FROM = 3;
-const UNCOVERED_RUN = 16;
 /** Times a page's translation may go stale (its code written) before the page is left to the interpreter. */
 const MAX_DROPS = 4;
 /**
