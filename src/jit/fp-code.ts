@@ -10,7 +10,6 @@
 // bit. Once fflags has NX (which stays until software clears it), a finite normal result needs
 // no exactness test at all. fflags, frm and fcsr are read and written inline.
 
-import { HOT_WORDS_OFFSET, HotWord } from '../bus/hart-slots.js';
 import { OpWord } from '../cpu/code-cache.js';
 import { ENCODINGS, Op } from '../cpu/isa/encodings.js';
 import { F_REGS_OFFSET, Misc, MISC_OFFSET, X0_SINK } from '../cpu/state.js';
@@ -28,6 +27,8 @@ export interface FpHost {
   setX(rd: number): void;
   /** leaves the function for the interpreter to run the instruction at `off`, which has not run */
   leaveToInterpreter(off: number): void;
+  /** notes that the FP state changed (mstatus.FS becomes Dirty when the code returns) */
+  fpWritten(): void;
 }
 
 /** The inline fast path an op has. */
@@ -204,7 +205,7 @@ export class FpCode {
       this.end();
     }
     // every F and D compute instruction makes mstatus.FS Dirty
-    this.get(L_SLOT); this.i32(1); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.FP_WRITTEN * 4);
+    this.h.fpWritten();
   }
 
   /** The instruction through the FP unit (the import): the registers it reads and writes outside f pass through the hart's slot. */
@@ -414,7 +415,7 @@ export class FpCode {
       if (csr === CSR_FFLAGS) write(FFLAGS, 0, 0x1f);
       else if (csr === CSR_FRM) write(FRM, 0, 7);
       else { write(FFLAGS, 0, 0x1f); write(FRM, 5, 7); }
-      this.get(L_SLOT); this.i32(1); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.FP_WRITTEN * 4);
+      this.h.fpWritten();
     }
     if (rd !== X0_SINK) { this.get(L_W); this.op(Opc.I64_EXTEND_I32_U); this.h.setX(rd); }
   }

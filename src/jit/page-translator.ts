@@ -289,7 +289,7 @@ class PageEmitter implements FpHost {
     this.fpWritten();
   }
   /** Notes that the FP state changed (the run loop makes mstatus.FS Dirty). */
-  private fpWritten(): void {
+  fpWritten(): void {
     this.get(L_SLOT); this.i32(1); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.FP_WRITTEN * 4);
   }
   /** With mstatus.FS Off, the FP instruction at `off` is left to the interpreter (which raises illegal instruction). */
