@@ -4,6 +4,7 @@
 
 import type { MmioDevice } from './device.js';
 import type { GuestMemory } from './guest-memory.js';
+import { DOUBLE_ZERO } from '../arch/double-field.js';
 
 export const enum PhysKind { NONE = 0, MEMORY = 1, DEVICE = 2 }
 
@@ -24,7 +25,7 @@ export class Bus {
   writable = false;
   /** DEVICE: index into `devices` and offset from the device base */
   deviceIndex = 0;
-  deviceOffset = 0;
+  deviceOffset = DOUBLE_ZERO;
 
   constructor(memory: GuestMemory) {
     this.memory = memory;

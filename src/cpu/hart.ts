@@ -24,6 +24,7 @@ import { interpret, type InterpretedHart } from './interpreter.js';
 import { JitEngine, type JitStatistics, type TranslationListener } from '../jit/jit-engine.js';
 import { Op } from './isa/encodings.js';
 import { HartState } from './state.js';
+import { DOUBLE_ZERO } from '../arch/double-field.js';
 
 /** Instructions per interpreter slice: interrupts are looked at between slices. */
 const SLICE = 8192;
@@ -57,26 +58,27 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
   readonly jit: JitEngine | undefined;
 
   priv: Priv = Priv.M;
+  // Fields that take numbers past 2^30 start as doubles (arch/double-field.ts).
   /** pc of the next instruction, as two int32 words */
-  pcLo = 0;
+  pcLo = DOUBLE_ZERO;
   pcHi = 0;
 
   // Interpreter position, valid while a slice runs and when a trap unwinds out of it:
   // the current code page (VA words), its first slot in the code cache, the byte offset of
   // the current instruction in the page, and the instructions left in the slice.
-  pageLo = 0;
+  pageLo = DOUBLE_ZERO;
   pageHi = 0;
   codeBase = 0;
   /** host offset of the current code page in guest memory */
-  codeHost = 0;
+  codeHost = DOUBLE_ZERO;
   off = 0;
   left = 0;
-  sliceBudget = 0;
+  sliceBudget = DOUBLE_ZERO;
 
   /** instructions retired since reset (a double: exact to 2^53) */
-  retired = 0;
+  retired = DOUBLE_ZERO;
   /** translation store fast-path hits, added by the interpreter */
-  fastHits = 0;
+  fastHits = DOUBLE_ZERO;
 
   /** the pending exception of the instruction being executed */
   trapCause = 0;

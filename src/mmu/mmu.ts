@@ -19,6 +19,7 @@ import { PageCheck, Perm, type Pmp } from './pmp.js';
 import { EntryKind, StoreStat, TranslationStore } from './translation-store.js';
 import { NO_ASID } from './context-keys.js';
 import { regimeOf, regimeTranslates } from './regime.js';
+import { DOUBLE_ZERO } from '../arch/double-field.js';
 
 
 const PERM_OF_ACCESS: readonly Perm[] = [Perm.R, Perm.W, Perm.X];
@@ -72,14 +73,14 @@ export class Mmu {
   private fetchPriv: Priv = Priv.M;
   private dataPriv: Priv = Priv.M;
   private satpMode: SatpMode = SatpMode.BARE;
-  private rootPpn = 0;
+  private rootPpn = DOUBLE_ZERO;
   private sum = false;
   private mxr = false;
 
   // Result of translate(): plain fields so the slow path allocates nothing.
   kind: EntryKind = EntryKind.EMPTY;
   /** RAM: host offset of the byte; DEVICE: offset from the device base */
-  where = 0;
+  where = DOUBLE_ZERO;
   deviceIndex = 0;
 
   /** Value returned by load(): low word, and high word for 8-byte loads. */

@@ -11,6 +11,7 @@ import { Cause } from '../arch/traps.js';
 import { Perm, Pmp } from './pmp.js';
 import { LeafBit, leafAllows } from './regime.js';
 import { Pte } from '../arch/pte.js';
+import { DOUBLE_ZERO } from '../arch/double-field.js';
 
 /** Page-fault and access-fault causes by access kind. */
 export const PAGE_FAULT: readonly number[] = [Cause.LOAD_PAGE_FAULT, Cause.STORE_PAGE_FAULT, Cause.FETCH_PAGE_FAULT];
@@ -25,7 +26,7 @@ export class PageWalker {
 
   // Set by a successful walk: the physical address of the translated page, and the leaf PTE's
   // permission bits (LeafBits; G also when a non-leaf PTE above it was global) and level.
-  pagePa = 0;
+  pagePa = DOUBLE_ZERO;
   leaf = 0;
   level = 0;
 

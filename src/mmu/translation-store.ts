@@ -43,6 +43,7 @@ import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
 import { STORE_ENTRIES, STORE_TABLE_BYTES } from '../bus/hart-slots.js';
 import { ContextKeys, KEY_COUNT, NO_ASID } from './context-keys.js';
 import { accessClass, AccessClass, LeafBit, regimeAllows, Regime } from './regime.js';
+import { DOUBLE_ZERO } from '../arch/double-field.js';
 
 export const enum EntryKind { EMPTY = 0, RAM = 1, RAM_SLOW = 2, DEVICE = 3, NEGATIVE = 4 }
 
@@ -105,7 +106,7 @@ export class TranslationStore {
 
   // The current context.
   private asid = NO_ASID;
-  private root = 0;
+  private root = DOUBLE_ZERO;
   private regime = 0;
   /** bumped at every change of context: negative entries of an older one are not used */
   private negativeEpoch = 0;
