@@ -148,6 +148,7 @@ const PASSES: readonly Pass[] = [
   { a1: 17n, data: 'user', fpClean: false, privilege: 'U', paging: true, delegate: true },
   { a1: 19n, data: 'user', fpClean: false, privilege: 'S', paging: true, sum: true },
 ];
+const enum Sweep { FIRST, REST }
 /** The watched pass is on: the hosts' watchedWrite asks the hart to stop. */
 let watching = false;
 /**
@@ -193,53 +194,56 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, aband
   for (let h = 0; h < 0x10000; h++) if ((h & 3) !== 3) expandCompressed(h);
   const body = sampleInstructions();
   const image = programImage(body);
-  // The policy the guest will run under (the others take paths it never will), then a second host
+  // The policy the guest will run under (the others take paths it never will), and a second host
   // for one pass.
-  rounds: for (const [round, passes] of [PASSES, PASSES.slice(0, 1)].entries()) {
+  const machines = [PASSES, PASSES.slice(0, 1)].map((passes, round) => {
     const memory = new GuestMemory([{ name: 'scratch', base: BASE, size: RAM, writable: true }]);
     memory.load(BASE, image);
     const bus = new Bus(memory);
     bus.addDevice(DEVICE_BASE, 0x1000, SCRATCH_DEVICE);
-    const hart = new Hart(bus, HOSTS[round], { hartId: 0, policy, sstc: true });
-    for (const pass of passes) {
-      if (abandon()) {
-        retired += hart.retired;
-        walks += hart.store.stats[StoreStat.WALKS];
-        negativeFills += hart.store.stats[StoreStat.FILLS_NEGATIVE];
-        break rounds;
-      }
-      watching = pass.data === 'watched';
-      memory.pageFlags[DATA_PAGE] = watching ? PageFlag.WATCHED : 0;
-      const a0 = pass.data === 'device' ? BigInt(DEVICE_BASE)
-        : pass.data === 'code-page' ? BASE + BigInt(TRAMPOLINE_AT & -4096)
-        : pass.data === 'unmapped' ? UNMAPPED_VA + BigInt(DATA_OFFSET)
-        : pass.data === 'user' ? BASE + USER_ALIAS + BigInt(DATA_OFFSET)
-        : BASE + BigInt(DATA_OFFSET + (pass.data === 'misaligned' ? 1 : 0));
-      hart.reset(BASE, a0, pass.a1 === 'a0' ? a0 : pass.a1);
-      const x = hart.state.x64;
-      x[Reg.S0] = a0;
-      // setup ORs it into mstatus: FS dirty, MPP = the privilege its mret enters the body in
-      x[Reg.T0] = BigInt(3 << 13 | (pass.privilege === 'S' ? 1 : pass.privilege === 'U' ? 0 : 3) << 11);
-      x[Reg.T5] = pass.fpClean ? BigInt(1 << 13) : 0n; // cleared before each FP instruction
-      // satp, written just before the mret into the body
-      x[Reg.A2] = pass.paging ? BigInt(SatpMode.SV39) << 60n | WARM_UP_ASID << 44n | (BASE + BigInt(ROOT_TABLE_AT)) >> 12n : 0n;
-      x[Reg.A3] = pass.delegate ? DELEGATED_EXCEPTIONS : 0n;
-      // U-mode code runs from the U alias
-      x[Reg.A4] = pass.privilege === 'U' ? USER_ALIAS : 0n;
-      x[Reg.S1] = pass.sum ? BigInt(Mstatus.SUM) : 0n;
-      // A few rounds: feedback needs each path run once; the round trip needs the whole body.
-      // In S-mode the M-mode CSR accesses trap, and each costs the handler's instructions too.
-      const trapsBefore = hart.trapsTaken;
-      for (let steps = body.length * (pass.privilege ? 8 : 4); steps > 0;) {
-        hart.stopRequested = false;
-        steps -= Math.max(1, hart.execute(steps));
-      }
-      // Misaligned AMOs and LR/SC, and AMOs on a device, trap by design; anything else trapping
-      // is a malformed sample.
-      watching = false;
-      memory.pageFlags[DATA_PAGE] = 0;
-      if (pass.data === 'ram' && !pass.privilege) traps += hart.trapsTaken - trapsBefore;
+    return { memory, passes, hart: new Hart(bus, HOSTS[round], { hartId: 0, policy, sstc: true }) };
+  });
+  // Two sweeps over every pass of both hosts: a first, short run under each, so that every path
+  // has fed the compiler before the interpreter is hot enough to be optimized (a hart thread
+  // compiles at once, on its own thread, and code made from the first passes alone is soon
+  // thrown away), then the rest of the runs.
+  sweeps: for (const sweep of [Sweep.FIRST, Sweep.REST]) for (const { memory, passes, hart } of machines) for (const pass of passes) {
+    if (abandon()) break sweeps;
+    watching = pass.data === 'watched';
+    memory.pageFlags[DATA_PAGE] = watching ? PageFlag.WATCHED : 0;
+    const a0 = pass.data === 'device' ? BigInt(DEVICE_BASE)
+      : pass.data === 'code-page' ? BASE + BigInt(TRAMPOLINE_AT & -4096)
+      : pass.data === 'unmapped' ? UNMAPPED_VA + BigInt(DATA_OFFSET)
+      : pass.data === 'user' ? BASE + USER_ALIAS + BigInt(DATA_OFFSET)
+      : BASE + BigInt(DATA_OFFSET + (pass.data === 'misaligned' ? 1 : 0));
+    hart.reset(BASE, a0, pass.a1 === 'a0' ? a0 : pass.a1);
+    const x = hart.state.x64;
+    x[Reg.S0] = a0;
+    // setup ORs it into mstatus: FS dirty, MPP = the privilege its mret enters the body in
+    x[Reg.T0] = BigInt(3 << 13 | (pass.privilege === 'S' ? 1 : pass.privilege === 'U' ? 0 : 3) << 11);
+    x[Reg.T5] = pass.fpClean ? BigInt(1 << 13) : 0n; // cleared before each FP instruction
+    // satp, written just before the mret into the body
+    x[Reg.A2] = pass.paging ? BigInt(SatpMode.SV39) << 60n | WARM_UP_ASID << 44n | (BASE + BigInt(ROOT_TABLE_AT)) >> 12n : 0n;
+    x[Reg.A3] = pass.delegate ? DELEGATED_EXCEPTIONS : 0n;
+    // U-mode code runs from the U alias
+    x[Reg.A4] = pass.privilege === 'U' ? USER_ALIAS : 0n;
+    x[Reg.S1] = pass.sum ? BigInt(Mstatus.SUM) : 0n;
+    // Four runs of the body in all: feedback needs each path run once; the round trip needs the
+    // whole body. In S-mode the M-mode CSR accesses trap, and each costs the handler's
+    // instructions too.
+    const bodyRuns = (sweep === Sweep.FIRST ? 1 : 3) * (pass.privilege ? 2 : 1);
+    const trapsBefore = hart.trapsTaken;
+    for (let steps = body.length * bodyRuns; steps > 0;) {
+      hart.stopRequested = false;
+      steps -= Math.max(1, hart.execute(steps));
     }
+    // Misaligned AMOs and LR/SC, and AMOs on a device, trap by design; anything else trapping
+    // is a malformed sample.
+    watching = false;
+    memory.pageFlags[DATA_PAGE] = 0;
+    if (pass.data === 'ram' && !pass.privilege) traps += hart.trapsTaken - trapsBefore;
+  }
+  for (const { hart } of machines) {
     retired += hart.retired;
     walks += hart.store.stats[StoreStat.WALKS];
     negativeFills += hart.store.stats[StoreStat.FILLS_NEGATIVE];

@@ -2,6 +2,7 @@
 // (a trap would mean a sample instruction is malformed and its kind never reached the switch).
 import test from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { warmUpInterpreter } from '../../dist/cpu/warm-up.js';
 import { ENCODINGS } from '../../dist/cpu/isa/encodings.js';
 
@@ -26,4 +27,21 @@ test('warm-up gives up when asked to (a machine told to stop while its hart thre
   assert.ok(r.retired > 0, 'the passes before it ran');
   const none = warmUpInterpreter(undefined, () => true);
   assert.equal(none.retired, 0, 'nothing ran');
+});
+
+// A hart thread compiles on its own thread (V8 without concurrent recompilation): the interpreter
+// is optimized as soon as it is hot, from the feedback of the passes run by then. The warm-up
+// must leave it optimized, not thrown away by a path a later pass took first.
+test('on a hart thread, the warm-up leaves the interpreter optimized by TurboFan', () => {
+  const script = `
+    const { warmUpInterpreter } = await import('../../dist/cpu/warm-up.js');
+    const { interpret } = await import('../../dist/cpu/interpreter.js');
+    warmUpInterpreter();
+    console.log(%GetOptimizationStatus(interpret));`;
+  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--no-concurrent-recompilation', '--input-type=module', '-e', script],
+    { cwd: new URL('.', import.meta.url), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const TURBOFANNED = 1 << 6; // V8's OptimizationStatus bits
+  const status = Number(r.stdout.trim());
+  assert.ok(status & TURBOFANNED, `interpret's optimization status: ${status.toString(2)}`);
 });
