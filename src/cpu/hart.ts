@@ -58,7 +58,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
   readonly jit: JitEngine | undefined;
 
   priv: Priv = Priv.M;
-  // Fields that take numbers past 2^30 start as doubles (arch/double-field.ts).
+  // Fields that take numbers outside the Smi range start as doubles (arch/double-field.ts).
   /** pc of the next instruction, as two int32 words */
   pcLo = DOUBLE_ZERO;
   pcHi = 0;
