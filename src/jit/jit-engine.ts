@@ -1,7 +1,7 @@
 // Runs a hart's slices with translated code where a page is hot, and the interpreter elsewhere.
 //
 // Each hart translates and owns its code: a host page of guest code on which the interpreter has
-// run HOT_INSTRUCTIONS instructions (counted from where each of its runs began) is translated
+// run hotInstructions instructions (counted from where each of its runs began) is translated
 // into a WebAssembly module, compiled on the hart's own thread. A store to the page's code or a
 // DMA write drops the translation, through the code cache's onDrop; a fence.i puts every
 // translation in doubt until its page's bytes are compared. Nothing stops any other hart.
@@ -24,10 +24,28 @@ import { wasmText } from './wasm-text.js';
 import { disassemble } from '../cpu/isa/disassemble.js';
 
 /**
- * Instructions interpreted from a page before it is translated: translating a page costs about
- * as much as interpreting a few tens of thousands of instructions.
+ * Instructions interpreted from a page before it is translated where translated code stays at
+ * V8's baseline tier (Node: host/node/wasm-tiers.ts): translating a page then costs about as much
+ * as interpreting a few tens of thousands of instructions.
  */
 const HOT_INSTRUCTIONS = 200_000;
+/**
+ * The same where V8 also optimizes translated code, which a page cannot prevent (browsers). V8
+ * charges a function's tier-up budget with the length of the machine code a return or backward
+ * branch spans, and a page function's exits and dispatches span most of its tens of KiB: a page
+ * entered a hundred-odd times is compiled again with TurboFan, about 66 ms of a core against
+ * Liftoff's 1.3 ms. Linux's boot translated 110 pages at 200,000, which cost 7 s of CPU on two
+ * cores; at 1,000,000 the boot in the page took 3.6 s instead of 5.1 s and the console workload
+ * 7.1 s instead of 6.5 s.
+ */
+const HOT_INSTRUCTIONS_TIERED = 1_000_000;
+
+let hotInstructions = HOT_INSTRUCTIONS;
+
+/** Says that this thread's WebAssembly is tiered up to V8's optimizing compiler: pages must be hotter to be translated. */
+export function translatedCodeTiersUp(): void {
+  hotInstructions = HOT_INSTRUCTIONS_TIERED;
+}
 /** Translations of one page (each for code the ones before did not cover) before it takes no more. */
 const MAX_TRANSLATIONS = 8;
 /**
@@ -245,7 +263,7 @@ export class JitEngine {
       let hostPage = h.codeHost >>> 12;
       let unit = this.units[hostPage];
       if (unit === undefined && this.doubted.size > 0) unit = this.resolveDoubt(hostPage);
-      if (unit === undefined && this.heat[hostPage] >= HOT_INSTRUCTIONS && this.drops[hostPage] < MAX_DROPS) {
+      if (unit === undefined && this.heat[hostPage] >= hotInstructions && this.drops[hostPage] < MAX_DROPS) {
         unit = this.translate(hostPage, h.off);
       }
       if (unit === undefined) {

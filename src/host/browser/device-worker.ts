@@ -8,6 +8,7 @@
 
 import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
 import { warmUpInterpreter } from '../../cpu/warm-up.js';
+import { translatedCodeTiersUp } from '../../jit/jit-engine.js';
 import { bootImagesFrom, isLinuxImage, type BootFiles } from '../../machine/boot-images.js';
 import { HartvmError } from '../../machine/errors.js';
 import { hartsOnThreads, MachineSession, type SessionHost } from '../../machine/session.js';
@@ -21,6 +22,9 @@ import { OpfsDisk, OpfsDiskError } from './opfs-disk.js';
 import type { BrowserOptions } from './options.js';
 import type { BoardInfo, PageMessage, WorkerMessage } from './protocol.js';
 import { scope } from './worker-scope.js';
+
+// At smp 1 the hart runs here; a page cannot keep WebAssembly at V8's baseline tier as Node does.
+translatedCodeTiersUp();
 
 /** Console bytes wait at most this long before going to the page (a frame). */
 const OUTPUT_DELAY_MS = 16;

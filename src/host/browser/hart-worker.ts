@@ -3,8 +3,12 @@
 // and posts back how the hart ended. Started by the device worker, one per hart.
 
 import { runHartThread, type HartThreadData, type HartThreadResult } from '../../smp/hart-thread-main.js';
+import { translatedCodeTiersUp } from '../../jit/jit-engine.js';
 import { browserBoardClock, type BrowserClockOrigin } from './board-clock.js';
 import { scope } from './worker-scope.js';
+
+// A page cannot keep WebAssembly at V8's baseline tier as Node does.
+translatedCodeTiersUp();
 
 scope.onmessage = (event: MessageEvent) => {
   const data = event.data as HartThreadData;
