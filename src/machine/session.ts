@@ -105,6 +105,13 @@ export interface SessionEnding {
 const CHUNK = 200_000;
 /** Run this long before letting the host deliver input and timers. */
 const SLICE_MS = 10;
+/**
+ * How long a stopping machine waits for its hart threads to end. A hart sees the stop between two
+ * slices, but not while V8 compiles on its thread, which nothing interrupts: with 32 harts
+ * compiling at once on two cores that took over a second. A hart that has not ended by then is
+ * reported without statistics and ends on its own, touching nothing but guest memory meanwhile.
+ */
+const STOP_GRACE_MS = 250;
 /** The longest a hart on the calling thread sleeps in wfi before looking again. */
 const MAX_SLEEP_MS = 1000;
 const PANIC_TEXT = 'Kernel panic - not syncing';
@@ -349,7 +356,7 @@ export class MachineSession {
         clearInterval(housekeeping);
         signals.stopAll();
         server.serve(); // a hart blocked on a request gets its answer and sees the stop
-        this.threadExits = await harts;
+        this.threadExits = this.ending ? await endedWithin(harts, STOP_GRACE_MS) : await Promise.all(harts);
         channel?.drain(); // what the harts wrote to the console before they stopped
         this.liveStatistics = undefined;
         this.console.flush();
@@ -361,8 +368,8 @@ export class MachineSession {
     }
   }
 
-  /** Starts one thread per hart; resolves to how each ended, once all have. */
-  private startHartThreads(machine: VirtMachine): Promise<HartThreadExit[]> {
+  /** Starts one thread per hart; each promise resolves to how that hart ended. */
+  private startHartThreads(machine: VirtMachine): Promise<HartThreadExit>[] {
     const exits: Promise<HartThreadExit>[] = [];
     for (let id = 0; id < this.options.harts; id++) {
       const config = { ...machine.hartThreadConfig(id), liveStatistics: this.liveStatistics?.buffer as SharedArrayBuffer | undefined };
@@ -381,7 +388,7 @@ export class MachineSession {
           return emptyExit(id);
         }));
     }
-    return Promise.all(exits);
+    return exits;
   }
 
   /** Hands queued keyboard input to the UART as its buffer allows. */
@@ -415,7 +422,17 @@ export class MachineSession {
   }
 }
 
-/** A hart thread that ended without saying how (it failed): empty statistics. */
+/** How each hart ended, as far as it has within `ms`: one that has not yet is given empty statistics. */
+async function endedWithin(harts: Promise<HartThreadExit>[], ms: number): Promise<HartThreadExit[]> {
+  const ended: (HartThreadExit | undefined)[] = harts.map(() => undefined);
+  harts.forEach((hart, id) => void hart.then((exit) => { ended[id] = exit; }));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([Promise.all(harts), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
+  clearTimeout(timer);
+  return ended.map((exit, id) => exit ?? emptyExit(id));
+}
+
+/** A hart thread that ended without saying how (it failed, or it did not stop in time): empty statistics. */
 function emptyExit(hartId: number): HartThreadExit {
   return {
     hartId, reason: 'stopped', pc: 0n, mmioWaitMs: 0, mmioRequests: 0, idleMs: 0, epochAcks: 0,

@@ -21,6 +21,22 @@ test('on a terminal: raw mode, Ctrl-A H help, Ctrl-A X quits, terminal restored'
   assert.deepEqual(checks, { prompt: 'True', 'raw-mode': 'True', echo: 'True', help: 'True', exit: '0', restored: 'True' });
 });
 
+test('-smp 32: Ctrl-A X the moment every hart has started ends the process within a second', { timeout: 600000 }, () => {
+  // Then the hart threads compile the interpreter for the guest's code, all at once on the host's
+  // cores, and a thread inside a compile cannot see the stop.
+  for (let run = 0; run < 3; run++) {
+    const r = spawnSync('python3', [path.join(ROOT, 'tests/boot/pty-quit.py'), '--ready', 'all 32 harts running', '--seconds', '0',
+      process.execPath, HARTVM, 'boot', '-smp', '32', '-bios', 'none', '-kernel', path.join(ROOT, 'build/guest/cli/all-harts-spin.elf')],
+    { encoding: 'utf8', timeout: 590000 });
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout);
+    assert.ok(result.ready, `the harts never all ran\n${result.stderr}`);
+    assert.ok(result.quit_seconds < 1, `run ${run}: Ctrl-A X took ${result.quit_seconds} s`);
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '');
+  }
+});
+
 test('-smp 32, every hart busy: Ctrl-A X ends the process within a second, its disk closed intact', { timeout: 600000 }, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hartvm-quit-'));
   try {

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import type { FlushPolicyName } from '../../machine/machine-options.js';
 import { formatMachineStatistics } from '../../machine/statistics.js';
 import { HostConsole } from './console.js';
+import { exitNow } from './exit-now.js';
 import { createMachine } from './machine.js';
 import { printable } from '../../machine/printable.js';
 import { fileErrorReason } from './user-file.js';
@@ -96,8 +97,9 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   if (outputError) process.stderr.write(`hartvm: cannot write the console output: ${fileErrorReason(outputError)}\n`);
   else if (exit.message && exit.reason !== 'stopped') process.stderr.write(`\nhartvm: ${exit.message}\n`);
   // Quit, a signal or a failed output: the user wants the prompt back now, so output a slow
-  // reader has not taken yet is not waited for. The disks are closed already.
-  if (exit.reason === 'stopped' && process.stdout.writableLength > 0) process.exit(exit.status);
+  // reader has not taken yet is not waited for, nor a hart thread still busy in a compile. The
+  // disks are closed already.
+  if (exit.reason === 'stopped') exitNow(exit.status);
   return exit.status;
 }
 

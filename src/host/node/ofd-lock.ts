@@ -1,11 +1,11 @@
 // Open-file-description byte-range locks (Linux's fcntl F_OFD_SETLK and F_OFD_GETLK), the kind
-// QEMU locks disk images with. Node has no fcntl, so libc's is called through koffi, a foreign
-// function interface with prebuilt binaries. Such a lock belongs to one open file (one
-// openSync), not to the process: two opens of an image in one process conflict like two
-// processes, and closing the file releases its locks, as does the end of the process.
+// QEMU locks disk images with. Node has no fcntl, so libc's is called (libc.ts). Such a lock
+// belongs to one open file (one openSync), not to the process: two opens of an image in one
+// process conflict like two processes, and closing the file releases its locks, as does the end
+// of the process.
 
-import { createRequire } from 'node:module';
 import type { LibraryHandle } from 'koffi';
+import { loadLibc } from './libc.js';
 
 // <fcntl.h> on Linux, every architecture koffi has a build for
 const F_OFD_GETLK = 36;
@@ -43,19 +43,14 @@ let locks: ByteLocks | null | undefined;
  * are then used unlocked, as QEMU's locking=auto does without OFD locks.
  */
 export function ofdLocks(): ByteLocks | undefined {
-  if (locks === undefined) locks = process.platform === 'linux' ? loadLocks() : null;
+  if (locks === undefined) locks = loadLocks();
   return locks ?? undefined;
 }
 
 function loadLocks(): ByteLocks | null {
-  let koffi: typeof import('koffi');
-  let libc: LibraryHandle;
-  try {
-    koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    libc = koffi.load('libc.so.6');
-  } catch {
-    return null;
-  }
+  const loaded = loadLibc();
+  if (!loaded) return null;
+  const { koffi, lib: libc } = loaded;
   // fcntl64 takes the 64-bit offsets below on 32-bit systems too; older glibc has only fcntl
   let fcntl: ReturnType<LibraryHandle['func']>;
   try {
