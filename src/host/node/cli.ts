@@ -13,6 +13,7 @@ import { runProgram } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { usageErrorLine, UserError } from './user-error.js';
 import { makeJitDumpDirectory } from './jit-dump.js';
+import { translateQemuOptions } from './qemu-command-line.js';
 
 /** The version in package.json, the one place it is written. */
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -30,12 +31,23 @@ function countOption(text: string): number {
   return Number(text);
 }
 
-/** QEMU's single-dash long options, accepted as they are spelled there. */
-const QEMU_OPTIONS = new Set(['-smp', '-bios', '-kernel', '-initrd', '-append', '-drive', '-nographic', '-no-reboot']);
+/** The options of `hartvm` itself; any other first argument that is an option is QEMU's, for boot. */
+const TOP_LEVEL_OPTIONS = new Set(['-h', '--help', '-V', '--version']);
 
-/** QEMU's one-dash spelling becomes commander's two; --stats=json becomes a flag of its own. */
-function acceptQemuSpelling(argv: string[]): string[] {
-  return argv.map((arg, i) => (i < 2 ? arg : QEMU_OPTIONS.has(arg) ? `-${arg}` : arg === '--stats=json' ? '--stats-json' : arg));
+/**
+ * The arguments commander reads: `boot`'s with QEMU's options translated (qemu-command-line.ts),
+ * `boot` put first when QEMU's options come with no command, as they do to qemu-system-riscv64;
+ * --stats=json becomes a flag of its own. Undefined when -version asked only for the version.
+ */
+function hartvmArguments(argv: string[]): string[] | undefined {
+  let args = argv.slice(2).map((arg) => (arg === '--stats=json' ? '--stats-json' : arg));
+  if (args[0]?.startsWith('-') && !TOP_LEVEL_OPTIONS.has(args[0])) args = ['boot', ...args];
+  if (args[0] === 'boot') {
+    const translated = translateQemuOptions(args.slice(1));
+    if (translated.version) return undefined;
+    args = ['boot', ...translated.args];
+  }
+  return [...argv.slice(0, 2), ...args];
 }
 
 /** --engine: translate hot code to WebAssembly (faster from a few hundred thousand instructions on), or interpret everything. */
@@ -120,7 +132,12 @@ export async function main(argv: string[]): Promise<number> {
   registerServeCommand(program);
 
   try {
-    await program.parseAsync(acceptQemuSpelling(argv));
+    const args = hartvmArguments(argv);
+    if (args === undefined) {
+      process.stdout.write(`hartvm ${VERSION}\n`);
+      return 0;
+    }
+    await program.parseAsync(args);
   } catch (e) {
     // Messages quote user text with printable(); escaping here keeps any that slipped through one line.
     if (e instanceof HartvmError) {

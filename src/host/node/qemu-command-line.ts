@@ -1,0 +1,242 @@
+// QEMU's command line for `hartvm boot`: the options people type for qemu-system-riscv64 on the
+// virt board, declared in one table. Each becomes hartvm's own option, is accepted because it
+// changes nothing on this board, or is refused with one line that names it as it was typed.
+// Arguments that are not QEMU's (hartvm's own --options) pass through unchanged.
+
+import { printable } from '../../machine/printable.js';
+import { UserError } from './user-error.js';
+
+/** The options of the command line being read that depend on each other (-drive and -device, -snapshot). */
+interface Line {
+  /** hartvm's arguments so far */
+  out: string[];
+  /** every -drive's spec, in order (without the snapshot QEMU's -snapshot adds) */
+  drives: string[];
+  /** the id= of each -drive that has one */
+  driveIds: Set<string>;
+  /** the drive= of each -device virtio-blk-device, checked once every -drive is known */
+  blockDevices: string[];
+  snapshot: boolean;
+  /** -version: print the version instead of booting */
+  version: boolean;
+}
+
+interface QemuOption {
+  /** whether it takes a value (the next argument) */
+  takesValue: boolean;
+  /** adds its translation to `line`, or throws a refusal (`typed`: the option as typed) */
+  apply(value: string, line: Line, typed: string): void;
+}
+
+/** `key=value,key=value`, with QEMU's doubled comma for a comma inside a value; a bare first part is `implied`'s value. */
+function properties(text: string, implied: string): [string, string][] {
+  return text.replace(/,,/g, '\u0000').split(',').filter((p) => p !== '').map((part, i) => {
+    const p = part.replace(/\u0000/g, ',');
+    const eq = p.indexOf('=');
+    if (eq < 0) return i === 0 && implied ? [implied, p] : [p, 'on'];
+    return [p.slice(0, eq), p.slice(eq + 1)];
+  });
+}
+
+function refuse(typed: string, value: string | undefined, why: string): never {
+  throw new UserError(`${typed}${value === undefined ? '' : ` ${printable(value)}`}: ${why}`);
+}
+
+/** The -cpu switches that name what every hart has; any of them may be turned on, none off. */
+const CPU_EXTENSIONS = new Set(['i', 'm', 'a', 'f', 'd', 'c', 's', 'u', 'g', 'zicsr', 'zifencei', 'zicntr', 'zihpm', 'sstc', 'sv39',
+  'mmu', 'pmp', 'svadu']);
+/** -machine properties whose value on hartvm's virt board is the one given. */
+const MACHINE_DEFAULTS: Record<string, string[]> = {
+  aclint: ['off'], aia: ['none'], acpi: ['off', 'auto'], accel: ['tcg'], 'dump-guest-core': ['on', 'off'], 'mem-merge': ['on', 'off'],
+  usb: ['off'], graphics: ['off'],
+};
+
+const flag = (to: string): QemuOption => ({ takesValue: false, apply: (_, line) => { line.out.push(to); } });
+const passValue = (to: string): QemuOption => ({ takesValue: true, apply: (value, line) => { line.out.push(to, value); } });
+const harmless = (takesValue: boolean): QemuOption => ({ takesValue, apply: () => {} });
+const unsupported = (takesValue: boolean, why: string): QemuOption => ({
+  takesValue, apply: (value, _line, typed) => refuse(typed, takesValue ? value : undefined, why),
+});
+
+const MEMORY: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    let size: string | undefined;
+    for (const [key, v] of properties(value, 'size')) {
+      if (key === 'size') size = v;
+      else refuse(typed, value, `${printable(key)}= is not supported (hartvm has no memory hotplug)`);
+    }
+    if (size === undefined) refuse(typed, value, 'no size given');
+    line.out.push('--memory', size);
+  },
+};
+
+const HARTS: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    let cpus: number | undefined, maxcpus: number | undefined;
+    let topology = 1, topologyGiven = false;
+    for (const [key, v] of properties(value, 'cpus')) {
+      if (!/^\d+$/.test(v)) refuse(typed, value, `${printable(key)}=${printable(v)}: expected a positive whole number`);
+      const n = Number(v);
+      if (key === 'cpus') cpus = n;
+      else if (key === 'maxcpus') maxcpus = n;
+      else if (['sockets', 'dies', 'clusters', 'cores', 'threads', 'books', 'drawers'].includes(key)) { topology *= n; topologyGiven = true; }
+      else refuse(typed, value, `unknown property ${printable(key)}=`);
+    }
+    const harts = cpus ?? (topologyGiven ? topology : maxcpus);
+    if (harts === undefined) refuse(typed, value, 'no number of CPUs given');
+    if (topologyGiven && cpus !== undefined && topology < cpus) refuse(typed, value, `the topology holds ${topology} CPUs, fewer than ${cpus}`);
+    if (maxcpus !== undefined && maxcpus !== harts) refuse(typed, value, `maxcpus=${maxcpus} is not supported (hartvm has no CPU hotplug): give maxcpus equal to the CPUs`);
+    line.out.push('--smp', String(harts));
+  },
+};
+
+const MACHINE: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    for (const [key, v] of properties(value, 'type')) {
+      if (key === 'type') {
+        if (v !== 'virt') refuse(typed, value, `hartvm has only the virt board (QEMU's -M virt), not ${printable(v)}`);
+      } else if (key === 'dumpdtb') line.out.push('--dump-dtb', v);
+      else if (MACHINE_DEFAULTS[key]?.includes(v)) continue;
+      else if (key in MACHINE_DEFAULTS) refuse(typed, value, `${printable(key)}=${printable(v)} is not supported (hartvm's virt board has ${key}=${MACHINE_DEFAULTS[key][0]})`);
+      else refuse(typed, value, `the virt board property ${printable(key)} is not supported`);
+    }
+  },
+};
+
+const CPU: QemuOption = {
+  takesValue: true,
+  apply(value, _line, typed) {
+    for (const [key, v] of properties(value, 'model')) {
+      if (key === 'model') {
+        if (v !== 'rv64') refuse(typed, value, `hartvm's harts are QEMU's rv64 (RV64GC with Sv39 and Sstc), not ${printable(v)}`);
+      } else if (!CPU_EXTENSIONS.has(key.toLowerCase())) refuse(typed, value, `hartvm does not implement ${printable(key)}`);
+      else if (v !== 'on' && v !== 'true') refuse(typed, value, `${printable(key)} cannot be turned off: every hart has it`);
+    }
+  },
+};
+
+const BIOS: QemuOption = {
+  takesValue: true,
+  apply(value, line) {
+    // default: the firmware hartvm ships, as QEMU's default is the OpenSBI it ships
+    if (value !== 'default') line.out.push('--bios', value);
+  },
+};
+
+const DRIVE: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    for (const [key, v] of properties(value, 'file')) {
+      if (key === 'id') line.driveIds.add(v);
+      else if (key === 'if' && v !== 'none' && v !== 'virtio') refuse(typed, value, `if=${printable(v)} is not supported: the virt board's disks are virtio (if=none with -device virtio-blk-device, or if=virtio)`);
+    }
+    line.drives.push(value);
+  },
+};
+
+const DEVICE: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    const props = properties(value, 'driver');
+    const driver = props.find(([key]) => key === 'driver')?.[1] ?? '';
+    if (driver === 'virtio-blk-device') {
+      const drive = props.find(([key]) => key === 'drive')?.[1];
+      if (drive === undefined) refuse(typed, value, 'no drive= given');
+      line.blockDevices.push(drive);
+    } else if (driver !== 'virtio-rng-device') {
+      // the board has one entropy device always; a second would be the same
+      refuse(typed, value, `hartvm's virt board has no ${printable(driver)} (it has virtio-blk-device disks and one virtio-rng-device)`);
+    }
+  },
+};
+
+const OBJECT: QemuOption = {
+  takesValue: true,
+  apply(value, _line, typed) {
+    const kind = properties(value, 'qom-type').find(([key]) => key === 'qom-type')?.[1] ?? '';
+    if (kind !== 'rng-random' && kind !== 'rng-builtin') refuse(typed, value, `the object ${printable(kind)} is not supported (only rng-random and rng-builtin, for virtio-rng)`);
+  },
+};
+
+const CHARDEV_STDIO = (what: string, accepted: string[]): QemuOption => ({
+  takesValue: true,
+  apply(value, _line, typed) {
+    if (!accepted.includes(value)) refuse(typed, value, `the ${what} is the terminal (${accepted.join(' or ')})`);
+  },
+});
+
+const NO_GDB = 'hartvm has no GDB stub yet';
+
+/** Every QEMU option hartvm knows, under the names QEMU accepts (one dash or two). */
+const QEMU_OPTIONS: Record<string, QemuOption> = {
+  m: MEMORY,
+  smp: HARTS,
+  M: MACHINE,
+  machine: MACHINE,
+  cpu: CPU,
+  bios: BIOS,
+  kernel: passValue('--kernel'),
+  initrd: passValue('--initrd'),
+  append: passValue('--append'),
+  drive: DRIVE,
+  device: DEVICE,
+  object: OBJECT,
+  snapshot: { takesValue: false, apply: (_, line) => { line.snapshot = true; } },
+  nographic: harmless(false),
+  display: CHARDEV_STDIO('display', ['none']),
+  serial: CHARDEV_STDIO('serial console', ['mon:stdio', 'stdio']),
+  monitor: { takesValue: true, apply: (value, _line, typed) => { if (value !== 'none') refuse(typed, value, 'hartvm has no monitor yet'); } },
+  'no-reboot': flag('--no-reboot'),
+  version: { takesValue: false, apply: (_, line) => { line.version = true; } },
+  accel: { takesValue: true, apply: (value, _line, typed) => { if (properties(value, 'accel')[0]?.[1] !== 'tcg') refuse(typed, value, 'hartvm is its own accelerator: only tcg is accepted'); } },
+  name: harmless(true),
+  'no-user-config': harmless(false),
+  nodefaults: harmless(false),
+  rtc: harmless(true),
+  s: unsupported(false, NO_GDB),
+  S: unsupported(false, NO_GDB),
+  gdb: unsupported(true, NO_GDB),
+  loadvm: unsupported(true, 'hartvm cannot restore a saved machine yet'),
+  dtb: unsupported(true, 'hartvm builds the device tree of its board itself; a given one is not supported yet'),
+  'enable-kvm': unsupported(false, 'hartvm has no KVM: it is its own accelerator'),
+  netdev: unsupported(true, 'hartvm has no network device yet'),
+  nic: unsupported(true, 'hartvm has no network device yet'),
+  net: unsupported(true, 'hartvm has no network device yet'),
+  virtfs: unsupported(true, 'hartvm has no virtio-9p yet'),
+  fsdev: unsupported(true, 'hartvm has no virtio-9p yet'),
+};
+
+/** hartvm's own options that take a value and are not QEMU's: their values pass through untranslated. */
+const HARTVM_VALUE_OPTIONS = new Set(['--memory', '--tlb-flush', '--dump-dtb', '--engine', '--jit-dump']);
+
+/**
+ * hartvm's arguments for `args` (those after `boot`), with QEMU's options translated; `version`
+ * when -version asked for the version instead. Throws UserError for an option refused.
+ */
+export function translateQemuOptions(args: readonly string[]): { args: string[]; version: boolean } {
+  const line: Line = { out: [], drives: [], driveIds: new Set(), blockDevices: [], snapshot: false, version: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const name = /^--?([A-Za-z][\w-]*)$/.exec(arg)?.[1];
+    const option = name === undefined ? undefined : QEMU_OPTIONS[name];
+    if (option === undefined) {
+      line.out.push(arg);
+      if (HARTVM_VALUE_OPTIONS.has(arg) && i + 1 < args.length) line.out.push(args[++i]);
+      continue;
+    }
+    let value = '';
+    if (option.takesValue) {
+      if (i + 1 >= args.length) refuse(arg, undefined, 'argument missing');
+      value = args[++i];
+    }
+    option.apply(value, line, arg);
+  }
+  for (const drive of line.blockDevices) {
+    if (!line.driveIds.has(drive)) throw new UserError(`-device virtio-blk-device,drive=${printable(drive)}: no -drive has id=${printable(drive)}`);
+  }
+  for (const drive of line.drives) line.out.push('--drive', line.snapshot ? `${drive},snapshot=on` : drive);
+  return { args: line.out, version: line.version };
+}

@@ -1,0 +1,133 @@
+// QEMU's command line, pasted into hartvm: the qemu-system-riscv64 line of
+// scripts/check-images-qemu.sh boots Linux unchanged; QEMU's spellings of the board, the harts,
+// the memory and the devices mean what they mean there; hartvm with QEMU's options and no command
+// boots; what hartvm does not have is refused in one line that names the option as typed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { imagesDir, SerialSession } from '../boot/serial.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const HARTVM = path.join(ROOT, 'bin/hartvm.js');
+
+/** The QEMU command line of scripts/check-images-qemu.sh, its variables given values. */
+function checkImagesLine(vars) {
+  const script = readFileSync(path.join(ROOT, 'scripts/check-images-qemu.sh'), 'utf8');
+  const m = /QEMU=\(qemu-system-riscv64 ([^)]*)\)/.exec(script);
+  assert.ok(m, 'check-images-qemu.sh has its QEMU=( ... ) line');
+  // the words of a bash array: double-quoted or bare, with $NAME substituted
+  return [...m[1].matchAll(/"([^"]*)"|(\S+)/g)].map((w) => (w[1] ?? w[2]).replace(/\$(\w+)/g, (_, name) => {
+    assert.ok(name in vars, `a value for $${name}`);
+    return vars[name];
+  }));
+}
+
+function hartvm(args) {
+  return spawnSync(process.execPath, [HARTVM, ...args], { encoding: 'utf8', timeout: 60000 });
+}
+
+function deviceTree(dtb) {
+  return execFileSync('dtc', ['-I', 'dtb', '-O', 'dts', dtb], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+test('the QEMU line of check-images-qemu.sh, pasted unchanged, boots Linux to a shell', { timeout: 600000 }, async () => {
+  const images = imagesDir();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-qemu-line-'));
+  try {
+    copyFileSync(path.join(images, 'disk.ext2'), path.join(tmp, 'disk.ext2'));
+    const args = checkImagesLine({ SMP: '2', FW: path.join(images, 'fw_dynamic.bin'), DIR: images, TMP: tmp });
+    assert.ok(args.includes('-device') && args.includes('-M'), `the line uses -M and -device: ${args.join(' ')}`);
+    const guest = new SerialSession(args);
+    try {
+      await guest.expect('hartvm guest ready', 300000);
+      await guest.expect('~ # ');
+      assert.equal((await guest.run('nproc')).trim(), '2');
+      assert.match(await guest.run('cat /sys/block/vda/size'), /^\d+\n$/);
+      guest.send('poweroff\n');
+      assert.equal(await guest.exited, 0, guest.stderr);
+    } finally {
+      guest.kill();
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("QEMU's spellings of the board, the harts and the memory, with no command", () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-qemu-dtb-'));
+  try {
+    const dtb = path.join(tmp, 'virt.dtb');
+    const r = hartvm(['-machine', 'virt', '-cpu', 'rv64', '-m', 'size=512', '-smp', 'cpus=3,sockets=1,cores=3,threads=1,maxcpus=3',
+      '-bios', 'default', '-nographic', '-display', 'none', '-serial', 'mon:stdio', '-monitor', 'none', '-accel', 'tcg',
+      '-device', 'virtio-rng-device', '-object', 'rng-random,filename=/dev/urandom,id=rng0', '-M', `virt,dumpdtb=${dtb}`]);
+    assert.equal(r.status, 0, r.stderr);
+    const dts = deviceTree(dtb);
+    assert.match(dts, /memory@80000000 \{[^}]*reg = <0x00 0x80000000 0x00 0x20000000>/, '-m 512 is 512 MiB, as in QEMU');
+    assert.equal(dts.match(/cpu@\d+ \{/g)?.length, 3);
+    // -smp by its topology alone
+    assert.equal(hartvm(['-smp', 'sockets=2,cores=2', '-M', `virt,dumpdtb=${dtb}`]).status, 0);
+    assert.equal(deviceTree(dtb).match(/cpu@\d+ \{/g)?.length, 4);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('-drive if=none with -device virtio-blk-device, and -snapshot, keep the image as it was', { timeout: 600000 }, async () => {
+  const images = imagesDir();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-qemu-snapshot-'));
+  try {
+    const disk = path.join(tmp, 'disk.ext2');
+    copyFileSync(path.join(images, 'disk.ext2'), disk);
+    const before = readFileSync(disk);
+    const guest = new SerialSession(['-snapshot', '-drive', `file=${disk},format=raw,if=none,id=hd`, '-device', 'virtio-blk-device,drive=hd', '-no-reboot']);
+    try {
+      await guest.expect('~ # ', 300000);
+      await guest.run('echo written > /mnt/snapshot.txt; sync; cat /mnt/snapshot.txt');
+      guest.send('poweroff\n');
+      assert.equal(await guest.exited, 0, guest.stderr);
+    } finally {
+      guest.kill();
+    }
+    assert.ok(readFileSync(disk).equals(before), '-snapshot: the image file is unchanged');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('-version prints the version', () => {
+  const r = hartvm(['-version']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^hartvm \d+\.\d+\.\d+\n$/);
+});
+
+for (const [args, message] of [
+  [['-s'], /^hartvm: -s: hartvm has no GDB stub yet\n$/],
+  [['-S', '-kernel', 'x'], /^hartvm: -S: hartvm has no GDB stub yet\n$/],
+  [['-gdb', 'tcp::1234'], /^hartvm: -gdb tcp::1234: hartvm has no GDB stub yet\n$/],
+  [['-machine', 'sifive_u'], /^hartvm: -machine sifive_u: hartvm has only the virt board/],
+  [['-M', 'virt,aia=aplic-imsic'], /^hartvm: -M virt,aia=aplic-imsic: aia=aplic-imsic is not supported/],
+  [['-cpu', 'rv64,v=true'], /^hartvm: -cpu rv64,v=true: hartvm does not implement v\n$/],
+  [['-cpu', 'rv64,f=off'], /^hartvm: -cpu rv64,f=off: f cannot be turned off/],
+  [['-cpu', 'sifive-u54'], /^hartvm: -cpu sifive-u54: hartvm's harts are QEMU's rv64/],
+  [['-smp', '2,maxcpus=4'], /^hartvm: -smp 2,maxcpus=4: maxcpus=4 is not supported \(hartvm has no CPU hotplug\)/],
+  [['-m', '256M,maxmem=1G'], /^hartvm: -m 256M,maxmem=1G: maxmem= is not supported/],
+  [['-device', 'virtio-net-device,netdev=n0'], /^hartvm: -device virtio-net-device,netdev=n0: hartvm's virt board has no virtio-net-device/],
+  [['-drive', 'file=x.img,if=none,id=a', '-device', 'virtio-blk-device,drive=b'], /^hartvm: -device virtio-blk-device,drive=b: no -drive has id=b\n$/],
+  [['-drive', 'file=x.img,if=ide'], /^hartvm: -drive file=x.img,if=ide: if=ide is not supported/],
+  [['-monitor', 'stdio'], /^hartvm: -monitor stdio: hartvm has no monitor yet\n$/],
+  [['-enable-kvm'], /^hartvm: -enable-kvm: hartvm has no KVM/],
+  [['-kernel'], /^hartvm: -kernel: argument missing\n$/],
+]) {
+  test(`refused in one line: ${args.join(' ')}`, () => {
+    for (const line of [args, ['boot', ...args]]) {
+      const r = hartvm(line);
+      assert.equal(r.status, 1, `${line.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, '');
+    }
+  });
+}
