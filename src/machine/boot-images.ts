@@ -4,6 +4,7 @@
 
 import { ElfError, parseElf } from '../loader/elf.js';
 import { ImageError } from './errors.js';
+import { DeviceTreeFormatError, parseDeviceTree, type DeviceTree } from './fdt.js';
 import { printable } from './printable.js';
 import { VIRT_RAM_BASE, type BootImages, type LoadedImage } from './virt-machine.js';
 
@@ -38,6 +39,8 @@ export interface BootFiles {
   kernel?: { name: string; bytes: Uint8Array };
   initrd?: { name: string; bytes: Uint8Array };
   bootargs: string;
+  /** a DTB to boot with instead of the board's own (QEMU's -dtb) */
+  deviceTree?: { name: string; bytes: Uint8Array };
 }
 
 /** What the board loads, from the files' bytes; `warnings` are worth telling the user once it runs. */
@@ -57,5 +60,14 @@ export function bootImagesFrom(files: BootFiles): { images: BootImages; warnings
   }
   // An empty initrd would be described to the kernel as a ramdisk of no bytes: refused, as an empty kernel is.
   if (files.initrd?.bytes.length === 0) throw new ImageError(`initrd ${printable(files.initrd.name)} is empty`);
-  return { images: { firmware, kernel, initrd: files.initrd?.bytes, bootargs: files.bootargs }, warnings };
+  let deviceTree: DeviceTree | undefined;
+  if (files.deviceTree) {
+    try {
+      deviceTree = parseDeviceTree(files.deviceTree.bytes);
+    } catch (e) {
+      if (e instanceof DeviceTreeFormatError) throw new ImageError(`device tree ${printable(files.deviceTree.name)}: ${e.message}`);
+      throw e;
+    }
+  }
+  return { images: { firmware, kernel, initrd: files.initrd?.bytes, bootargs: files.bootargs, deviceTree }, warnings };
 }

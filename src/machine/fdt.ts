@@ -10,7 +10,7 @@ const FDT_VERSION = 17;
 const FDT_LAST_COMPATIBLE_VERSION = 16;
 const HEADER_SIZE = 40;
 
-const enum Token { BEGIN_NODE = 1, END_NODE = 2, PROP = 3, END = 9 }
+const enum Token { BEGIN_NODE = 1, END_NODE = 2, PROP = 3, NOP = 4, END = 9 }
 
 /** node-name[@unit-address] (spec 2.2.1): 1 to 31 name characters. */
 const NODE_NAME = /^[0-9A-Za-z,._+-]{1,31}(@[0-9A-Za-z,._+-]+)?$/;
@@ -156,6 +156,95 @@ export class DeviceTree {
     out.append(structure.finish());
     out.append(strings.finish());
     return out.finish();
+  }
+}
+
+/** Thrown by parseDeviceTree for a blob that is not a well-formed flattened device tree. */
+export class DeviceTreeFormatError extends Error {}
+
+/**
+ * Reads a DTB (spec chapter 5, versions 16 and 17) back into a DeviceTree: its reservations,
+ * boot CPU and nodes with their properties, in order. Every offset and length is checked against
+ * the blob, so any bytes give a tree or a DeviceTreeFormatError.
+ */
+export function parseDeviceTree(blob: Uint8Array): DeviceTree {
+  const fail = (why: string): never => { throw new DeviceTreeFormatError(why); };
+  if (blob.length < HEADER_SIZE) fail('too short for a flattened device tree');
+  const view = new DataView(blob.buffer, blob.byteOffset, blob.length);
+  const header = (i: number): number => view.getUint32(4 * i);
+  if (header(0) !== FDT_MAGIC) fail('not a flattened device tree (no 0xd00dfeed magic)');
+  const [totalSize, offStruct, offStrings, offReservations, version, lastCompatible] = [1, 2, 3, 4, 5, 6].map(header);
+  if (lastCompatible > FDT_VERSION || version < FDT_LAST_COMPATIBLE_VERSION) fail(`version ${version} is not supported (16 or 17)`);
+  if (totalSize > blob.length) fail(`its header says ${totalSize} bytes, but it has ${blob.length}`);
+  const stringsSize = header(8);
+  const structSize = version >= 17 ? header(9) : totalSize - offStruct;
+  const within = (offset: number, size: number): boolean => offset + size <= totalSize && offset + size >= offset;
+  if (!within(offStrings, stringsSize) || !within(offStruct, structSize) || !within(offReservations, 16)) fail('a block lies outside the blob');
+
+  const tree = new DeviceTree();
+  tree.bootCpuId = header(7);
+  for (let at = offReservations; ; at += 16) {
+    if (!within(at, 16)) fail('the memory reservation block has no end');
+    const address = view.getBigUint64(at), size = view.getBigUint64(at + 8);
+    if (address === 0n && size === 0n) break;
+    tree.reservations.push({ address, size });
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  /** The NUL-terminated name at `from`, and the offset of its NUL */
+  const text = (from: number, limit: number): [string, number] => {
+    const end = blob.indexOf(0, from);
+    if (end < 0 || end >= limit) fail('a name has no end');
+    return [decoder.decode(blob.subarray(from, end)), end];
+  };
+  const structEnd = offStruct + structSize;
+  let at = offStruct;
+  const token = (): number => {
+    if (at + 4 > structEnd) fail('the structure block ends early');
+    const t = view.getUint32(at);
+    at += 4;
+    return t;
+  };
+  const path: FdtNode[] = [];
+  let sawRoot = false;
+  for (;;) {
+    const t = token();
+    if (t === Token.NOP) continue;
+    if (t === Token.BEGIN_NODE) {
+      const [name, nul] = text(at, structEnd);
+      at = (nul + 1 + 3) & ~3;
+      const parent = path[path.length - 1];
+      if (parent === undefined) {
+        if (sawRoot) fail('more than one root node');
+        if (name !== '') fail(`the root node is named "${name}"`);
+        sawRoot = true;
+        path.push(tree.root);
+      } else {
+        try {
+          path.push(parent.addNode(name));
+        } catch (e) {
+          fail((e as Error).message);
+        }
+      }
+    } else if (t === Token.PROP) {
+      const node = path[path.length - 1] ?? fail('a property outside any node');
+      const length = token(), nameOffset = token();
+      if (at + length > structEnd || nameOffset >= stringsSize) fail('a property lies outside its block');
+      const [name] = text(offStrings + nameOffset, offStrings + stringsSize);
+      try {
+        node.bytes(name, blob.subarray(at, at + length));
+      } catch (e) {
+        fail((e as Error).message);
+      }
+      at = (at + length + 3) & ~3;
+    } else if (t === Token.END_NODE) {
+      if (path.pop() === undefined) fail('a node ends that never began');
+    } else if (t === Token.END) {
+      if (path.length > 0) fail('the structure block ends inside a node');
+      if (!sawRoot) fail('no root node');
+      return tree;
+    } else {
+      fail(`unknown token ${t} in the structure block`);
+    }
   }
 }
 

@@ -111,6 +111,17 @@ export function buildVirtDeviceTree(options: VirtDeviceTreeOptions): Uint8Array 
   return tree.toBlob();
 }
 
+/**
+ * A device tree the user gave (-dtb), with /chosen told what this boot loads, as QEMU does: the
+ * kernel command line when there is one, and where the initrd lies; the rest is theirs.
+ */
+export function givenVirtDeviceTree(tree: DeviceTree, boot: { bootargs: string; initrd?: { start: bigint; end: bigint } }): Uint8Array {
+  const chosen = tree.root.child('chosen') ?? tree.root.addNode('chosen');
+  if (boot.initrd) chosen.u64('linux,initrd-end', boot.initrd.end).u64('linux,initrd-start', boot.initrd.start);
+  if (boot.bootargs !== '') chosen.string('bootargs', boot.bootargs);
+  return tree.toBlob();
+}
+
 function addChosen(root: FdtNode, options: VirtDeviceTreeOptions): void {
   const chosen = root.addNode('chosen');
   if (options.initrd) {

@@ -21,7 +21,8 @@ import { PageFlag } from '../bus/guest-memory.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { buildBootRom, NextMode } from './boot-rom.js';
 import { BoardError } from './errors.js';
-import { buildVirtDeviceTree } from './virt-devicetree.js';
+import { buildVirtDeviceTree, givenVirtDeviceTree } from './virt-devicetree.js';
+import type { DeviceTree } from './fdt.js';
 import { TIMEBASE_HZ, VIRT_MEMMAP, VIRT_RAM_BASE, virtioMmioSlotBase, virtioMmioSlotIrq } from './virt-layout.js';
 import type { BoardSignals } from '../smp/board-signals.js';
 import type { HartThreadConfig } from '../smp/hart-runner.js';
@@ -87,6 +88,8 @@ export interface BootImages {
   kernel?: { image: LoadedImage; raw: boolean };
   initrd?: Uint8Array;
   bootargs: string;
+  /** the device tree to give the firmware instead of the board's (QEMU's -dtb); /chosen is updated */
+  deviceTree?: DeviceTree;
 }
 
 export { BoardError };
@@ -258,7 +261,7 @@ export class VirtMachine {
       initrdRange = { start, end: start + size };
     }
 
-    this.deviceTree = buildVirtDeviceTree({
+    this.deviceTree = images.deviceTree ? givenVirtDeviceTree(images.deviceTree, { bootargs: images.bootargs, initrd: initrdRange }) : buildVirtDeviceTree({
       harts: this.hartCount,
       ramBase: VIRT_RAM_BASE,
       ramSize: BigInt(this.ramSize),

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,37 @@ test('-drive if=none with -device virtio-blk-device, and -snapshot, keep the ima
       guest.kill();
     }
     assert.ok(readFileSync(disk).equals(before), '-snapshot: the image file is unchanged');
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("-dtb boots with the given device tree, its /chosen told the command line and the initrd", { timeout: 600000 }, async () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-qemu-dtb-'));
+  try {
+    // the board's own tree at 256 MiB, given to a machine with 512 MiB: Linux sees what the tree says
+    const dtb = path.join(tmp, 'virt-256m.dtb');
+    assert.equal(hartvm(['-M', `virt,dumpdtb=${dtb}`, '-m', '256M']).status, 0);
+    const guest = new SerialSession(['-m', '512M', '-dtb', dtb, '-append', 'console=ttyS0 given=dtb', '-no-reboot']);
+    try {
+      await guest.expect('~ # ', 300000);
+      assert.match(await guest.run('cat /proc/cmdline'), /given=dtb/);
+      const kb = Number(/MemTotal:\s+(\d+) kB/.exec(await guest.run('cat /proc/meminfo'))?.[1]);
+      assert.ok(kb > 200000 && kb <= 262144, `MemTotal ${kb} kB: the tree's 256 MiB, not the board's 512`);
+      guest.send('poweroff\n');
+      assert.equal(await guest.exited, 0, guest.stderr);
+    } finally {
+      guest.kill();
+    }
+    // not a device tree, and one cut short: one line each
+    const cut = path.join(tmp, 'cut.dtb');
+    writeFileSync(cut, readFileSync(dtb).subarray(0, 200));
+    for (const [file, message] of [[path.join(ROOT, 'README.md'), /not a flattened device tree/], [cut, /device tree .*cut\.dtb: /]]) {
+      const r = hartvm(['-dtb', file]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.split('\n').length, 2, r.stderr);
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -4,10 +4,10 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeviceTree } from '../../dist/machine/fdt.js';
+import { DeviceTree, DeviceTreeFormatError, parseDeviceTree } from '../../dist/machine/fdt.js';
 import { buildVirtDeviceTree } from '../../dist/machine/virt-devicetree.js';
 
 const haveDtc = spawnSync('dtc', ['--version']).status === 0;
@@ -289,3 +289,43 @@ for (const harts of [1, 4]) {
     }
   });
 }
+
+test('a blob read back (parseDeviceTree, for -dtb) writes the same bytes again', () => {
+  const blob = buildVirtDeviceTree(virtOptions({ harts: 4, initrd: { start: 0x88000000n, end: 0x88200000n }, rngSeed: SEED }));
+  const tree = parseDeviceTree(blob);
+  assert.deepEqual(tree.toBlob(), blob);
+  assert.equal(tree.root.child('chosen').property('bootargs').value.length, 'console=ttyS0'.length + 1);
+});
+
+test("QEMU's own virt device tree reads back to the same tree", { skip: (!haveQemu || !haveDtc) && 'qemu-system-riscv64 or dtc not installed' }, () => {
+  const file = join(dir, 'qemu-read-back.dtb');
+  const r = spawnSync(QEMU, ['-M', `virt,dumpdtb=${file}`, '-smp', '2', '-m', '256M', '-nographic'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const original = readFileSync(file);
+  writeFileSync(join(dir, 'qemu-written.dtb'), parseDeviceTree(original).toBlob());
+  // dtc warns about QEMU's interrupt controllers (no #address-cells), in both
+  const text = (name) => spawnSync('dtc', ['-q', '-I', 'dtb', '-O', 'dts', join(dir, name)], { encoding: 'utf8' }).stdout;
+  assert.match(text('qemu-read-back.dtb'), /cpu@1 \{/);
+  assert.equal(text('qemu-written.dtb'), text('qemu-read-back.dtb'));
+});
+
+test('a truncated or corrupted blob is a DeviceTreeFormatError, never another error', () => {
+  const blob = buildVirtDeviceTree(virtOptions({ harts: 2 }));
+  const outcomes = (bytes) => {
+    try {
+      parseDeviceTree(bytes);
+      return 'read';
+    } catch (e) {
+      assert.ok(e instanceof DeviceTreeFormatError, `${e?.constructor?.name}: ${e?.message}`);
+      return 'refused';
+    }
+  };
+  for (let length = 0; length < blob.length; length += 7) assert.equal(outcomes(blob.subarray(0, length)), 'refused', `cut at ${length}`);
+  let seed = 12345;
+  const random = () => { seed = (seed * 1103515245 + 12345) >>> 0; return seed; };
+  for (let i = 0; i < 2000; i++) {
+    const bad = blob.slice();
+    for (let k = 0; k < 4; k++) bad[random() % bad.length] = random() & 255;
+    outcomes(bad);
+  }
+});

@@ -20,6 +20,8 @@ export interface BootOptions {
   kernel?: string;
   initrd?: string;
   append?: string;
+  /** a device tree blob instead of the board's (QEMU's -dtb) */
+  dtb?: string;
   drives: string[];
   reboot: boolean;
   policy: FlushPolicyName;
@@ -42,6 +44,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     kernel: options.kernel,
     initrd: options.initrd,
     append: options.append,
+    dtb: options.dtb,
     drives: options.drives,
     reboot: options.reboot,
     tlbFlush: options.policy,

@@ -106,6 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--kernel <file>', 'kernel: a raw Image (placed 2 MiB after the firmware) or an ELF')
     .option('--initrd <file>', 'initial ramdisk')
     .option('--append <cmdline>', 'kernel command line')
+    .option('--dtb <file>', "a device tree blob for the firmware instead of the board's own; its /chosen gets the command line and the initrd")
     .option('--drive <spec>', `disk: file=IMG,format=raw[,readonly=on][,snapshot=on]; at most ${MAX_DISKS}`, (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--nographic', 'accepted for QEMU compatibility: the console is always the terminal')
     .option('--no-reboot', 'exit instead of rebooting when the guest resets')
@@ -116,12 +117,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--hart-threads', 'run each hart on a worker thread of its own also at -smp 1 (always so from -smp 2; one hart is faster on the main thread)', false)
     .addOption(ENGINE_OPTION())
     .addOption(JIT_DUMP_OPTION())
-    .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string;
+    .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string; dtb?: string;
       drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; statsJson?: boolean; dumpDtb?: string; hartThreads: boolean;
       engine: EngineName; jitDump?: string }) => {
       status = await bootMachine({
         ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
-        drives: opts.drive, reboot: opts.reboot, policy: opts.tlbFlush as FlushPolicyName,
+        dtb: opts.dtb, drives: opts.drive, reboot: opts.reboot, policy: opts.tlbFlush as FlushPolicyName,
         stats: opts.statsJson ? 'json' : opts.stats ? 'text' : false, dumpDtb: opts.dumpDtb,
         hartThreads: opts.hartThreads,
         engine: opts.engine,

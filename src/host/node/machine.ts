@@ -38,6 +38,8 @@ export interface MachineOptions {
   initrd?: string | Uint8Array;
   /** the kernel command line (default with the shipped kernel: "console=ttyS0") */
   append?: string;
+  /** a device tree blob (path or bytes) for the firmware instead of the board's own, as QEMU's -dtb; its /chosen gets bootargs and the initrd */
+  dtb?: string | Uint8Array;
   /** virtio-blk disks, in order: the first is /dev/vda */
   drives?: DriveOption[];
   /** when the translation stores are invalidated (default "fence") */
@@ -230,6 +232,9 @@ export class Machine extends EventEmitter<MachineEvents> {
 }
 
 /** An image given as bytes, or as a path read whole (no more than `limit`). */
+/** The largest device tree -dtb reads; the board keeps 2 MiB at the top of RAM for it. */
+const MAX_DEVICE_TREE = 2 ** 20;
+
 function bytesOf(what: string, value: string | Uint8Array, limit?: ReadLimit): { name: string; bytes: Uint8Array } {
   if (typeof value !== 'string') return { name: `(${what} bytes)`, bytes: value };
   return { name: value, bytes: readUserFile(what, value, limit) };
@@ -268,6 +273,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
   if (options.initrd !== undefined) {
     files.initrd = bytesOf('initrd', options.initrd, { bytes: ramSize, described: `the RAM (${formatSize(ramSize)}); use -m for more` });
   }
+  if (options.dtb !== undefined) files.deviceTree = bytesOf('device tree', options.dtb, { bytes: MAX_DEVICE_TREE, described: 'a device tree (QEMU takes 1 MiB at most too)' });
   if (options.bios === undefined) files.firmware = shipped('firmware', 'fw_dynamic.bin.gz');
   else if (options.bios !== 'none') files.firmware = bytesOf('firmware', options.bios);
   const { images, warnings } = bootImagesFrom(files);

@@ -200,7 +200,7 @@ const QEMU_OPTIONS: Record<string, QemuOption> = {
   S: unsupported(false, NO_GDB),
   gdb: unsupported(true, NO_GDB),
   loadvm: unsupported(true, 'hartvm cannot restore a saved machine yet'),
-  dtb: unsupported(true, 'hartvm builds the device tree of its board itself; a given one is not supported yet'),
+  dtb: passValue('--dtb'),
   'enable-kvm': unsupported(false, 'hartvm has no KVM: it is its own accelerator'),
   netdev: unsupported(true, 'hartvm has no network device yet'),
   nic: unsupported(true, 'hartvm has no network device yet'),
