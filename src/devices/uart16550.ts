@@ -37,12 +37,14 @@ export const enum UartStatus { LSR_MASK = 0xff, TRANSMITTER_EMPTY = 0x60, POSTAB
 
 const enum Reg { RBR_THR_DLL = 0, IER_DLM = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 }
 const enum Ier { ERBFI = 1, ETBEI = 2, ELSI = 4, EDSSI = 8, MASK = 0x0f }
-const enum Iid { MODEM_STATUS = 0x0, NONE = 0x1, THR_EMPTY = 0x2, RX_DATA = 0x4 }
+const enum Iid { MODEM_STATUS = 0x0, NONE = 0x1, THR_EMPTY = 0x2, RX_DATA = 0x4, LINE_STATUS = 0x6 }
 const IIR_FIFOS_ENABLED = 0xc0;
 const enum Fcr { ENABLE = 1, CLEAR_RX = 2 }
 const LCR_DLAB = 0x80;
 const enum Mcr { DTR = 1, RTS = 2, OUT1 = 4, OUT2 = 8, LOOP = 0x10, MASK = 0x1f }
-const enum Lsr { DR = 0x01, THRE = 0x20, TEMT = 0x40 }
+const enum Lsr { DR = 0x01, BI = 0x10, THRE = 0x20, TEMT = 0x40 }
+/** In the receive FIFO: a break, which reads as a NUL character with LSR.BI set while it is first. */
+const BREAK = 0x100;
 const enum Msr { DCTS = 0x01, DDSR = 0x02, TERI = 0x04, DDCD = 0x08, DELTAS = 0x0f, CTS = 0x10, DSR = 0x20, RI = 0x40, DCD = 0x80 }
 /** With no loopback, the far end is a terminal that is always there and ready. */
 const MSR_CONNECTED = Msr.CTS | Msr.DSR | Msr.DCD;
@@ -71,7 +73,7 @@ export class Uart16550 implements MmioDevice {
   /** Called after anything that may change channelStatus(). */
   onStatusChange: (() => void) | undefined;
 
-  private readonly input = new Uint8Array(INPUT_CAPACITY);
+  private readonly input = new Uint16Array(INPUT_CAPACITY);
   private inputHead = 0;
   private inputCount = 0;
 
@@ -90,6 +92,15 @@ export class Uart16550 implements MmioDevice {
     if (accepted > 0) this.updateInterrupt();
     this.onStatusChange?.();
     return accepted;
+  }
+
+  /** A break on the line (QEMU's Ctrl-A B; Linux takes it for SysRq); false when the FIFO is full. */
+  sendBreak(): boolean {
+    if (this.inputCount >= INPUT_CAPACITY) return false;
+    this.enqueue(BREAK);
+    this.updateInterrupt();
+    this.onStatusChange?.();
+    return true;
   }
 
   hasRoomForInput(): boolean {
@@ -120,7 +131,7 @@ export class Uart16550 implements MmioDevice {
     const byte = this.input[this.inputHead];
     this.inputHead = (this.inputHead + 1) % INPUT_CAPACITY;
     this.inputCount--;
-    return byte;
+    return byte & 0xff;
   }
 
   private discardInput(count: number): void {
@@ -157,7 +168,7 @@ export class Uart16550 implements MmioDevice {
   }
 
   private lineStatus(): number {
-    return (this.transmitterBusy ? 0 : Lsr.THRE | Lsr.TEMT) | (this.inputCount > 0 ? Lsr.DR : 0);
+    return (this.transmitterBusy ? 0 : Lsr.THRE | Lsr.TEMT) | (this.inputCount > 0 ? Lsr.DR : 0) | (this.breakFirst() ? Lsr.BI : 0);
   }
 
   private readRegister(offset: number): number {
@@ -271,8 +282,13 @@ export class Uart16550 implements MmioDevice {
   // ---- interrupt -------------------------------------------------------------------------------
 
   /** The interrupt IIR reports, highest priority first. */
+  private breakFirst(): boolean {
+    return this.inputCount > 0 && this.input[this.inputHead] === BREAK;
+  }
+
   private pendingInterrupt(): number {
     const ier = this.ier;
+    if ((ier & Ier.ELSI) !== 0 && this.breakFirst()) return Iid.LINE_STATUS;
     if ((ier & Ier.ERBFI) !== 0 && this.inputCount > 0) return Iid.RX_DATA;
     if ((ier & Ier.ETBEI) !== 0 && this.thrEmptyEvent) return Iid.THR_EMPTY;
     if ((ier & Ier.EDSSI) !== 0 && (this.msrDeltas & Msr.DELTAS) !== 0) return Iid.MODEM_STATUS;

@@ -112,6 +112,8 @@ const SLICE_MS = 10;
  * reported without statistics and ends on its own, touching nothing but guest memory meanwhile.
  */
 const STOP_GRACE_MS = 250;
+/** In the queue of console input: a break, where it was sent. */
+const BREAK_INPUT = new Uint8Array(0);
 /** The longest a hart on the calling thread sleeps in wfi before looking again. */
 const MAX_SLEEP_MS = 1000;
 const PANIC_TEXT = 'Kernel panic - not syncing';
@@ -209,6 +211,12 @@ export class MachineSession {
   input(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
     this.pendingInput.push(bytes.slice());
+    this.wake?.();
+  }
+
+  /** A break on the serial line, after the input before it (QEMU's Ctrl-A B; Linux's SysRq). */
+  sendBreak(): void {
+    this.pendingInput.push(BREAK_INPUT);
     this.wake?.();
   }
 
@@ -396,6 +404,11 @@ export class MachineSession {
     const uart = this.machine!.uart;
     while (this.pendingInput.length > 0 && uart.hasRoomForInput()) {
       const first = this.pendingInput[0];
+      if (first === BREAK_INPUT) {
+        uart.sendBreak();
+        this.pendingInput.shift();
+        continue;
+      }
       const taken = uart.pushInput(first);
       if (taken >= first.length) this.pendingInput.shift();
       else { this.pendingInput[0] = first.subarray(taken); break; }

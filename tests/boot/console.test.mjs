@@ -18,7 +18,7 @@ test('on a terminal: raw mode, Ctrl-A H help, Ctrl-A X quits, terminal restored'
   { encoding: 'utf8', timeout: 590000 });
   assert.equal(r.status, 0, r.stderr);
   const checks = Object.fromEntries(r.stdout.trim().split('\n').map((line) => line.split(' ')));
-  assert.deepEqual(checks, { prompt: 'True', 'raw-mode': 'True', echo: 'True', help: 'True', exit: '0', restored: 'True' });
+  assert.deepEqual(checks, { prompt: 'True', 'raw-mode': 'True', echo: 'True', break: 'True', help: 'True', exit: '0', restored: 'True' });
 });
 
 test('-smp 32: Ctrl-A X the moment every hart has started ends the process within a second', { timeout: 600000 }, () => {

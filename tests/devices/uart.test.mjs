@@ -153,6 +153,31 @@ test('received data: DR, FIFO order, RDA interrupt above THRE, cleared when drai
   assert.equal(read(RBR), 0, 'an empty receiver reads 0');
 });
 
+test('a break (Ctrl-A B): in order with the input, a NUL with LSR.BI while first, the line status interrupt above RDA', () => {
+  const { uart, read, write, line } = setup();
+  const ELSI = 4, IIR_RLS = 0x06, BI = 0x10;
+  write(FCR, 0x01);
+  write(IER, ERBFI | ELSI);
+  assert.equal(uart.pushInput(Buffer.from('a')), 1);
+  assert.equal(uart.sendBreak(), true);
+  assert.equal(uart.pushInput(Buffer.from('b')), 1);
+  assert.equal(read(LSR) & BI, 0, 'not while the byte before it is first');
+  assert.equal(read(IIR), FIFOS | IIR_RDA);
+  assert.equal(read(RBR), 0x61);
+  assert.equal(read(LSR), 0x60 | BI | 1);
+  assert.equal(read(IIR), FIFOS | IIR_RLS);
+  assert.equal(line(), true);
+  assert.equal(read(RBR), 0, 'a break reads as NUL');
+  assert.equal(read(LSR), 0x61, 'BI is gone with it');
+  assert.equal(read(RBR), 0x62);
+  assert.equal(read(IIR), FIFOS | IIR_NONE);
+  assert.equal(line(), false);
+  // without ELSI, a break is received data like any other
+  write(IER, ERBFI);
+  uart.sendBreak();
+  assert.equal(read(IIR), FIFOS | IIR_RDA);
+});
+
 test('input without ERBFI raises no interrupt but sets DR (polling, as OpenSBI does)', () => {
   const { uart, read, levels } = setup();
   uart.pushInput(Uint8Array.of(0x71));

@@ -68,6 +68,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   const terminal = new HostConsole({
     input: (bytes) => machine.input(bytes),
     quit: () => void machine.stop(0),
+    sendBreak: () => machine.sendBreak(),
   });
   // Piped, so that a reader slower than the guest holds the guest's UART busy instead of
   // letting its output pile up here. An output that fails (its reader gone, a full disk) ends

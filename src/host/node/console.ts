@@ -1,8 +1,8 @@
 // The keyboard side of the guest's serial console on the host terminal (its output is piped to
 // stdout by boot-command.ts). On a TTY, stdin goes raw (every key to the guest, restored on every
 // exit path) and Ctrl-A starts an escape as in QEMU: Ctrl-A X quits, Ctrl-A H lists the escapes,
-// Ctrl-A Ctrl-A sends a Ctrl-A. From a pipe, input is passed through as it arrives, so that
-// scripts can drive the guest.
+// Ctrl-A B sends a break, Ctrl-A Ctrl-A sends a Ctrl-A. From a pipe, input is passed through as
+// it arrives, so that scripts can drive the guest.
 
 const CTRL_A = 0x01;
 
@@ -11,6 +11,8 @@ export interface ConsoleHandlers {
   input(bytes: Uint8Array): void;
   /** the user asked to quit (Ctrl-A X) */
   quit(): void;
+  /** the user sent a break (Ctrl-A B) */
+  sendBreak(): void;
 }
 
 export class HostConsole {
@@ -50,6 +52,7 @@ export class HostConsole {
         const key = String.fromCharCode(byte).toLowerCase();
         if (key === 'x') { this.flushPending(); this.handlers.quit(); return; }
         if (key === 'h') { this.help(); continue; }
+        if (key === 'b') { this.flushPending(); this.handlers.sendBreak(); continue; }
         if (byte === CTRL_A) { this.pending.push(CTRL_A); continue; }
         continue; // unknown escape: ignored, like QEMU
       }
@@ -66,6 +69,7 @@ export class HostConsole {
   }
 
   private help(): void {
-    process.stderr.write('\r\nC-a h    print this help\r\nC-a x    exit hartvm\r\nC-a C-a  send C-a to the guest\r\n');
+    process.stderr.write('\r\nC-a h    print this help\r\nC-a x    exit hartvm\r\nC-a b    send a break (Linux: SysRq with the next key)\r\n' +
+      'C-a C-a  send C-a to the guest\r\n');
   }
 }

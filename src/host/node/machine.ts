@@ -145,6 +145,11 @@ export class Machine extends EventEmitter<MachineEvents> {
     this.session.input(typeof data === 'string' ? new TextEncoder().encode(data) : data);
   }
 
+  /** Sends a break on the serial line, after the input before it (Linux takes a break and the next key for SysRq). */
+  sendBreak(): void {
+    this.session.sendBreak();
+  }
+
   /**
    * The serial console as a Node Duplex: what the guest writes is read from it, what is written
    * goes to the guest. Once something reads it (a 'data' listener, pipe(), read()), a reader
