@@ -281,11 +281,12 @@ export class Uart16550 implements MmioDevice {
 
   // ---- interrupt -------------------------------------------------------------------------------
 
-  /** The interrupt IIR reports, highest priority first. */
+  /** A break is first in the receive FIFO. */
   private breakFirst(): boolean {
     return this.inputCount > 0 && this.input[this.inputHead] === BREAK;
   }
 
+  /** The interrupt IIR reports, highest priority first. */
   private pendingInterrupt(): number {
     const ier = this.ier;
     if ((ier & Ier.ELSI) !== 0 && this.breakFirst()) return Iid.LINE_STATUS;

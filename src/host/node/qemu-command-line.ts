@@ -4,6 +4,7 @@
 // Arguments that are not QEMU's (hartvm's own --options) pass through unchanged.
 
 import { printable } from '../../machine/printable.js';
+import { ISA_STRING } from '../../machine/virt-machine.js';
 import { UserError } from './user-error.js';
 
 /** The options of the command line being read that depend on each other (-drive and -device, -snapshot). */
@@ -42,9 +43,12 @@ function refuse(typed: string, value: string | undefined, why: string): never {
   throw new UserError(`${typed}${value === undefined ? '' : ` ${printable(value)}`}: ${why}`);
 }
 
-/** The -cpu switches that name what every hart has; any of them may be turned on, none off. */
-const CPU_EXTENSIONS = new Set(['i', 'm', 'a', 'f', 'd', 'c', 's', 'u', 'g', 'zicsr', 'zifencei', 'zicntr', 'zihpm', 'sstc', 'sv39',
-  'mmu', 'pmp', 'svadu']);
+/**
+ * The -cpu switches that name what every hart has (the board's ISA string, the privilege modes,
+ * Sv39 and PMP); any of them may be turned on, none off.
+ */
+const CPU_EXTENSIONS = new Set([...ISA_STRING.slice('rv64'.length).split('_')[0], ...ISA_STRING.split('_').slice(1),
+  'g', 's', 'u', 'mmu', 'sv39', 'pmp']);
 /** -machine properties whose value on hartvm's virt board is the one given. */
 const MACHINE_DEFAULTS: Record<string, string[]> = {
   aclint: ['off'], aia: ['none'], acpi: ['off', 'auto'], accel: ['tcg'], 'dump-guest-core': ['on', 'off'], 'mem-merge': ['on', 'off'],
