@@ -148,7 +148,6 @@ const PASSES: readonly Pass[] = [
   { a1: 17n, data: 'user', fpClean: false, privilege: 'U', paging: true, delegate: true },
   { a1: 19n, data: 'user', fpClean: false, privilege: 'S', paging: true, sum: true },
 ];
-const enum Sweep { FIRST, REST }
 /** The watched pass is on: the hosts' watchedWrite asks the hart to stop. */
 let watching = false;
 /**
@@ -207,7 +206,7 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, aband
   // has fed the compiler before the interpreter is hot enough to be optimized (a hart thread
   // compiles at once, on its own thread, and code made from the first passes alone is soon
   // thrown away), then the rest of the runs.
-  sweeps: for (const sweep of [Sweep.FIRST, Sweep.REST]) for (const { memory, passes, hart } of machines) for (const pass of passes) {
+  sweeps: for (const runs of [1, 3]) for (const { memory, passes, hart } of machines) for (const pass of passes) {
     if (abandon()) break sweeps;
     watching = pass.data === 'watched';
     memory.pageFlags[DATA_PAGE] = watching ? PageFlag.WATCHED : 0;
@@ -231,7 +230,7 @@ export function warmUpInterpreter(policy: FlushPolicy = FlushPolicy.FENCE, aband
     // Four runs of the body in all: feedback needs each path run once; the round trip needs the
     // whole body. In S-mode the M-mode CSR accesses trap, and each costs the handler's
     // instructions too.
-    const bodyRuns = (sweep === Sweep.FIRST ? 1 : 3) * (pass.privilege ? 2 : 1);
+    const bodyRuns = runs * (pass.privilege ? 2 : 1);
     const trapsBefore = hart.trapsTaken;
     for (let steps = body.length * bodyRuns; steps > 0;) {
       hart.stopRequested = false;

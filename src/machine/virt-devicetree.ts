@@ -117,17 +117,20 @@ export function buildVirtDeviceTree(options: VirtDeviceTreeOptions): Uint8Array 
  */
 export function givenVirtDeviceTree(tree: DeviceTree, boot: { bootargs: string; initrd?: { start: bigint; end: bigint } }): Uint8Array {
   const chosen = tree.root.child('chosen') ?? tree.root.addNode('chosen');
-  if (boot.initrd) chosen.u64('linux,initrd-end', boot.initrd.end).u64('linux,initrd-start', boot.initrd.start);
+  if (boot.initrd) describeInitrd(chosen, boot.initrd);
   if (boot.bootargs !== '') chosen.string('bootargs', boot.bootargs);
   return tree.toBlob();
 }
 
+/** Where the initrd lies, in /chosen. */
+function describeInitrd(chosen: FdtNode, initrd: { start: bigint; end: bigint }): void {
+  // 64-bit values, so that a ramdisk above 4 GiB can be described; Linux reads either width
+  chosen.u64('linux,initrd-end', initrd.end).u64('linux,initrd-start', initrd.start);
+}
+
 function addChosen(root: FdtNode, options: VirtDeviceTreeOptions): void {
   const chosen = root.addNode('chosen');
-  if (options.initrd) {
-    // 64-bit values, so that a ramdisk above 4 GiB can be described; Linux reads either width
-    chosen.u64('linux,initrd-end', options.initrd.end).u64('linux,initrd-start', options.initrd.start);
-  }
+  if (options.initrd) describeInitrd(chosen, options.initrd);
   if (options.rngSeed) chosen.bytes('rng-seed', options.rngSeed);
   if (options.bootargs !== '') chosen.string('bootargs', options.bootargs);
   chosen.string('stdout-path', `/soc/serial@${hex(uart0.base)}`);

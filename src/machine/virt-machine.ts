@@ -35,7 +35,6 @@ const BOOT_ROM_BASE = BigInt(bootRom.base);
 /** Where a kernel goes when firmware sits at the start of RAM (2 MiB in, as on QEMU). */
 const KERNEL_OFFSET_AFTER_FIRMWARE = 0x200000n;
 const MIB = 1n << 20n;
-/** What the harts implement, as the device tree's riscv,isa says it. */
 /** What every hart implements, as the device tree's riscv,isa says it. */
 export const ISA_STRING = 'rv64imafdc_zicntr_zicsr_zifencei_zba_zbb_zbs_sstc';
 const MMU_TYPE = 'riscv,sv57';

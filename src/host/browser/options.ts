@@ -9,6 +9,7 @@
 import type { EngineName } from '../../arch/engine.js';
 import { DEFAULT_RAM, driveCountOption, engineOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { printable } from '../../machine/printable.js';
+import { qemuListParts } from '../../machine/qemu-list.js';
 
 export interface DriveOption {
   url: string;
@@ -75,8 +76,7 @@ function checked<T>(name: string, value: string, check: (value: string) => T): T
 function parseDrive(text: string): DriveOption {
   if (!/(^|,)file=/.test(text)) return { url: text, readOnly: false };
   const drive: DriveOption = { url: '', readOnly: false };
-  // As QEMU: a doubled comma is a comma inside a value.
-  for (const part of text.replace(/,,/g, '\u0000').split(',').map((p) => p.replace(/\u0000/g, ','))) {
+  for (const part of qemuListParts(text)) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq), value = eq < 0 ? 'on' : part.slice(eq + 1);
     const onOff = (): boolean => {

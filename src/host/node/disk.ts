@@ -7,6 +7,7 @@ import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, writeSy
 import type { BlockBackend } from '../../devices/virtio/block.js';
 import { DiskError, OptionError } from '../../machine/errors.js';
 import { printable } from '../../machine/printable.js';
+import { qemuListParts } from '../../machine/qemu-list.js';
 import { lockImage } from './image-lock.js';
 
 export interface DriveSpec {
@@ -20,9 +21,7 @@ const ON_OFF: Record<string, boolean> = { on: true, off: false, true: true, fals
 /** Parses one -drive argument; bad ones are user errors. */
 export function parseDrive(text: string): DriveSpec {
   const spec: DriveSpec = { file: '', readOnly: false, snapshot: false };
-  // QEMU doubles a comma to put one inside a value.
-  const parts = text.replace(/,,/g, '\u0000').split(',').map((p) => p.replace(/\u0000/g, ','));
-  for (const part of parts) {
+  for (const part of qemuListParts(text)) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
     const value = eq < 0 ? 'on' : part.slice(eq + 1);

@@ -236,10 +236,10 @@ export class Machine extends EventEmitter<MachineEvents> {
   }
 }
 
-/** An image given as bytes, or as a path read whole (no more than `limit`). */
 /** The largest device tree -dtb reads; the board keeps 2 MiB at the top of RAM for it. */
 const MAX_DEVICE_TREE = 2 ** 20;
 
+/** An image given as bytes, or as a path read whole (no more than `limit`). */
 function bytesOf(what: string, value: string | Uint8Array, limit?: ReadLimit): { name: string; bytes: Uint8Array } {
   if (typeof value !== 'string') return { name: `(${what} bytes)`, bytes: value };
   return { name: value, bytes: readUserFile(what, value, limit) };

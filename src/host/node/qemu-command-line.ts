@@ -4,6 +4,7 @@
 // Arguments that are not QEMU's (hartvm's own --options) pass through unchanged.
 
 import { printable } from '../../machine/printable.js';
+import { qemuListParts } from '../../machine/qemu-list.js';
 import { ISA_STRING } from '../../machine/virt-machine.js';
 import { UserError } from './user-error.js';
 
@@ -29,10 +30,9 @@ interface QemuOption {
   apply(value: string, line: Line, typed: string): void;
 }
 
-/** `key=value,key=value`, with QEMU's doubled comma for a comma inside a value; a bare first part is `implied`'s value. */
+/** `key=value,key=value` (qemu-list.ts); a bare first part is `implied`'s value. */
 function properties(text: string, implied: string): [string, string][] {
-  return text.replace(/,,/g, '\u0000').split(',').filter((p) => p !== '').map((part, i) => {
-    const p = part.replace(/\u0000/g, ',');
+  return qemuListParts(text).filter((p) => p !== '').map((p, i) => {
     const eq = p.indexOf('=');
     if (eq < 0) return i === 0 && implied ? [implied, p] : [p, 'on'];
     return [p.slice(0, eq), p.slice(eq + 1)];
