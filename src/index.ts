@@ -8,7 +8,7 @@
 //   const exit = await machine.wait();
 
 export { createMachine, Machine } from './host/node/machine.js';
-export type { DriveOption, MachineEvents, MachineExit, MachineOptions } from './host/node/machine.js';
+export type { DriveOption, MachineEvents, MachineExit, MachineOptions, SnapshotCommit } from './host/node/machine.js';
 export { BoardError, DiskError, HartvmError, ImageError, OptionError } from './machine/errors.js';
 export type { HartvmErrorCode } from './machine/errors.js';
 export type { FlushPolicyName } from './machine/machine-options.js';

@@ -37,7 +37,9 @@ const KERNEL_OFFSET_AFTER_FIRMWARE = 0x200000n;
 const MIB = 1n << 20n;
 /** What every hart implements, as the device tree's riscv,isa says it. */
 export const ISA_STRING = 'rv64imafdc_zicntr_zicsr_zifencei_zba_zbb_zbs_sstc';
-const MMU_TYPE = 'riscv,sv57';
+/** The paging modes satp takes besides Bare, smallest first; the device tree's mmu-type names the largest. */
+export const PAGING_MODES = ['sv39', 'sv48', 'sv57'] as const;
+const MMU_TYPE = `riscv,${PAGING_MODES[PAGING_MODES.length - 1]}`;
 
 export interface VirtMachineOptions {
   ramSize: number;

@@ -1,7 +1,10 @@
-# Runs `hartvm boot` on a pseudo-terminal (stdin a TTY, as for a person at a terminal), types a
-# command, sends a break with Ctrl-A B, asks for the escape help with Ctrl-A H, quits with Ctrl-A X, and checks that the
-# terminal is back in its original (cooked) mode afterwards. Prints one line per check.
-import os, pty, select, sys, termios, time
+# Runs `hartvm boot` on a pseudo-terminal (stdin a TTY, as for a person at a terminal), with a
+# snapshot=on disk that init mounts on /mnt: types a command, sends a break with Ctrl-A B, turns
+# console timestamps on and off with Ctrl-A T, writes a file on the disk and writes the snapshot
+# back with Ctrl-A S, writes a second file (which must stay in the snapshot), asks for the
+# escape help with Ctrl-A H, quits with Ctrl-A X, and checks that the terminal is back in its
+# original (cooked) mode afterwards. Prints one line per check.
+import os, pty, re, select, sys, termios, time
 
 args = sys.argv[1:]
 pid, fd = pty.fork()
@@ -37,6 +40,24 @@ os.write(fd, b'\r')
 time.sleep(0.5)
 os.write(fd, b'grep -o "brk:[0-9]*" /proc/tty/driver/serial\r')
 print('break', read_until(b'brk:1', 60))
+# Ctrl-A T: the output's lines start with the time since the first stamp, until Ctrl-A T again
+os.write(fd, b'\x01t')
+os.write(fd, b'echo stamped$((1+1))\r')
+# (the guest ends lines with CR LF, and the host terminal turns each LF into CR LF again)
+stamped = read_until(b'stamped2\r', 60)
+print('timestamps', stamped and re.search(rb'\n\[00:00:\d\d\.\d\d\d\] stamped2\r', buf) is not None)
+os.write(fd, b'\x01t')
+os.write(fd, b'echo plain$((2+2))\r')
+plain = read_until(b'plain4\r', 60)
+print('timestamps-off', plain and re.search(rb'\nplain4\r', buf) is not None)
+# Ctrl-A S: what the guest wrote to the snapshot=on disk reaches the image; what it writes after
+# stays in memory again (the test reads the image after the exit)
+os.write(fd, b'echo committed-$((3*7)) > /mnt/committed; sync; echo wrote$((5*5))\r')
+print('written', read_until(b'wrote25', 60))
+os.write(fd, b'\x01s')
+print('commit', read_until(b'written back from the snapshot', 60))
+os.write(fd, b'echo later-$((4*9)) > /mnt/later; sync; echo wrote$((6*6))\r')
+print('written-later', read_until(b'wrote36', 60))
 os.write(fd, b'\x01h')
 print('help', read_until(b'C-a x', 30))
 os.write(fd, b'\x01x')

@@ -2,6 +2,7 @@
 // (readonly=on, snapshot=on) share. Between two hartvm processes, between hartvm and QEMU both
 // ways, within one hartvm given an image twice, and between two machines of one process; a
 // refusal is one line naming the image and what holds it, and the lock goes with its holder.
+// Writing a snapshot back into its image (Ctrl-A S) takes the image as a writer would.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HARTVM, runHartvm } from '../guest/harness.mjs';
 import { createMachine } from '../../dist/index.js';
+import { FileDisk } from '../../dist/host/node/disk.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-lock-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -195,4 +197,52 @@ test('two machines of one process: the second is refused with a DiskError until 
   }
   const second = createMachine(options);
   await second.stop();
+});
+
+test('writing a snapshot back (Ctrl-A S) opens the image as a writer: refused while another holds it, then written, the snapshot kept', () => {
+  const image = newImage();
+  writeFileSync(image, Buffer.alloc(1 << 16, 0x11));
+  const original = readFileSync(image);
+  const snapshot = new FileDisk({ file: image, readOnly: false, snapshot: true });
+  try {
+    snapshot.write(512, Buffer.alloc(1024, 0x22));
+    const seen = () => { const b = Buffer.alloc(2048); snapshot.read(0, b); return b; };
+    const expected = Buffer.concat([Buffer.alloc(512, 0x11), Buffer.alloc(1024, 0x22), Buffer.alloc(512, 0x11)]);
+    assert.ok(readFileSync(image).equals(original), 'a snapshot write stays in memory');
+
+    const reader = new FileDisk({ file: image, readOnly: true, snapshot: false });
+    try {
+      assert.throws(() => snapshot.commitSnapshot(), { code: 'ERR_HARTVM_DISK', message: /in use by another drive of this hartvm, which lets no one else write it/ });
+    } finally {
+      reader.close();
+    }
+    assert.ok(readFileSync(image).equals(original), 'a refused write-back leaves the image as it was');
+    assert.ok(seen().equals(expected), 'and the snapshot as it was');
+
+    assert.equal(snapshot.commitSnapshot(), 2);
+    const written = readFileSync(image);
+    assert.ok(written.subarray(0, 2048).equals(expected) && written.subarray(2048).equals(original.subarray(2048)), 'the two sectors are in the image, nothing else changed');
+    assert.ok(seen().equals(expected), 'the guest sees the same disk');
+    assert.equal(snapshot.commitSnapshot(), 0, 'nothing is left to write');
+    // the snapshot holds the image as a snapshot reader again: a writer is refused
+    assert.throws(() => new FileDisk({ file: image, readOnly: false, snapshot: false }), { code: 'ERR_HARTVM_DISK' });
+  } finally {
+    snapshot.close();
+  }
+  const readOnly = new FileDisk({ file: image, readOnly: true, snapshot: true });
+  try {
+    assert.throws(() => readOnly.commitSnapshot(), { code: 'ERR_HARTVM_DISK', message: /read-only/ });
+  } finally {
+    readOnly.close();
+  }
+});
+
+test('Machine.commitSnapshots(): one result per snapshot=on drive, in order', async () => {
+  const [a, b, c] = [newImage(), newImage(), newImage()];
+  const machine = createMachine({ bios: 'none', kernel: readFileSync(SLEEP), drives: [drive(a, 'snapshot'), drive(b, 'rw'), drive(c, 'snapshot')], warmUp: false });
+  try {
+    assert.deepEqual(machine.commitSnapshots(), [{ file: a, sectors: 0 }, { file: c, sectors: 0 }]);
+  } finally {
+    await machine.stop();
+  }
 });

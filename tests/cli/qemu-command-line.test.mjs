@@ -71,6 +71,10 @@ test("QEMU's spellings of the board, the harts and the memory, with no command",
     // -smp by its topology alone
     assert.equal(hartvm(['-smp', 'sockets=2,cores=2', '-M', `virt,dumpdtb=${dtb}`]).status, 0);
     assert.equal(deviceTree(dtb).match(/cpu@\d+ \{/g)?.length, 4);
+    // -cpu switches for what the harts have, paging modes included
+    const cpu = hartvm(['-cpu', 'rv64,sv39=on,sv48=on,sv57=on,zba=on,zbb=true,sstc=on,pmp=on,mmu=on', '-M', `virt,dumpdtb=${dtb}`]);
+    assert.equal(cpu.status, 0, cpu.stderr);
+    assert.match(deviceTree(dtb), /mmu-type = "riscv,sv57"/);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

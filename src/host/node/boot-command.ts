@@ -8,7 +8,8 @@ import type { FlushPolicyName } from '../../machine/machine-options.js';
 import { formatMachineStatistics } from '../../machine/statistics.js';
 import { HostConsole } from './console.js';
 import { exitNow } from './exit-now.js';
-import { createMachine } from './machine.js';
+import { ConsoleTimestamps } from './console-timestamps.js';
+import { createMachine, type SnapshotCommit } from './machine.js';
 import { printable } from '../../machine/printable.js';
 import { fileErrorReason } from './user-file.js';
 import { UserError } from './user-error.js';
@@ -65,10 +66,13 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   }
   for (const warning of machine.warnings) process.stderr.write(`hartvm: warning: ${warning}\n`);
 
+  const timestamps = new ConsoleTimestamps();
   const terminal = new HostConsole({
     input: (bytes) => machine.input(bytes),
     quit: () => void machine.stop(0),
     sendBreak: () => machine.sendBreak(),
+    commitSnapshots: () => process.stderr.write(snapshotCommitLines(machine.commitSnapshots())),
+    toggleTimestamps: () => timestamps.toggle(),
   });
   // Piped, so that a reader slower than the guest holds the guest's UART busy instead of
   // letting its output pile up here. An output that fails (its reader gone, a full disk) ends
@@ -80,7 +84,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   };
   process.stdout.on('error', onOutputError);
   writeWithoutBlocking(process.stdout);
-  machine.console.pipe(process.stdout);
+  machine.console.pipe(timestamps).pipe(process.stdout);
   machine.on('output-dropped', () => process.stderr.write('\r\nhartvm: warning: the guest writes to its console faster than the output is read, without waiting for its transmitter: dropping what does not fit\r\n'));
   machine.on('virtio-error', (message) => process.stderr.write(`\r\nhartvm: virtio: ${message}\r\n`));
   // A signal ends the run as QEMU's does, with the disks flushed and closed: 128 + its number.
@@ -105,6 +109,14 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   // disks are closed already.
   if (exit.reason === 'stopped') exitNow(exit.status);
   return exit.status;
+}
+
+/** What Ctrl-A S did, a line per snapshot=on disk (for a raw terminal). */
+function snapshotCommitLines(commits: SnapshotCommit[]): string {
+  if (commits.length === 0) return '\r\nhartvm: no snapshot=on disk to write back\r\n';
+  return commits.map(({ file, sectors, error }) => error
+    ? `\r\nhartvm: ${printable(file)}: not written back: ${error.message}\r\n`
+    : `\r\nhartvm: ${printable(file)}: ${sectors} sector${sectors === 1 ? '' : 's'} written back from the snapshot\r\n`).join('');
 }
 
 /**

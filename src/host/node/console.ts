@@ -13,6 +13,10 @@ export interface ConsoleHandlers {
   quit(): void;
   /** the user sent a break (Ctrl-A B) */
   sendBreak(): void;
+  /** the user asked for the snapshot=on disks to be written back to their files (Ctrl-A S) */
+  commitSnapshots(): void;
+  /** the user toggled timestamps on the console's output (Ctrl-A T) */
+  toggleTimestamps(): void;
 }
 
 export class HostConsole {
@@ -53,6 +57,8 @@ export class HostConsole {
         if (key === 'x') { this.flushPending(); this.handlers.quit(); return; }
         if (key === 'h') { this.help(); continue; }
         if (key === 'b') { this.flushPending(); this.handlers.sendBreak(); continue; }
+        if (key === 's') { this.flushPending(); this.handlers.commitSnapshots(); continue; }
+        if (key === 't') { this.handlers.toggleTimestamps(); continue; }
         if (byte === CTRL_A) { this.pending.push(CTRL_A); continue; }
         continue; // unknown escape: ignored, like QEMU
       }
@@ -69,7 +75,7 @@ export class HostConsole {
   }
 
   private help(): void {
-    process.stderr.write('\r\nC-a h    print this help\r\nC-a x    exit hartvm\r\nC-a b    send a break (Linux: SysRq with the next key)\r\n' +
-      'C-a C-a  send C-a to the guest\r\n');
+    process.stderr.write('\r\nC-a h    print this help\r\nC-a x    exit hartvm\r\nC-a s    write snapshot=on disks back to their files\r\n' +
+      'C-a t    toggle timestamps on the console\r\nC-a b    send a break (Linux: SysRq with the next key)\r\nC-a C-a  send C-a to the guest\r\n');
   }
 }

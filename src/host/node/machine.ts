@@ -86,6 +86,16 @@ export interface MachineEvents {
   exit: [exit: MachineExit];
 }
 
+/** What writing a snapshot=on disk back into its image did (Machine.commitSnapshots). */
+export interface SnapshotCommit {
+  /** the image, as given in the drive option */
+  file: string;
+  /** sectors (512 bytes) written into it */
+  sectors: number;
+  /** why nothing was written (a DiskError: another process has the image open, a read-only drive) */
+  error?: Error;
+}
+
 /** Console bytes a WHATWG readable holds for its reader before the guest is held back. */
 const CONSOLE_READ_AHEAD = 64 * 1024;
 
@@ -148,6 +158,21 @@ export class Machine extends EventEmitter<MachineEvents> {
   /** Sends a break on the serial line, after the input before it (Linux takes a break and the next key for SysRq). */
   sendBreak(): void {
     this.session.sendBreak();
+  }
+
+  /**
+   * Writes what the guest wrote to each snapshot=on disk back into its image file, as QEMU's
+   * Ctrl-A S does; the guest goes on seeing the same disk. One result per such disk, in -drive
+   * order: the sectors written, or why nothing was.
+   */
+  commitSnapshots(): SnapshotCommit[] {
+    return this.disks.filter((disk) => disk.snapshot).map((disk) => {
+      try {
+        return { file: disk.file, sectors: disk.commitSnapshot() };
+      } catch (e) {
+        return { file: disk.file, sectors: 0, error: e as Error };
+      }
+    });
   }
 
   /**

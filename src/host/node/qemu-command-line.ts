@@ -5,7 +5,7 @@
 
 import { printable } from '../../machine/printable.js';
 import { qemuListParts } from '../../machine/qemu-list.js';
-import { ISA_STRING } from '../../machine/virt-machine.js';
+import { ISA_STRING, PAGING_MODES } from '../../machine/virt-machine.js';
 import { UserError } from './user-error.js';
 
 /** The options of the command line being read that depend on each other (-drive and -device, -snapshot). */
@@ -45,10 +45,10 @@ function refuse(typed: string, value: string | undefined, why: string): never {
 
 /**
  * The -cpu switches that name what every hart has (the board's ISA string, the privilege modes,
- * Sv39 and PMP); any of them may be turned on, none off.
+ * its paging modes and PMP); any of them may be turned on, none off.
  */
 const CPU_EXTENSIONS = new Set([...ISA_STRING.slice('rv64'.length).split('_')[0], ...ISA_STRING.split('_').slice(1),
-  'g', 's', 'u', 'mmu', 'sv39', 'pmp']);
+  'g', 's', 'u', 'mmu', ...PAGING_MODES, 'pmp']);
 /** -machine properties whose value on hartvm's virt board is the one given. */
 const MACHINE_DEFAULTS: Record<string, string[]> = {
   aclint: ['off'], aia: ['none'], acpi: ['off', 'auto'], accel: ['tcg'], 'dump-guest-core': ['on', 'off'], 'mem-merge': ['on', 'off'],
@@ -115,7 +115,7 @@ const CPU: QemuOption = {
   apply(value, _line, typed) {
     for (const [key, v] of properties(value, 'model')) {
       if (key === 'model') {
-        if (v !== 'rv64') refuse(typed, value, `hartvm's harts are QEMU's rv64 (RV64GC with Sv39 and Sstc), not ${printable(v)}`);
+        if (v !== 'rv64') refuse(typed, value, `hartvm's harts are QEMU's rv64 (RV64GC with Sv39, Sv48, Sv57 and Sstc), not ${printable(v)}`);
       } else if (!CPU_EXTENSIONS.has(key.toLowerCase())) refuse(typed, value, `hartvm does not implement ${printable(key)}`);
       else if (v !== 'on' && v !== 'true') refuse(typed, value, `${printable(key)} cannot be turned off: every hart has it`);
     }
