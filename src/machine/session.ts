@@ -19,10 +19,12 @@ import { Board, BoardSignals } from '../smp/board-signals.js';
 import type { HartThreadExit } from '../smp/hart-runner.js';
 import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';
 import { MmioServer } from '../smp/mmio-channel.js';
+import { HaltClock } from '../smp/halt-clock.js';
+import { readSnapshot, SNAPSHOT_WORDS, takeSnapshot, type HartSnapshot } from '../cpu/hart-snapshot.js';
 import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
 import { ConsoleOutput } from './console-output.js';
 import { machineStatistics, type MachineStatistics } from './statistics.js';
-import { TIMEBASE_HZ, VirtMachine, type BootImages } from './virt-machine.js';
+import { TIMEBASE_HZ, VirtMachine, type BootImages, type BusWindow } from './virt-machine.js';
 import { VIRT_MEMMAP } from './virt-layout.js';
 
 /** What a host gives a session. */
@@ -144,6 +146,14 @@ export class MachineSession {
   /** the counters hart threads publish as they run (statistics() while they do) */
   private liveStatistics: Float64Array | undefined;
   private running = false;
+  /** the board clock as the host reads it, before halts are taken off */
+  private hostClock: () => number = () => 0;
+  private haltClock = new HaltClock();
+  /** the number of the halt the harts are held in (the monitor's stop), or 0 while they run */
+  private halt = 0;
+  private halts = 0;
+  /** where halted hart threads write their snapshots */
+  private snapshotWords: BigInt64Array | undefined;
 
   constructor(host: SessionHost, options: SessionOptions) {
     if (!Number.isInteger(options.harts) || options.harts < 1 || options.harts > MAX_HARTS) {
@@ -164,6 +174,11 @@ export class MachineSession {
     const options = this.options;
     this.signals = hartsOnThreads(options) ? new BoardSignals(options.harts) : undefined;
     this.clockOrigin = this.host.clockOrigin();
+    this.hostClock = this.host.clock(this.clockOrigin, TIMEBASE_HZ);
+    // a board built anew runs: a reset lets halted harts go
+    this.haltClock = new HaltClock();
+    this.halt = 0;
+    this.snapshotWords = this.signals ? new BigInt64Array(new SharedArrayBuffer(options.harts * SNAPSHOT_WORDS * 8)) : undefined;
     const machine = new VirtMachine({
       ramSize: options.ramSize,
       harts: options.harts,
@@ -171,7 +186,7 @@ export class MachineSession {
       engine: options.engine,
       onTranslate: options.jitDump !== undefined ? this.host.translationWriter?.(options.jitDump) : undefined,
       signals: this.signals,
-      clock: this.host.clock(this.clockOrigin, TIMEBASE_HZ),
+      clock: this.haltClock.wrap(this.hostClock),
       nowNs: () => this.host.wallClockNs(),
       consoleOutput: (byte) => this.output(byte),
       onFinisher: (event, code) => this.finisher(event, code),
@@ -228,6 +243,63 @@ export class MachineSession {
   /** Ends the run (the host's quit, a signal, an abort); the first ending wins. */
   stop(status = 0, message?: string): void {
     this.end({ status, reason: 'stopped', message });
+  }
+
+  /** The board's harts. */
+  get harts(): number {
+    return this.options.harts;
+  }
+
+  /** Whether the harts are held (pause()). */
+  get paused(): boolean {
+    return this.halt !== 0;
+  }
+
+  /**
+   * Holds every hart at its next boundary and the board clock with them (the monitor's stop);
+   * resolves once they all are. Devices go on: input still reaches the UART, output still flows.
+   */
+  async pause(): Promise<void> {
+    if (this.halt !== 0 || this.ending || !this.running || !this.machine) return;
+    const halt = this.halt = ++this.halts;
+    const signals = this.signals;
+    if (signals) {
+      signals.requestHalt(halt);
+      for (let h = 0; h < this.options.harts; h++) {
+        while (!signals.halted(h, halt) && this.halt === halt && !this.ending) await signals.haltedChange(h, SLICE_MS);
+      }
+      if (this.halt !== halt) return;
+    }
+    this.haltClock.stand(this.hostClock);
+  }
+
+  /** Lets held harts run on (the monitor's cont). */
+  resume(): void {
+    if (this.halt === 0) return;
+    this.halt = 0;
+    this.haltClock.resume(this.hostClock);
+    this.signals?.releaseHalt();
+    this.wake?.();
+  }
+
+  /** Every hart's registers; the harts must be held (pause()). */
+  snapshots(): HartSnapshot[] {
+    if (this.halt === 0 || !this.machine) throw new Error('the harts are running: pause() them first');
+    const words = this.snapshotWords;
+    if (!words) return this.machine.harts.map((hart) => takeSnapshot(hart));
+    return Array.from({ length: this.options.harts }, (_, id) => readSnapshot(id, words, id * SNAPSHOT_WORDS));
+  }
+
+  /** What sits where on the board's bus. */
+  memoryMap(): BusWindow[] {
+    return this.machine?.memoryMap() ?? [];
+  }
+
+  /** Resets the board as the guest's reset does (the monitor's system_reset): it boots again and runs, or ends under -no-reboot. */
+  reset(): void {
+    if (!this.running || this.ending) return;
+    this.finisher('reset', 0);
+    this.resume();
   }
 
   /** The statistics so far (final once run() has resolved). */
@@ -299,6 +371,10 @@ export class MachineSession {
     for (;;) {
       const machine = this.machine!;
       const hart = machine.harts[0];
+      if (this.halt !== 0 && !this.ending && !this.rebootRequested) {
+        await this.whileHalted();
+        continue;
+      }
       const until = this.host.now() + SLICE_MS;
       this.feedInput();
       do {
@@ -380,7 +456,10 @@ export class MachineSession {
   private startHartThreads(machine: VirtMachine): Promise<HartThreadExit>[] {
     const exits: Promise<HartThreadExit>[] = [];
     for (let id = 0; id < this.options.harts; id++) {
-      const config = { ...machine.hartThreadConfig(id), liveStatistics: this.liveStatistics?.buffer as SharedArrayBuffer | undefined };
+      const config = {
+        ...machine.hartThreadConfig(id), liveStatistics: this.liveStatistics?.buffer as SharedArrayBuffer | undefined,
+        snapshots: this.snapshotWords?.buffer as SharedArrayBuffer | undefined, haltClock: this.haltClock.buffer,
+      };
       const data: HartThreadData = { config, clockOrigin: this.clockOrigin, warmUp: this.options.warmUp, jitDump: this.options.jitDump };
       exits.push(this.host.spawnHart(data).then(
         (result) => {
@@ -413,6 +492,19 @@ export class MachineSession {
       if (taken >= first.length) this.pendingInput.shift();
       else { this.pendingInput[0] = first.subarray(taken); break; }
     }
+  }
+
+  /** The hart on this thread is held: devices and input go on until it is let go (or the run ends). */
+  private async whileHalted(): Promise<void> {
+    const machine = this.machine!;
+    this.feedInput();
+    machine.rtc.poll();
+    machine.pollDevices();
+    this.console.flush();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.wake = undefined; resolve(); }, SLICE_MS);
+      this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
+    });
   }
 
   /** The hart on this thread waits in wfi: sleep until its next timer, an RTC alarm, or input. */

@@ -318,6 +318,22 @@ export class VirtMachine {
   deviceList(): MmioDevice[] {
     return this.bus.devices.map((d) => d.device);
   }
+
+  /** What sits where on the bus, memory and devices, in address order (the monitor's info mtree). */
+  memoryMap(): BusWindow[] {
+    return [
+      ...this.memory.regions.map((r) => ({ name: r.name, base: BigInt(r.base), size: r.size, kind: r.writable ? 'ram' as const : 'rom' as const })),
+      ...this.bus.devices.map((d) => ({ name: d.device.name, base: BigInt(d.base), size: d.size, kind: 'i/o' as const })),
+    ].sort((a, b) => (a.base < b.base ? -1 : a.base > b.base ? 1 : 0));
+  }
+}
+
+/** One window of the board's bus. */
+export interface BusWindow {
+  name: string;
+  base: bigint;
+  size: number;
+  kind: 'ram' | 'rom' | 'i/o';
 }
 
 function alignUp(v: bigint, a: bigint): bigint { return (v + a - 1n) / a * a; }

@@ -3,14 +3,16 @@
 // a plain Int32 word used with Atomics, so the same code runs in Node workers and Web Workers.
 //
 //   board words   EPOCH: the VMM's translation epoch; DOORBELL: bumped by a hart that has an
-//                 MMIO request for the device thread
+//                 MMIO request for the device thread; HALT: non-zero while the VMM holds every
+//                 hart (the monitor's stop), the number of that halt
 //   per hart      WAKE: bumped (and notified) whenever something a sleeping hart waits for
 //                 changed; LINES: the device-driven interrupt lines (MEIP/SEIP from the PLIC);
 //                 STOP: the VMM wants the hart's thread to end; IDLE: the hart sleeps in wfi;
-//                 ACK: the last epoch the hart acknowledged; the MMIO slot (mmio-channel.ts);
+//                 ACK: the last epoch the hart acknowledged; HALTED: the last halt the hart is
+//                 held in (its snapshot written); the MMIO slot (mmio-channel.ts);
 //                 the ring of guest pages a device wrote by DMA (their decoded code is stale)
 
-export const enum Board { EPOCH = 0, DOORBELL = 1, WORDS = 16 }
+export const enum Board { EPOCH = 0, DOORBELL = 1, HALT = 2, WORDS = 16 }
 
 export const enum HartWord {
   WAKE = 0,
@@ -20,6 +22,7 @@ export const enum HartWord {
   ACK = 4,
   /** DMA page ranges published so far (the ring's head) */
   DMA_HEAD = 5,
+  HALTED = 6,
   /** the MMIO slot: see mmio-channel.ts */
   MMIO = 16,
   /** DMA ring: DMA_RING_ENTRIES pairs of (first host page, page count) */
@@ -80,10 +83,55 @@ export class BoardSignals {
       Atomics.store(this.words, this.at(h, HartWord.STOP), 1);
       this.wake(h);
     }
+    Atomics.notify(this.words, Board.HALT);
   }
 
   stopRequested(hartId: number): boolean {
     return Atomics.load(this.words, this.at(hartId, HartWord.STOP)) !== 0;
+  }
+
+  // ---- halting every hart (the monitor's stop and cont) ------------------------------------
+
+  /** Asks every hart to halt at its next boundary as halt number `halt` (non-zero, new each time). */
+  requestHalt(halt: number): void {
+    Atomics.store(this.words, Board.HALT, halt);
+    for (let h = 0; h < this.harts; h++) this.wake(h);
+  }
+
+  /** The halt the harts are asked to be in, or 0. */
+  haltRequested(): number {
+    return Atomics.load(this.words, Board.HALT);
+  }
+
+  /** Hart `hartId` is held in halt `halt` (its snapshot written), or released from it (0). */
+  setHalted(hartId: number, halt: number): void {
+    const i = this.at(hartId, HartWord.HALTED);
+    Atomics.store(this.words, i, halt);
+    Atomics.notify(this.words, i);
+  }
+
+  /** Whether hart `hartId` is held in halt `halt`. */
+  halted(hartId: number, halt: number): boolean {
+    return Atomics.load(this.words, this.at(hartId, HartWord.HALTED)) === halt;
+  }
+
+  /** Resolves when hart `hartId`'s HALTED word changes, or after `timeoutMs`; never blocks. */
+  async haltedChange(hartId: number, timeoutMs: number): Promise<void> {
+    const i = this.at(hartId, HartWord.HALTED);
+    const result = Atomics.waitAsync(this.words, i, Atomics.load(this.words, i), timeoutMs);
+    if (result.async) await result.value;
+  }
+
+  /** Lets every halted hart run on. */
+  releaseHalt(): void {
+    Atomics.store(this.words, Board.HALT, 0);
+    Atomics.notify(this.words, Board.HALT);
+  }
+
+  /** Blocks a halted hart's thread until the halt is released, a stop is asked, or `timeoutMs`. */
+  waitWhileHalted(hartId: number, halt: number, timeoutMs: number): void {
+    if (this.stopRequested(hartId)) return;
+    Atomics.wait(this.words, Board.HALT, halt, timeoutMs);
   }
 
   // ---- the VMM's translation epoch (mission: VMM-driven remaps) ----------------------------

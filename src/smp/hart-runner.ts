@@ -17,6 +17,7 @@ import { BoardSignals, DMA_RING_ENTRIES, HartWord } from './board-signals.js';
 import { MmioPort } from './mmio-channel.js';
 import { UartPort } from './uart-channel.js';
 import { publishLiveStatistics } from './live-statistics.js';
+import { SNAPSHOT_WORDS, writeSnapshot } from '../cpu/hart-snapshot.js';
 
 /** Guest instructions between looks at the board's signals (stop, epoch, DMA). */
 const CHUNK = 50_000;
@@ -44,6 +45,10 @@ export interface HartThreadConfig {
   timebaseHz: number;
   /** where the thread publishes its counters as it runs (live-statistics.ts), if anyone reads them */
   liveStatistics?: SharedArrayBuffer;
+  /** where a halted hart writes its snapshot (cpu/hart-snapshot.ts): SNAPSHOT_WORDS per hart */
+  snapshots?: SharedArrayBuffer;
+  /** the board clock's halt offsets (halt-clock.ts) */
+  haltClock?: SharedArrayBuffer;
 }
 
 /** How a hart thread ended, with its statistics. */
@@ -73,6 +78,7 @@ export class HartRunner {
   private readonly idle = new Float64Array(1);
   private epochAcks = 0;
   private readonly live: Float64Array | undefined;
+  private readonly snapshots: BigInt64Array | undefined;
 
   /** `clock`: the platform clock in timebase ticks, the same on every thread of the board. */
   constructor(config: HartThreadConfig, clock: () => number, onTranslate?: TranslationListener) {
@@ -101,6 +107,7 @@ export class HartRunner {
     this.ackedEpoch = this.signals.epoch();
     this.acknowledge(this.ackedEpoch);
     this.live = config.liveStatistics ? new Float64Array(config.liveStatistics) : undefined;
+    this.snapshots = config.snapshots ? new BigInt64Array(config.snapshots) : undefined;
   }
 
   /** Runs the hart until the board stops it (or it is caught in a trap loop). Blocks the thread. */
@@ -109,6 +116,11 @@ export class HartRunner {
     let reason: HartThreadExit['reason'] = 'stopped';
     while (!this.signals.stopRequested(this.hartId)) {
       this.lookAtSignals();
+      const halt = this.signals.haltRequested();
+      if (halt !== 0) {
+        this.holdHalted(halt);
+        continue;
+      }
       hart.execute(CHUNK);
       if (this.live) this.publish(this.live);
       if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
@@ -129,6 +141,22 @@ export class HartRunner {
       idleMs: this.idle[0],
       epochAcks: this.epochAcks,
     };
+  }
+
+  /**
+   * The VMM holds every hart (the monitor's stop): write the snapshot, say so, and wait, idle
+   * (no epoch waits for a held hart), until the halt is released or the board stops.
+   */
+  private holdHalted(halt: number): void {
+    if (this.snapshots) writeSnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
+    this.signals.setIdle(this.hartId, true);
+    this.signals.setHalted(this.hartId, halt);
+    while (this.signals.haltRequested() === halt && !this.signals.stopRequested(this.hartId)) {
+      this.signals.waitWhileHalted(this.hartId, halt, MAX_SLEEP_MS);
+    }
+    this.signals.setHalted(this.hartId, 0);
+    this.signals.setIdle(this.hartId, false);
+    this.lookAtSignals();
   }
 
   /** Publishes the counters so far (once per chunk: a few hundred times a second at most). */
@@ -185,7 +213,7 @@ export class HartRunner {
     const seen = Atomics.load(w, wakeIndex);
     const csrs = this.hart.csrs;
     // Looked at after `seen`: a change made since then has bumped WAKE, so the wait returns.
-    if (this.signals.stopRequested(this.hartId) || (csrs.mip() & csrs.lo(CsrSlot.MIE)) !== 0) return;
+    if (this.signals.stopRequested(this.hartId) || this.signals.haltRequested() !== 0 || (csrs.mip() & csrs.lo(CsrSlot.MIE)) !== 0) return;
     // Only a timer whose interrupt is enabled ends wfi (one long past but masked must not spin).
     const mie = csrs.lo(CsrSlot.MIE);
     let ticks = Infinity;

@@ -6,6 +6,7 @@
 import { warmUpInterpreter } from '../cpu/warm-up.js';
 import { BoardSignals } from './board-signals.js';
 import type { TranslationListener } from '../jit/jit-engine.js';
+import { HaltClock } from './halt-clock.js';
 import { HartRunner, type HartThreadConfig, type HartThreadExit } from './hart-runner.js';
 
 /** Everything a hart thread is started with; structured-clonable. */
@@ -30,7 +31,8 @@ export function runHartThread(data: HartThreadData, clock: () => number, onTrans
     // A machine told to stop while its threads start (a quit right after launch) waits for no warm-up.
     const board = new BoardSignals(harts, signals);
     if (data.warmUp) warmUpInterpreter(data.config.policy, () => board.stopRequested(hartId));
-    const runner = new HartRunner(data.config, clock, onTranslate);
+    const boardClock = data.config.haltClock ? new HaltClock(data.config.haltClock).wrap(clock) : clock;
+    const runner = new HartRunner(data.config, boardClock, onTranslate);
     return { kind: 'exit', exit: runner.run() };
   } catch (e) {
     const error = e as Error;

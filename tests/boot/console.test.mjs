@@ -1,7 +1,7 @@
 // The console on a real terminal: raw mode while the guest runs, Ctrl-A B sends a break, Ctrl-A T
-// toggles timestamps, Ctrl-A S writes a snapshot=on disk back to its image, Ctrl-A H lists the
-// escapes, Ctrl-A X quits with status 0, and the terminal is restored; at -smp 32 with every hart busy,
-// Ctrl-A X ends the process within a second. A pseudo-terminal stands in for the user's
+// toggles timestamps, Ctrl-A S writes a snapshot=on disk back to its image, Ctrl-A C switches to
+// the monitor (stop and cont), Ctrl-A H lists the escapes, Ctrl-A X quits with status 0, and the
+// terminal is restored; at -smp 32 with every hart busy, Ctrl-A X ends the process within a second. A pseudo-terminal stands in for the user's
 // (Python's pty module drives it: Node has none built in).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { ROOT, HARTVM } from '../guest/harness.mjs';
 import { imagesDir } from './serial.mjs';
 
-test('on a terminal: raw mode, Ctrl-A B, T, S and H, Ctrl-A X quits, terminal restored', { timeout: 600000 }, () => {
+test('on a terminal: raw mode, Ctrl-A B, T, S, C (the monitor) and H, Ctrl-A X quits, terminal restored', { timeout: 600000 }, () => {
   const dir = imagesDir();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'hartvm-console-'));
   try {
@@ -26,7 +26,8 @@ test('on a terminal: raw mode, Ctrl-A B, T, S and H, Ctrl-A X quits, terminal re
     const checks = Object.fromEntries(r.stdout.trim().split('\n').map((line) => line.split(' ')));
     assert.deepEqual(checks, {
       prompt: 'True', 'raw-mode': 'True', echo: 'True', break: 'True', timestamps: 'True', 'timestamps-off': 'True',
-      written: 'True', commit: 'True', 'written-later': 'True', help: 'True', exit: '0', restored: 'True',
+      written: 'True', commit: 'True', 'written-later': 'True', monitor: 'True', 'monitor-status': 'True', held: 'True', continued: 'True',
+      help: 'True', exit: '0', restored: 'True',
     });
     const image = readFileSync(disk);
     assert.ok(image.includes('committed-21\n'), 'the file written before Ctrl-A S is in the image');

@@ -1,8 +1,8 @@
 # Runs `hartvm boot` on a pseudo-terminal (stdin a TTY, as for a person at a terminal), with a
 # snapshot=on disk that init mounts on /mnt: types a command, sends a break with Ctrl-A B, turns
 # console timestamps on and off with Ctrl-A T, writes a file on the disk and writes the snapshot
-# back with Ctrl-A S, writes a second file (which must stay in the snapshot), asks for the
-# escape help with Ctrl-A H, quits with Ctrl-A X, and checks that the terminal is back in its
+# back with Ctrl-A S, writes a second file (which must stay in the snapshot), switches to the
+# monitor with Ctrl-A C (stop holds the guest, cont lets it answer), asks for the escape help with Ctrl-A H, quits with Ctrl-A X, and checks that the terminal is back in its
 # original (cooked) mode afterwards. Prints one line per check.
 import os, pty, re, select, sys, termios, time
 
@@ -58,6 +58,21 @@ os.write(fd, b'\x01s')
 print('commit', read_until(b'written back from the snapshot', 60))
 os.write(fd, b'echo later-$((4*9)) > /mnt/later; sync; echo wrote$((6*6))\r')
 print('written-later', read_until(b'wrote36', 60))
+# Ctrl-A C: the monitor; while stopped the guest answers nothing typed to it, after cont it does
+os.write(fd, b'\x01c')
+print('monitor', read_until(b'(hartvm) ', 30))
+os.write(fd, b'info status\r')
+print('monitor-status', read_until(b'VM status: running', 30))
+os.write(fd, b'stop\r')
+time.sleep(0.5)
+os.write(fd, b'\x01c')
+os.write(fd, b'echo held$((7*8))\r')
+print('held', not read_until(b'held56', 2))
+os.write(fd, b'\x01c')
+os.write(fd, b'cont\r')
+time.sleep(0.3)
+os.write(fd, b'\x01c')
+print('continued', read_until(b'held56', 30))
 os.write(fd, b'\x01h')
 print('help', read_until(b'C-a x', 30))
 os.write(fd, b'\x01x')

@@ -153,7 +153,8 @@ for (const [args, message] of [
   [['-device', 'virtio-net-device,netdev=n0'], /^hartvm: -device virtio-net-device,netdev=n0: hartvm's virt board has no virtio-net-device/],
   [['-drive', 'file=x.img,if=none,id=a', '-device', 'virtio-blk-device,drive=b'], /^hartvm: -device virtio-blk-device,drive=b: no -drive has id=b\n$/],
   [['-drive', 'file=x.img,if=ide'], /^hartvm: -drive file=x.img,if=ide: if=ide is not supported/],
-  [['-monitor', 'stdio'], /^hartvm: -monitor stdio: hartvm has no monitor yet\n$/],
+  [['-monitor', 'tcp:127.0.0.1:4444,server,nowait'], /^hartvm: -monitor tcp:127\.0\.0\.1:4444,server,nowait: the monitor goes to stdio \(Ctrl-A C\), a UNIX socket \(unix:PATH,server,nowait\) or none\n$/],
+  [['-monitor', 'unix:/tmp/m.sock'], /^hartvm: -monitor unix:\/tmp\/m\.sock: hartvm listens on the socket: add server/],
   [['-enable-kvm'], /^hartvm: -enable-kvm: hartvm has no KVM/],
   [['-kernel'], /^hartvm: -kernel: argument missing\n$/],
 ]) {

@@ -9,7 +9,8 @@ import { formatMachineStatistics } from '../../machine/statistics.js';
 import { HostConsole } from './console.js';
 import { exitNow } from './exit-now.js';
 import { ConsoleTimestamps } from './console-timestamps.js';
-import { createMachine, type SnapshotCommit } from './machine.js';
+import { createMachine, type MachineExit, type SnapshotCommit } from './machine.js';
+import { listenMonitor, parseMonitorPlace, type MonitorSocket } from './monitor-socket.js';
 import { printable } from '../../machine/printable.js';
 import { fileErrorReason } from './user-file.js';
 import { UserError } from './user-error.js';
@@ -34,10 +35,13 @@ export interface BootOptions {
   dumpDtb?: string;
   /** every hart on a worker thread of its own even at -smp 1 (the rule from -smp 2 on) */
   hartThreads?: boolean;
+  /** where the monitor is (QEMU's -monitor): stdio (Ctrl-A C, the default), none, unix:PATH,server,nowait */
+  monitor?: string;
 }
 
 /** Boots the guest; resolves to the process exit status. */
 export async function bootMachine(options: BootOptions): Promise<number> {
+  const monitorPlace = parseMonitorPlace(options.monitor ?? 'stdio');
   const machine = createMachine({
     memory: options.ramSize,
     smp: options.smp,
@@ -73,6 +77,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     sendBreak: () => machine.sendBreak(),
     commitSnapshots: () => process.stderr.write(snapshotCommitLines(machine.commitSnapshots())),
     toggleTimestamps: () => timestamps.toggle(),
+    ...(monitorPlace.kind === 'stdio' ? { monitorCommand: (line: string) => machine.monitorCommand(line) } : {}),
   });
   // Piped, so that a reader slower than the guest holds the guest's UART busy instead of
   // letting its output pile up here. An output that fails (its reader gone, a full disk) ends
@@ -89,14 +94,33 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   machine.on('virtio-error', (message) => process.stderr.write(`\r\nhartvm: virtio: ${message}\r\n`));
   // A signal ends the run as QEMU's does, with the disks flushed and closed: 128 + its number.
   const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
-  const onSignal = (signal: NodeJS.Signals): void => void machine.stop(SIGNAL_STATUS[signal] ?? 1);
+  // A signal before the machine starts (while it waits for a monitor client) ends the wait.
+  let signalled: ((status: number) => void) | undefined;
+  const beforeStart = new Promise<number>((resolve) => { signalled = resolve; });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalled?.(SIGNAL_STATUS[signal] ?? 1);
+    void machine.stop(SIGNAL_STATUS[signal] ?? 1);
+  };
   for (const signal of Object.keys(SIGNAL_STATUS)) process.on(signal, onSignal);
-  terminal.start();
-  let exit;
+  let monitorSocket: MonitorSocket | undefined;
+  let exit: MachineExit;
   try {
-    await machine.start();
-    exit = await machine.wait();
+    if (monitorPlace.kind === 'unix') monitorSocket = await listenMonitor(monitorPlace.path, (line) => machine.monitorCommand(line));
+    const status = monitorSocket && monitorPlace.kind === 'unix' && monitorPlace.wait
+      ? await waitForClient(monitorSocket, monitorPlace.path, beforeStart) : undefined;
+    signalled = undefined;
+    if (status !== undefined) {
+      exit = { status, reason: 'stopped' };
+    } else {
+      terminal.start();
+      await machine.start();
+      exit = await machine.wait();
+    }
+  } catch (e) {
+    await machine.stop();
+    throw e;
   } finally {
+    monitorSocket?.close();
     terminal.stop();
     for (const signal of Object.keys(SIGNAL_STATUS)) process.off(signal, onSignal);
   }
@@ -109,6 +133,12 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   // disks are closed already.
   if (exit.reason === 'stopped') exitNow(exit.status);
   return exit.status;
+}
+
+/** QEMU's wait=on: the guest starts once a monitor client is there. Resolves to a signal's status, if one came first. */
+async function waitForClient(socket: MonitorSocket, path: string, signalled: Promise<number>): Promise<number | undefined> {
+  process.stderr.write(`hartvm: waiting for a connection on the monitor socket ${printable(path)}\n`);
+  return Promise.race([socket.connected.then(() => undefined), signalled]);
 }
 
 /** What Ctrl-A S did, a line per snapshot=on disk (for a raw terminal). */

@@ -17,6 +17,7 @@ import { MachineSession, type EndReason, type SessionEnding } from '../../machin
 import type { MachineStatistics } from '../../machine/statistics.js';
 import { DEFAULT_BOOTARGS, defaultImage, SHIPPED_IMAGES_DIR } from './default-images.js';
 import { FileDisk, parseDrive, type DriveSpec } from './disk.js';
+import { Monitor } from '../../machine/monitor.js';
 import { nodeSessionHost } from './node-host.js';
 import { readUserFile, type ReadLimit } from './user-file.js';
 
@@ -106,6 +107,7 @@ export class Machine extends EventEmitter<MachineEvents> {
   private readonly onAbort = (): void => this.session.stop(0, 'stopped by its AbortSignal');
   private running: Promise<MachineExit> | undefined;
   private consoleDuplex: Duplex | undefined;
+  private monitor: Monitor | undefined;
   /** readers of the console (its Duplex, its WHATWG readables) that are behind: the guest waits while any is */
   private readonly readersBehind = new Set<object>();
   /** warnings about the images, worth telling once the machine starts */
@@ -158,6 +160,49 @@ export class Machine extends EventEmitter<MachineEvents> {
   /** Sends a break on the serial line, after the input before it (Linux takes a break and the next key for SysRq). */
   sendBreak(): void {
     this.session.sendBreak();
+  }
+
+  /** Whether the harts are held (pause()). */
+  get paused(): boolean {
+    return this.session.paused;
+  }
+
+  /**
+   * Holds every hart, and the guest's clock with them (the monitor's stop); resolves once they
+   * all are. The console and the disks go on serving.
+   */
+  pause(): Promise<void> {
+    return this.session.pause();
+  }
+
+  /** Lets the harts run on after pause() (the monitor's cont). */
+  resume(): void {
+    this.session.resume();
+  }
+
+  /** Resets the board as the guest's own reset does: it boots again (or ends under reboot: false). */
+  reset(): void {
+    this.session.reset();
+  }
+
+  /**
+   * Runs a monitor command (as QEMU's human monitor takes them: `info registers`, `stop`,
+   * `cont`, `info mtree`, `help`...); resolves to what it prints.
+   */
+  monitorCommand(line: string): Promise<string> {
+    const session = this.session;
+    this.monitor ??= new Monitor({
+      harts: session.harts,
+      get paused() { return session.paused; },
+      pause: () => session.pause(),
+      resume: () => session.resume(),
+      snapshots: () => session.snapshots(),
+      statistics: () => session.statistics(),
+      memoryMap: () => session.memoryMap(),
+      reset: () => session.reset(),
+      quit: () => void this.stop(0),
+    });
+    return this.monitor.execute(line);
   }
 
   /**

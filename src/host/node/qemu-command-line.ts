@@ -192,7 +192,7 @@ const QEMU_OPTIONS: Record<string, QemuOption> = {
   nographic: harmless(false),
   display: CHARDEV_STDIO('display', ['none']),
   serial: CHARDEV_STDIO('serial console', ['mon:stdio', 'stdio']),
-  monitor: { takesValue: true, apply: (value, _line, typed) => { if (value !== 'none') refuse(typed, value, 'hartvm has no monitor yet'); } },
+  monitor: passValue('--monitor'),
   'no-reboot': flag('--no-reboot'),
   version: { takesValue: false, apply: (_, line) => { line.version = true; } },
   accel: { takesValue: true, apply: (value, _line, typed) => { if (properties(value, 'accel')[0]?.[1] !== 'tcg') refuse(typed, value, 'hartvm is its own accelerator: only tcg is accepted'); } },
