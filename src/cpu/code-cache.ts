@@ -36,6 +36,12 @@ export const rdOf = (c: number): number => (c >>> OpWord.RD) & 63;
 export const rs1Of = (c: number): number => (c >>> OpWord.RS1) & 31;
 export const rs2Of = (c: number): number => (c >>> OpWord.RS2) & 31;
 
+/**
+ * No straddling instruction decoded: never the bits of a 32-bit instruction (whose low two bits
+ * are 11), and not a Smi in a browser, so that the field is a double from the start (double-field.ts).
+ */
+const NO_SCRATCH = -0x8000_0000;
+
 export class CodeCache {
   readonly op = new Int32Array(SCRATCH_SLOT + 1);
   readonly rs3 = new Uint8Array(SCRATCH_SLOT + 1);
@@ -56,7 +62,7 @@ export class CodeCache {
   private readonly pageFlags: Uint8Array;
   private readonly translated = new Set<number>();
   /** raw instruction bits of the straddling instruction last decoded into SCRATCH_SLOT */
-  scratchBits = -1;
+  scratchBits = NO_SCRATCH;
   decodedPages = 0;
 
   constructor(pageFlags: Uint8Array) {
@@ -109,7 +115,7 @@ export class CodeCache {
       this.op.fill(0, base, base + SLOTS_PER_PAGE);
     }
     this.dropTranslation(hostPage);
-    this.scratchBits = -1;
+    this.scratchBits = NO_SCRATCH;
   }
 
   /**
@@ -125,7 +131,7 @@ export class CodeCache {
     }
     this.pageFlags[hostPage] &= ~PageFlag.CODE;
     this.dropTranslation(hostPage);
-    this.scratchBits = -1;
+    this.scratchBits = NO_SCRATCH;
   }
 
   /** The translated code of `hostPage` is given up (it did not pay). */
@@ -153,7 +159,7 @@ export class CodeCache {
     for (const page of this.translated) this.pageFlags[page] &= ~PageFlag.TRANSLATED;
     if (this.translated.size > 0 && this.onDrop) this.onDrop(-1);
     this.translated.clear();
-    this.scratchBits = -1;
+    this.scratchBits = NO_SCRATCH;
   }
 
   /** Decodes a 16- or 32-bit instruction into slot `s`; returns the slot's OP word. */

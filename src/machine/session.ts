@@ -126,7 +126,8 @@ export class MachineSession {
   private readonly host: SessionHost;
   private readonly options: SessionOptions;
   private machine: VirtMachine | undefined;
-  private start = 0;
+  /** when run() began (ms); a double from the start (double-field.ts), NaN before */
+  private start = Number.NaN;
   private ending: SessionEnding | undefined;
   private rebootRequested = false;
   private readonly pendingInput: Uint8Array[] = [];
@@ -304,7 +305,7 @@ export class MachineSession {
 
   /** The statistics so far (final once run() has resolved). */
   statistics(): MachineStatistics {
-    const seconds = this.start > 0 ? (this.host.now() - this.start) / 1000 : 0;
+    const seconds = this.start >= 0 ? (this.host.now() - this.start) / 1000 : 0;
     if (!this.signals) {
       const harts: HartStatistics[] = this.machine ? this.machine.harts.map((h) => h.statistics()) : [];
       return machineStatistics(this.options.policy, seconds, harts);

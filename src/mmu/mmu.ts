@@ -83,8 +83,12 @@ export class Mmu {
   where = DOUBLE_ZERO;
   deviceIndex = 0;
 
-  /** Value returned by load(): low word, and high word for 8-byte loads. */
-  valueHi = 0;
+  /**
+   * Value returned by load(): low word, and high word for 8-byte loads. It starts outside a
+   * browser's 31-bit Smis (double-field.ts) but inside Node's, where it stays a Smi field: the
+   * interpreter reads it on every slow load, and as a double it cost Node's boot time.
+   */
+  valueHi = -0x8000_0000;
 
   /**
    * The LR/SC reservation, in the hart's exchange words (translated code reserves and
