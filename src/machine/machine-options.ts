@@ -5,7 +5,7 @@ import { ENGINE_NAMES, type EngineName } from '../arch/engine.js';
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../arch/flush-policy.js';
 import { OptionError } from './errors.js';
-import { MAX_DISKS, MAX_HARTS } from './session.js';
+import { maxDisks, MAX_HARTS } from './session.js';
 import { VIRT_MEMMAP } from './virt-layout.js';
 import { printable } from './printable.js';
 import { parseSize } from './size.js';
@@ -39,10 +39,11 @@ export function hartsOption(value: number | string): number {
 }
 
 /** How many disks were given (`spelling`: how the host names its drive option, e.g. "-drive"). */
-export function driveCountOption(count: number, spelling = '-drive'): number {
-  if (count > MAX_DISKS) {
-    throw new OptionError(`${count} ${spelling} options: the board takes at most ${MAX_DISKS} disks ` +
-      `(it has ${VIRT_MEMMAP.virtio.slots} virtio-mmio slots, and one is the entropy device's)`);
+export function driveCountOption(count: number, spelling = '-drive', virtioConsole = false): number {
+  const most = maxDisks({ virtioConsole });
+  if (count > most) {
+    throw new OptionError(`${count} ${spelling} options: the board takes at most ${most} disks ` +
+      `(it has ${VIRT_MEMMAP.virtio.slots} virtio-mmio slots, and one is the entropy device's${virtioConsole ? ', one the virtio console\'s' : ''})`);
   }
   return count;
 }

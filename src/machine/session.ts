@@ -14,6 +14,7 @@ import { warmUpInterpreter } from '../cpu/warm-up.js';
 import type { FinisherEvent } from '../devices/sifive-test.js';
 import { VirtioBlock, type BlockBackend } from '../devices/virtio/block.js';
 import { VirtioRng } from '../devices/virtio/rng.js';
+import { VirtioConsole } from '../devices/virtio/console.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { Board, BoardSignals } from '../smp/board-signals.js';
 import type { HartThreadExit } from '../smp/hart-runner.js';
@@ -54,6 +55,11 @@ const BUILT_IN_VIRTIO_DEVICES = 1;
 /** Disks the board takes: each needs a virtio-mmio slot, and the entropy device has one. */
 export const MAX_DISKS = VIRT_MEMMAP.virtio.slots - BUILT_IN_VIRTIO_DEVICES;
 
+/** Disks a board with these devices takes (a virtio console takes a slot too). */
+export function maxDisks(options: { virtioConsole?: boolean }): number {
+  return MAX_DISKS - (options.virtioConsole ? 1 : 0);
+}
+
 /** Whether a session runs its harts on threads of their own (else its one hart on the calling thread). */
 export function hartsOnThreads(options: { harts: number; hartThreads: boolean }): boolean {
   return options.harts > 1 || options.hartThreads;
@@ -73,6 +79,11 @@ export interface SessionOptions {
   reboot: boolean;
   /** warm the interpreter up before the guest starts (see cpu/warm-up.ts) */
   warmUp: boolean;
+  /**
+   * The board also has a virtio console (Linux's hvc0, for console=hvc0), whose output joins the
+   * UART's and which gets the host's input instead of the UART
+   */
+  virtioConsole?: boolean;
   images: BootImages;
   /** virtio-blk disks, in order: the first is /dev/vda */
   disks: BlockBackend[];
@@ -155,17 +166,22 @@ export class MachineSession {
   private halts = 0;
   /** where halted hart threads write their snapshots */
   private snapshotWords: BigInt64Array | undefined;
+  /** the board's virtio console (SessionOptions.virtioConsole) */
+  private virtioConsole: VirtioConsole | undefined;
 
   constructor(host: SessionHost, options: SessionOptions) {
     if (!Number.isInteger(options.harts) || options.harts < 1 || options.harts > MAX_HARTS) {
       throw new RangeError(`harts: the board has 1 to ${MAX_HARTS} harts, not ${options.harts}`);
     }
-    if (options.disks.length > MAX_DISKS) throw new RangeError(`disks: the board takes at most ${MAX_DISKS}, not ${options.disks.length}`);
+    if (options.disks.length > maxDisks(options)) throw new RangeError(`disks: the board takes at most ${maxDisks(options)}, not ${options.disks.length}`);
     this.host = host;
     this.options = options;
     this.console = new ConsoleOutput({
       write: (bytes) => options.output(bytes),
-      transmitterBusy: (busy) => this.machine?.uart.setTransmitterBusy(busy),
+      transmitterBusy: (busy) => {
+        this.machine?.uart.setTransmitterBusy(busy);
+        if (!busy) this.virtioConsole?.resume();
+      },
       dropped: () => options.outputDropped?.(),
     });
   }
@@ -180,6 +196,7 @@ export class MachineSession {
     this.haltClock = new HaltClock();
     this.halt = 0;
     this.snapshotWords = this.signals ? new BigInt64Array(new SharedArrayBuffer(options.harts * SNAPSHOT_WORDS * 8)) : undefined;
+    this.virtioConsole = options.virtioConsole ? new VirtioConsole({ output: (bytes) => this.virtioConsoleOutput(bytes) }) : undefined;
     const machine = new VirtMachine({
       ramSize: options.ramSize,
       harts: options.harts,
@@ -194,6 +211,7 @@ export class MachineSession {
       virtioDevices: [
         ...options.disks.map((disk) => new VirtioBlock(disk)),
         new VirtioRng((into) => this.host.random(into)),
+        ...(this.virtioConsole ? [this.virtioConsole] : []),
       ],
       onVirtioError: (message) => options.event?.({ type: 'virtio-error', message }),
       onInterrupt: () => this.wake?.(),
@@ -332,6 +350,12 @@ export class MachineSession {
   /** Wakes the device thread's wait for MMIO requests, to look at ending/reboot. */
   private ringDoorbell(): void {
     this.signals?.ringDoorbell();
+  }
+
+  /** What the guest wrote to its virtio console; false while the host is behind. */
+  private virtioConsoleOutput(bytes: Uint8Array): boolean {
+    for (const byte of bytes) this.output(byte);
+    return !this.console.behind;
   }
 
   private output(byte: number): void {
@@ -481,6 +505,17 @@ export class MachineSession {
 
   /** Hands queued keyboard input to the UART as its buffer allows. */
   private feedInput(): void {
+    const virtioConsole = this.virtioConsole;
+    if (virtioConsole) {
+      // a break is the serial line's: the virtio console has none
+      while (this.pendingInput.length > 0) {
+        const first = this.pendingInput[0];
+        const taken = first === BREAK_INPUT ? 0 : virtioConsole.input(first);
+        if (first === BREAK_INPUT || taken >= first.length) this.pendingInput.shift();
+        else { this.pendingInput[0] = first.subarray(taken); break; }
+      }
+      return;
+    }
     const uart = this.machine!.uart;
     while (this.pendingInput.length > 0 && uart.hasRoomForInput()) {
       const first = this.pendingInput[0];

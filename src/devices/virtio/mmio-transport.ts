@@ -34,8 +34,8 @@
 //     interrupts, §2.7.7), ACCESS_PLATFORM (buffers hold guest-physical addresses),
 //     RING_PACKED, NOTIFICATION_DATA, RING_RESET, shared memory regions.
 //
-// Adding a device, e.g. virtio-net (id 1) or virtio-console (id 3), is one new file with a
-// class implementing VirtioDevice:
+// Adding a device, e.g. virtio-net (id 1) or virtio-console (id 3, console.ts), is one new file
+// with a class implementing VirtioDevice:
 //   - queueSizes lists its queues (net: [receiveq, transmitq]; console without MULTIPORT:
 //     [receiveq, transmitq]); features and readConfig describe its §5.x configuration (the
 //     MAC address, the console size), built with readConfigBytes like block.ts.

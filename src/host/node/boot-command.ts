@@ -37,6 +37,8 @@ export interface BootOptions {
   hartThreads?: boolean;
   /** where the monitor is (QEMU's -monitor): stdio (Ctrl-A C, the default), none, unix:PATH,server,nowait */
   monitor?: string;
+  /** the board also has a virtio console (hvc0), which takes the terminal's input */
+  virtioConsole?: boolean;
 }
 
 /** Boots the guest; resolves to the process exit status. */
@@ -56,6 +58,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     engine: options.engine,
     jitDump: options.jitDump,
     hartThreads: options.hartThreads,
+    virtioConsole: options.virtioConsole,
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
     warmUp: !process.env.HARTVM_NO_WARMUP,
   });

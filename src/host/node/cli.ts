@@ -109,6 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--dtb <file>', "a device tree blob for the firmware instead of the board's own; its /chosen gets the command line and the initrd")
     .option('--drive <spec>', `disk: file=IMG,format=raw[,readonly=on][,snapshot=on]; at most ${MAX_DISKS}`, (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--nographic', 'accepted for QEMU compatibility: the console is always the terminal')
+    .option('--virtio-console', 'add a virtio console (Linux\'s hvc0; -append console=hvc0 makes it the console): it gets the terminal\'s input', false)
     .option('--monitor <where>', 'the monitor: stdio (Ctrl-A C on the terminal, the default), none, or unix:PATH,server,nowait')
     .option('--no-reboot', 'exit instead of rebooting when the guest resets')
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
@@ -120,13 +121,14 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(JIT_DUMP_OPTION())
     .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string; dtb?: string;
       drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; statsJson?: boolean; dumpDtb?: string; hartThreads: boolean;
-      engine: EngineName; jitDump?: string; monitor?: string }) => {
+      engine: EngineName; jitDump?: string; monitor?: string; virtioConsole: boolean }) => {
       status = await bootMachine({
         ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
         dtb: opts.dtb, drives: opts.drive, reboot: opts.reboot, policy: opts.tlbFlush as FlushPolicyName,
         stats: opts.statsJson ? 'json' : opts.stats ? 'text' : false, dumpDtb: opts.dumpDtb,
         hartThreads: opts.hartThreads,
         monitor: opts.monitor,
+        virtioConsole: opts.virtioConsole,
         engine: opts.engine,
         jitDump: jitDumpOption(opts.jitDump, opts.engine),
       });

@@ -55,6 +55,11 @@ export interface MachineOptions {
   hartThreads?: boolean;
   /** warm the interpreter up before the guest starts (default true) */
   warmUp?: boolean;
+  /**
+   * the board also has a virtio console (hvc0: boot with append "console=hvc0"), which gets the
+   * console input instead of the UART; its output joins the UART's (default false)
+   */
+  virtioConsole?: boolean;
   /** aborting it stops the machine (as stop() does) */
   signal?: AbortSignal;
 }
@@ -334,7 +339,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const engine = engineOption(options.engine ?? 'interp');
   if (engine === 'jit') keepTranslatedCodeAtBaseline();
   if (options.jitDump !== undefined) makeJitDumpDirectory(options.jitDump);
-  driveCountOption(options.drives?.length ?? 0);
+  driveCountOption(options.drives?.length ?? 0, '-drive', options.virtioConsole);
   const files: BootFiles = { bootargs: options.append ?? '' };
   const shipped = (part: 'firmware' | 'kernel' | 'initrd', name: string) => ({ name: `${SHIPPED_IMAGES_DIR}/${name}`, bytes: defaultImage(part) });
   if (options.kernel === undefined) {
@@ -369,6 +374,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
     const session = new MachineSession(nodeSessionHost, {
       ramSize, harts, policy, engine, jitDump: options.jitDump,
       hartThreads: options.hartThreads ?? false,
+      virtioConsole: options.virtioConsole ?? false,
       reboot: options.reboot ?? true,
       warmUp: options.warmUp ?? true,
       images,

@@ -21,6 +21,12 @@ interface Line {
   snapshot: boolean;
   /** -version: print the version instead of booting */
   version: boolean;
+  /** a -device virtio-serial-device was given (the bus a virtconsole sits on) */
+  virtioSerial: boolean;
+  /** the id= of each -chardev stdio */
+  stdioChardevs: Set<string>;
+  /** the chardev= of each -device virtconsole, checked once every -chardev is known */
+  virtconsoles: { chardev: string; typed: string }[];
 }
 
 interface QemuOption {
@@ -150,9 +156,17 @@ const DEVICE: QemuOption = {
       const drive = props.find(([key]) => key === 'drive')?.[1];
       if (drive === undefined) refuse(typed, value, 'no drive= given');
       line.blockDevices.push(drive);
+    } else if (driver === 'virtio-serial-device' || driver === 'virtio-serial') {
+      line.virtioSerial = true;
+    } else if (driver === 'virtconsole') {
+      const chardev = props.find(([key]) => key === 'chardev')?.[1];
+      if (chardev === undefined) refuse(typed, value, 'no chardev= given (a -chardev stdio,id=ID)');
+      if (!line.virtioSerial) refuse(typed, value, 'a virtconsole sits on a virtio-serial bus: give -device virtio-serial-device before it');
+      if (line.virtconsoles.length > 0) refuse(typed, value, 'hartvm\'s virtio console has one port: one virtconsole');
+      line.virtconsoles.push({ chardev, typed: `${typed} ${printable(value)}` });
     } else if (driver !== 'virtio-rng-device') {
       // the board has one entropy device always; a second would be the same
-      refuse(typed, value, `hartvm's virt board has no ${printable(driver)} (it has virtio-blk-device disks and one virtio-rng-device)`);
+      refuse(typed, value, `hartvm's virt board has no ${printable(driver)} (it has virtio-blk-device disks, one virtio-rng-device, and virtio-serial-device with one virtconsole)`);
     }
   },
 };
@@ -162,6 +176,22 @@ const OBJECT: QemuOption = {
   apply(value, _line, typed) {
     const kind = properties(value, 'qom-type').find(([key]) => key === 'qom-type')?.[1] ?? '';
     if (kind !== 'rng-random' && kind !== 'rng-builtin') refuse(typed, value, `the object ${printable(kind)} is not supported (only rng-random and rng-builtin, for virtio-rng)`);
+  },
+};
+
+/** -chardev stdio,id=ID[,mux=on][,signal=on|off]: the terminal, for a virtconsole. */
+const CHARDEV: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    const props = properties(value, 'backend');
+    const backend = props.find(([key]) => key === 'backend')?.[1] ?? '';
+    if (backend !== 'stdio') refuse(typed, value, 'the only character device is the terminal (stdio)');
+    const id = props.find(([key]) => key === 'id')?.[1];
+    if (id === undefined) refuse(typed, value, 'no id= given');
+    for (const [key] of props) {
+      if (key !== 'backend' && key !== 'id' && key !== 'mux' && key !== 'signal' && key !== 'logfile' && key !== 'logappend') refuse(typed, value, `${printable(key)} is not supported`);
+    }
+    line.stdioChardevs.add(id);
   },
 };
 
@@ -188,6 +218,7 @@ const QEMU_OPTIONS: Record<string, QemuOption> = {
   drive: DRIVE,
   device: DEVICE,
   object: OBJECT,
+  chardev: CHARDEV,
   snapshot: { takesValue: false, apply: (_, line) => { line.snapshot = true; } },
   nographic: harmless(false),
   display: CHARDEV_STDIO('display', ['none']),
@@ -221,7 +252,10 @@ const HARTVM_VALUE_OPTIONS = new Set(['--memory', '--tlb-flush', '--dump-dtb', '
  * when -version asked for the version instead. Throws UserError for an option refused.
  */
 export function translateQemuOptions(args: readonly string[]): { args: string[]; version: boolean } {
-  const line: Line = { out: [], drives: [], driveIds: new Set(), blockDevices: [], snapshot: false, version: false };
+  const line: Line = {
+    out: [], drives: [], driveIds: new Set(), blockDevices: [], snapshot: false, version: false,
+    virtioSerial: false, stdioChardevs: new Set(), virtconsoles: [],
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const name = /^--?([A-Za-z][\w-]*)$/.exec(arg)?.[1];
@@ -242,5 +276,9 @@ export function translateQemuOptions(args: readonly string[]): { args: string[];
     if (!line.driveIds.has(drive)) throw new UserError(`-device virtio-blk-device,drive=${printable(drive)}: no -drive has id=${printable(drive)}`);
   }
   for (const drive of line.drives) line.out.push('--drive', line.snapshot ? `${drive},snapshot=on` : drive);
+  for (const { chardev, typed } of line.virtconsoles) {
+    if (!line.stdioChardevs.has(chardev)) throw new UserError(`${typed}: no -chardev stdio has id=${printable(chardev)}`);
+    line.out.push('--virtio-console');
+  }
   return { args: line.out, version: line.version };
 }
