@@ -78,13 +78,18 @@ export class Monitor {
     this.target = target;
   }
 
-  /** Runs one command line; resolves to what it prints (empty, or lines each ending in \n). */
+  /** Runs one command line; resolves to what it prints (empty, or lines each ending in \n). Never rejects. */
   async execute(line: string): Promise<string> {
     const [name, ...args] = line.trim().split(/\s+/);
     if (!name) return '';
     const command = COMMANDS.find((c) => c.names.includes(name));
     if (!command) return `unknown command: '${name}'\n`;
-    return command.run(this, args);
+    try {
+      return await command.run(this, args);
+    } catch (e) {
+      // the machine changed under the command (it ended, it reset): say so, and take the next
+      return `${name}: ${(e as Error)?.message ?? e}\n`;
+    }
   }
 
   help(name?: string): string {
