@@ -307,6 +307,8 @@ const badDrives = [
   [`file=${DISK},format=qcow2`, /only format=raw/],
   [`file=${DISK},format=raw,frobnicate=on`, /unknown option 'frobnicate'/],
   [`file=${DISK},format=raw,readonly=maybe`, /readonly=maybe must be on or off/],
+  // a name every object has is still not a switch's value
+  [`file=${DISK},format=raw,snapshot=toString`, /snapshot=toString must be on or off/],
   [`file=${SMALL_DISK},format=raw`, /too small/],
   [`file=${EMPTY},format=raw`, /too small/],
   [`file=${DIR},format=raw`, /directory|not a regular file/],

@@ -9,7 +9,7 @@
 import type { EngineName } from '../../arch/engine.js';
 import { DEFAULT_RAM, driveCountOption, engineOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { printable } from '../../machine/printable.js';
-import { qemuListParts } from '../../machine/qemu-list.js';
+import { qemuListParts, qemuSwitch } from '../../machine/qemu-list.js';
 
 export interface DriveOption {
   url: string;
@@ -47,14 +47,14 @@ export const DEFAULT_IMAGES = {
 } as const;
 
 const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'hart-threads', 'persist', 'engine']);
-const ON_OFF: Record<string, boolean> = { on: true, off: false, true: true, false: false, yes: true, no: false };
 
 function flag(query: URLSearchParams, name: string): boolean {
   const value = query.get(name);
   if (value === null) return false;
   if (value === '') return true;
-  if (!(value in ON_OFF)) throw new BrowserOptionError(`${name}=${printable(value)}: must be on or off`);
-  return ON_OFF[value];
+  const on = qemuSwitch(value);
+  if (on === undefined) throw new BrowserOptionError(`${name}=${printable(value)}: must be on or off`);
+  return on;
 }
 
 function single(query: URLSearchParams, name: string): string | undefined {
@@ -80,8 +80,9 @@ function parseDrive(text: string): DriveOption {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq), value = eq < 0 ? 'on' : part.slice(eq + 1);
     const onOff = (): boolean => {
-      if (!(value in ON_OFF)) throw new BrowserOptionError(`drive=${printable(text)}: ${printable(key)}=${printable(value)} must be on or off`);
-      return ON_OFF[value];
+      const on = qemuSwitch(value);
+      if (on === undefined) throw new BrowserOptionError(`drive=${printable(text)}: ${printable(key)}=${printable(value)} must be on or off`);
+      return on;
     };
     switch (key) {
       case 'file': drive.url = value; break;

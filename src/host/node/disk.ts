@@ -8,7 +8,7 @@ import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, writeSy
 import type { BlockBackend } from '../../devices/virtio/block.js';
 import { DiskError, OptionError } from '../../machine/errors.js';
 import { printable } from '../../machine/printable.js';
-import { qemuListParts } from '../../machine/qemu-list.js';
+import { qemuListParts, qemuSwitch } from '../../machine/qemu-list.js';
 import { lockImage, type ImageUse } from './image-lock.js';
 
 export interface DriveSpec {
@@ -16,8 +16,6 @@ export interface DriveSpec {
   readOnly: boolean;
   snapshot: boolean;
 }
-
-const ON_OFF: Record<string, boolean> = { on: true, off: false, true: true, false: false, yes: true, no: false };
 
 /** Parses one -drive argument; bad ones are user errors. */
 export function parseDrive(text: string): DriveSpec {
@@ -27,8 +25,9 @@ export function parseDrive(text: string): DriveSpec {
     const key = eq < 0 ? part : part.slice(0, eq);
     const value = eq < 0 ? 'on' : part.slice(eq + 1);
     const flag = (): boolean => {
-      if (!(value in ON_OFF)) throw new OptionError(`-drive ${printable(text)}: ${printable(key)}=${printable(value)} must be on or off`);
-      return ON_OFF[value];
+      const on = qemuSwitch(value);
+      if (on === undefined) throw new OptionError(`-drive ${printable(text)}: ${printable(key)}=${printable(value)} must be on or off`);
+      return on;
     };
     switch (key) {
       case 'file': spec.file = value; break;

@@ -6,7 +6,7 @@ import { lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { MONITOR_BANNER, MONITOR_PROMPT } from '../../machine/monitor.js';
 import { printable } from '../../machine/printable.js';
-import { qemuListParts } from '../../machine/qemu-list.js';
+import { qemuListParts, qemuSwitch } from '../../machine/qemu-list.js';
 import { fileErrorReason } from './user-file.js';
 import { UserError } from './user-error.js';
 
@@ -16,8 +16,6 @@ export type MonitorPlace = { kind: 'stdio' } | { kind: 'none' } | { kind: 'unix'
 const MAX_LINE = 4096;
 /** Command lines a client may have waiting before its socket is no longer read. */
 const MAX_QUEUED = 16;
-
-const ON_OFF: Record<string, boolean> = { on: true, off: false, true: true, false: false, yes: true, no: false };
 
 /** Reads a -monitor value; bad ones are user errors. */
 export function parseMonitorPlace(text: string): MonitorPlace {
@@ -36,9 +34,10 @@ export function parseMonitorPlace(text: string): MonitorPlace {
     const key = eq < 0 ? option : option.slice(0, eq);
     const value = eq < 0 ? 'on' : option.slice(eq + 1);
     if (key === 'nowait') { wait = false; continue; }
-    if (!(value in ON_OFF)) refuse(`${printable(key)}=${printable(value)} must be on or off`);
-    if (key === 'server') server = ON_OFF[value];
-    else if (key === 'wait') wait = ON_OFF[value];
+    const on = qemuSwitch(value);
+    if (on === undefined) refuse(`${printable(key)}=${printable(value)} must be on or off`);
+    if (key === 'server') server = on!;
+    else if (key === 'wait') wait = on!;
     else refuse(`unknown option '${printable(key)}'`);
   }
   if (!server) refuse('hartvm listens on the socket: add server (server,nowait, or server,wait to start once a client is there)');
