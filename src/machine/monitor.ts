@@ -22,8 +22,6 @@ export interface MonitorTarget {
   memoryMap(): BusWindow[];
   /** the board resets (and runs) */
   reset(): void;
-  /** the machine ends */
-  quit(): void;
 }
 
 export const MONITOR_BANNER = "hartvm monitor - type 'help' for more information";
@@ -48,7 +46,7 @@ const COMMANDS: Command[] = [
     run: () => 'The virt board has no power button to press (neither has QEMU\'s): use poweroff in the guest, or quit.\n',
   },
   { names: ['savevm', 'loadvm'], args: 'file', help: 'save or restore the whole machine', run: () => 'Snapshots of the machine are not supported yet.\n' },
-  { names: ['quit', 'q'], help: 'end the machine (its disks flushed and closed)', run: (m) => { m.target.quit(); return ''; } },
+  { names: ['quit', 'q'], help: 'end the machine (its disks flushed and closed)', run: (m) => { m.quit(); return ''; } },
 ];
 
 interface InfoCommand {
@@ -71,11 +69,14 @@ const INFO: InfoCommand[] = [
 
 export class Monitor {
   readonly target: MonitorTarget;
+  /** ends the machine (quit) */
+  readonly quit: () => void;
   /** the hart info registers shows */
   cpu = 0;
 
-  constructor(target: MonitorTarget) {
+  constructor(target: MonitorTarget, quit: () => void) {
     this.target = target;
+    this.quit = quit;
   }
 
   /** Runs one command line; resolves to what it prints (empty, or lines each ending in \n). Never rejects. */

@@ -125,6 +125,14 @@ const SLICE_MS = 10;
  * reported without statistics and ends on its own, touching nothing but guest memory meanwhile.
  */
 const STOP_GRACE_MS = 250;
+/** Where console input goes: the UART, or the virtio console when the board has one. */
+interface ConsoleInput {
+  hasRoomForInput(): boolean;
+  /** takes what fits; returns how many bytes */
+  pushInput(bytes: Uint8Array): number;
+  sendBreak(): void;
+}
+
 /** In the queue of console input: a break, where it was sent. */
 const BREAK_INPUT = new Uint8Array(0);
 /** The longest a hart on the calling thread sleeps in wfi before looking again. */
@@ -396,20 +404,20 @@ export class MachineSession {
     for (;;) {
       const machine = this.machine!;
       const hart = machine.harts[0];
-      if (this.halt !== 0 && !this.ending && !this.rebootRequested) {
-        await this.whileHalted();
-        continue;
-      }
-      const until = this.host.now() + SLICE_MS;
+      // A held hart runs nothing; the devices, input and output go on.
+      const held = this.halt !== 0;
       this.feedInput();
-      do {
-        hart.execute(CHUNK);
-        if (this.ending || this.rebootRequested || hart.waiting) break;
-        if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
-          this.trapLoop(0, hart.pc);
-          break;
-        }
-      } while (this.host.now() < until);
+      if (!held) {
+        const until = this.host.now() + SLICE_MS;
+        do {
+          hart.execute(CHUNK);
+          if (this.ending || this.rebootRequested || hart.waiting) break;
+          if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
+            this.trapLoop(0, hart.pc);
+            break;
+          }
+        } while (this.host.now() < until);
+      }
       machine.rtc.poll();
       machine.pollDevices();
       this.console.flush();
@@ -420,7 +428,8 @@ export class MachineSession {
         this.boot();
         continue;
       }
-      if (hart.waiting && !machine.devicesHaveWork) await this.sleepUntilWake();
+      if (held) await this.sleepFor(SLICE_MS);
+      else if (hart.waiting && !machine.devicesHaveWork) await this.sleepUntilWake();
       else await this.host.yieldToEvents();
     }
   }
@@ -505,46 +514,22 @@ export class MachineSession {
 
   /** Hands queued keyboard input to the UART as its buffer allows. */
   private feedInput(): void {
-    const virtioConsole = this.virtioConsole;
-    if (virtioConsole) {
-      // a break is the serial line's: the virtio console has none
-      while (this.pendingInput.length > 0) {
-        const first = this.pendingInput[0];
-        const taken = first === BREAK_INPUT ? 0 : virtioConsole.input(first);
-        if (first === BREAK_INPUT || taken >= first.length) this.pendingInput.shift();
-        else { this.pendingInput[0] = first.subarray(taken); break; }
-      }
-      return;
-    }
-    const uart = this.machine!.uart;
-    while (this.pendingInput.length > 0 && uart.hasRoomForInput()) {
+    const sink: ConsoleInput = this.virtioConsole ?? this.machine!.uart;
+    while (this.pendingInput.length > 0 && sink.hasRoomForInput()) {
       const first = this.pendingInput[0];
       if (first === BREAK_INPUT) {
-        uart.sendBreak();
+        sink.sendBreak();
         this.pendingInput.shift();
         continue;
       }
-      const taken = uart.pushInput(first);
+      const taken = sink.pushInput(first);
       if (taken >= first.length) this.pendingInput.shift();
       else { this.pendingInput[0] = first.subarray(taken); break; }
     }
   }
 
-  /** The hart on this thread is held: devices and input go on until it is let go (or the run ends). */
-  private async whileHalted(): Promise<void> {
-    const machine = this.machine!;
-    this.feedInput();
-    machine.rtc.poll();
-    machine.pollDevices();
-    this.console.flush();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { this.wake = undefined; resolve(); }, SLICE_MS);
-      this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
-    });
-  }
-
   /** The hart on this thread waits in wfi: sleep until its next timer, an RTC alarm, or input. */
-  private async sleepUntilWake(): Promise<void> {
+  private sleepUntilWake(): Promise<void> {
     const machine = this.machine!;
     const hart = machine.harts[0];
     // Only a timer whose interrupt is enabled ends wfi (one long past but masked must not spin).
@@ -555,8 +540,12 @@ export class MachineSession {
     const alarmNs = machine.rtc.nsUntilAlarm();
     let ms = Math.min(ticks / (TIMEBASE_HZ / 1000), alarmNs === undefined ? Infinity : Number(alarmNs) / 1e6);
     if (this.pendingInput.length > 0 || this.ending) ms = 0;
-    ms = Math.max(0, Math.min(ms, MAX_SLEEP_MS));
-    await new Promise<void>((resolve) => {
+    return this.sleepFor(Math.max(0, Math.min(ms, MAX_SLEEP_MS)));
+  }
+
+  /** Sleeps `ms` or until woken (input, an interrupt, the end, a resume). */
+  private sleepFor(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
       const timer = setTimeout(() => { this.wake = undefined; resolve(); }, ms);
       this.wake = () => { clearTimeout(timer); this.wake = undefined; resolve(); };
     });

@@ -53,7 +53,7 @@ export class VirtioConsole implements VirtioDevice {
 
   processQueue(index: number, queue: Virtqueue): void {
     if (index === TRANSMITQ) this.transmit(queue);
-    // receiveq: the driver posted empty buffers, which input() fills when input comes
+    // receiveq: the driver posted empty buffers, which pushInput() fills when input comes
   }
 
   /** The host caught up with the output: the waiting transmit buffers go on. */
@@ -63,11 +63,19 @@ export class VirtioConsole implements VirtioDevice {
     this.host?.service(TRANSMITQ, (queue) => this.transmit(queue));
   }
 
+  /** Input is offered always; pushInput() takes what the posted receive buffers hold. */
+  hasRoomForInput(): boolean {
+    return true;
+  }
+
+  /** A break is the serial line's: the console has none, and drops it. */
+  sendBreak(): void {}
+
   /**
    * Input for the guest: as many bytes as the receive buffers the driver has posted take;
    * returns how many (0 while the driver has none posted, or has not set the device up).
    */
-  input(bytes: Uint8Array): number {
+  pushInput(bytes: Uint8Array): number {
     let taken = 0;
     this.host?.service(RECEIVEQ, (queue) => {
       while (taken < bytes.length) {

@@ -195,18 +195,7 @@ export class Machine extends EventEmitter<MachineEvents> {
    * `cont`, `info mtree`, `help`...); resolves to what it prints.
    */
   monitorCommand(line: string): Promise<string> {
-    const session = this.session;
-    this.monitor ??= new Monitor({
-      harts: session.harts,
-      get paused() { return session.paused; },
-      pause: () => session.pause(),
-      resume: () => session.resume(),
-      snapshots: () => session.snapshots(),
-      statistics: () => session.statistics(),
-      memoryMap: () => session.memoryMap(),
-      reset: () => session.reset(),
-      quit: () => void this.stop(0),
-    });
+    this.monitor ??= new Monitor(this.session, () => void this.stop(0));
     return this.monitor.execute(line);
   }
 

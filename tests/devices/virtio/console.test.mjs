@@ -65,16 +65,16 @@ test('output: a buffer claiming more than 64 KiB hands the host 64 KiB of it', (
 
 test('input: fills the posted receive buffers, as much as fits; nothing is taken before the driver posts any', () => {
   const { device, driver } = setup();
-  assert.equal(device.input(text('early')), 0, 'no driver yet');
+  assert.equal(device.pushInput(text('early')), 0, 'no driver yet');
   driver.init();
-  assert.equal(device.input(text('early')), 0, 'no buffers posted');
+  assert.equal(device.pushInput(text('early')), 0, 'no buffers posted');
   const small = driver.buffer(4);
   const large = driver.buffer(16);
   const h1 = driver.submit(RECEIVEQ, [{ addr: small, len: 4, write: true }]);
   const h2 = driver.submit(RECEIVEQ, [{ addr: large, len: 16, write: true }]);
-  assert.equal(device.input(text('ls -l /mnt\n')), 11);
+  assert.equal(device.pushInput(text('ls -l /mnt\n')), 11);
   assert.deepEqual(driver.takeUsed(RECEIVEQ), [{ id: h1, len: 4 }, { id: h2, len: 7 }]);
   assert.equal(Buffer.from(driver.bytes(small, 4)).toString(), 'ls -');
   assert.equal(Buffer.from(driver.bytes(large, 7)).toString(), 'l /mnt\n');
-  assert.equal(device.input(text('more')), 0, 'every posted buffer is used');
+  assert.equal(device.pushInput(text('more')), 0, 'every posted buffer is used');
 });
