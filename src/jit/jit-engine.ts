@@ -19,7 +19,7 @@ import { Mstatus } from '../arch/mstatus.js';
 import { FlushPolicy } from '../arch/flush-policy.js';
 import { Exit, findLabels, findLeaders, PAGE_FUNCTION_INDEX, StoreStop, translatePage, type InstructionCode, type PageCode } from './page-translator.js';
 import { PAGE_LOCAL_NAMES } from './page-locals.js';
-import { chainModule } from './page-chain.js';
+import { chainModule, untranslatedPage } from './page-chain.js';
 import { wasmText } from './wasm-text.js';
 import { disassemble } from '../cpu/isa/disassemble.js';
 
@@ -179,7 +179,9 @@ export class JitEngine {
    */
   private running = false;
   private currentDropped = false;
-  /** every host page's translated code (null: none), for the chain */
+  /** what the table holds for a page without translated code (page-chain.ts) */
+  private readonly untranslated: Function;
+  /** every host page's translated code (or the stand-in), for the chain */
   private readonly table: WebAssembly.Table;
   /** runs translated pages one after another (page-chain.ts); under the fence policy only */
   private readonly chain: ChainFunction | undefined;
@@ -243,7 +245,8 @@ export class JitEngine {
       },
     };
     hart.code.onDrop = (hostPage) => this.drop(hostPage);
-    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: frames, maximum: frames });
+    this.untranslated = untranslatedPage(memory.memory, this.memoryPages);
+    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: frames, maximum: frames }, this.untranslated);
     // Under the block policy a taken jump ends the slice anyway.
     if (hart.policy === FlushPolicy.FENCE) {
       const module = new WebAssembly.Module(chainModule(this.slot, this.memoryPages, frames));
@@ -565,7 +568,7 @@ export class JitEngine {
 
   private uninstall(hostPage: number): void {
     this.units[hostPage] = undefined;
-    this.table.set(hostPage, null);
+    this.table.set(hostPage, this.untranslated);
     if (this.running && hostPage === this.words[HotWord.CURRENT_PAGE]) this.currentDropped = true;
   }
 

@@ -32,7 +32,7 @@ import { FpCode, isFpCompute, isFpCsr, type FpHost } from './fp-code.js';
 import { F_REGS_OFFSET, X0_SINK } from '../cpu/state.js';
 import { AtomicOpc, BLOCK_VOID, ByteWriter, Opc, ValType, writeModule, type FuncType } from './wasm-writer.js';
 import { AmoOp } from '../mmu/mmu.js';
-import { L_A, L_B, L_EXIT, L_GK, L_HITS, L_J, L_LEFT, L_OFF, L_PAGE, L_PAGE_HI, L_PAGE_LO, L_SLOT, L_T, L_U, L_V, L_VH, L_VL, L_W, L_X1, localGroups } from './page-locals.js';
+import { L_A, L_B, L_EXIT, L_GK, L_GK64, L_HITS, L_J, L_LEFT, L_OFF, L_PAGE, L_PAGE_HI, L_PAGE_LO, L_SLOT, L_T, L_U, L_V, L_VH, L_VL, L_W, L_X1, localGroups } from './page-locals.js';
 
 /** Why translated code returned. */
 export const enum Exit {
@@ -50,6 +50,8 @@ export const enum Exit {
   SLICE_END = 5,
   /** an access trapped: the hart's offset and budget are the trapping instruction's */
   TRAP = 6,
+  /** returned by the stand-in for a page without translated code (page-chain.ts), never by a page */
+  UNTRANSLATED = 7,
 }
 
 /** What the translator reads of a page: its decoded instructions, decoding on demand. */
@@ -343,6 +345,7 @@ class PageEmitter implements FpHost {
     get(L_PAGE_LO); f.byte(Opc.I64_EXTEND_I32_U);
     get(L_PAGE_HI); f.byte(Opc.I64_EXTEND_I32_U); f.byte(Opc.I64_CONST).s32(32); f.byte(Opc.I64_SHL);
     f.byte(Opc.I64_OR); set(L_PAGE);
+    get(L_GK); f.byte(Opc.I64_EXTEND_I32_U); set(L_GK64);
     f.byte(Opc.I32_CONST).s32(this.regs); set(L_SLOT);
     for (let r = 1; r < 32; r++) {
       if (!this.used[r]) continue;
@@ -714,20 +717,22 @@ class PageEmitter implements FpHost {
   }
 
   /**
-   * The translation store's fast path for the address in L_A: its words into L_VL and L_VH, the
-   * byte offset of its record into L_J, and pushed whether the record in `table` serves an access
-   * of `size` bytes (the interpreter's tag compare).
+   * The translation store's fast path for the address in L_A: its low word into L_VL, the byte
+   * offset of its record into L_J, and pushed whether the record in `table` serves an access of
+   * `size` bytes: the interpreter's tag compare, both tag words at once (the record's words 0 and
+   * 1 are the tag's low and high words, so one i64 load reads the tag as the address's layout).
    */
   private fastHit(table: number, size: number): void {
     this.get(L_A); this.op(Opc.I32_WRAP_I64); this.tee(L_VL);
-    this.i32(8); this.op(Opc.I32_SHR_U); this.i32(STORE_INDEX_MASK << 2); this.op(Opc.I32_AND); this.set(L_J);
-    this.get(L_A); this.i64(32); this.op(Opc.I64_SHR_U); this.op(Opc.I32_WRAP_I64); this.set(L_VH);
-    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table);
-    this.get(L_VL); this.i32(ALIGN_MASKS[size]); this.op(Opc.I32_AND); this.get(L_GK); this.op(Opc.I32_XOR);
-    this.op(Opc.I32_EQ);
-    this.get(L_J); this.mem(Opc.I32_LOAD, 2, table + 4);
-    this.get(L_VH); this.op(Opc.I32_EQ);
-    this.op(Opc.I32_AND);
+    this.i32(8); this.op(Opc.I32_SHR_U); this.i32(STORE_INDEX_MASK << 2); this.op(Opc.I32_AND); this.tee(L_J);
+    this.mem(Opc.I64_LOAD, 3, table);
+    this.get(L_A); this.i64(ALIGN_MASKS[size]); this.op(Opc.I64_AND); this.get(L_GK64); this.op(Opc.I64_XOR);
+    this.op(Opc.I64_EQ);
+  }
+
+  /** Pushes the high word of the address in L_A (the slow paths take the address as two words). */
+  private addressHigh(): void {
+    this.get(L_A); this.i64(32); this.op(Opc.I64_SHR_U); this.op(Opc.I32_WRAP_I64);
   }
 
   /** Pushes the host address of a fast-path access (its record's frame + the page offset), and counts the hit. */
@@ -749,7 +754,7 @@ class PageEmitter implements FpHost {
     this.hostAddress(table);
     this.mem(loadOpcode(size, signed), 0, 0);
     this.else_();
-    this.get(L_VL); this.get(L_VH); this.position(off);
+    this.get(L_VL); this.addressHigh(); this.position(off);
     this.w.byte(Opc.CALL).u32(slowLoadFunction(size, signed));
     // (value, trapped): rd is written only if the load did not trap
     this.ifVoid();
@@ -769,7 +774,7 @@ class PageEmitter implements FpHost {
     value();
     this.mem(size === 1 ? Opc.I64_STORE8 : size === 2 ? Opc.I64_STORE16 : size === 4 ? Opc.I64_STORE32 : Opc.I64_STORE, 0, 0);
     this.else_();
-    this.get(L_VL); this.get(L_VH); value(); this.position(off);
+    this.get(L_VL); this.addressHigh(); value(); this.position(off);
     this.w.byte(Opc.CALL).u32(slowStoreFunction(size));
     this.tee(L_W);
     this.ifVoid();
@@ -836,7 +841,7 @@ class PageEmitter implements FpHost {
     const store = (word: HotWord, value: () => void) => { this.get(L_SLOT); value(); this.mem(Opc.I32_STORE, 2, this.resvWord(word)); };
     store(HotWord.RESV_VALID, () => this.i32(1));
     store(HotWord.RESV_LO, () => this.get(L_VL));
-    store(HotWord.RESV_HI, () => this.get(L_VH));
+    store(HotWord.RESV_HI, () => this.addressHigh());
     store(HotWord.RESV_SIZE, () => this.i32(size));
     this.get(L_SLOT); this.get(L_B); this.mem(Opc.I64_STORE, 3, this.resvWord(HotWord.RESV_VALUE_LO));
     if (rd !== X0_SINK) { this.get(L_B); this.setX(rd); }

@@ -22,7 +22,8 @@ declare namespace WebAssembly {
     maximum?: number;
   }
   class Table {
-    constructor(descriptor: TableDescriptor);
+    /** every element starts as `value` (default null) */
+    constructor(descriptor: TableDescriptor, value?: Function | null);
     get(index: number): Function | null;
     set(index: number, value: Function | null): void;
     readonly length: number;

@@ -24,6 +24,7 @@
     (local $t i64)
     (local $u i64)
     (local $v i64)
+    (local $genKey64 i64)
     (local $ra i64)
     (local $sp i64)
     (local $gp i64)
@@ -63,6 +64,9 @@
     i64.shl
     i64.or
     local.set $page
+    local.get $genKey
+    i64.extend_i32_u
+    local.set $genKey64
     i32.const 134217728
     local.set $slot
     local.get $slot

@@ -24,6 +24,7 @@
     (local $t i64)
     (local $u i64)
     (local $v i64)
+    (local $genKey64 i64)
     (local $ra i64)
     (local $sp i64)
     (local $gp i64)
@@ -63,6 +64,9 @@
     i64.shl
     i64.or
     local.set $page
+    local.get $genKey
+    i64.extend_i32_u
+    local.set $genKey64
     i32.const 134217728
     local.set $slot
     local.get $slot
@@ -155,25 +159,14 @@
                     i32.shr_u
                     i32.const 262128
                     i32.and
-                    local.set $j
+                    local.tee $j
+                    i64.load offset=134221824
                     local.get $a
-                    i64.const 32
-                    i64.shr_u
-                    i32.wrap_i64
-                    local.set $vh
-                    local.get $j
-                    i32.load offset=134221824
-                    local.get $vl
-                    i32.const -4089
-                    i32.and
-                    local.get $genKey
-                    i32.xor
-                    i32.eq
-                    local.get $j
-                    i32.load offset=134221828
-                    local.get $vh
-                    i32.eq
-                    i32.and
+                    i64.const -4089
+                    i64.and
+                    local.get $genKey64
+                    i64.xor
+                    i64.eq
                     if (result i64)
                       local.get $hits
                       i32.const 1
@@ -188,7 +181,10 @@
                       i64.load align=1
                     else
                       local.get $vl
-                      local.get $vh
+                      local.get $a
+                      i64.const 32
+                      i64.shr_u
+                      i32.wrap_i64
                       i32.const 4
                       local.get $left
                       i32.const 1

@@ -24,6 +24,7 @@
     (local $t i64)
     (local $u i64)
     (local $v i64)
+    (local $genKey64 i64)
     (local $ra i64)
     (local $sp i64)
     (local $gp i64)
@@ -79,6 +80,9 @@
     i64.shl
     i64.or
     local.set $page
+    local.get $genKey
+    i64.extend_i32_u
+    local.set $genKey64
     i32.const 134217728
     local.set $slot
     local.get $slot
@@ -152,25 +156,14 @@
             i32.shr_u
             i32.const 262128
             i32.and
-            local.set $j
+            local.tee $j
+            i64.load offset=134483968
             local.get $a
-            i64.const 32
-            i64.shr_u
-            i32.wrap_i64
-            local.set $vh
-            local.get $j
-            i32.load offset=134483968
-            local.get $vl
-            i32.const -4089
-            i32.and
-            local.get $genKey
-            i32.xor
-            i32.eq
-            local.get $j
-            i32.load offset=134483972
-            local.get $vh
-            i32.eq
-            i32.and
+            i64.const -4089
+            i64.and
+            local.get $genKey64
+            i64.xor
+            i64.eq
             if
               local.get $hits
               i32.const 1
@@ -186,7 +179,10 @@
               i64.store align=1
             else
               local.get $vl
-              local.get $vh
+              local.get $a
+              i64.const 32
+              i64.shr_u
+              i32.wrap_i64
               local.get $t0
               i32.const 0
               local.get $left
@@ -232,25 +228,14 @@
             i32.shr_u
             i32.const 262128
             i32.and
-            local.set $j
+            local.tee $j
+            i64.load offset=134221824
             local.get $a
-            i64.const 32
-            i64.shr_u
-            i32.wrap_i64
-            local.set $vh
-            local.get $j
-            i32.load offset=134221824
-            local.get $vl
-            i32.const -4093
-            i32.and
-            local.get $genKey
-            i32.xor
-            i32.eq
-            local.get $j
-            i32.load offset=134221828
-            local.get $vh
-            i32.eq
-            i32.and
+            i64.const -4093
+            i64.and
+            local.get $genKey64
+            i64.xor
+            i64.eq
             if (result i64)
               local.get $hits
               i32.const 1
@@ -265,7 +250,10 @@
               i64.load32_s align=1
             else
               local.get $vl
-              local.get $vh
+              local.get $a
+              i64.const 32
+              i64.shr_u
+              i32.wrap_i64
               i32.const 4
               local.get $left
               i32.const 7
@@ -298,25 +286,14 @@
             i32.shr_u
             i32.const 262128
             i32.and
-            local.set $j
+            local.tee $j
+            i64.load offset=134483968
             local.get $a
-            i64.const 32
-            i64.shr_u
-            i32.wrap_i64
-            local.set $vh
-            local.get $j
-            i32.load offset=134483968
-            local.get $vl
-            i32.const -4095
-            i32.and
-            local.get $genKey
-            i32.xor
-            i32.eq
-            local.get $j
-            i32.load offset=134483972
-            local.get $vh
-            i32.eq
-            i32.and
+            i64.const -4095
+            i64.and
+            local.get $genKey64
+            i64.xor
+            i64.eq
             if
               local.get $hits
               i32.const 1
@@ -332,7 +309,10 @@
               i64.store16 align=1
             else
               local.get $vl
-              local.get $vh
+              local.get $a
+              i64.const 32
+              i64.shr_u
+              i32.wrap_i64
               local.get $t0
               i32.const 8
               local.get $left
@@ -382,25 +362,14 @@
             i32.shr_u
             i32.const 262128
             i32.and
-            local.set $j
+            local.tee $j
+            i64.load offset=134221824
             local.get $a
-            i64.const 32
-            i64.shr_u
-            i32.wrap_i64
-            local.set $vh
-            local.get $j
-            i32.load offset=134221824
-            local.get $vl
-            i32.const -4095
-            i32.and
-            local.get $genKey
-            i32.xor
-            i32.eq
-            local.get $j
-            i32.load offset=134221828
-            local.get $vh
-            i32.eq
-            i32.and
+            i64.const -4095
+            i64.and
+            local.get $genKey64
+            i64.xor
+            i64.eq
             if (result i64)
               local.get $hits
               i32.const 1
@@ -415,7 +384,10 @@
               i64.load16_u align=1
             else
               local.get $vl
-              local.get $vh
+              local.get $a
+              i64.const 32
+              i64.shr_u
+              i32.wrap_i64
               i32.const 12
               local.get $left
               i32.const 5
@@ -448,25 +420,14 @@
             i32.shr_u
             i32.const 262128
             i32.and
-            local.set $j
+            local.tee $j
+            i64.load offset=134483968
             local.get $a
-            i64.const 32
-            i64.shr_u
-            i32.wrap_i64
-            local.set $vh
-            local.get $j
-            i32.load offset=134483968
-            local.get $vl
-            i32.const -4096
-            i32.and
-            local.get $genKey
-            i32.xor
-            i32.eq
-            local.get $j
-            i32.load offset=134483972
-            local.get $vh
-            i32.eq
-            i32.and
+            i64.const -4096
+            i64.and
+            local.get $genKey64
+            i64.xor
+            i64.eq
             if
               local.get $hits
               i32.const 1
@@ -482,7 +443,10 @@
               i64.store8
             else
               local.get $vl
-              local.get $vh
+              local.get $a
+              i64.const 32
+              i64.shr_u
+              i32.wrap_i64
               local.get $t0
               i32.const 16
               local.get $left
@@ -532,25 +496,14 @@
             i32.shr_u
             i32.const 262128
             i32.and
-            local.set $j
+            local.tee $j
+            i64.load offset=134221824
             local.get $a
-            i64.const 32
-            i64.shr_u
-            i32.wrap_i64
-            local.set $vh
-            local.get $j
-            i32.load offset=134221824
-            local.get $vl
-            i32.const -4096
-            i32.and
-            local.get $genKey
-            i32.xor
-            i32.eq
-            local.get $j
-            i32.load offset=134221828
-            local.get $vh
-            i32.eq
-            i32.and
+            i64.const -4096
+            i64.and
+            local.get $genKey64
+            i64.xor
+            i64.eq
             if (result i64)
               local.get $hits
               i32.const 1
@@ -565,7 +518,10 @@
               i64.load8_u
             else
               local.get $vl
-              local.get $vh
+              local.get $a
+              i64.const 32
+              i64.shr_u
+              i32.wrap_i64
               i32.const 20
               local.get $left
               i32.const 3
@@ -598,25 +554,14 @@
             i32.shr_u
             i32.const 262128
             i32.and
-            local.set $j
+            local.tee $j
+            i64.load offset=134221824
             local.get $a
-            i64.const 32
-            i64.shr_u
-            i32.wrap_i64
-            local.set $vh
-            local.get $j
-            i32.load offset=134221824
-            local.get $vl
-            i32.const -4089
-            i32.and
-            local.get $genKey
-            i32.xor
-            i32.eq
-            local.get $j
-            i32.load offset=134221828
-            local.get $vh
-            i32.eq
-            i32.and
+            i64.const -4089
+            i64.and
+            local.get $genKey64
+            i64.xor
+            i64.eq
             if (result i64)
               local.get $hits
               i32.const 1
@@ -631,7 +576,10 @@
               i64.load align=1
             else
               local.get $vl
-              local.get $vh
+              local.get $a
+              i64.const 32
+              i64.shr_u
+              i32.wrap_i64
               i32.const 24
               local.get $left
               i32.const 2
