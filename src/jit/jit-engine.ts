@@ -55,6 +55,14 @@ const MAX_TRANSLATIONS = 8;
  */
 const RETRANSLATE_INSTRUCTIONS = 20_000;
 const UNCOVERED_RUN = 16;
+/**
+ * Entries at one offset that the translation covers but has no label for (control came from
+ * another page into the middle of a block) after which the page is translated again with a label
+ * there, and with one at every other such offset entered LATE_ENTRY_SEED times: each of those
+ * entries costs a return to the run loop and some instructions interpreted up to a label.
+ */
+const LATE_ENTRY_RETRANSLATE = 1000;
+const LATE_ENTRY_SEED = 16;
 /** The translation of a page from which on it covers all the code its entries reach, run or not. */
 const WHOLE_FROM = 3;
 /** Times a page's translation may go stale (its code written) before the page is left to the interpreter. */
@@ -124,6 +132,8 @@ interface Unit {
   interpreted: number;
   /** instructions interpreted on the page outside the translation's code since it was made */
   uncovered: number;
+  /** entries at covered offsets that are no leader, by offset / 2 (made at the first) */
+  lateEntries: Uint16Array | undefined;
   /** the page's bytes when it was translated */
   bytes: Int32Array;
 }
@@ -368,6 +378,7 @@ export class JitEngine {
               unit.uncovered += before - left;
               break;
             }
+            if (this.enteredLate(unit, hostPage, h.off)) continue;
             const straight = this.straightToLeader(unit, h.off);
             if (straight > 0) {
               left = this.interpretSome(left, Math.min(straight, left));
@@ -392,6 +403,19 @@ export class JitEngine {
       if (h.pcHi === h.pageHi && (h.pcLo & -4096) === h.pageLo && h.code.tag[here & (CODE_PAGES - 1)] === here) h.off = h.pcLo & 4095;
       else h.enterPage();
     }
+  }
+
+  /**
+   * Control entered `unit`'s code at `off`, which it covers but has no label for: counted, and
+   * once that happened often, the page is translated again with labels there (returns true).
+   */
+  private enteredLate(unit: Unit, hostPage: number, off: number): boolean {
+    if (unit.translations >= MAX_TRANSLATIONS || this.currentDropped) return false;
+    const counts = unit.lateEntries ??= new Uint16Array(2048);
+    if (++counts[off >> 1] < LATE_ENTRY_RETRANSLATE) return false;
+    for (let i = 0; i < 2048; i++) if (counts[i] >= LATE_ENTRY_SEED) unit.seeds.add(i * 2);
+    this.translate(hostPage, off);
+    return true;
   }
 
   /**
@@ -468,7 +492,7 @@ export class JitEngine {
     for (const o of leaders) leaderAt[o >> 1] = 1;
     const unit: Unit = {
       run: instance.exports.run as PageFunction, seeds, covered, leaders: leaderAt,
-      translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0, uncovered: 0,
+      translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0, uncovered: 0, lateEntries: undefined,
       bytes: h.bus.memory.i32.slice(hostPage * 1024, hostPage * 1024 + 1024),
     };
     this.install(hostPage, unit);
