@@ -11,7 +11,7 @@
 // translated code or the interpreter see it exact.
 
 import { HotWord, HOT_WORDS_OFFSET } from '../bus/hart-slots.js';
-import { CODE_PAGES, OpWord } from '../cpu/code-cache.js';
+import { CODE_PAGES, OpWord, SCRATCH_SLOT } from '../cpu/code-cache.js';
 import { Op, OP_INFO } from '../cpu/isa/encodings.js';
 import type { InterpretedHart } from '../cpu/interpreter.js';
 import { TrapSignal } from '../arch/traps.js';
@@ -63,6 +63,12 @@ const UNCOVERED_RUN = 16;
  */
 const LATE_ENTRY_RETRANSLATE = 1000;
 const LATE_ENTRY_SEED = 16;
+/**
+ * Exits at a page-straddling instruction after which its page is translated again: the
+ * translation may have been made before the instruction ran (its upper half was unknown), or
+ * with an upper half that has been rewritten since.
+ */
+const STRADDLE_RETRANSLATE = 256;
 /** The translation of a page from which on it covers all the code its entries reach, run or not. */
 const WHOLE_FROM = 3;
 /** Times a page's translation may go stale (its code written) before the page is left to the interpreter. */
@@ -134,6 +140,10 @@ interface Unit {
   uncovered: number;
   /** entries at covered offsets that are no leader, by offset / 2 (made at the first) */
   lateEntries: Uint16Array | undefined;
+  /** exits to the interpreter at the page-straddling instruction at 4094 */
+  straddleExits: number;
+  /** to be translated again when next entered */
+  stale: boolean;
   /** the page's bytes when it was translated */
   bytes: Int32Array;
 }
@@ -276,6 +286,7 @@ export class JitEngine {
       let hostPage = h.codeHost >>> 12;
       let unit = this.units[hostPage];
       if (unit === undefined && this.doubted.size > 0) unit = this.resolveDoubt(hostPage);
+      if (unit !== undefined && unit.stale && unit.translations < MAX_TRANSLATIONS && !this.currentDropped) unit = this.translate(hostPage, h.off);
       if (unit === undefined && this.heat[hostPage] >= hotInstructions && this.drops[hostPage] < MAX_DROPS) {
         unit = this.translate(hostPage, h.off);
       }
@@ -346,7 +357,9 @@ export class JitEngine {
             break;
           case Exit.INTERPRET: {
             const slot = h.codeBase + ((h.off = h.pcLo & 4095) >> 1);
-            if (++unit.interpreted > INTERPRETED_GRACE && unit.interpreted * INTERPRETED_SHARE > unit.ran) {
+            if (h.off === 4094) {
+              if (++unit.straddleExits === STRADDLE_RETRANSLATE) unit.stale = true;
+            } else if (++unit.interpreted > INTERPRETED_GRACE && unit.interpreted * INTERPRETED_SHARE > unit.ran) {
               this.drops[hostPage] = MAX_DROPS;
               h.code.forgetTranslation(hostPage);
             }
@@ -471,15 +484,19 @@ export class JitEngine {
     const base = h.codeBase;
     this.addEntries(seeds, base);
     const op = h.code.op, imm = h.code.imm, rs3 = h.code.rs3;
+    // (the instruction at 4094 as the last one that straddled a page end was decoded, if its lower half is this page's)
+    const straddleHigh = this.straddleHigh(hostPage, base);
+    const slotAt = (o: number) => straddleHigh !== undefined && o === 4094 ? SCRATCH_SLOT : base + (o >> 1);
     const code: PageCode = {
       opAt: (o) => {
-        const s = base + (o >> 1);
+        const s = slotAt(o);
         const c = op[s];
         return c !== 0 ? c : h.decodeAt(s, o);
       },
       decoded: (o) => op[base + (o >> 1)] !== 0,
-      immAt: (o) => imm[base + (o >> 1)],
-      rs3At: (o) => rs3[base + (o >> 1)],
+      immAt: (o) => imm[slotAt(o)],
+      rs3At: (o) => rs3[slotAt(o)],
+      straddleHigh,
     };
     // (a page whose code keeps running beyond what its translations covered gets all it can reach)
     const starts = findLabels(code, seeds, (old?.translations ?? 0) + 1 >= WHOLE_FROM);
@@ -492,7 +509,7 @@ export class JitEngine {
     for (const o of leaders) leaderAt[o >> 1] = 1;
     const unit: Unit = {
       run: instance.exports.run as PageFunction, seeds, covered, leaders: leaderAt,
-      translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0, uncovered: 0, lateEntries: undefined,
+      translations: (old?.translations ?? 0) + 1, ran: 0, interpreted: 0, uncovered: 0, lateEntries: undefined, straddleExits: 0, stale: false,
       bytes: h.bus.memory.i32.slice(hostPage * 1024, hostPage * 1024 + 1024),
     };
     this.install(hostPage, unit);
@@ -501,6 +518,19 @@ export class JitEngine {
     this.stats.compileSeconds += (performance.now() - started) / 1000;
     if (this.onTranslate !== undefined) this.dump(hostPage, bytes, translation.instructionOffsets());
     return unit;
+  }
+
+  /**
+   * The upper half of the page-straddling instruction at the end of `hostPage` (its code cache
+   * slots at `base`) if the scratch slot holds it decoded: the interpreter decodes the last one it
+   * ran there, and a hot one is the one it ran last.
+   */
+  private straddleHigh(hostPage: number, base: number): number | undefined {
+    const code = this.hart.code;
+    if ((code.op[base + 2047] & 255) !== Op.CROSS_PAGE || (code.op[SCRATCH_SLOT] & 255) === Op.ILLEGAL) return undefined;
+    const bits = code.scratchBits;
+    if ((bits & 0xffff) !== this.hart.bus.memory.view.getUint16(hostPage * 4096 + 4094, true)) return undefined;
+    return bits >>> 16;
   }
 
   /** Tells the listener of a translation of `hostPage`, the current page. */

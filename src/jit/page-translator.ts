@@ -64,6 +64,12 @@ export interface PageCode {
   immAt(off: number): number;
   /** its rs3 and rounding-mode fields, rs3 | rm << 5 (F and D instructions) */
   rs3At(off: number): number;
+  /**
+   * Given when the 32-bit instruction at 4094, whose upper half is the next page's first two
+   * bytes, is decoded as if those were `straddleHigh` (opAt(4094) is then its OP word): its code
+   * first checks that they are (through the fetch table), else it leaves it to the interpreter.
+   */
+  straddleHigh?: number;
 }
 
 export interface TranslatorLayout {
@@ -482,6 +488,7 @@ class PageEmitter implements FpHost {
     this.marks.push(this.w.length, off, 0);
     if (first) { this.get(L_LEFT); this.i32(later + 1); this.op(Opc.I32_SUB); this.set(L_LEFT); }
     this.later = later;
+    if (off === 4094 && this.code.straddleHigh !== undefined) this.checkStraddle(this.code.straddleHigh);
     const rd = (c >>> OpWord.RD) & 63, rs1 = (c >>> OpWord.RS1) & 31, rs2 = (c >>> OpWord.RS2) & 31;
     const len = c >>> OpWord.LENGTH;
     const imm = this.code.immAt(off);
@@ -728,6 +735,26 @@ class PageEmitter implements FpHost {
     this.mem(Opc.I64_LOAD, 3, table);
     this.get(L_A); this.i64(ALIGN_MASKS[size]); this.op(Opc.I64_AND); this.get(L_GK64); this.op(Opc.I64_XOR);
     this.op(Opc.I64_EQ);
+  }
+
+  /**
+   * Leaves the instruction at 4094, which straddles into the next page, to the interpreter unless
+   * the next page is in the fetch table and begins with `high`, the upper half it was translated as.
+   */
+  private checkStraddle(high: number): void {
+    const fetch = storeTableOffset(this.layout.slot, Access.FETCH);
+    this.get(L_PAGE); this.i64(4096); this.op(Opc.I64_ADD); this.set(L_A);
+    this.fastHit(fetch, 2);
+    this.w.byte(Opc.IF).byte(ValType.I32); this.depth++;
+    this.get(L_J); this.mem(Opc.I32_LOAD, 2, fetch + 8); this.mem(Opc.I32_LOAD16_U, 1, 0);
+    this.i32(high); this.op(Opc.I32_EQ);
+    this.else_();
+    this.i32(0);
+    this.end();
+    this.op(Opc.I32_EQZ);
+    this.ifVoid();
+    this.leaveToInterpreter(4094);
+    this.end();
   }
 
   /** Pushes the high word of the address in L_A (the slow paths take the address as two words). */
