@@ -90,6 +90,14 @@ const ENDS_SLICE = Uint8Array.from({ length: Op.COUNT }, (_, op) => {
     && info.control !== 'jump' && info.control !== 'indirect-jump' || op === Op.FENCE_I) ? 1 : 0;
 });
 
+/**
+ * Of those, the ones after which the slice goes on unless they asked the run loop to look (a new
+ * translation context, PMP) or made an interrupt takeable, as the interpreter does: CSR
+ * instructions and sfence.vma (kernels toggle sstatus.SIE and SUM around every lock and user
+ * copy). Translated code is given the generation key and mstatus.FS afresh at every call.
+ */
+const MAY_GO_ON = Uint8Array.from({ length: Op.COUNT }, (_, op) => OP_INFO[op]?.csr != null || op === Op.SFENCE_VMA ? 1 : 0);
+
 /** Ops after which the next instruction runs (unless a branch is taken). */
 const FALLS_THROUGH = Uint8Array.from({ length: Op.COUNT }, (_, op) => {
   const info = OP_INFO[op];
@@ -365,7 +373,7 @@ export class JitEngine {
             }
             left = this.interpretSome(left, 1);
             // decoded now, if it was not
-            if (ENDS_SLICE[h.code.op[slot] & 255]) return this.end(left);
+            if (this.endsSlice(h.code.op[slot])) return this.end(left);
             break;
           }
           case Exit.YIELD:
@@ -400,7 +408,7 @@ export class JitEngine {
             const slot = h.codeBase + (h.off >> 1);
             left = this.interpretSome(left, 1);
             // as for INTERPRET: a CSR write may have made an interrupt takeable, and so on
-            if (ENDS_SLICE[h.code.op[slot] & 255]) return this.end(left);
+            if (this.endsSlice(h.code.op[slot])) return this.end(left);
             break;
           }
           default:
@@ -447,6 +455,14 @@ export class JitEngine {
       o += c >>> OpWord.LENGTH;
     }
     return n;
+  }
+
+  /** Whether the slice ends after the interpreter ran the instruction with OP word `c` for translated code. */
+  private endsSlice(c: number): boolean {
+    const op = c & 255;
+    if (!ENDS_SLICE[op]) return false;
+    const h = this.hart;
+    return !MAY_GO_ON[op] || h.yieldRequested || h.interruptTakeable();
   }
 
   /** The slice ends with `left` instructions of its budget unused. */
