@@ -3,6 +3,7 @@
 # packages only:
 #   Image           Linux 6.1 for riscv64 (linux-source-6.1, defconfig + guest/linux/hartvm.config)
 #   rootfs.cpio.gz  initramfs: static busybox (Debian's busybox source) + guest/rootfs/init
+#                   + its DHCP script (guest/rootfs/udhcpc.script)
 #                   + /usr/bin/smp-stress (guest/smp/stress.c, static, for the SMP tests)
 #   disk.ext2       a small ext2 disk for virtio-blk (the guest mounts it on /mnt)
 #   fw_dynamic.bin  the firmware: Debian's OpenSBI (package opensbi), as it is
@@ -257,6 +258,7 @@ compute_key() {
   [[ -z $missing ]] || die "not installed: $missing (run scripts/build-images.sh without --print-dir)"
   [[ -f $FRAGMENT ]] || die "missing $FRAGMENT"
   [[ -f $ROOTFS_SRC/init ]] || die "missing $ROOTFS_SRC/init"
+  [[ -f $ROOTFS_SRC/udhcpc.script ]] || die "missing $ROOTFS_SRC/udhcpc.script"
   [[ -f $SMP_SRC/stress.c ]] || die "missing $SMP_SRC/stress.c"
   [[ -f $FIRMWARE ]] || die "missing $FIRMWARE (Debian package opensbi)"
   # Every time stamp in the images is the date of the kernel source package's newest changelog
@@ -367,6 +369,7 @@ build_rootfs() {
   fi
   mkdir -p "$r"/{proc,sys,dev,tmp,mnt,root,etc,run,var/log}
   install -m 0755 "$ROOTFS_SRC/init" "$r/init"
+  install -D -m 0755 "$ROOTFS_SRC/udhcpc.script" "$r/usr/share/udhcpc/default.script"
   cat >"$r/etc/passwd" <<'EOF'
 root:x:0:0:root:/root:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false

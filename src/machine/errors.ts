@@ -1,5 +1,5 @@
 // Errors a caller of hartvm can act on: bad options, an image that is not what it should be, a
-// board that cannot hold the images, a disk that cannot be used. Each has a stable `code`, as
+// board that cannot hold the images, a disk that cannot be used, a network that cannot be set up. Each has a stable `code`, as
 // Node's own errors do, so that a program can tell them apart without reading the message; the
 // message is one line meant for a person.
 
@@ -7,7 +7,8 @@ export type HartvmErrorCode =
   | 'ERR_HARTVM_OPTION'
   | 'ERR_HARTVM_IMAGE'
   | 'ERR_HARTVM_BOARD'
-  | 'ERR_HARTVM_DISK';
+  | 'ERR_HARTVM_DISK'
+  | 'ERR_HARTVM_NETWORK';
 
 export class HartvmError extends Error {
   readonly code: HartvmErrorCode;
@@ -36,4 +37,9 @@ export class BoardError extends HartvmError {
 /** A disk image that cannot be opened or used as asked. */
 export class DiskError extends HartvmError {
   constructor(message: string) { super('ERR_HARTVM_DISK', message); }
+}
+
+/** The guest's network cannot be set up: its user-mode stack is not installed, a forwarded port is taken. */
+export class NetworkError extends HartvmError {
+  constructor(message: string) { super('ERR_HARTVM_NETWORK', message); }
 }

@@ -5,7 +5,7 @@ import { ENGINE_NAMES, type EngineName } from '../arch/engine.js';
 import { FAST_HOST_LIMIT } from '../bus/guest-memory.js';
 import { FLUSH_POLICY_NAMES, type FlushPolicy } from '../arch/flush-policy.js';
 import { OptionError } from './errors.js';
-import { maxDisks, MAX_HARTS } from './session.js';
+import { maxDisks, MAX_HARTS, type OptionalVirtioDevices } from './session.js';
 import { VIRT_MEMMAP } from './virt-layout.js';
 import { printable } from './printable.js';
 import { parseSize } from './size.js';
@@ -39,11 +39,12 @@ export function hartsOption(value: number | string): number {
 }
 
 /** How many disks were given (`spelling`: how the host names its drive option, e.g. "-drive"). */
-export function driveCountOption(count: number, spelling = '-drive', virtioConsole = false): number {
-  const most = maxDisks({ virtioConsole });
+export function driveCountOption(count: number, spelling = '-drive', devices: OptionalVirtioDevices = {}): number {
+  const most = maxDisks(devices);
   if (count > most) {
+    const others = ['the entropy device\'s', ...devices.virtioConsole ? ['the virtio console\'s'] : [], ...devices.network !== undefined ? ['the network card\'s'] : []];
     throw new OptionError(`${count} ${spelling} options: the board takes at most ${most} disks ` +
-      `(it has ${VIRT_MEMMAP.virtio.slots} virtio-mmio slots, and one is the entropy device's${virtioConsole ? ', one the virtio console\'s' : ''})`);
+      `(it has ${VIRT_MEMMAP.virtio.slots} virtio-mmio slots, and ${others.map((o) => `one is ${o}`).join(', ')})`);
   }
   return count;
 }

@@ -15,6 +15,7 @@ import type { FinisherEvent } from '../devices/sifive-test.js';
 import { VirtioBlock, type BlockBackend } from '../devices/virtio/block.js';
 import { VirtioRng } from '../devices/virtio/rng.js';
 import { VirtioConsole } from '../devices/virtio/console.js';
+import { VirtioNet, type NetBackend } from '../devices/virtio/net.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { Board, BoardSignals } from '../smp/board-signals.js';
 import type { HartThreadExit } from '../smp/hart-runner.js';
@@ -55,9 +56,15 @@ const BUILT_IN_VIRTIO_DEVICES = 1;
 /** Disks the board takes: each needs a virtio-mmio slot, and the entropy device has one. */
 export const MAX_DISKS = VIRT_MEMMAP.virtio.slots - BUILT_IN_VIRTIO_DEVICES;
 
-/** Disks a board with these devices takes (a virtio console takes a slot too). */
-export function maxDisks(options: { virtioConsole?: boolean }): number {
-  return MAX_DISKS - (options.virtioConsole ? 1 : 0);
+/** The virtio devices a board may have besides its disks and entropy device, each in a slot of its own. */
+export interface OptionalVirtioDevices {
+  virtioConsole?: boolean;
+  network?: unknown;
+}
+
+/** Disks a board with these devices takes (a virtio console and a network card take a slot each). */
+export function maxDisks(options: OptionalVirtioDevices): number {
+  return MAX_DISKS - (options.virtioConsole ? 1 : 0) - (options.network !== undefined ? 1 : 0);
 }
 
 /** Whether a session runs its harts on threads of their own (else its one hart on the calling thread). */
@@ -84,6 +91,8 @@ export interface SessionOptions {
    * UART's and which gets the host's input instead of the UART
    */
   virtioConsole?: boolean;
+  /** The network the board's virtio-net card is plugged into (eth0); none without it */
+  network?: NetBackend;
   images: BootImages;
   /** virtio-blk disks, in order: the first is /dev/vda */
   disks: BlockBackend[];
@@ -176,6 +185,8 @@ export class MachineSession {
   private snapshotWords: BigInt64Array | undefined;
   /** the board's virtio console (SessionOptions.virtioConsole) */
   private virtioConsole: VirtioConsole | undefined;
+  /** the board's network card (SessionOptions.network) */
+  private netCard: VirtioNet | undefined;
 
   constructor(host: SessionHost, options: SessionOptions) {
     if (!Number.isInteger(options.harts) || options.harts < 1 || options.harts > MAX_HARTS) {
@@ -205,6 +216,8 @@ export class MachineSession {
     this.halt = 0;
     this.snapshotWords = this.signals ? new BigInt64Array(new SharedArrayBuffer(options.harts * SNAPSHOT_WORDS * 8)) : undefined;
     this.virtioConsole = options.virtioConsole ? new VirtioConsole({ output: (bytes) => this.virtioConsoleOutput(bytes) }) : undefined;
+    // (a reboot plugs a new card into the same network)
+    this.netCard = options.network ? new VirtioNet(options.network) : undefined;
     const machine = new VirtMachine({
       ramSize: options.ramSize,
       harts: options.harts,
@@ -220,6 +233,7 @@ export class MachineSession {
         ...options.disks.map((disk) => new VirtioBlock(disk)),
         new VirtioRng((into) => this.host.random(into)),
         ...(this.virtioConsole ? [this.virtioConsole] : []),
+        ...(this.netCard ? [this.netCard] : []),
       ],
       onVirtioError: (message) => options.event?.({ type: 'virtio-error', message }),
       onInterrupt: () => this.wake?.(),

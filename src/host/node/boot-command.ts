@@ -9,6 +9,7 @@ import { formatMachineStatistics } from '../../machine/statistics.js';
 import { HostConsole } from './console.js';
 import { exitNow } from './exit-now.js';
 import { ConsoleTimestamps } from './console-timestamps.js';
+import type { NetworkOption } from '../../machine/network-options.js';
 import { createMachine, type MachineExit, type SnapshotCommit } from './machine.js';
 import { listenMonitor, parseMonitorPlace, type MonitorSocket } from './monitor-socket.js';
 import { printable } from '../../machine/printable.js';
@@ -39,6 +40,8 @@ export interface BootOptions {
   monitor?: string;
   /** the board also has a virtio console (hvc0), which takes the terminal's input */
   virtioConsole?: boolean;
+  /** user-mode networking (--nic user,...) */
+  network?: NetworkOption;
 }
 
 /** Boots the guest; resolves to the process exit status. */
@@ -59,6 +62,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     jitDump: options.jitDump,
     hartThreads: options.hartThreads,
     virtioConsole: options.virtioConsole,
+    network: options.network,
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
     warmUp: !process.env.HARTVM_NO_WARMUP,
   });
@@ -95,6 +99,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
   machine.console.pipe(timestamps).pipe(process.stdout);
   machine.on('output-dropped', () => process.stderr.write('\r\nhartvm: warning: the guest writes to its console faster than the output is read, without waiting for its transmitter: dropping what does not fit\r\n'));
   machine.on('virtio-error', (message) => process.stderr.write(`\r\nhartvm: virtio: ${message}\r\n`));
+  machine.on('network-error', (message) => process.stderr.write(`\r\nhartvm: network: ${message}\r\n`));
   // A signal ends the run as QEMU's does, with the disks flushed and closed: 128 + its number.
   const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
   // A signal before the machine starts (while it waits for a monitor client) ends the wait.

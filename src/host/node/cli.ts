@@ -14,6 +14,7 @@ import { registerServeCommand } from './serve-command.js';
 import { usageErrorLine, UserError } from './user-error.js';
 import { makeJitDumpDirectory } from './jit-dump.js';
 import { translateQemuOptions } from './qemu-command-line.js';
+import { nicOption } from '../../machine/network-options.js';
 
 /** The version in package.json, the one place it is written. */
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -110,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--drive <spec>', `disk: file=IMG,format=raw[,readonly=on][,snapshot=on]; at most ${MAX_DISKS}`, (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--nographic', 'accepted for QEMU compatibility: the console is always the terminal')
     .option('--virtio-console', 'add a virtio console (Linux\'s hvc0; -append console=hvc0 makes it the console): it gets the terminal\'s input', false)
+    .option('--nic <spec>', 'a network card (eth0) on user-mode networking through passt: user[,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-:GUESTPORT]... (HOSTADDR 127.0.0.1 when empty)')
     .option('--monitor <where>', 'the monitor: stdio (Ctrl-A C on the terminal, the default), none, or unix:PATH,server,nowait')
     .option('--no-reboot', 'exit instead of rebooting when the guest resets')
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
@@ -121,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(JIT_DUMP_OPTION())
     .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string; dtb?: string;
       drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; statsJson?: boolean; dumpDtb?: string; hartThreads: boolean;
-      engine: EngineName; jitDump?: string; monitor?: string; virtioConsole: boolean }) => {
+      engine: EngineName; jitDump?: string; monitor?: string; virtioConsole: boolean; nic?: string }) => {
       status = await bootMachine({
         ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
         dtb: opts.dtb, drives: opts.drive, reboot: opts.reboot, policy: opts.tlbFlush as FlushPolicyName,
@@ -129,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
         hartThreads: opts.hartThreads,
         monitor: opts.monitor,
         virtioConsole: opts.virtioConsole,
+        network: opts.nic === undefined ? undefined : nicOption(opts.nic),
         engine: opts.engine,
         jitDump: jitDumpOption(opts.jitDump, opts.engine),
       });

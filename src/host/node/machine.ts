@@ -19,6 +19,8 @@ import { DEFAULT_BOOTARGS, defaultImage, SHIPPED_IMAGES_DIR } from './default-im
 import { FileDisk, parseDrive, type DriveSpec } from './disk.js';
 import { Monitor } from '../../machine/monitor.js';
 import { nodeSessionHost } from './node-host.js';
+import { PasstNetwork } from './passt.js';
+import { userNetworkOption, type NetworkOption } from '../../machine/network-options.js';
 import { readUserFile, type ReadLimit } from './user-file.js';
 
 /** A disk: a raw image file (QEMU's -drive spelling, or as fields), or bytes held in memory. */
@@ -60,6 +62,14 @@ export interface MachineOptions {
    * console input instead of the UART; its output joins the UART's (default false)
    */
   virtioConsole?: boolean;
+  /**
+   * user-mode networking, as QEMU's -nic user: the board gets a virtio-net card (eth0), which
+   * passt (Debian's package) connects to the host's network: DHCP gives the guest its address,
+   * the gateway reaches the host's loopback, and each hostfwd rule
+   * ([tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT, HOSTADDR 127.0.0.1 when empty) carries
+   * connections to a port of the host into the guest
+   */
+  network?: NetworkOption;
   /** aborting it stops the machine (as stop() does) */
   signal?: AbortSignal;
 }
@@ -83,6 +93,8 @@ export interface MachineEvents {
   panic: [];
   /** a virtio device found the guest's queues corrupt (it waits for a reset) */
   'virtio-error': [message: string];
+  /** the network (passt) failed or ended while the machine ran: the guest's network is down */
+  'network-error': [message: string];
   /**
    * the guest wrote on to its console while its transmitter was busy (a reader of `console`
    * was behind) and bytes past a fixed backlog were dropped; said once
@@ -108,6 +120,7 @@ const CONSOLE_READ_AHEAD = 64 * 1024;
 export class Machine extends EventEmitter<MachineEvents> {
   private readonly session: MachineSession;
   private readonly disks: FileDisk[];
+  private readonly network: PasstNetwork | undefined;
   private readonly abortSignal: AbortSignal | undefined;
   private readonly onAbort = (): void => this.session.stop(0, 'stopped by its AbortSignal');
   private running: Promise<MachineExit> | undefined;
@@ -119,10 +132,11 @@ export class Machine extends EventEmitter<MachineEvents> {
   readonly warnings: readonly string[];
 
   /** Use createMachine(). */
-  constructor(session: MachineSession, disks: FileDisk[], warnings: string[], signal: AbortSignal | undefined) {
+  constructor(session: MachineSession, disks: FileDisk[], network: PasstNetwork | undefined, warnings: string[], signal: AbortSignal | undefined) {
     super();
     this.session = session;
     this.disks = disks;
+    this.network = network;
     this.warnings = warnings;
     this.abortSignal = signal;
   }
@@ -131,6 +145,12 @@ export class Machine extends EventEmitter<MachineEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     if (this.abortSignal?.aborted) throw new OptionError('the machine\'s AbortSignal was aborted before it started');
+    try {
+      await this.network?.start();
+    } catch (e) {
+      this.closeDisks();
+      throw e;
+    }
     this.abortSignal?.addEventListener('abort', this.onAbort, { once: true });
     this.running = this.session.run().then(
       (ending) => this.finish(ending),
@@ -294,9 +314,10 @@ export class Machine extends EventEmitter<MachineEvents> {
     return exit;
   }
 
-  /** Every exit path leaves the disk files complete. */
+  /** Every exit path leaves the disk files complete, and ends the network's process. */
   private closeDisks(): void {
     for (const disk of this.disks) disk.close();
+    this.network?.close();
   }
 }
 
@@ -328,7 +349,8 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const engine = engineOption(options.engine ?? 'interp');
   if (engine === 'jit') keepTranslatedCodeAtBaseline();
   if (options.jitDump !== undefined) makeJitDumpDirectory(options.jitDump);
-  driveCountOption(options.drives?.length ?? 0, '-drive', options.virtioConsole);
+  driveCountOption(options.drives?.length ?? 0, '-drive', { virtioConsole: options.virtioConsole, network: options.network });
+  const userNetwork = options.network ? userNetworkOption(options.network) : undefined;
   const files: BootFiles = { bootargs: options.append ?? '' };
   const shipped = (part: 'firmware' | 'kernel' | 'initrd', name: string) => ({ name: `${SHIPPED_IMAGES_DIR}/${name}`, bytes: defaultImage(part) });
   if (options.kernel === undefined) {
@@ -348,6 +370,8 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const { images, warnings } = bootImagesFrom(files);
 
   const fileDisks: FileDisk[] = [];
+  let machine: Machine | undefined;
+  const network = userNetwork ? new PasstNetwork(userNetwork, (message) => machine?.emit('network-error', message)) : undefined;
   try {
     const disks: BlockBackend[] = [];
     for (const drive of options.drives ?? []) {
@@ -359,11 +383,11 @@ export function createMachine(options: MachineOptions = {}): Machine {
         disks.push(disk);
       }
     }
-    let machine: Machine | undefined;
     const session = new MachineSession(nodeSessionHost, {
       ramSize, harts, policy, engine, jitDump: options.jitDump,
       hartThreads: options.hartThreads ?? false,
       virtioConsole: options.virtioConsole ?? false,
+      network,
       reboot: options.reboot ?? true,
       warmUp: options.warmUp ?? true,
       images,
@@ -376,7 +400,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
       },
     });
     session.boot();
-    machine = new Machine(session, fileDisks, warnings, options.signal);
+    machine = new Machine(session, fileDisks, network, warnings, options.signal);
     return machine;
   } catch (e) {
     for (const disk of fileDisks) disk.close();

@@ -27,6 +27,12 @@ interface Line {
   stdioChardevs: Set<string>;
   /** the chardev= of each -device virtconsole, checked once every -chardev is known */
   virtconsoles: { chardev: string; typed: string }[];
+  /** each -netdev user by its id=: its hostfwd= parts */
+  netdevs: Map<string, string[]>;
+  /** the netdev= of each -device virtio-net-device, checked once every -netdev is known */
+  netDevices: { netdev: string; typed: string }[];
+  /** hartvm's --nic for each -nic user, and for each -device virtio-net-device once matched */
+  nics: string[];
 }
 
 interface QemuOption {
@@ -164,9 +170,16 @@ const DEVICE: QemuOption = {
       if (!line.virtioSerial) refuse(typed, value, 'a virtconsole sits on a virtio-serial bus: give -device virtio-serial-device before it');
       if (line.virtconsoles.length > 0) refuse(typed, value, 'hartvm\'s virtio console has one port: one virtconsole');
       line.virtconsoles.push({ chardev, typed: `${typed} ${printable(value)}` });
+    } else if (driver === 'virtio-net-device') {
+      const netdev = props.find(([key]) => key === 'netdev')?.[1];
+      if (netdev === undefined) refuse(typed, value, 'no netdev= given (a -netdev user,id=ID)');
+      for (const [key] of props) {
+        if (key !== 'driver' && key !== 'netdev' && key !== 'id' && key !== 'mac') refuse(typed, value, `${printable(key)} is not supported`);
+      }
+      line.netDevices.push({ netdev, typed: `${typed} ${printable(value)}` });
     } else if (driver !== 'virtio-rng-device') {
       // the board has one entropy device always; a second would be the same
-      refuse(typed, value, `hartvm's virt board has no ${printable(driver)} (it has virtio-blk-device disks, one virtio-rng-device, and virtio-serial-device with one virtconsole)`);
+      refuse(typed, value, `hartvm's virt board has no ${printable(driver)} (it has virtio-blk-device disks, one virtio-rng-device, virtio-serial-device with one virtconsole, and one virtio-net-device)`);
     }
   },
 };
@@ -192,6 +205,35 @@ const CHARDEV: QemuOption = {
       if (key !== 'backend' && key !== 'id' && key !== 'mux' && key !== 'signal' && key !== 'logfile' && key !== 'logappend') refuse(typed, value, `${printable(key)} is not supported`);
     }
     line.stdioChardevs.add(id);
+  },
+};
+
+/** -netdev user,id=ID[,hostfwd=RULE]...: user-mode networking, for a -device virtio-net-device. */
+const NETDEV: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    const props = properties(value, 'type');
+    const type = props.find(([key]) => key === 'type')?.[1] ?? '';
+    if (type !== 'user') refuse(typed, value, 'the only network backend is user-mode networking (user)');
+    const id = props.find(([key]) => key === 'id')?.[1];
+    if (id === undefined) refuse(typed, value, 'no id= given');
+    const forwards: string[] = [];
+    for (const [key, v] of props) {
+      if (key === 'hostfwd') forwards.push(`hostfwd=${v}`);
+      else if (key !== 'type' && key !== 'id') refuse(typed, value, `${printable(key)} is not supported (user networking takes hostfwd=)`);
+    }
+    line.netdevs.set(id, forwards);
+  },
+};
+
+/** -nic user[,hostfwd=RULE]...[,model=virtio-net-device]: the card and its network at once; -nic none: no card. */
+const NIC: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    if (value === 'none') return;
+    const type = properties(value, 'type')[0]?.[1] ?? '';
+    if (type !== 'user') refuse(typed, value, 'the only network backend is user-mode networking (user)');
+    line.nics.push(value);
   },
 };
 
@@ -237,9 +279,9 @@ const QEMU_OPTIONS: Record<string, QemuOption> = {
   loadvm: unsupported(true, 'hartvm cannot restore a saved machine yet'),
   dtb: passValue('--dtb'),
   'enable-kvm': unsupported(false, 'hartvm has no KVM: it is its own accelerator'),
-  netdev: unsupported(true, 'hartvm has no network device yet'),
-  nic: unsupported(true, 'hartvm has no network device yet'),
-  net: unsupported(true, 'hartvm has no network device yet'),
+  netdev: NETDEV,
+  nic: NIC,
+  net: { takesValue: true, apply: (value, _line, typed) => { if (value !== 'none') refuse(typed, value, 'the legacy -net is not supported: use -nic user,... or -netdev user,id=ID with -device virtio-net-device,netdev=ID'); } },
   virtfs: unsupported(true, 'hartvm has no virtio-9p yet'),
   fsdev: unsupported(true, 'hartvm has no virtio-9p yet'),
 };
@@ -254,7 +296,7 @@ const HARTVM_VALUE_OPTIONS = new Set(['--memory', '--tlb-flush', '--dump-dtb', '
 export function translateQemuOptions(args: readonly string[]): { args: string[]; version: boolean } {
   const line: Line = {
     out: [], drives: [], driveIds: new Set(), blockDevices: [], snapshot: false, version: false,
-    virtioSerial: false, stdioChardevs: new Set(), virtconsoles: [],
+    virtioSerial: false, stdioChardevs: new Set(), virtconsoles: [], netdevs: new Map(), netDevices: [], nics: [],
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -280,5 +322,12 @@ export function translateQemuOptions(args: readonly string[]): { args: string[];
     if (!line.stdioChardevs.has(chardev)) throw new UserError(`${typed}: no -chardev stdio has id=${printable(chardev)}`);
     line.out.push('--virtio-console');
   }
+  for (const { netdev, typed } of line.netDevices) {
+    const forwards = line.netdevs.get(netdev);
+    if (forwards === undefined) throw new UserError(`${typed}: no -netdev user has id=${printable(netdev)}`);
+    line.nics.push(['user', ...forwards].join(','));
+  }
+  if (line.nics.length > 1) throw new UserError(`hartvm's virt board has one network card: ${line.nics.length} were given`);
+  for (const nic of line.nics) line.out.push('--nic', nic);
   return { args: line.out, version: line.version };
 }
