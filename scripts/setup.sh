@@ -7,13 +7,14 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: the bare-metal toolchain and C library for the test programs, QEMU (the
 # reference in tests and benchmarks), OpenSBI and dtc (the virt board), make, and chromium (the
-# browser host's tests drive it headless with playwright-core).
+# browser host's tests drive it headless with playwright-core), and gdb-multiarch (the GDB stub's tests drive it).
 # Then the npm packages, the TypeScript build and the guest programs.
 PACKAGES=(
   make
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf
   qemu-system-misc opensbi device-tree-compiler
   chromium
+  gdb-multiarch
 )
 
 missing=()

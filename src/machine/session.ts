@@ -16,12 +16,14 @@ import { VirtioBlock, type BlockBackend } from '../devices/virtio/block.js';
 import { VirtioRng } from '../devices/virtio/rng.js';
 import { VirtioConsole } from '../devices/virtio/console.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
-import { Board, BoardSignals } from '../smp/board-signals.js';
+import { Board, BoardSignals, HartAction, StopCause } from '../smp/board-signals.js';
+import { BreakpointTable } from '../smp/breakpoint-table.js';
+import { GuestInspector } from '../debug/guest-inspector.js';
 import type { HartThreadExit } from '../smp/hart-runner.js';
 import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';
 import { MmioServer } from '../smp/mmio-channel.js';
 import { HaltClock } from '../smp/halt-clock.js';
-import { readSnapshot, SNAPSHOT_WORDS, takeSnapshot, type HartSnapshot } from '../cpu/hart-snapshot.js';
+import { readSnapshot, restoreSnapshot, SNAPSHOT_WORDS, snapshotWords, takeSnapshot, type HartSnapshot } from '../cpu/hart-snapshot.js';
 import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
 import { ConsoleOutput } from './console-output.js';
 import { machineStatistics, type MachineStatistics } from './statistics.js';
@@ -96,6 +98,8 @@ export interface SessionOptions {
   outputDropped?(): void;
   /** things that happen on the way */
   event?(event: SessionEvent): void;
+  /** every hart is held from the start until resumed (QEMU's -S) */
+  startHeld?: boolean;
 }
 
 export type SessionEvent =
@@ -176,6 +180,14 @@ export class MachineSession {
   private snapshotWords: BigInt64Array | undefined;
   /** the board's virtio console (SessionOptions.virtioConsole) */
   private virtioConsole: VirtioConsole | undefined;
+  /** a debugger's breakpoints, for hart threads */
+  private breakpointTable: BreakpointTable | undefined;
+  /** stops hart threads reported that the device thread has seen */
+  private debugStopsSeen = 0;
+  /** why the hart on the calling thread stopped on its own */
+  private stopCause: StopCause = StopCause.NONE;
+  /** told when the harts are held after one stopped on its own (a breakpoint, a step done) */
+  private stopListener: (() => void) | undefined;
 
   constructor(host: SessionHost, options: SessionOptions) {
     if (!Number.isInteger(options.harts) || options.harts < 1 || options.harts > MAX_HARTS) {
@@ -204,6 +216,8 @@ export class MachineSession {
     this.haltClock = new HaltClock();
     this.halt = 0;
     this.snapshotWords = this.signals ? new BigInt64Array(new SharedArrayBuffer(options.harts * SNAPSHOT_WORDS * 8)) : undefined;
+    this.breakpointTable = this.signals ? new BreakpointTable() : undefined;
+    this.debugStopsSeen = 0;
     this.virtioConsole = options.virtioConsole ? new VirtioConsole({ output: (bytes) => this.virtioConsoleOutput(bytes) }) : undefined;
     const machine = new VirtMachine({
       ramSize: options.ramSize,
@@ -239,6 +253,12 @@ export class MachineSession {
     if (this.running) throw new Error('the session is already running');
     this.running = true;
     if (!this.machine) this.boot();
+    if (this.options.startHeld) {
+      // The harts start held (hart threads see the halt before their first instruction).
+      this.halt = ++this.halts;
+      this.signals?.requestHalt(this.halt);
+      this.haltClock.stand(this.hostClock);
+    }
     this.start = this.host.now();
     if (!this.signals && this.options.warmUp) warmUpInterpreter(this.options.policy);
     try {
@@ -287,26 +307,111 @@ export class MachineSession {
    * resolves once they all are. Devices go on: input still reaches the UART, output still flows.
    */
   async pause(): Promise<void> {
-    if (this.halt !== 0 || this.ending || !this.running || !this.machine) return;
-    const halt = this.halt = ++this.halts;
+    if (this.ending || !this.running || !this.machine) return;
+    const asked = this.halt === 0;
+    if (asked) {
+      this.halt = ++this.halts;
+      this.signals?.requestHalt(this.halt);
+    }
+    const halt = this.halt;
     const signals = this.signals;
     if (signals) {
-      signals.requestHalt(halt);
+      // also when already asked (-S, a stop reported): the snapshots are there once every hart is held
       for (let h = 0; h < this.options.harts; h++) {
         while (!signals.halted(h, halt) && this.halt === halt && !this.ending) await signals.haltedChange(h, SLICE_MS);
       }
       if (this.halt !== halt) return;
     }
-    this.haltClock.stand(this.hostClock);
+    if (asked) this.haltClock.stand(this.hostClock);
   }
 
   /** Lets held harts run on (the monitor's cont). */
   resume(): void {
+    this.release([]);
+  }
+
+  // ---- a debugger (debug/gdb-server.ts) ---------------------------------------------------
+
+  /** Tells `listener` each time the harts are held after one stopped on its own (undefined: nobody). */
+  onHartStop(listener: (() => void) | undefined): void {
+    this.stopListener = listener;
+  }
+
+  /** Why each hart stopped on its own since it was last let go (StopCause.NONE: it did not). */
+  stopCauses(): StopCause[] {
+    const signals = this.signals;
+    if (!signals) return [this.stopCause];
+    return Array.from({ length: this.options.harts }, (_, h) => signals.stoppedFor(h));
+  }
+
+  /**
+   * Lets held harts go, each as `actions` says (run, stay held, take one step; missing: run),
+   * with `breakpoints` (virtual addresses). A hart that stops on its own (a breakpoint, its step
+   * done) halts every hart, and then onHartStop's listener is told.
+   */
+  debugResume(actions: readonly HartAction[], breakpoints: readonly bigint[]): void {
+    if (this.halt === 0 || !this.machine) return;
+    if (this.breakpointTable) {
+      this.breakpointTable.write(breakpoints);
+      this.release(actions);
+      return;
+    }
+    const hart = this.machine.harts[0];
+    hart.setBreakpoints(breakpoints);
+    hart.resumedByDebugger();
+    this.stopCause = StopCause.NONE;
+    const action = actions[0] ?? HartAction.RUN;
+    if (action === HartAction.RUN) this.release(actions);
+    else if (action === HartAction.STEP) {
+      hart.debugStep();
+      this.stopCause = StopCause.STEPPED;
+      setTimeout(() => this.stopListener?.(), 0);
+    }
+  }
+
+  /** Gives hart `hartId` the registers of `snapshot` (changed from snapshots()); the harts are held. */
+  writeRegisters(snapshot: HartSnapshot): void {
+    if (this.halt === 0 || !this.machine) throw new Error('the harts are running: pause() them first');
+    const words = this.snapshotWords;
+    if (!words || !this.signals) return restoreSnapshot(this.machine.harts[snapshot.hartId], snapshot);
+    snapshotWords(snapshot, words, snapshot.hartId * SNAPSHOT_WORDS);
+    this.signals.setRegistersWritten(snapshot.hartId);
+  }
+
+  /**
+   * Guest memory as hart `hartId` sees it now (its translation; physical where that fails), for a
+   * debugger; the harts are held. Undefined where some byte is not RAM.
+   */
+  readMemory(hartId: number, address: bigint, length: number): Uint8Array | undefined {
+    return this.inspector(hartId).read(address, length);
+  }
+
+  /** Writes guest memory as readMemory() reads it (decoded code of the pages is dropped); false where some byte is not RAM. */
+  writeMemory(hartId: number, address: bigint, bytes: Uint8Array): boolean {
+    return this.inspector(hartId).write(address, bytes);
+  }
+
+  private inspector(hartId: number): GuestInspector {
+    const machine = this.machine;
+    if (this.halt === 0 || !machine) throw new Error('the harts are running: pause() them first');
+    return new GuestInspector(machine.bus, this.snapshots()[hartId], (hostOffset, length) => machine.memoryWritten(hostOffset, length));
+  }
+
+  /** Lets held harts run on, each as `actions` says (missing: run). */
+  private release(actions: readonly HartAction[]): void {
     if (this.halt === 0) return;
     this.halt = 0;
+    this.stopCause = StopCause.NONE;
     this.haltClock.resume(this.hostClock);
+    this.signals?.setActions(actions);
     this.signals?.releaseHalt();
     this.wake?.();
+  }
+
+  /** A hart thread stopped on its own: every hart is held, then the listener is told. */
+  private async haltForDebugger(): Promise<void> {
+    await this.pause();
+    if (this.halt !== 0) this.stopListener?.();
   }
 
   /** Every hart's registers; the harts must be held (pause()). */
@@ -411,6 +516,14 @@ export class MachineSession {
         const until = this.host.now() + SLICE_MS;
         do {
           hart.execute(CHUNK);
+          if (hart.atBreakpoint) {
+            hart.atBreakpoint = false;
+            this.stopCause = StopCause.BREAKPOINT;
+            this.halt = ++this.halts;
+            this.haltClock.stand(this.hostClock);
+            this.stopListener?.();
+            break;
+          }
           if (this.ending || this.rebootRequested || hart.waiting) break;
           if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
             this.trapLoop(0, hart.pc);
@@ -461,6 +574,10 @@ export class MachineSession {
           const seen = server.doorbell();
           server.serve();
           if (this.ending || this.rebootRequested) break;
+          if (signals.stopsReported() !== this.debugStopsSeen) {
+            this.debugStopsSeen = signals.stopsReported();
+            void this.haltForDebugger();
+          }
           if (machine.devicesHaveWork) {
             // The devices' budget is spent: let the event loop run, then give them the next turn.
             await this.host.yieldToEvents();
@@ -493,6 +610,7 @@ export class MachineSession {
       const config = {
         ...machine.hartThreadConfig(id), liveStatistics: this.liveStatistics?.buffer as SharedArrayBuffer | undefined,
         snapshots: this.snapshotWords?.buffer as SharedArrayBuffer | undefined, haltClock: this.haltClock.buffer,
+        breakpoints: this.breakpointTable?.buffer,
       };
       const data: HartThreadData = { config, clockOrigin: this.clockOrigin, warmUp: this.options.warmUp, jitDump: this.options.jitDump };
       exits.push(this.host.spawnHart(data).then(
