@@ -39,6 +39,10 @@ export interface BootOptions {
   monitor?: string;
   /** the board also has a virtio console (hvc0), which takes the terminal's input */
   virtioConsole?: boolean;
+  /** a GDB stub: tcp:[HOST]:PORT (QEMU's -gdb) */
+  gdb?: string;
+  /** every hart held at reset until gdb or the monitor lets it go (QEMU's -S) */
+  startHeld?: boolean;
 }
 
 /** Boots the guest; resolves to the process exit status. */
@@ -59,6 +63,8 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     jitDump: options.jitDump,
     hartThreads: options.hartThreads,
     virtioConsole: options.virtioConsole,
+    gdb: options.gdb,
+    startHeld: options.startHeld,
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
     warmUp: !process.env.HARTVM_NO_WARMUP,
   });
