@@ -87,13 +87,17 @@ export class GdbServer {
     }
   }
 
-  /** The client went away (or is sent away): the harts run on without breakpoints, as after D. */
+  /**
+   * The client went away: its breakpoints go. Running harts run on without them; held ones stay
+   * held (as QEMU's, until a debugger or the monitor's cont lets them go).
+   */
   disconnected(): void {
     if (this.closed) return;
     this.closed = true;
     this.target.onHartStop(undefined);
     this.breakpoints.clear();
     this.enqueue(async () => {
+      if (this.target.paused) return;
       await this.target.pause();
       this.target.debugResume([], []);
     });
@@ -334,6 +338,8 @@ export class GdbServer {
   /** D: no more breakpoints, every hart runs on, and the client goes. */
   private detach(): undefined {
     this.reply('OK');
+    this.breakpoints.clear();
+    if (this.target.paused) this.target.debugResume([], []);
     this.host.close();
     this.disconnected();
     return undefined;

@@ -1,0 +1,154 @@
+// The GDB stub spoken to in raw RSP over TCP, on a bare-metal program (guest/gdb/counting.S),
+// under both engines, at one hart (on the calling thread) and two (each on a thread of its own):
+// registers and memory read and written, breakpoints hit at their pc, single steps over a
+// 32-bit and a compressed instruction and into a trap handler, continue, Ctrl-C, threads, and
+// garbage answered without harm.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { COUNTING, freePort, REG, startHartvm, SYMBOLS } from './rsp-client.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const hex = (value) => value.toString(16);
+
+for (const engine of ['interp', 'jit']) {
+  for (const smp of [1, 2]) {
+    test(`--engine=${engine} -smp ${smp}: registers, memory, breakpoints, steps, Ctrl-C and threads over raw RSP`, { timeout: 120000 }, async () => {
+      const port = await freePort();
+      const { vm, gdb } = await startHartvm(['-bios', 'none', '-kernel', COUNTING, '-nographic', '-monitor', 'none', '-smp', String(smp), `--engine=${engine}`, '-S'], port);
+      try {
+        const supported = await gdb.request('qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=i386');
+        for (const feature of ['PacketSize=', 'qXfer:features:read+', 'vContSupported+', 'QStartNoAckMode+']) assert.ok(supported.includes(feature), supported);
+        assert.equal(await gdb.request('?'), 'T05thread:1;');
+        let xml = '';
+        for (let part = ''; !part.startsWith('l');) {
+          part = await gdb.request(`qXfer:features:read:target.xml:${xml.length.toString(16)},400`);
+          assert.match(part, /^[ml]/);
+          xml += part.slice(1);
+        }
+        assert.equal(await gdb.request('qXfer:features:read:other.xml:0,400'), 'E00');
+        for (const feature of ['cpu', 'fpu', 'csr', 'virtual']) assert.ok(xml.includes(`org.gnu.gdb.riscv.${feature}`), feature);
+        assert.ok(xml.includes('<architecture>riscv:rv64</architecture>'));
+        assert.ok(xml.includes('name="mstatus"') && xml.includes('name="priv"') && xml.includes('name="fcsr"'));
+        assert.equal(await gdb.request('qfThreadInfo'), smp === 1 ? 'm1' : 'm1,2');
+        assert.equal(await gdb.request('qsThreadInfo'), 'l');
+        assert.equal(await gdb.request('qAttached'), '1');
+        // held at reset, in the boot ROM, in M-mode
+        assert.equal(await gdb.register(REG.pc), 0x1000n);
+        assert.equal(await gdb.register(REG.priv), 3n);
+        const g = await gdb.request('g');
+        assert.equal(g.length, 33 * 16, 'x0-x31 and pc');
+        assert.equal(g.slice(32 * 16), '0010000000000000');
+
+        // a breakpoint stops the hart that reaches it, at its pc
+        assert.equal(await gdb.request(`Z0,${hex(SYMBOLS.hotLoop)},4`), 'OK');
+        gdb.raw('$vCont;c#a8');
+        const stop = await gdb.next();
+        assert.match(stop, /^T05thread:[12];$/);
+        const stopped = Number.parseInt(stop.slice('T05thread:'.length), 16);
+        assert.equal(await gdb.request(`Hg${stopped}`), 'OK');
+        assert.equal(await gdb.register(REG.pc), SYMBOLS.hotLoop);
+        assert.equal(await gdb.register(REG.s0), 0n, 'stopped before the first addi');
+        assert.equal(await gdb.request(`z0,${hex(SYMBOLS.hotLoop)},4`), 'OK');
+
+        // single steps: a 32-bit addi, then a compressed c.addi
+        assert.equal(await gdb.request(`vCont;s:${stopped}`), `T05thread:${stopped};`);
+        assert.equal(await gdb.register(REG.pc), SYMBOLS.compressedAdd);
+        assert.equal(await gdb.register(REG.s0), 1n);
+        assert.equal(await gdb.request(`vCont;s:${stopped}`), `T05thread:${stopped};`);
+        assert.equal(await gdb.register(REG.pc), SYMBOLS.store, 'two bytes on');
+        assert.equal(await gdb.register(REG.s1), 1n);
+        // a register written goes back into the hart: s2 set makes it take the ecall
+        assert.equal(await gdb.setRegister(REG.s2, 1), 'OK');
+        assert.equal(await gdb.register(REG.s2), 1n);
+        assert.equal(await gdb.request(`vCont;s:${stopped}`), `T05thread:${stopped};`); // sd
+        assert.equal(await gdb.request(`vCont;s:${stopped}`), `T05thread:${stopped};`); // bnez, taken
+        assert.equal(await gdb.register(REG.pc), SYMBOLS.doEcall);
+        // the step into the trap stops at the handler's first instruction
+        assert.equal(await gdb.request(`vCont;s:${stopped}`), `T05thread:${stopped};`);
+        assert.equal(await gdb.register(REG.pc), SYMBOLS.trapHandler);
+        assert.equal(await gdb.register(REG.mcause), 11n, 'ecall from M-mode');
+        assert.equal(await gdb.register(REG.mepc), SYMBOLS.doEcall);
+        // fflags/frm are fields of fcsr
+        assert.equal(await gdb.setRegister(REG.fcsr, 0xe3, 4), 'OK');
+        assert.equal(await gdb.register(REG.frm), 7n);
+        assert.equal(await gdb.register(REG.fflags), 3n);
+
+        // memory: the hart's counter, the scratch word, written in hex and in binary
+        const counter = await gdb.request(`m${hex(SYMBOLS.counters + BigInt(8 * (stopped - 1)))},8`);
+        assert.equal(counter, '0100000000000000', 'the sd stored s0 = 1');
+        assert.equal(await gdb.request(`m${hex(SYMBOLS.scratch)},8`), '8877665544332211');
+        assert.equal(await gdb.request(`M${hex(SYMBOLS.scratch)},4:01020304`), 'OK');
+        assert.equal(await gdb.request(`m${hex(SYMBOLS.scratch)},8`), '0102030444332211');
+        // X: binary, with the escapes of # $ } (0x23 0x24 0x7d)
+        assert.equal(await gdb.request(`X${hex(SYMBOLS.scratch)},3:}\x03}\x04}\x5d`), 'OK');
+        assert.equal(await gdb.request(`m${hex(SYMBOLS.scratch)},4`), '23247d04');
+        assert.equal(await gdb.request('m0,4'), 'E14', 'nothing there');
+        assert.equal(await gdb.request(`m${hex(SYMBOLS.scratch)},100000`), 'E22', 'too long to answer');
+
+        // continue and Ctrl-C: every hart stops, SIGINT
+        assert.equal(await gdb.request(`Hg${stopped}`), 'OK');
+        const before = await gdb.register(REG.s0);
+        gdb.raw('$c#63');
+        await sleep(300);
+        gdb.raw('\x03');
+        assert.match(await gdb.next(), /^T02thread:[12];$/);
+        assert.equal(await gdb.request(`Hg${stopped}`), 'OK');
+        const after = await gdb.register(REG.s0);
+        assert.ok(after > before + 1000n, `the hart ran on: s0 ${before} -> ${after}`);
+        const counted = await gdb.request(`m${hex(SYMBOLS.counters + BigInt(8 * (stopped - 1)))},8`);
+        const stored = BigInt(`0x${counted.match(/../g).reverse().join('')}`);
+        assert.ok(stored === after || stored === after - 1n, `memory follows s0 (${stored} vs ${after})`);
+        await sleep(200);
+        assert.equal(await gdb.register(REG.s0), after, 'held harts count nothing');
+
+        if (smp === 2) {
+          // threads: Hg selects, the stop names the hart that stopped
+          assert.equal(await gdb.request('T2'), 'OK');
+          assert.equal(await gdb.request('T3'), 'E01');
+          assert.ok(Buffer.from(await gdb.request('qThreadExtraInfo,2'), 'hex').toString().includes('hart 1'));
+          assert.equal(await gdb.request('Hg2'), 'OK');
+          assert.equal(await gdb.setRegister(REG.s2, 1), 'OK');
+          assert.equal(await gdb.request('Hg1'), 'OK');
+          assert.equal(await gdb.setRegister(REG.s2, 0), 'OK');
+          assert.equal(await gdb.request(`Z0,${hex(SYMBOLS.doEcall)},4`), 'OK');
+          gdb.raw('$vCont;c#a8');
+          assert.equal(await gdb.next(), 'T05thread:2;', 'hart 1 (thread 2) reached do_ecall');
+          assert.equal(await gdb.request('qC'), 'QC2');
+          assert.equal(await gdb.request('Hg2'), 'OK');
+          assert.equal(await gdb.register(REG.pc), SYMBOLS.doEcall);
+          assert.equal(await gdb.request('Hg1'), 'OK');
+          const other = await gdb.register(REG.pc);
+          assert.ok(other >= SYMBOLS.hotLoop && other < SYMBOLS.doEcall, `hart 0 is held in its loop (pc ${hex(other)})`);
+          const held = await gdb.register(REG.s0);
+          await sleep(200);
+          assert.equal(await gdb.register(REG.s0), held, 'all-stop: hart 0 is held too');
+          assert.equal(await gdb.request(`z0,${hex(SYMBOLS.doEcall)},4`), 'OK');
+        }
+
+        // garbage: bytes outside packets, a bad checksum, an overlong packet, an unknown packet
+        gdb.raw('garbage+++');
+        gdb.raw('$g#00');
+        gdb.raw(`$${'a'.repeat(10000)}#00`);
+        assert.equal(await gdb.request('qNoSuchThing'), '');
+        assert.equal(await gdb.request('Zq'), 'E22');
+        assert.equal(await gdb.request('p99999'), 'E22');
+        assert.equal(await gdb.request('?').then((r) => r.slice(0, 3)), 'T05');
+        assert.ok(gdb.acks.includes('-'), 'the damaged packets were refused');
+        // no acks from here on
+        assert.equal(await gdb.request('QStartNoAckMode'), 'OK');
+        gdb.ackMode = false;
+        assert.equal(await gdb.request('qAttached'), '1');
+        // monitor commands (qRcmd), output in hex
+        const info = Buffer.from(await gdb.request(`qRcmd,${Buffer.from('info status').toString('hex')}`), 'hex').toString();
+        assert.equal(info, 'VM status: paused\n');
+
+        // k: the VMM exits
+        gdb.raw('$k#6b');
+        assert.equal(await vm.exited, 0);
+      } finally {
+        gdb.close();
+        vm.kill('SIGKILL');
+      }
+    });
+  }
+}
