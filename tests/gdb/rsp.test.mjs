@@ -152,3 +152,74 @@ for (const engine of ['interp', 'jit']) {
     });
   }
 }
+
+test('--engine=jit: a breakpoint in a hot loop that is already translated is hit', { timeout: 120000 }, async () => {
+  const port = await freePort();
+  const { vm, gdb } = await startHartvm(['-bios', 'none', '-kernel', COUNTING, '-nographic', '-monitor', 'none', '--engine=jit'], port);
+  try {
+    // connecting stops the machine; let it run until the loop is translated
+    assert.equal(await gdb.request('?'), 'T05thread:1;');
+    gdb.raw('$c#63');
+    await sleep(1500);
+    gdb.raw('\x03');
+    assert.equal(await gdb.next(), 'T02thread:1;');
+    const store = Buffer.from(await gdb.request(`qRcmd,${Buffer.from('info store').toString('hex')}`), 'hex').toString();
+    const row = store.split('\n')[store.split('\n').findIndex((l) => l.startsWith('translated code')) + 2];
+    const translations = Number(row.trim().split(/\s+/)[1]);
+    assert.ok(translations >= 1, `the loop was translated: ${row}`);
+    const pcBefore = await gdb.register(REG.pc);
+    assert.ok(pcBefore >= SYMBOLS.hotLoop && pcBefore < SYMBOLS.doEcall, `in the loop (pc ${hex(pcBefore)})`);
+    // a breakpoint on an instruction in the middle of the translated loop
+    assert.equal(await gdb.request(`Z0,${hex(SYMBOLS.branch)},4`), 'OK');
+    const s0 = await gdb.register(REG.s0);
+    gdb.raw('$c#63');
+    assert.equal(await gdb.next(), 'T05thread:1;');
+    assert.equal(await gdb.register(REG.pc), SYMBOLS.branch);
+    const next = await gdb.register(REG.s0);
+    assert.ok(next - s0 <= 1n, `stopped within one round of the loop (s0 ${s0} -> ${next})`);
+    // and again: the breakpoint at the pc is stepped off, the next round stops there
+    gdb.raw('$c#63');
+    assert.equal(await gdb.next(), 'T05thread:1;');
+    assert.equal(await gdb.register(REG.pc), SYMBOLS.branch);
+    assert.equal(await gdb.register(REG.s0), next + 1n, 'one more round');
+    // without breakpoints the hart translates again and runs on
+    assert.equal(await gdb.request(`z0,${hex(SYMBOLS.branch)},4`), 'OK');
+    gdb.raw('$c#63');
+    await sleep(500);
+    gdb.raw('\x03');
+    assert.equal(await gdb.next(), 'T02thread:1;');
+    assert.ok(await gdb.register(REG.s0) > next + 1000n);
+  } finally {
+    gdb.close();
+    vm.kill('SIGKILL');
+  }
+});
+
+for (const policy of ['fence', 'block', 'instruction']) {
+  for (const smp of [1, 2]) {
+    test(`--tlb-flush=${policy} -smp ${smp}: breakpoints and steps`, { timeout: 120000 }, async () => {
+      const port = await freePort();
+      const { vm, gdb } = await startHartvm(['-bios', 'none', '-kernel', COUNTING, '-nographic', '-monitor', 'none', '-smp', String(smp), `--tlb-flush=${policy}`, '-S'], port);
+      try {
+        assert.equal(await gdb.request('?'), 'T05thread:1;');
+        assert.equal(await gdb.request(`Z1,${hex(SYMBOLS.compressedAdd)},2`), 'OK');
+        for (let round = 1n; round <= 3n; round++) {
+          gdb.raw('$vCont;c#a8');
+          const stop = await gdb.next();
+          assert.match(stop, /^T05thread:[12];$/);
+          assert.equal(await gdb.request(`Hg${stop.slice(10, 11)}`), 'OK');
+          assert.equal(await gdb.register(REG.pc), SYMBOLS.compressedAdd);
+          if (smp === 1) assert.equal(await gdb.register(REG.s0), round);
+        }
+        const s1 = await gdb.register(REG.s1);
+        const thread = (await gdb.request('qC')).slice(2);
+        assert.equal(await gdb.request(`vCont;s:${thread}`), `T05thread:${thread};`);
+        assert.equal(await gdb.register(REG.pc), SYMBOLS.store);
+        assert.equal(await gdb.register(REG.s1), s1 + 1n);
+      } finally {
+        gdb.close();
+        vm.kill('SIGKILL');
+      }
+    });
+  }
+}
