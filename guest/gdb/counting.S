@@ -6,6 +6,7 @@
   .section .text.init, "ax"
   .globl _start, hot_loop, compressed_add, do_ecall, trap_handler, counters, scratch
 _start:
+  .option push
   .option norvc
   csrr a0, mhartid
   la t0, trap_handler
@@ -19,8 +20,9 @@ _start:
 hot_loop:
   addi s0, s0, 1
 compressed_add:
-  .option rvc
+  .option pop
   c.addi s1, 1
+  .option push
   .option norvc
   sd s0, 0(s3)
   bnez s2, do_ecall
@@ -36,6 +38,7 @@ trap_handler:
   csrw mepc, t0
   li s2, 0
   mret
+  .option pop
 
   .data
   .align 3
