@@ -24,7 +24,7 @@ import { interpret, type InterpretedHart } from './interpreter.js';
 import { JitEngine, type JitStatistics, type TranslationListener } from '../jit/jit-engine.js';
 import { Op } from './isa/encodings.js';
 import { HartState } from './state.js';
-import { codeAddress, HartBreakpoints } from './hart-breakpoints.js';
+import { codeAddress, DebugStop, HartBreakpoints, HartWatches, type HostWatch } from './hart-breakpoints.js';
 import { DOUBLE_ZERO } from '../arch/double-field.js';
 
 /** Instructions per interpreter slice: interrupts are looked at between slices. */
@@ -106,8 +106,15 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
   // ---- a debugger's hold on the hart (debug/): nothing here is looked at per instruction ----
   /** the debugger's breakpoints, or null when it has none (the hart then runs as without one) */
   private breakpoints: HartBreakpoints | null = null;
-  /** the hart stopped at a breakpoint (the pc is its address): execute() returned early */
-  atBreakpoint = false;
+  /**
+   * the hart stopped for the debugger, and execute() returned early: at a breakpoint (the pc is
+   * its address), or after a store to a watched word (the pc is the next instruction's)
+   */
+  debugStop = DebugStop.NONE;
+  /** the debugger's address of the watched bytes written (debugStop WATCHPOINT) */
+  watchedAddress = -1n;
+  /** the debugger's write watchpoints, or null */
+  private watches: HartWatches | null = null;
   /** a debugger's single step runs: no interrupt is taken (as QEMU's default step flags) */
   private stepping = false;
   /** a breakpoint at the pc the hart resumed at is passed over until an instruction retires */
@@ -225,7 +232,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     const policy = this.policy;
     this.yieldRequested = false;
     while (this.retired - start + (this.trapsTaken - trapsBefore) < maxInsns) {
-      if (this.stopRequested || this.atBreakpoint) break;
+      if (this.stopRequested || this.debugStop !== DebugStop.NONE) break;
       if (!this.stepping && this.checkInterrupts()) {
         if (this.trapsWithoutProgress >= TRAP_LOOP_LIMIT) break;
         continue;
@@ -239,7 +246,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
         this.enterPage();
         this.sliceBudget = budget;
         this.left = budget;
-        if (this.jit && this.breakpoints === null && !this.stepping) this.jit.run(budget);
+        if (this.jit && this.breakpoints === null && this.watches === null && !this.stepping) this.jit.run(budget);
         else interpret(this, budget);
       } catch (e) {
         if (e !== TrapSignal.INSTANCE) throw e;
@@ -253,7 +260,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
       if (this.trapsWithoutProgress >= TRAP_LOOP_LIMIT) break; // let the host diagnose it
       if (this.yieldRequested) {
         this.yieldRequested = false;
-        if (this.stopRequested || this.atBreakpoint) break;
+        if (this.stopRequested || this.debugStop !== DebugStop.NONE) break;
       }
     }
     return this.retired - start;
@@ -506,7 +513,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     const va = codeAddress(this.pageLo, this.pageHi, off);
     const resumingHere = va === this.resumedAtPc && this.retiredBeforeCurrent() === this.resumedAtRetired;
     if (this.breakpoints !== null && this.breakpoints.has(va) && !resumingHere) {
-      this.atBreakpoint = true;
+      this.debugStop = DebugStop.BREAKPOINT;
       this.yieldRequested = true;
       return -1;
     }
@@ -531,9 +538,30 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     this.code.setDebugging(this.breakpoints !== null);
   }
 
+  /**
+   * Sets the debugger's write watchpoints (none: the hart runs as without a debugger). The store's
+   * write entries are dropped, so that stores to watched pages take the slow path; the JIT stays
+   * out while there are any.
+   */
+  setWatches(watches: readonly HostWatch[]): void {
+    if (this.watches === null && watches.length === 0) return;
+    this.watches?.remove();
+    this.watches = watches.length > 0 ? new HartWatches(watches, this.bus.memory.pageFlags) : null;
+    this.store.invalidateAll();
+  }
+
+  /** The MMU's slow path stored to a WATCHED page (HartHost.watchedWrite): the hart stops after the store if it hit a watch. */
+  watchedWrite(hostOffset: number, size: number): void {
+    const address = this.watches?.hit(hostOffset, size) ?? -1n;
+    if (address < 0n) return;
+    this.debugStop = DebugStop.WATCHPOINT;
+    this.watchedAddress = address;
+    this.yieldRequested = true;
+  }
+
   /** The hart is let go by a debugger: a breakpoint at its pc is passed over (see breakpointAt). */
   resumedByDebugger(): void {
-    this.atBreakpoint = false;
+    this.debugStop = DebugStop.NONE;
     this.resumedAtPc = this.pc;
     this.resumedAtRetired = this.retired;
   }
@@ -549,7 +577,8 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
       this.execute(1);
     } finally {
       this.stepping = false;
-      this.atBreakpoint = false;
+      // a watch hit by the step is the step's stop (its cause stays for the debugger)
+      if (this.debugStop === DebugStop.BREAKPOINT) this.debugStop = DebugStop.NONE;
     }
   }
 

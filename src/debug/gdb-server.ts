@@ -5,7 +5,8 @@
 
 import type { HartSnapshot } from '../cpu/hart-snapshot.js';
 import { HartAction, StopCause } from '../smp/board-signals.js';
-import { MAX_BREAKPOINTS } from '../smp/breakpoint-table.js';
+import { MAX_DEBUGGER_VALUES } from '../smp/debugger-list.js';
+import type { HostWatch } from '../cpu/hart-breakpoints.js';
 import { debugRegister, GENERAL_REGISTERS, type DebugRegister } from './registers.js';
 import { framePacket, fromHex, RspReader, toHex, unescapeBinary } from './rsp-framing.js';
 import { TARGET_XML } from './target-description.js';
@@ -20,8 +21,12 @@ export interface DebugTarget {
   writeRegisters(snapshot: HartSnapshot): void;
   readMemory(hartId: number, address: bigint, length: number): Uint8Array | undefined;
   writeMemory(hartId: number, address: bigint, bytes: Uint8Array): boolean;
-  debugResume(actions: readonly HartAction[], breakpoints: readonly bigint[]): void;
+  debugResume(actions: readonly HartAction[], breakpoints: readonly bigint[], watches: readonly HostWatch[]): void;
+  /** guest RAM at `address` through hart `hartId`'s translation, as write watches (undefined: not all RAM) */
+  watchRange(hartId: number, address: bigint, length: number): HostWatch[] | undefined;
   stopCauses(): StopCause[];
+  /** the watched address hart `hartId` wrote (its stop cause WATCHPOINT) */
+  watchedAddress(hartId: number): bigint;
   onHartStop(listener: (() => void) | undefined): void;
 }
 
@@ -39,6 +44,9 @@ export interface GdbServerHost {
 }
 
 /** The longest packet taken (hex, as qSupported tells the client): 4 KiB. */
+/** Write watchpoints at once, and the bytes one watches at most. */
+const MAX_WATCHES = 16;
+const MAX_WATCH_LENGTH = 64;
 export const PACKET_SIZE = 0x1000;
 /** Memory read in one m packet at most: what fits in a reply. */
 const MAX_MEMORY_READ = PACKET_SIZE / 2 - 16;
@@ -58,6 +66,8 @@ export class GdbServer {
   private generalHart = 0;
   private controlHart = 0;
   private readonly breakpoints = new Set<bigint>();
+  /** write watchpoints by `address,length` as gdb gave them */
+  private readonly watches = new Map<string, HostWatch[]>();
   /** the harts run for the client, which waits for a stop reply */
   private running = false;
   /** packets are handled one after another (some wait for the harts) */
@@ -96,10 +106,11 @@ export class GdbServer {
     this.closed = true;
     this.target.onHartStop(undefined);
     this.breakpoints.clear();
+    this.watches.clear();
     this.enqueue(async () => {
       if (this.target.paused) return;
       await this.target.pause();
-      this.target.debugResume([], []);
+      this.target.debugResume([], [], []);
     });
   }
 
@@ -231,18 +242,36 @@ export class GdbServer {
 
   // ---- breakpoints ------------------------------------------------------------------------
 
-  /** Z0/Z1 (software and hardware breakpoints: the same here, neither touches guest memory); no watchpoints yet. */
+  /**
+   * Z0/Z1: software and hardware breakpoints (the same here: neither touches guest memory);
+   * Z2: write watchpoints, on the guest RAM the address is now; read and access ones (Z3/Z4) are not supported.
+   */
   private breakpoint(p: string): string {
     const match = /^[Zz]([0-4]),([0-9a-fA-F]{1,16}),([0-9a-fA-F]{1,8})(;.*)?$/.exec(p);
     if (!match) return BAD_ARGUMENT;
+    if (match[1] === '2') return this.watchpoint(p[0] === 'Z', BigInt(`0x${match[2]}`), Number.parseInt(match[3], 16));
     if (match[1] !== '0' && match[1] !== '1') return '';
     const address = BigInt(`0x${match[2]}`);
     if (p[0] === 'z') {
       this.breakpoints.delete(address);
       return 'OK';
     }
-    if (!this.breakpoints.has(address) && this.breakpoints.size >= MAX_BREAKPOINTS) return 'E01';
+    if (!this.breakpoints.has(address) && this.breakpoints.size >= MAX_DEBUGGER_VALUES) return 'E01';
     this.breakpoints.add(address);
+    return 'OK';
+  }
+
+  private watchpoint(insert: boolean, address: bigint, length: number): string {
+    const key = `${address},${length}`;
+    if (!insert) {
+      this.watches.delete(key);
+      return 'OK';
+    }
+    if (length < 1 || length > MAX_WATCH_LENGTH) return BAD_ARGUMENT;
+    if (!this.watches.has(key) && this.watches.size >= MAX_WATCHES) return 'E01';
+    const ranges = this.target.watchRange(this.generalHart, address, length);
+    if (!ranges) return MEMORY_ERROR;
+    this.watches.set(key, ranges);
     return 'OK';
   }
 
@@ -303,7 +332,7 @@ export class GdbServer {
       this.target.writeRegisters(snapshot);
     }
     this.running = true;
-    this.target.debugResume(actions, [...this.breakpoints]);
+    this.target.debugResume(actions, [...this.breakpoints], [...this.watches.values()].flat());
     return undefined; // the stop reply comes when a hart stops
   }
 
@@ -315,7 +344,7 @@ export class GdbServer {
       const causes = this.target.stopCauses();
       const hart = Math.max(0, causes.findIndex((c) => c !== StopCause.NONE));
       this.generalHart = this.controlHart = hart;
-      this.reply(this.stopReply(SIGTRAP, hart));
+      this.reply(this.stopReply(SIGTRAP, hart, causes[hart]));
     });
   }
 
@@ -328,18 +357,21 @@ export class GdbServer {
     const stopped = this.target.stopCauses().findIndex((c) => c !== StopCause.NONE);
     const hart = stopped >= 0 ? stopped : this.generalHart;
     this.generalHart = this.controlHart = hart;
-    this.reply(this.stopReply(stopped >= 0 ? SIGTRAP : SIGINT, hart));
+    this.reply(this.stopReply(stopped >= 0 ? SIGTRAP : SIGINT, hart, stopped >= 0 ? this.target.stopCauses()[stopped] : StopCause.NONE));
   }
 
-  private stopReply(signal: number, hart: number): string {
-    return `T${signal.toString(16).padStart(2, '0')}thread:${(hart + 1).toString(16)};`;
+  /** A stop reply (T): the signal, the hart's thread, and the address written when a watchpoint stopped it. */
+  private stopReply(signal: number, hart: number, cause = StopCause.NONE): string {
+    const watch = cause === StopCause.WATCHPOINT ? `watch:${this.target.watchedAddress(hart).toString(16)};` : '';
+    return `T${signal.toString(16).padStart(2, '0')}${watch}thread:${(hart + 1).toString(16)};`;
   }
 
   /** D: no more breakpoints, every hart runs on, and the client goes. */
   private detach(): undefined {
     this.reply('OK');
     this.breakpoints.clear();
-    if (this.target.paused) this.target.debugResume([], []);
+    this.watches.clear();
+    if (this.target.paused) this.target.debugResume([], [], []);
     this.host.close();
     this.disconnected();
     return undefined;

@@ -9,6 +9,7 @@ import { Priv } from '../arch/privilege.js';
 import { Pte } from '../arch/pte.js';
 import { SatpMode, satpMode, satpRootPpn } from '../arch/satp.js';
 import type { HartSnapshot } from '../cpu/hart-snapshot.js';
+import type { HostWatch } from '../cpu/hart-breakpoints.js';
 
 const PAGE = 4096n;
 
@@ -44,6 +45,17 @@ export class GuestInspector {
       i = end;
     }
     return true;
+  }
+
+  /** The host runs of `length` bytes at `address`, as write watches, or undefined if one byte is not RAM. */
+  watches(address: bigint, length: number): HostWatch[] | undefined {
+    const watches: HostWatch[] = [];
+    const ok = this.forEachByte(address, length, (host, i) => {
+      const last = watches[watches.length - 1];
+      if (last && last.host + last.length === host) last.length++;
+      else watches.push({ host, length: 1, address: address + BigInt(i) });
+    });
+    return ok ? watches : undefined;
   }
 
   /** Calls `each` with the host offset of every byte; false if one is not (writable) RAM. */

@@ -17,7 +17,8 @@ import { VirtioRng } from '../devices/virtio/rng.js';
 import { VirtioConsole } from '../devices/virtio/console.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { Board, BoardSignals, HartAction, StopCause } from '../smp/board-signals.js';
-import { BreakpointTable } from '../smp/breakpoint-table.js';
+import { DebuggerList, watchValues } from '../smp/debugger-list.js';
+import { DebugStop, type HostWatch } from '../cpu/hart-breakpoints.js';
 import { GuestInspector } from '../debug/guest-inspector.js';
 import type { HartThreadExit } from '../smp/hart-runner.js';
 import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';
@@ -180,12 +181,14 @@ export class MachineSession {
   private snapshotWords: BigInt64Array | undefined;
   /** the board's virtio console (SessionOptions.virtioConsole) */
   private virtioConsole: VirtioConsole | undefined;
-  /** a debugger's breakpoints, for hart threads */
-  private breakpointTable: BreakpointTable | undefined;
+  /** a debugger's breakpoints and write watchpoints, for hart threads */
+  private breakpointList: DebuggerList | undefined;
+  private watchList: DebuggerList | undefined;
   /** stops hart threads reported that the device thread has seen */
   private debugStopsSeen = 0;
-  /** why the hart on the calling thread stopped on its own */
+  /** why the hart on the calling thread stopped on its own (and the watched address it wrote) */
   private stopCause: StopCause = StopCause.NONE;
+  private stopWatchedAddress = 0n;
   /** told when the harts are held after one stopped on its own (a breakpoint, a step done) */
   private stopListener: (() => void) | undefined;
 
@@ -216,7 +219,8 @@ export class MachineSession {
     this.haltClock = new HaltClock();
     this.halt = 0;
     this.snapshotWords = this.signals ? new BigInt64Array(new SharedArrayBuffer(options.harts * SNAPSHOT_WORDS * 8)) : undefined;
-    this.breakpointTable = this.signals ? new BreakpointTable() : undefined;
+    this.breakpointList = this.signals ? new DebuggerList() : undefined;
+    this.watchList = this.signals ? new DebuggerList() : undefined;
     this.debugStopsSeen = 0;
     this.virtioConsole = options.virtioConsole ? new VirtioConsole({ output: (bytes) => this.virtioConsoleOutput(bytes) }) : undefined;
     const machine = new VirtMachine({
@@ -344,29 +348,47 @@ export class MachineSession {
     return Array.from({ length: this.options.harts }, (_, h) => signals.stoppedFor(h));
   }
 
+  /** The watched address hart `hartId` wrote, when its stop cause is WATCHPOINT. */
+  watchedAddress(hartId: number): bigint {
+    return this.signals ? this.signals.watchedAddress(hartId) : this.stopWatchedAddress;
+  }
+
   /**
    * Lets held harts go, each as `actions` says (run, stay held, take one step; missing: run),
-   * with `breakpoints` (virtual addresses). A hart that stops on its own (a breakpoint, its step
-   * done) halts every hart, and then onHartStop's listener is told.
+   * with `breakpoints` (virtual addresses) and write `watches` (watchRange()). A hart that stops
+   * on its own (a breakpoint, a watched store, its step done) halts every hart, and then
+   * onHartStop's listener is told.
    */
-  debugResume(actions: readonly HartAction[], breakpoints: readonly bigint[]): void {
+  debugResume(actions: readonly HartAction[], breakpoints: readonly bigint[], watches: readonly HostWatch[] = []): void {
     if (this.halt === 0 || !this.machine) return;
-    if (this.breakpointTable) {
-      this.breakpointTable.write(breakpoints);
+    if (this.breakpointList && this.watchList) {
+      this.breakpointList.write(breakpoints);
+      this.watchList.write(watchValues(watches));
       this.release(actions);
       return;
     }
     const hart = this.machine.harts[0];
     hart.setBreakpoints(breakpoints);
+    hart.setWatches(watches);
     hart.resumedByDebugger();
     this.stopCause = StopCause.NONE;
     const action = actions[0] ?? HartAction.RUN;
     if (action === HartAction.RUN) this.release(actions);
     else if (action === HartAction.STEP) {
       hart.debugStep();
-      this.stopCause = StopCause.STEPPED;
+      this.stopCause = hart.debugStop === DebugStop.WATCHPOINT ? StopCause.WATCHPOINT : StopCause.STEPPED;
+      this.stopWatchedAddress = hart.watchedAddress;
+      hart.debugStop = DebugStop.NONE;
       setTimeout(() => this.stopListener?.(), 0);
     }
+  }
+
+  /**
+   * Guest RAM at `address` (as readMemory() reads it) as watches for debugResume(), or undefined
+   * where some byte is not RAM.
+   */
+  watchRange(hartId: number, address: bigint, length: number): HostWatch[] | undefined {
+    return this.inspector(hartId).watches(address, length);
   }
 
   /** Gives hart `hartId` the registers of `snapshot` (changed from snapshots()); the harts are held. */
@@ -402,6 +424,8 @@ export class MachineSession {
     if (this.halt === 0) return;
     this.halt = 0;
     this.stopCause = StopCause.NONE;
+    // (a hart thread does the same when let go)
+    if (!this.signals) this.machine?.harts[0]?.resumedByDebugger();
     this.haltClock.resume(this.hostClock);
     this.signals?.setActions(actions);
     this.signals?.releaseHalt();
@@ -516,9 +540,10 @@ export class MachineSession {
         const until = this.host.now() + SLICE_MS;
         do {
           hart.execute(CHUNK);
-          if (hart.atBreakpoint) {
-            hart.atBreakpoint = false;
-            this.stopCause = StopCause.BREAKPOINT;
+          if (hart.debugStop !== DebugStop.NONE) {
+            this.stopCause = hart.debugStop === DebugStop.WATCHPOINT ? StopCause.WATCHPOINT : StopCause.BREAKPOINT;
+            this.stopWatchedAddress = hart.watchedAddress;
+            hart.debugStop = DebugStop.NONE;
             this.halt = ++this.halts;
             this.haltClock.stand(this.hostClock);
             this.stopListener?.();
@@ -610,7 +635,7 @@ export class MachineSession {
       const config = {
         ...machine.hartThreadConfig(id), liveStatistics: this.liveStatistics?.buffer as SharedArrayBuffer | undefined,
         snapshots: this.snapshotWords?.buffer as SharedArrayBuffer | undefined, haltClock: this.haltClock.buffer,
-        breakpoints: this.breakpointTable?.buffer,
+        breakpoints: this.breakpointList?.buffer, watches: this.watchList?.buffer,
       };
       const data: HartThreadData = { config, clockOrigin: this.clockOrigin, warmUp: this.options.warmUp, jitDump: this.options.jitDump };
       exits.push(this.host.spawnHart(data).then(

@@ -151,7 +151,8 @@ export class VirtMachine {
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
       interruptLines: (hartId) => this.clint.lines(hartId) | this.plic.lines(hartId),
-      watchedWrite: () => false,
+      // a debugger's write watchpoints (the board watches nothing itself)
+      watchedWrite: (hartId, hostOffset, size) => { this.harts[hartId]?.watchedWrite(hostOffset, size); return false; },
     };
     for (let id = 0; id < options.harts && !signals; id++) {
       this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, engine: this.engine, sstc: true, onTranslate: options.onTranslate }));

@@ -13,7 +13,8 @@
 //                 held in (its snapshot written); ACTION: what a debugger wants of the hart
 //                 when the halt is released (HartAction); STOPPED_FOR: why it stopped on its
 //                 own (StopCause); REGISTERS_WRITTEN: a debugger changed its snapshot, to be
-//                 taken back; the MMIO slot (mmio-channel.ts);
+//                 taken back; WATCHED_LO/HI: the watched address a store wrote; the MMIO
+//                 slot (mmio-channel.ts);
 //                 the ring of guest pages a device wrote by DMA (their decoded code is stale)
 
 export const enum Board { EPOCH = 0, DOORBELL = 1, HALT = 2, DEBUG_STOPS = 3, WORDS = 16 }
@@ -22,7 +23,7 @@ export const enum Board { EPOCH = 0, DOORBELL = 1, HALT = 2, DEBUG_STOPS = 3, WO
 export const enum HartAction { RUN = 0, PARK = 1, STEP = 2 }
 
 /** Why a hart stopped on its own, for a debugger. */
-export const enum StopCause { NONE = 0, BREAKPOINT = 1, STEPPED = 2 }
+export const enum StopCause { NONE = 0, BREAKPOINT = 1, STEPPED = 2, WATCHPOINT = 3 }
 
 export const enum HartWord {
   WAKE = 0,
@@ -36,6 +37,9 @@ export const enum HartWord {
   ACTION = 7,
   STOPPED_FOR = 8,
   REGISTERS_WRITTEN = 9,
+  /** the address of the watched bytes written (StopCause.WATCHPOINT), two halves */
+  WATCHED_LO = 10,
+  WATCHED_HI = 11,
   /** the MMIO slot: see mmio-channel.ts */
   MMIO = 16,
   /** DMA ring: DMA_RING_ENTRIES pairs of (first host page, page count) */
@@ -150,7 +154,9 @@ export class BoardSignals {
   // ---- a debugger (debug/): holds with a cause, steps, parked harts ----------------------
 
   /** Hart `hartId` stopped on its own for `cause`: tells the device thread (it halts the rest). */
-  reportStop(hartId: number, cause: StopCause): void {
+  reportStop(hartId: number, cause: StopCause, watchedAddress = 0n): void {
+    Atomics.store(this.words, this.at(hartId, HartWord.WATCHED_LO), Number(BigInt.asIntN(32, watchedAddress)));
+    Atomics.store(this.words, this.at(hartId, HartWord.WATCHED_HI), Number(BigInt.asIntN(32, watchedAddress >> 32n)));
     Atomics.store(this.words, this.at(hartId, HartWord.STOPPED_FOR), cause);
     Atomics.add(this.words, Board.DEBUG_STOPS, 1);
     this.ringDoorbell();
@@ -163,6 +169,13 @@ export class BoardSignals {
 
   stoppedFor(hartId: number): StopCause {
     return Atomics.load(this.words, this.at(hartId, HartWord.STOPPED_FOR)) as StopCause;
+  }
+
+  /** The watched address hart `hartId` wrote (its stop cause WATCHPOINT). */
+  watchedAddress(hartId: number): bigint {
+    const lo = Atomics.load(this.words, this.at(hartId, HartWord.WATCHED_LO));
+    const hi = Atomics.load(this.words, this.at(hartId, HartWord.WATCHED_HI));
+    return BigInt.asUintN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
   }
 
   /** What each hart does when the halt is released next; their stop causes are cleared. */

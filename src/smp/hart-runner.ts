@@ -14,7 +14,8 @@ import { IrqBit } from '../arch/traps.js';
 import { Clint } from '../devices/clint.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { BoardSignals, DMA_RING_ENTRIES, HartAction, HartWord, StopCause } from './board-signals.js';
-import { BreakpointTable } from './breakpoint-table.js';
+import { DebuggerList, watchesOf } from './debugger-list.js';
+import { DebugStop } from '../cpu/hart-breakpoints.js';
 import { MmioPort } from './mmio-channel.js';
 import { UartPort } from './uart-channel.js';
 import { publishLiveStatistics } from './live-statistics.js';
@@ -50,8 +51,9 @@ export interface HartThreadConfig {
   snapshots?: SharedArrayBuffer;
   /** the board clock's halt offsets (halt-clock.ts) */
   haltClock?: SharedArrayBuffer;
-  /** a debugger's breakpoints (breakpoint-table.ts), if one may attach */
+  /** a debugger's breakpoints and write watchpoints (debugger-list.ts) */
   breakpoints?: SharedArrayBuffer;
+  watches?: SharedArrayBuffer;
 }
 
 /** How a hart thread ended, with its statistics. */
@@ -82,7 +84,8 @@ export class HartRunner {
   private epochAcks = 0;
   private readonly live: Float64Array | undefined;
   private readonly snapshots: BigInt64Array | undefined;
-  private readonly breakpoints: BreakpointTable | undefined;
+  private readonly breakpoints: DebuggerList | undefined;
+  private readonly watches: DebuggerList | undefined;
 
   /** `clock`: the platform clock in timebase ticks, the same on every thread of the board. */
   constructor(config: HartThreadConfig, clock: () => number, onTranslate?: TranslationListener) {
@@ -104,7 +107,7 @@ export class HartRunner {
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
       interruptLines: (id) => this.clint.lines(id) | this.signals.lines(id),
-      watchedWrite: () => false,
+      watchedWrite: (_hartId, hostOffset, size) => { this.hart.watchedWrite(hostOffset, size); return false; },
     };
     this.hart = new Hart(bus, host, { hartId: config.hartId, policy: config.policy, engine: config.engine, sstc: config.sstc, onTranslate });
     this.hart.reset(config.resetPc);
@@ -112,7 +115,8 @@ export class HartRunner {
     this.acknowledge(this.ackedEpoch);
     this.live = config.liveStatistics ? new Float64Array(config.liveStatistics) : undefined;
     this.snapshots = config.snapshots ? new BigInt64Array(config.snapshots) : undefined;
-    this.breakpoints = config.breakpoints ? new BreakpointTable(config.breakpoints) : undefined;
+    this.breakpoints = config.breakpoints ? new DebuggerList(config.breakpoints) : undefined;
+    this.watches = config.watches ? new DebuggerList(config.watches) : undefined;
   }
 
   /** Runs the hart until the board stops it (or it is caught in a trap loop). Blocks the thread. */
@@ -128,9 +132,10 @@ export class HartRunner {
       }
       hart.execute(CHUNK);
       if (this.live) this.publish(this.live);
-      if (hart.atBreakpoint) {
-        hart.atBreakpoint = false;
-        this.stopFor(StopCause.BREAKPOINT);
+      if (hart.debugStop !== DebugStop.NONE) {
+        const cause = hart.debugStop === DebugStop.WATCHPOINT ? StopCause.WATCHPOINT : StopCause.BREAKPOINT;
+        hart.debugStop = DebugStop.NONE;
+        this.stopFor(cause, hart.watchedAddress);
         continue;
       }
       if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
@@ -172,7 +177,9 @@ export class HartRunner {
     const action = this.signals.action(this.hartId);
     if (action === HartAction.STEP) {
       this.hart.debugStep();
-      this.stopFor(StopCause.STEPPED);
+      const watched = this.hart.debugStop === DebugStop.WATCHPOINT;
+      this.hart.debugStop = DebugStop.NONE;
+      this.stopFor(watched ? StopCause.WATCHPOINT : StopCause.STEPPED, this.hart.watchedAddress);
     } else if (action === HartAction.PARK) {
       this.waitForHalt();
     }
@@ -183,12 +190,14 @@ export class HartRunner {
     if (this.snapshots && this.signals.takeRegistersWritten(this.hartId)) applySnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
     const breakpoints = this.breakpoints?.read();
     if (breakpoints) this.hart.setBreakpoints(breakpoints);
+    const watches = this.watches?.read();
+    if (watches) this.hart.setWatches(watchesOf(watches));
     this.hart.resumedByDebugger();
   }
 
   /** The hart stopped on its own for a debugger: say why, and wait for the halt of every hart that follows. */
-  private stopFor(cause: StopCause): void {
-    this.signals.reportStop(this.hartId, cause);
+  private stopFor(cause: StopCause, watchedAddress = 0n): void {
+    this.signals.reportStop(this.hartId, cause, watchedAddress);
     this.waitForHalt();
   }
 

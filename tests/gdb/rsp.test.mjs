@@ -223,3 +223,45 @@ for (const policy of ['fence', 'block', 'instruction']) {
     });
   }
 }
+
+for (const engine of ['interp', 'jit']) {
+  for (const smp of [1, 2]) {
+    test(`--engine=${engine} -smp ${smp}: a write watchpoint (Z2) stops the hart after the store that writes`, { timeout: 120000 }, async () => {
+      const port = await freePort();
+      const { vm, gdb } = await startHartvm(['-bios', 'none', '-kernel', COUNTING, '-nographic', '-monitor', 'none', '-smp', String(smp), `--engine=${engine}`], port);
+      try {
+        assert.equal(await gdb.request('?'), 'T05thread:1;');
+        // let the loop run (and, under the JIT, be translated) first
+        gdb.raw('$c#63');
+        await sleep(1000);
+        gdb.raw('\x03');
+        assert.match(await gdb.next(), /^T02/);
+        const thread = smp; // the last hart's slot
+        const slot = SYMBOLS.counters + BigInt(8 * (thread - 1));
+        assert.equal(await gdb.request(`Z2,${hex(slot)},8`), 'OK');
+        assert.equal(await gdb.request('Z3,80001000,8'), '', 'read watchpoints are not supported');
+        for (let round = 0; round < 2; round++) {
+          gdb.raw('$vCont;c#a8');
+          assert.equal(await gdb.next(), `T05watch:${hex(slot)};thread:${thread};`);
+          assert.equal(await gdb.request(`Hg${thread}`), 'OK');
+          assert.equal(await gdb.register(REG.pc), SYMBOLS.branch, 'stopped after the sd');
+          const s0 = await gdb.register(REG.s0);
+          const stored = await gdb.request(`m${hex(slot)},8`);
+          assert.equal(BigInt(`0x${stored.match(/../g).reverse().join('')}`), s0, 'the store has happened');
+        }
+        assert.equal(await gdb.request(`z2,${hex(slot)},8`), 'OK');
+        assert.equal(await gdb.request(`Hg${thread}`), 'OK');
+        const before = await gdb.register(REG.s0);
+        gdb.raw('$c#63');
+        await sleep(300);
+        gdb.raw('\x03');
+        assert.match(await gdb.next(), /^T02/);
+        assert.equal(await gdb.request(`Hg${thread}`), 'OK');
+        assert.ok(await gdb.register(REG.s0) > before + 1000n, 'without the watchpoint the loop runs on');
+      } finally {
+        gdb.close();
+        vm.kill('SIGKILL');
+      }
+    });
+  }
+}
