@@ -3,19 +3,9 @@
 // monitor command, at one hart and at two.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { COUNTING, freePort, startHartvm, SYMBOLS } from './rsp-client.mjs';
+import { COUNTING, freePort, gdbBatch, startHartvm, SYMBOLS } from './rsp-client.mjs';
 
 const hex = (value) => `0x${value.toString(16)}`;
-
-/** Runs gdb-multiarch -batch with `commands` against the stub on `port`. */
-function gdbBatch(port, commands) {
-  const args = ['-batch', '-nx', '-ex', 'set confirm off', '-ex', `target remote 127.0.0.1:${port}`];
-  for (const command of commands) args.push('-ex', command);
-  args.push(COUNTING);
-  const r = spawnSync('gdb-multiarch', args, { encoding: 'utf8', timeout: 60000 });
-  return `${r.stdout}${r.stderr}`;
-}
 
 for (const smp of [1, 2]) {
   test(`gdb-multiarch -batch -smp ${smp}: registers, a breakpoint, stepi, x/4i, threads, monitor`, { timeout: 120000 }, async () => {
@@ -37,15 +27,18 @@ for (const smp of [1, 2]) {
         'set $s2 = 5',
         'info registers s2',
         `x/gx ${hex(SYMBOLS.scratch)}`,
-      ]);
+      ], COUNTING);
       assert.match(out, /pc\s+0x1000\s/, `held at the reset vector\n${out}`);
-      assert.match(out, /Breakpoint 1, 0x000000008000002c in hot_loop \(\)/, out);
+      // at two harts, either may reach the breakpoint first: gdb then switches to its thread
+      assert.match(out, /(Thread [12] hit )?Breakpoint 1, 0x000000008000002c in hot_loop \(\)/, out);
       assert.match(out, /pc\s+0x8000002c\s+0x8000002c <hot_loop>\ns0\s+0x0\s/, out);
       assert.match(out, /pc\s+0x80000030\s+0x80000030 <compressed_add>\ns0\s+0x1\s/, out);
       assert.match(out, /=> 0x80000030 <compressed_add>:\s+(c\.)?addi?\s+s1,s1,1\n\s+0x80000032 <compressed_add\+2>:\s+sd\s+s0,0\(s3\)/, out);
-      assert.match(out, /\* 1\s+Thread 1 \(hart 0 \[halted\]\)/, out);
-      if (smp === 2) assert.match(out, /\n\s+2\s+Thread 2 \(hart 1 \[halted\]\)/, out);
+      assert.match(out, /\s1\s+Thread 1 \(hart 0 \[halted\]\)/, out);
+      if (smp === 2) assert.match(out, /\s2\s+Thread 2 \(hart 1 \[halted\]\)/, out);
       else assert.doesNotMatch(out, /Thread 2/, out);
+      // the current thread is the one that stopped, at the instruction after the breakpoint
+      assert.match(out, /\* [12]\s+Thread [12] \(hart [01] \[halted\]\) 0x0000000080000030 in compressed_add/, out);
       assert.match(out, /translation store \(--tlb-flush=fence\):/, out);
       assert.match(out, /s2\s+0x5\s/, out);
       assert.match(out, /0x80001040( <scratch>)?:\s+0x1122334455667788/, out);

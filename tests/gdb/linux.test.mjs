@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SerialSession } from '../boot/serial.mjs';
-import { REG, RspClient } from './rsp-client.mjs';
+import { gdbBatch, REG, RspClient } from './rsp-client.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,6 +49,12 @@ for (const engine of ['interp', 'jit']) {
 
       assert.equal(await gdb.request('D'), 'OK', 'detached: the harts run on');
       gdb.close();
+      await sleep(500);
+      // gdb-multiarch connecting stops the machine; it lists both harts, and its detach lets them go
+      const out = gdbBatch(1234, ['info threads', 'info registers priv']);
+      assert.match(out, /Thread 1 \(hart 0 \[halted\]\)/, out);
+      assert.match(out, /Thread 2 \(hart 1 \[halted\]\)/, out);
+      assert.match(out, /priv\s+0x[013]\s/, out);
       await guest.expect('~ # ', 300000);
       assert.match(await guest.run('echo $((6 * 7))'), /^42\n/);
       guest.send('poweroff\n');

@@ -1,7 +1,7 @@
 // A small GDB Remote Serial Protocol client for the stub's tests: it frames packets, checks
 // the stub's checksums, acknowledges, and hands out reply packets in order.
 import net from 'node:net';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { HARTVM, ROOT } from '../guest/harness.mjs';
 import path from 'node:path';
 
@@ -128,4 +128,13 @@ export class RspClient {
     const hex = Array.from({ length: bytes }, (_, i) => Number((BigInt(value) >> BigInt(8 * i)) & 0xffn).toString(16).padStart(2, '0')).join('');
     return this.request(`P${number.toString(16)}=${hex}`);
   }
+}
+
+/** Runs gdb-multiarch -batch with `commands` against the stub on `port` (with `file`'s symbols, if given); its output. */
+export function gdbBatch(port, commands, file) {
+  const args = ['-batch', '-nx', '-ex', 'set confirm off', '-ex', 'set architecture riscv:rv64', '-ex', `target remote 127.0.0.1:${port}`];
+  for (const command of commands) args.push('-ex', command);
+  if (file) args.push(file);
+  const r = spawnSync('gdb-multiarch', args, { encoding: 'utf8', timeout: 60000 });
+  return `${r.stdout}${r.stderr}`;
 }

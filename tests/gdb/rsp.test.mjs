@@ -68,6 +68,16 @@ for (const engine of ['interp', 'jit']) {
         assert.equal(await gdb.register(REG.pc), SYMBOLS.trapHandler);
         assert.equal(await gdb.register(REG.mcause), 11n, 'ecall from M-mode');
         assert.equal(await gdb.register(REG.mepc), SYMBOLS.doEcall);
+        // G writes x0-x31 and pc back: s1 (x9) changed, x0 stays zero
+        const general = await gdb.request('g');
+        const s1 = await gdb.register(REG.s1);
+        const changed = `${'ff'.repeat(8)}${general.slice(16, 9 * 16)}${'2a'.padEnd(16, '0')}${general.slice(10 * 16)}`;
+        assert.equal(await gdb.request(`G${changed}`), 'OK');
+        assert.equal(await gdb.register(0), 0n, 'x0 is zero');
+        assert.equal(await gdb.register(REG.s1), 42n);
+        assert.equal(await gdb.register(REG.pc), SYMBOLS.trapHandler, 'pc as it was');
+        assert.equal(await gdb.setRegister(REG.s1, s1), 'OK');
+        assert.equal(await gdb.request('G00'), 'E22', 'a G of the wrong size');
         // fflags/frm are fields of fcsr
         assert.equal(await gdb.setRegister(REG.fcsr, 0xe3, 4), 'OK');
         assert.equal(await gdb.register(REG.frm), 7n);
@@ -85,6 +95,10 @@ for (const engine of ['interp', 'jit']) {
         assert.equal(await gdb.request('m0,4'), 'E14', 'nothing there');
         assert.equal(await gdb.request(`m${hex(SYMBOLS.scratch)},100000`), 'E22', 'too long to answer');
 
+        // s: the hart Hc chose takes one step (mret's first: the handler's csrr)
+        assert.equal(await gdb.request(`Hc${stopped}`), 'OK');
+        assert.equal(await gdb.request('s'), `T05thread:${stopped};`);
+        assert.equal(await gdb.register(REG.pc), SYMBOLS.trapHandler + 4n);
         // continue and Ctrl-C: every hart stops, SIGINT
         assert.equal(await gdb.request(`Hg${stopped}`), 'OK');
         const before = await gdb.register(REG.s0);
