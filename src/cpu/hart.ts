@@ -505,7 +505,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
 
   /**
    * The interpreter met a breakpoint marker at byte `off` of the current code page: returns -1
-   * to stop there (atBreakpoint), or the slot of the instruction under the marker, to run it:
+   * to stop there (debugStop), or the slot of the instruction under the marker, to run it:
    * the hart resumed at that pc and has not retired an instruction since (it steps off the
    * breakpoint, as gdb expects), or the page runs at a virtual address without the breakpoint.
    */
