@@ -14,7 +14,10 @@ export const SYMBOLS = {
 };
 
 /** gdb's register numbers */
-export const REG = { s0: 8, s1: 9, s2: 18, pc: 32, ft0: 33, fflags: 66, frm: 67, fcsr: 68, mepc: 65 + 0x341, mcause: 65 + 0x342, priv: 65 + 4096 };
+export const REG = {
+  s0: 8, s1: 9, s2: 18, pc: 32, ft0: 33, fflags: 66, frm: 67, fcsr: 68,
+  mstatus: 65 + 0x300, mie: 65 + 0x304, mepc: 65 + 0x341, mcause: 65 + 0x342, mip: 65 + 0x344, priv: 65 + 4096,
+};
 
 export function checksum(payload) {
   let sum = 0;

@@ -279,3 +279,37 @@ for (const engine of ['interp', 'jit']) {
     });
   }
 }
+
+for (const smp of [1, 2]) {
+  test(`-smp ${smp}: no interrupt is taken during a step; a continue takes it`, { timeout: 120000 }, async () => {
+    const port = await freePort();
+    const { vm, gdb } = await startHartvm(['-bios', 'none', '-kernel', COUNTING, '-nographic', '-monitor', 'none', '-smp', String(smp), '-S'], port);
+    try {
+      assert.equal(await gdb.request('?'), 'T05thread:1;');
+      assert.equal(await gdb.request(`Z0,${hex(SYMBOLS.hotLoop)},4`), 'OK');
+      assert.equal(await gdb.request('vCont;c:1'), 'T05thread:1;', 'hart 0 alone runs to its loop');
+      assert.equal(await gdb.request(`z0,${hex(SYMBOLS.hotLoop)},4`), 'OK');
+      assert.equal(await gdb.request('Hg1'), 'OK');
+      // a supervisor software interrupt pending and enabled, taken in M-mode (not delegated) with MIE set
+      assert.equal(await gdb.setRegister(REG.mip, 2), 'OK');
+      assert.equal(await gdb.setRegister(REG.mie, 2), 'OK');
+      assert.equal(await gdb.setRegister(REG.mstatus, (await gdb.register(REG.mstatus)) | 8n), 'OK');
+      assert.equal(await gdb.register(REG.mip) & 2n, 2n, 'pending');
+      const path = [];
+      for (let i = 0; i < 6; i++) {
+        assert.equal(await gdb.request('vCont;s:1'), 'T05thread:1;');
+        path.push(await gdb.register(REG.pc));
+      }
+      assert.deepEqual(path, [SYMBOLS.compressedAdd, SYMBOLS.store, SYMBOLS.branch, SYMBOLS.branch + 4n, SYMBOLS.hotLoop, SYMBOLS.compressedAdd],
+        'the steps follow the loop, the interrupt not taken');
+      assert.equal(await gdb.request(`Z0,${hex(SYMBOLS.trapHandler)},4`), 'OK');
+      assert.equal(await gdb.request('vCont;c:1'), 'T05thread:1;');
+      assert.equal(await gdb.register(REG.pc), SYMBOLS.trapHandler);
+      assert.equal(await gdb.register(REG.mcause), (1n << 63n) | 1n, 'the supervisor software interrupt, taken at once');
+      assert.equal(await gdb.register(REG.mepc), SYMBOLS.compressedAdd);
+    } finally {
+      gdb.close();
+      vm.kill('SIGKILL');
+    }
+  });
+}
