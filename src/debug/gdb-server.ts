@@ -25,6 +25,8 @@ export interface DebugTarget {
   /** guest RAM at `address` through hart `hartId`'s translation, as write watches (undefined: not all RAM) */
   watchRange(hartId: number, address: bigint, length: number): HostWatch[] | undefined;
   stopCauses(): StopCause[];
+  /** the debugger is gone: no more breakpoints or watchpoints, for held harts too */
+  clearDebugger(): void;
   /** the watched address hart `hartId` wrote (its stop cause WATCHPOINT) */
   watchedAddress(hartId: number): bigint;
   onHartStop(listener: (() => void) | undefined): void;
@@ -108,7 +110,7 @@ export class GdbServer {
     this.breakpoints.clear();
     this.watches.clear();
     this.enqueue(async () => {
-      if (this.target.paused) return;
+      if (this.target.paused) return this.target.clearDebugger();
       await this.target.pause();
       this.target.debugResume([], [], []);
     });

@@ -383,6 +383,15 @@ export class MachineSession {
     }
   }
 
+  /** A debugger is gone: its breakpoints and watchpoints go too (held harts drop them when let go). */
+  clearDebugger(): void {
+    this.breakpointList?.write([]);
+    this.watchList?.write([]);
+    const hart = this.signals ? undefined : this.machine?.harts[0];
+    hart?.setBreakpoints([]);
+    hart?.setWatches([]);
+  }
+
   /**
    * Guest RAM at `address` (as readMemory() reads it) as watches for debugResume(), or undefined
    * where some byte is not RAM.

@@ -5,7 +5,7 @@
 // garbage answered without harm.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COUNTING, freePort, REG, startHartvm, SYMBOLS } from './rsp-client.mjs';
+import { COUNTING, freePort, REG, RspClient, startHartvm, SYMBOLS } from './rsp-client.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const hex = (value) => value.toString(16);
@@ -313,3 +313,27 @@ for (const smp of [1, 2]) {
     }
   });
 }
+
+test('a client that goes away without D: its breakpoints go, the held harts stay held, the next client finds them', { timeout: 120000 }, async () => {
+  const port = await freePort();
+  const { vm, gdb } = await startHartvm(['-bios', 'none', '-kernel', COUNTING, '-nographic', '-monitor', 'none', '-S'], port);
+  let second;
+  try {
+    assert.equal(await gdb.request(`Z0,${hex(SYMBOLS.compressedAdd)},2`), 'OK');
+    assert.equal(await gdb.request('vCont;c'), 'T05thread:1;');
+    gdb.close();
+    await sleep(500);
+    second = await RspClient.connect(port);
+    assert.equal(await second.request('?'), 'T05thread:1;');
+    assert.equal(await second.register(REG.pc), SYMBOLS.compressedAdd, 'held where it stopped');
+    second.raw('$c#63');
+    await sleep(300);
+    second.raw('\x03');
+    assert.equal(await second.next(), 'T02thread:1;', 'no breakpoint stopped it: the first client\'s are gone');
+    assert.ok(await second.register(REG.s0) > 1000n);
+  } finally {
+    second?.close();
+    gdb.close();
+    vm.kill('SIGKILL');
+  }
+});
