@@ -1,7 +1,8 @@
 // Linux under the stub, as kernel developers run it: hartvm -smp 2 -s -S holds both harts at
 // reset; the client lets them go, Ctrl-C stops both in the middle of the boot, two threads are
 // listed, their registers and the kernel's memory (through the hart's page tables) are read,
-// and once let go again the guest reaches its shell and answers.
+// and once let go again the guest reaches its shell and answers; there, a breakpoint at a
+// kernel virtual address is hit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SerialSession } from '../boot/serial.mjs';
@@ -57,6 +58,26 @@ for (const engine of ['interp', 'jit']) {
       assert.match(out, /priv\s+0x[013]\s/, out);
       await guest.expect('~ # ', 300000);
       assert.match(await guest.run('echo $((6 * 7))'), /^42\n/);
+
+      // at the idle shell: a breakpoint at a kernel virtual address (paging on) where a hart was is hit again
+      gdb = await RspClient.connect(1234);
+      assert.match(await gdb.request('?'), /^T05thread:[12];$/);
+      let idlePc;
+      for (const thread of [1, 2]) {
+        assert.equal(await gdb.request(`Hg${thread}`), 'OK');
+        if (await gdb.register(REG.priv) === 1n) idlePc ??= await gdb.register(REG.pc);
+      }
+      assert.ok(idlePc >= 0xffffffff00000000n, `a hart in the kernel: 0x${idlePc?.toString(16)}`);
+      assert.equal(await gdb.request(`Z0,${idlePc.toString(16)},2`), 'OK');
+      gdb.raw('$vCont;c#a8');
+      const hit = await gdb.next(60000);
+      assert.match(hit, /^T05thread:[12];$/);
+      assert.equal(await gdb.request(`Hg${hit.slice(10, 11)}`), 'OK');
+      assert.equal(await gdb.register(REG.pc), idlePc, 'stopped at the breakpoint');
+      assert.equal(await gdb.request(`z0,${idlePc.toString(16)},2`), 'OK');
+      assert.equal(await gdb.request('D'), 'OK');
+      gdb.close();
+      assert.match(await guest.run('echo $((6 * 9))'), /^54\n/);
       guest.send('poweroff\n');
       assert.equal(await guest.exited, 0, guest.stderr);
     } finally {
