@@ -50,8 +50,11 @@ export interface GdbServerHost {
 const MAX_WATCHES = 16;
 const MAX_WATCH_LENGTH = 64;
 export const PACKET_SIZE = 0x1000;
-/** Memory read in one m packet at most: what fits in a reply. */
-const MAX_MEMORY_READ = PACKET_SIZE / 2 - 16;
+/**
+ * Memory read in one m packet at most. gdb asks for up to half its packet size (a reply of
+ * PacketSize hex digits, which it takes); twice that is allowed, and nothing more is buffered.
+ */
+const MAX_MEMORY_READ = PACKET_SIZE;
 const SIGTRAP = 0x05;
 const SIGINT = 0x02;
 /** QEMU's replies for a bad argument and a memory access that failed */

@@ -3,6 +3,9 @@
 // monitor command, at one hart and at two.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { COUNTING, freePort, gdbBatch, startHartvm, SYMBOLS } from './rsp-client.mjs';
 
 const hex = (value) => `0x${value.toString(16)}`;
@@ -12,6 +15,8 @@ for (const smp of [1, 2]) {
     const port = await freePort();
     const { vm, gdb } = await startHartvm(['-bios', 'none', '-kernel', COUNTING, '-nographic', '-monitor', 'none', '-smp', String(smp), '-S'], port);
     gdb.close(); // the test's probe; gdb-multiarch is the client
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-gdb-'));
+    const dump = path.join(tmp, 'ram.bin');
     try {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const out = gdbBatch(port, [
@@ -27,6 +32,8 @@ for (const smp of [1, 2]) {
         'set $s2 = 5',
         'info registers s2',
         `x/gx ${hex(SYMBOLS.scratch)}`,
+        // gdb reads this in m packets of half its packet size
+        `dump binary memory ${dump} 0x80000000 0x80002000`,
       ], COUNTING);
       assert.match(out, /pc\s+0x1000\s/, `held at the reset vector\n${out}`);
       // at two harts, either may reach the breakpoint first: gdb then switches to its thread
@@ -42,8 +49,13 @@ for (const smp of [1, 2]) {
       assert.match(out, /translation store \(--tlb-flush=fence\):/, out);
       assert.match(out, /s2\s+0x5\s/, out);
       assert.match(out, /0x80001040( <scratch>)?:\s+0x1122334455667788/, out);
-      assert.doesNotMatch(out, /Remote communication error|Ignoring packet error|Truncated register/, out);
+      assert.doesNotMatch(out, /Remote communication error|Ignoring packet error|Truncated register|Cannot access memory/, out);
+      const ram = readFileSync(dump);
+      assert.equal(ram.length, 0x2000);
+      assert.equal(ram.readUInt32LE(0), 0xf1402573, 'csrr a0, mhartid at _start');
+      assert.equal(ram.readBigUInt64LE(Number(SYMBOLS.scratch - 0x80000000n)), 0x1122334455667788n);
     } finally {
+      rmSync(tmp, { recursive: true, force: true });
       vm.kill('SIGKILL');
     }
   });
