@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: the bare-metal toolchain and C library for the test programs, QEMU (the
 # reference in tests and benchmarks), OpenSBI and dtc (the virt board), make, and chromium (the
-# browser host's tests drive it headless with playwright-core), and passt (user-mode networking).
+# browser host's tests drive it headless with playwright-core), passt (user-mode networking) and
+# gdb-multiarch (the GDB stub's tests drive it).
 # Then the npm packages, the TypeScript build and the guest programs.
 PACKAGES=(
   make
@@ -15,6 +16,7 @@ PACKAGES=(
   qemu-system-misc opensbi device-tree-compiler
   chromium
   passt
+  gdb-multiarch
 )
 
 missing=()

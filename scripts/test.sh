@@ -12,8 +12,8 @@ bash scripts/build-images.sh
 # Unit tests, FPU tests, device models, guest programs on hartvm and QEMU, the translation store's statistics,
 # the command line, the shipped images (images/ is what the build above made, byte for byte),
 # Linux booted on the virt board, hartvm as a library (createMachine), the npm package installed
-# from its tarball, the browser host in chromium, Linux on SMP boards (and smp-stress), and the
-# differential test against QEMU.
+# from its tarball, the browser host in chromium, Linux on SMP boards (and smp-stress), the
+# differential test against QEMU, and the GDB stub (raw RSP, gdb-multiarch, Linux under -s -S).
 node --test --test-reporter=spec \
   tests/unit/ tests/fpu/ tests/devices/ tests/guest/ tests/jit/ tests/cli/ tests/images/ tests/boot/ tests/api/ tests/package/ \
-  tests/browser/ tests/smp/ tests/diff/
+  tests/browser/ tests/smp/ tests/diff/ tests/gdb/

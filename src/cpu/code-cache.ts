@@ -61,7 +61,12 @@ export class CodeCache {
   onDrop: ((hostPage: number) => void) | null = null;
   private readonly pageFlags: Uint8Array;
   private readonly translated = new Set<number>();
-  /** raw instruction bits of the straddling instruction last decoded into SCRATCH_SLOT */
+  /**
+   * A debugger has breakpoints on this hart: the interpreter enters no page on its own (enterTag
+   * is -1 throughout), so that the run loop looks at every page it enters (Hart.enterPage).
+   */
+  private debugging = false;
+  /** raw instruction bits of the instruction last decoded into SCRATCH_SLOT */
   scratchBits = NO_SCRATCH;
   decodedPages = 0;
 
@@ -81,7 +86,7 @@ export class CodeCache {
       const old = this.tag[i];
       if (old >= 0) this.pageFlags[old] &= ~PageFlag.CODE;
       this.tag[i] = hostPage;
-      this.enterTag[i] = this.pageFlags[hostPage] & PageFlag.TRANSLATED ? -1 : hostPage;
+      this.enterTag[i] = this.debugging || this.pageFlags[hostPage] & PageFlag.TRANSLATED ? -1 : hostPage;
       this.op.fill(0, base, base + SLOTS_PER_PAGE);
       this.pageFlags[hostPage] |= PageFlag.CODE;
       this.decodedPages++;
@@ -144,7 +149,7 @@ export class CodeCache {
     this.pageFlags[hostPage] &= ~PageFlag.TRANSLATED;
     this.translated.delete(hostPage);
     const i = hostPage & (CODE_PAGES - 1);
-    if (this.tag[i] === hostPage) this.enterTag[i] = hostPage;
+    if (this.tag[i] === hostPage && !this.debugging) this.enterTag[i] = hostPage;
     if (this.onDrop) this.onDrop(hostPage);
   }
 
@@ -162,6 +167,15 @@ export class CodeCache {
     this.scratchBits = NO_SCRATCH;
   }
 
+  /** Turns debugging (see `debugging`) on or off; the caller has dropped the decoded code. */
+  setDebugging(on: boolean): void {
+    this.debugging = on;
+    for (let i = 0; i < CODE_PAGES; i++) {
+      const t = this.tag[i];
+      this.enterTag[i] = on || t < 0 || this.pageFlags[t] & PageFlag.TRANSLATED ? -1 : t;
+    }
+  }
+
   /** Decodes a 16- or 32-bit instruction into slot `s`; returns the slot's OP word. */
   decode(s: number, bits: number, length: 2 | 4): number {
     const insn = length === 2 ? expandCompressed(bits & 0xffff) : bits;
@@ -175,10 +189,13 @@ export class CodeCache {
     return this.op[s];
   }
 
-  /** Decodes a page-straddling 32-bit instruction into the scratch slot (reused while unchanged). */
-  decodeScratch(bits: number): number {
+  /**
+   * Decodes an instruction into the scratch slot (reused while unchanged): one that straddles
+   * pages, or one under a breakpoint marker. A 16-bit one's bits never equal a 32-bit one's.
+   */
+  decodeScratch(bits: number, length: 2 | 4 = 4): number {
     if (bits !== this.scratchBits) {
-      this.decode(SCRATCH_SLOT, bits, 4);
+      this.decode(SCRATCH_SLOT, bits, length);
       this.scratchBits = bits;
     }
     return SCRATCH_SLOT;

@@ -15,7 +15,7 @@ import { Mmu, type MmuHart } from '../mmu/mmu.js';
 import { NO_ASID } from '../mmu/context-keys.js';
 import { Pmp } from '../mmu/pmp.js';
 import { StoreStat, TranslationStore } from '../mmu/translation-store.js';
-import { CodeCache, opWord, rdOf, rs1Of, rs2Of, SCRATCH_SLOT } from './code-cache.js';
+import { CodeCache, opWord, rdOf, rs1Of, rs2Of, SCRATCH_SLOT, SLOTS_PER_PAGE } from './code-cache.js';
 import { Csrs, CsrSlot, type CsrHart } from './csr.js';
 import { csrAccessible, CSR_BY_NUMBER } from './csr-table.js';
 import { FpUnit } from './fpu/fp-unit.js';
@@ -24,6 +24,7 @@ import { interpret, type InterpretedHart } from './interpreter.js';
 import { JitEngine, type JitStatistics, type TranslationListener } from '../jit/jit-engine.js';
 import { Op } from './isa/encodings.js';
 import { HartState } from './state.js';
+import { codeAddress, DebugStop, HartBreakpoints, HartWatches, type HostWatch } from './hart-breakpoints.js';
 import { DOUBLE_ZERO } from '../arch/double-field.js';
 
 /** Instructions per interpreter slice: interrupts are looked at between slices. */
@@ -101,6 +102,24 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
   /** traps taken in a row with no instruction retired between them (a trap loop if large) */
   trapsWithoutProgress = 0;
   private retiredAtLastTrap = -1;
+
+  // ---- a debugger's hold on the hart (debug/): nothing here is looked at per instruction ----
+  /** the debugger's breakpoints, or null when it has none (the hart then runs as without one) */
+  private breakpoints: HartBreakpoints | null = null;
+  /**
+   * the hart stopped for the debugger, and execute() returned early: at a breakpoint (the pc is
+   * its address), or after a store to a watched word (the pc is the next instruction's)
+   */
+  debugStop = DebugStop.NONE;
+  /** the debugger's address of the watched bytes written (debugStop WATCHPOINT) */
+  watchedAddress = -1n;
+  /** the debugger's write watchpoints, or null */
+  private watches: HartWatches | null = null;
+  /** a debugger's single step runs: no interrupt is taken (as QEMU's default step flags) */
+  private stepping = false;
+  /** a breakpoint at the pc the hart resumed at is passed over until an instruction retires */
+  private resumedAtPc = -1n;
+  private resumedAtRetired = -1;
 
   constructor(bus: Bus, host: HartHost, options: HartOptions) {
     this.hartId = options.hartId;
@@ -213,8 +232,8 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     const policy = this.policy;
     this.yieldRequested = false;
     while (this.retired - start + (this.trapsTaken - trapsBefore) < maxInsns) {
-      if (this.stopRequested) break;
-      if (this.checkInterrupts()) {
+      if (this.stopRequested || this.debugStop !== DebugStop.NONE) break;
+      if (!this.stepping && this.checkInterrupts()) {
         if (this.trapsWithoutProgress >= TRAP_LOOP_LIMIT) break;
         continue;
       }
@@ -227,7 +246,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
         this.enterPage();
         this.sliceBudget = budget;
         this.left = budget;
-        if (this.jit) this.jit.run(budget);
+        if (this.jit && this.breakpoints === null && this.watches === null && !this.stepping) this.jit.run(budget);
         else interpret(this, budget);
       } catch (e) {
         if (e !== TrapSignal.INSTANCE) throw e;
@@ -241,7 +260,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
       if (this.trapsWithoutProgress >= TRAP_LOOP_LIMIT) break; // let the host diagnose it
       if (this.yieldRequested) {
         this.yieldRequested = false;
-        if (this.stopRequested) break;
+        if (this.stopRequested || this.debugStop !== DebugStop.NONE) break;
       }
     }
     return this.retired - start;
@@ -257,6 +276,9 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     this.codeHost = this.mmu.fetchPage(lo, hi);
     const hostPage = this.codeHost >>> 12;
     this.codeBase = this.code.pageBase(hostPage);
+    if (this.breakpoints !== null && this.breakpoints.enteredAt(this.codeBase / SLOTS_PER_PAGE, this.pageLo, this.pageHi)) {
+      this.code.invalidatePage(hostPage); // decoded at another virtual page: its markers are wrong here
+    }
     if (this.code.claimed) {
       this.code.claimed = false;
       this.store.demoteWritesTo(hostPage);
@@ -457,6 +479,10 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
    */
   decodeAt(s: number, off: number): number {
     const view = this.bus.memory.view;
+    if (this.breakpoints !== null && this.breakpoints.has(codeAddress(this.pageLo, this.pageHi, off))) {
+      const length = (view.getUint16(this.codeHost + off, true) & 3) === 3 ? 4 : 2;
+      return (this.code.op[s] = opWord(Op.BREAKPOINT, length));
+    }
     const half = view.getUint16(this.codeHost + off, true);
     if ((half & 3) !== 3) return this.code.decode(s, half, 2);
     if (off === 4094) return (this.code.op[s] = opWord(Op.CROSS_PAGE, 4));
@@ -475,6 +501,85 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     const nextHost = this.mmu.fetchPage(next | 0, hi);
     const high = this.bus.memory.view.getUint16(nextHost, true);
     return this.code.decodeScratch((low | (high << 16)) | 0);
+  }
+
+  /**
+   * The interpreter met a breakpoint marker at byte `off` of the current code page: returns -1
+   * to stop there (debugStop), or the slot of the instruction under the marker, to run it:
+   * the hart resumed at that pc and has not retired an instruction since (it steps off the
+   * breakpoint, as gdb expects), or the page runs at a virtual address without the breakpoint.
+   */
+  breakpointAt(off: number): number {
+    const va = codeAddress(this.pageLo, this.pageHi, off);
+    const resumingHere = va === this.resumedAtPc && this.retiredBeforeCurrent() === this.resumedAtRetired;
+    if (this.breakpoints !== null && this.breakpoints.has(va) && !resumingHere) {
+      this.debugStop = DebugStop.BREAKPOINT;
+      this.yieldRequested = true;
+      return -1;
+    }
+    const view = this.bus.memory.view;
+    const half = view.getUint16(this.codeHost + off, true);
+    if ((half & 3) !== 3) return this.code.decodeScratch(half, 2);
+    if (off === 4094) return this.fetchStraddling();
+    return this.code.decodeScratch(view.getInt32(this.codeHost + off, true), 4);
+  }
+
+  /**
+   * Sets the debugger's breakpoints (virtual addresses; none: the hart runs as without a
+   * debugger). Decoded and translated code is dropped when they change, so that markers go
+   * where the breakpoints are; the JIT stays out while there are any.
+   */
+  setBreakpoints(addresses: readonly bigint[]): void {
+    const now = this.breakpoints;
+    if (now === null && addresses.length === 0) return;
+    if (now !== null && addresses.length === now.size && addresses.every((a) => now.has(a))) return;
+    this.breakpoints = addresses.length > 0 ? new HartBreakpoints(addresses) : null;
+    this.code.invalidateAll();
+    this.code.setDebugging(this.breakpoints !== null);
+  }
+
+  /**
+   * Sets the debugger's write watchpoints (none: the hart runs as without a debugger). The store's
+   * write entries are dropped, so that stores to watched pages take the slow path; the JIT stays
+   * out while there are any.
+   */
+  setWatches(watches: readonly HostWatch[]): void {
+    if (this.watches === null && watches.length === 0) return;
+    this.watches?.remove();
+    this.watches = watches.length > 0 ? new HartWatches(watches, this.bus.memory.pageFlags) : null;
+    this.store.invalidateAll();
+  }
+
+  /** The MMU's slow path stored to a WATCHED page (HartHost.watchedWrite): the hart stops after the store if it hit a watch. */
+  watchedWrite(hostOffset: number, size: number): void {
+    const address = this.watches?.hit(hostOffset, size) ?? -1n;
+    if (address < 0n) return;
+    this.debugStop = DebugStop.WATCHPOINT;
+    this.watchedAddress = address;
+    this.yieldRequested = true;
+  }
+
+  /** The hart is let go by a debugger: a breakpoint at its pc is passed over (see breakpointAt). */
+  resumedByDebugger(): void {
+    this.debugStop = DebugStop.NONE;
+    this.resumedAtPc = this.pc;
+    this.resumedAtRetired = this.retired;
+  }
+
+  /**
+   * A debugger's single step: one instruction retires, or the trap it raises is entered (the
+   * pc is then the handler's first instruction); no interrupt is taken meanwhile.
+   */
+  debugStep(): void {
+    this.resumedByDebugger();
+    this.stepping = true;
+    try {
+      this.execute(1);
+    } finally {
+      this.stepping = false;
+      // a watch hit by the step is the step's stop (its cause stays for the debugger)
+      if (this.debugStop === DebugStop.BREAKPOINT) this.debugStop = DebugStop.NONE;
+    }
   }
 
   private advancePc(length: number): void {

@@ -67,6 +67,7 @@ export interface InterpretedHart {
   illegal(s: number): never;
   decodeAt(s: number, off: number): number;
   fetchStraddling(): number;
+  breakpointAt(off: number): number;
   setPcFromPage(off: number): void;
   system(op: Op, s: number, length: number): void;
   interruptTakeable(): boolean;
@@ -108,6 +109,11 @@ export function interpret(h: InterpretedHart, budget: number): void {
       h.off = off;
       h.left = left;
       if (c === 0) c = h.decodeAt(s, off) | 0;
+      if ((c & 255) === Op.BREAKPOINT) {
+        s = h.breakpointAt(off) | 0;
+        if (s < 0) break run;
+        c = OP[s];
+      }
       if ((c & 255) === Op.CROSS_PAGE) { s = h.fetchStraddling() | 0; c = OP[s]; }
       if ((c & 255) === Op.ILLEGAL) h.raise(Cause.ILLEGAL_INSTRUCTION, IMM[s], 0);
     }

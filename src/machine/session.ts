@@ -17,12 +17,15 @@ import { VirtioRng } from '../devices/virtio/rng.js';
 import { VirtioConsole } from '../devices/virtio/console.js';
 import { VirtioNet, type NetBackend } from '../devices/virtio/net.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
-import { Board, BoardSignals } from '../smp/board-signals.js';
+import { Board, BoardSignals, HartAction, StopCause } from '../smp/board-signals.js';
+import { DebuggerList, watchValues } from '../smp/debugger-list.js';
+import { DebugStop, type HostWatch } from '../cpu/hart-breakpoints.js';
+import { GuestInspector } from '../debug/guest-inspector.js';
 import type { HartThreadExit } from '../smp/hart-runner.js';
 import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';
 import { MmioServer } from '../smp/mmio-channel.js';
 import { HaltClock } from '../smp/halt-clock.js';
-import { readSnapshot, SNAPSHOT_WORDS, takeSnapshot, type HartSnapshot } from '../cpu/hart-snapshot.js';
+import { readSnapshot, restoreSnapshot, SNAPSHOT_WORDS, snapshotWords, takeSnapshot, type HartSnapshot } from '../cpu/hart-snapshot.js';
 import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
 import { ConsoleOutput } from './console-output.js';
 import { machineStatistics, type MachineStatistics } from './statistics.js';
@@ -105,6 +108,8 @@ export interface SessionOptions {
   outputDropped?(): void;
   /** things that happen on the way */
   event?(event: SessionEvent): void;
+  /** every hart is held from the start until resumed (QEMU's -S) */
+  startHeld?: boolean;
 }
 
 export type SessionEvent =
@@ -187,6 +192,16 @@ export class MachineSession {
   private virtioConsole: VirtioConsole | undefined;
   /** the board's network card (SessionOptions.network) */
   private netCard: VirtioNet | undefined;
+  /** a debugger's breakpoints and write watchpoints, for hart threads */
+  private breakpointList: DebuggerList | undefined;
+  private watchList: DebuggerList | undefined;
+  /** stops hart threads reported that the device thread has seen */
+  private debugStopsSeen = 0;
+  /** why the hart on the calling thread stopped on its own (and the watched address it wrote) */
+  private stopCause: StopCause = StopCause.NONE;
+  private stopWatchedAddress = 0n;
+  /** told when the harts are held after one stopped on its own (a breakpoint, a step done) */
+  private stopListener: (() => void) | undefined;
 
   constructor(host: SessionHost, options: SessionOptions) {
     if (!Number.isInteger(options.harts) || options.harts < 1 || options.harts > MAX_HARTS) {
@@ -215,6 +230,9 @@ export class MachineSession {
     this.haltClock = new HaltClock();
     this.halt = 0;
     this.snapshotWords = this.signals ? new BigInt64Array(new SharedArrayBuffer(options.harts * SNAPSHOT_WORDS * 8)) : undefined;
+    this.breakpointList = this.signals ? new DebuggerList() : undefined;
+    this.watchList = this.signals ? new DebuggerList() : undefined;
+    this.debugStopsSeen = 0;
     this.virtioConsole = options.virtioConsole ? new VirtioConsole({ output: (bytes) => this.virtioConsoleOutput(bytes) }) : undefined;
     // (a reboot plugs a new card into the same network)
     this.netCard = options.network ? new VirtioNet(options.network) : undefined;
@@ -253,6 +271,12 @@ export class MachineSession {
     if (this.running) throw new Error('the session is already running');
     this.running = true;
     if (!this.machine) this.boot();
+    if (this.options.startHeld) {
+      // The harts start held (hart threads see the halt before their first instruction).
+      this.halt = ++this.halts;
+      this.signals?.requestHalt(this.halt);
+      this.haltClock.stand(this.hostClock);
+    }
     this.start = this.host.now();
     if (!this.signals && this.options.warmUp) warmUpInterpreter(this.options.policy);
     try {
@@ -301,26 +325,140 @@ export class MachineSession {
    * resolves once they all are. Devices go on: input still reaches the UART, output still flows.
    */
   async pause(): Promise<void> {
-    if (this.halt !== 0 || this.ending || !this.running || !this.machine) return;
-    const halt = this.halt = ++this.halts;
+    if (this.ending || !this.running || !this.machine) return;
+    const asked = this.halt === 0;
+    if (asked) {
+      this.halt = ++this.halts;
+      this.signals?.requestHalt(this.halt);
+    }
+    const halt = this.halt;
     const signals = this.signals;
     if (signals) {
-      signals.requestHalt(halt);
+      // also when already asked (-S, a stop reported): the snapshots are there once every hart is held
       for (let h = 0; h < this.options.harts; h++) {
         while (!signals.halted(h, halt) && this.halt === halt && !this.ending) await signals.haltedChange(h, SLICE_MS);
       }
       if (this.halt !== halt) return;
     }
-    this.haltClock.stand(this.hostClock);
+    if (asked) this.haltClock.stand(this.hostClock);
   }
 
   /** Lets held harts run on (the monitor's cont). */
   resume(): void {
+    this.release([]);
+  }
+
+  // ---- a debugger (debug/gdb-server.ts) ---------------------------------------------------
+
+  /** Tells `listener` each time the harts are held after one stopped on its own (undefined: nobody). */
+  onHartStop(listener: (() => void) | undefined): void {
+    this.stopListener = listener;
+  }
+
+  /** Why each hart stopped on its own since it was last let go (StopCause.NONE: it did not). */
+  stopCauses(): StopCause[] {
+    const signals = this.signals;
+    if (!signals) return [this.stopCause];
+    return Array.from({ length: this.options.harts }, (_, h) => signals.stoppedFor(h));
+  }
+
+  /** The watched address hart `hartId` wrote, when its stop cause is WATCHPOINT. */
+  watchedAddress(hartId: number): bigint {
+    return this.signals ? this.signals.watchedAddress(hartId) : this.stopWatchedAddress;
+  }
+
+  /**
+   * Lets held harts go, each as `actions` says (run, stay held, take one step; missing: run),
+   * with `breakpoints` (virtual addresses) and write `watches` (watchRange()). A hart that stops
+   * on its own (a breakpoint, a watched store, its step done) halts every hart, and then
+   * onHartStop's listener is told.
+   */
+  debugResume(actions: readonly HartAction[], breakpoints: readonly bigint[], watches: readonly HostWatch[] = []): void {
+    if (this.halt === 0 || !this.machine) return;
+    if (this.breakpointList && this.watchList) {
+      this.breakpointList.write(breakpoints);
+      this.watchList.write(watchValues(watches));
+      this.release(actions);
+      return;
+    }
+    const hart = this.machine.harts[0];
+    hart.setBreakpoints(breakpoints);
+    hart.setWatches(watches);
+    hart.resumedByDebugger();
+    this.stopCause = StopCause.NONE;
+    const action = actions[0] ?? HartAction.RUN;
+    if (action === HartAction.RUN) this.release(actions);
+    else if (action === HartAction.STEP) {
+      hart.debugStep();
+      this.stopCause = hart.debugStop === DebugStop.WATCHPOINT ? StopCause.WATCHPOINT : StopCause.STEPPED;
+      this.stopWatchedAddress = hart.watchedAddress;
+      hart.debugStop = DebugStop.NONE;
+      setTimeout(() => this.stopListener?.(), 0);
+    }
+  }
+
+  /** A debugger is gone: its breakpoints and watchpoints go too (held harts drop them when let go). */
+  clearDebugger(): void {
+    this.breakpointList?.write([]);
+    this.watchList?.write([]);
+    const hart = this.signals ? undefined : this.machine?.harts[0];
+    hart?.setBreakpoints([]);
+    hart?.setWatches([]);
+  }
+
+  /**
+   * Guest RAM at `address` (as readMemory() reads it) as watches for debugResume(), or undefined
+   * where some byte is not RAM.
+   */
+  watchRange(hartId: number, address: bigint, length: number): HostWatch[] | undefined {
+    return this.inspector(hartId).watches(address, length);
+  }
+
+  /** Gives hart `hartId` the registers of `snapshot` (changed from snapshots()); the harts are held. */
+  writeRegisters(snapshot: HartSnapshot): void {
+    if (this.halt === 0 || !this.machine) throw new Error('the harts are running: pause() them first');
+    const words = this.snapshotWords;
+    if (!words || !this.signals) return restoreSnapshot(this.machine.harts[snapshot.hartId], snapshot);
+    snapshotWords(snapshot, words, snapshot.hartId * SNAPSHOT_WORDS);
+    this.signals.setRegistersWritten(snapshot.hartId);
+  }
+
+  /**
+   * Guest memory as hart `hartId` sees it now (its translation; physical where that fails), for a
+   * debugger; the harts are held. Undefined where some byte is not RAM.
+   */
+  readMemory(hartId: number, address: bigint, length: number): Uint8Array | undefined {
+    return this.inspector(hartId).read(address, length);
+  }
+
+  /** Writes guest memory as readMemory() reads it (decoded code of the pages is dropped); false where some byte is not RAM. */
+  writeMemory(hartId: number, address: bigint, bytes: Uint8Array): boolean {
+    return this.inspector(hartId).write(address, bytes);
+  }
+
+  private inspector(hartId: number): GuestInspector {
+    const machine = this.machine;
+    if (this.halt === 0 || !machine) throw new Error('the harts are running: pause() them first');
+    return new GuestInspector(machine.bus, this.snapshots()[hartId], (hostOffset, length) => machine.memoryWritten(hostOffset, length));
+  }
+
+  /** Lets held harts run on, each as `actions` says (missing: run). */
+  private release(actions: readonly HartAction[]): void {
     if (this.halt === 0) return;
     this.halt = 0;
+    this.stopCause = StopCause.NONE;
+    // (a hart thread does the same when let go)
+    if (!this.signals) this.machine?.harts[0]?.resumedByDebugger();
     this.haltClock.resume(this.hostClock);
+    this.signals?.setActions(actions);
     this.signals?.releaseHalt();
     this.wake?.();
+  }
+
+  /** A hart thread stopped on its own: every hart is held, then the listener is told. */
+  private async haltForDebugger(): Promise<void> {
+    await this.pause();
+    if (this.halt !== 0) this.stopListener?.();
   }
 
   /** Every hart's registers; the harts must be held (pause()). */
@@ -425,6 +563,15 @@ export class MachineSession {
         const until = this.host.now() + SLICE_MS;
         do {
           hart.execute(CHUNK);
+          if (hart.debugStop !== DebugStop.NONE) {
+            this.stopCause = hart.debugStop === DebugStop.WATCHPOINT ? StopCause.WATCHPOINT : StopCause.BREAKPOINT;
+            this.stopWatchedAddress = hart.watchedAddress;
+            hart.debugStop = DebugStop.NONE;
+            this.halt = ++this.halts;
+            this.haltClock.stand(this.hostClock);
+            this.stopListener?.();
+            break;
+          }
           if (this.ending || this.rebootRequested || hart.waiting) break;
           if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
             this.trapLoop(0, hart.pc);
@@ -475,6 +622,10 @@ export class MachineSession {
           const seen = server.doorbell();
           server.serve();
           if (this.ending || this.rebootRequested) break;
+          if (signals.stopsReported() !== this.debugStopsSeen) {
+            this.debugStopsSeen = signals.stopsReported();
+            void this.haltForDebugger();
+          }
           if (machine.devicesHaveWork) {
             // The devices' budget is spent: let the event loop run, then give them the next turn.
             await this.host.yieldToEvents();
@@ -507,6 +658,7 @@ export class MachineSession {
       const config = {
         ...machine.hartThreadConfig(id), liveStatistics: this.liveStatistics?.buffer as SharedArrayBuffer | undefined,
         snapshots: this.snapshotWords?.buffer as SharedArrayBuffer | undefined, haltClock: this.haltClock.buffer,
+        breakpoints: this.breakpointList?.buffer, watches: this.watchList?.buffer,
       };
       const data: HartThreadData = { config, clockOrigin: this.clockOrigin, warmUp: this.options.warmUp, jitDump: this.options.jitDump };
       exits.push(this.host.spawnHart(data).then(

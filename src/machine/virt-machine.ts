@@ -151,7 +151,8 @@ export class VirtMachine {
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
       interruptLines: (hartId) => this.clint.lines(hartId) | this.plic.lines(hartId),
-      watchedWrite: () => false,
+      // a debugger's write watchpoints (the board watches nothing itself)
+      watchedWrite: (hartId, hostOffset, size) => { this.harts[hartId]?.watchedWrite(hostOffset, size); return false; },
     };
     for (let id = 0; id < options.harts && !signals; id++) {
       this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, engine: this.engine, sstc: true, onTranslate: options.onTranslate }));
@@ -163,7 +164,7 @@ export class VirtMachine {
       let mmio: MmioDevice = new EmptyVirtioMmioSlot();
       if (device) {
         const transport = new VirtioMmioTransport(device, this.memory, this.plic, virtioMmioSlotIrq(slot), {
-          onGuestWrite: (hostOffset, length) => this.deviceWroteMemory(hostOffset, length),
+          onGuestWrite: (hostOffset, length) => this.memoryWritten(hostOffset, length),
           onDeviceError: options.onVirtioError,
           budget: this.virtioBudget,
         });
@@ -188,8 +189,8 @@ export class VirtMachine {
     return this.virtioTransports.some((t) => t.hasDeferredWork);
   }
 
-  /** A device wrote guest RAM behind the harts' backs: drop code decoded from those pages. */
-  private deviceWroteMemory(hostOffset: number, length: number): void {
+  /** A device (or a debugger) wrote guest RAM behind the harts' backs: drop code decoded from those pages. */
+  memoryWritten(hostOffset: number, length: number): void {
     const flags = this.memory.pageFlags;
     const first = Math.floor(hostOffset / 4096);
     const last = Math.floor((hostOffset + length - 1) / 4096);

@@ -4,15 +4,26 @@
 //
 //   board words   EPOCH: the VMM's translation epoch; DOORBELL: bumped by a hart that has an
 //                 MMIO request for the device thread; HALT: non-zero while the VMM holds every
-//                 hart (the monitor's stop), the number of that halt
+//                 hart (the monitor's stop), the number of that halt; DEBUG_STOPS: bumped by
+//                 a hart that stopped on its own for a debugger (a breakpoint, a step done)
 //   per hart      WAKE: bumped (and notified) whenever something a sleeping hart waits for
 //                 changed; LINES: the device-driven interrupt lines (MEIP/SEIP from the PLIC);
 //                 STOP: the VMM wants the hart's thread to end; IDLE: the hart sleeps in wfi;
 //                 ACK: the last epoch the hart acknowledged; HALTED: the last halt the hart is
-//                 held in (its snapshot written); the MMIO slot (mmio-channel.ts);
+//                 held in (its snapshot written); ACTION: what a debugger wants of the hart
+//                 when the halt is released (HartAction); STOPPED_FOR: why it stopped on its
+//                 own (StopCause); REGISTERS_WRITTEN: a debugger changed its snapshot, to be
+//                 taken back; WATCHED_LO/HI: the watched address a store wrote; the MMIO
+//                 slot (mmio-channel.ts);
 //                 the ring of guest pages a device wrote by DMA (their decoded code is stale)
 
-export const enum Board { EPOCH = 0, DOORBELL = 1, HALT = 2, WORDS = 16 }
+export const enum Board { EPOCH = 0, DOORBELL = 1, HALT = 2, DEBUG_STOPS = 3, WORDS = 16 }
+
+/** What a held hart does when the halt is released: run, stay held (parked), or take one step. */
+export const enum HartAction { RUN = 0, PARK = 1, STEP = 2 }
+
+/** Why a hart stopped on its own, for a debugger. */
+export const enum StopCause { NONE = 0, BREAKPOINT = 1, STEPPED = 2, WATCHPOINT = 3 }
 
 export const enum HartWord {
   WAKE = 0,
@@ -23,6 +34,12 @@ export const enum HartWord {
   /** DMA page ranges published so far (the ring's head) */
   DMA_HEAD = 5,
   HALTED = 6,
+  ACTION = 7,
+  STOPPED_FOR = 8,
+  REGISTERS_WRITTEN = 9,
+  /** the address of the watched bytes written (StopCause.WATCHPOINT), two halves */
+  WATCHED_LO = 10,
+  WATCHED_HI = 11,
   /** the MMIO slot: see mmio-channel.ts */
   MMIO = 16,
   /** DMA ring: DMA_RING_ENTRIES pairs of (first host page, page count) */
@@ -132,6 +149,60 @@ export class BoardSignals {
   waitWhileHalted(hartId: number, halt: number, timeoutMs: number): void {
     if (this.stopRequested(hartId)) return;
     Atomics.wait(this.words, Board.HALT, halt, timeoutMs);
+  }
+
+  // ---- a debugger (debug/): holds with a cause, steps, parked harts ----------------------
+
+  /** Hart `hartId` stopped on its own for `cause`: tells the device thread (it halts the rest). */
+  reportStop(hartId: number, cause: StopCause, watchedAddress = 0n): void {
+    Atomics.store(this.words, this.at(hartId, HartWord.WATCHED_LO), Number(BigInt.asIntN(32, watchedAddress)));
+    Atomics.store(this.words, this.at(hartId, HartWord.WATCHED_HI), Number(BigInt.asIntN(32, watchedAddress >> 32n)));
+    Atomics.store(this.words, this.at(hartId, HartWord.STOPPED_FOR), cause);
+    Atomics.add(this.words, Board.DEBUG_STOPS, 1);
+    this.ringDoorbell();
+  }
+
+  /** Stops reported so far (a counter). */
+  stopsReported(): number {
+    return Atomics.load(this.words, Board.DEBUG_STOPS);
+  }
+
+  stoppedFor(hartId: number): StopCause {
+    return Atomics.load(this.words, this.at(hartId, HartWord.STOPPED_FOR)) as StopCause;
+  }
+
+  /** The watched address hart `hartId` wrote (its stop cause WATCHPOINT). */
+  watchedAddress(hartId: number): bigint {
+    const lo = Atomics.load(this.words, this.at(hartId, HartWord.WATCHED_LO));
+    const hi = Atomics.load(this.words, this.at(hartId, HartWord.WATCHED_HI));
+    return BigInt.asUintN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0));
+  }
+
+  /** What each hart does when the halt is released next; their stop causes are cleared. */
+  setActions(actions: readonly HartAction[]): void {
+    for (let h = 0; h < this.harts; h++) {
+      Atomics.store(this.words, this.at(h, HartWord.ACTION), actions[h] ?? HartAction.RUN);
+      Atomics.store(this.words, this.at(h, HartWord.STOPPED_FOR), StopCause.NONE);
+    }
+  }
+
+  action(hartId: number): HartAction {
+    return Atomics.load(this.words, this.at(hartId, HartWord.ACTION)) as HartAction;
+  }
+
+  /** A parked hart (or one that stopped on its own) waits here until the next halt or a stop. */
+  waitForHalt(hartId: number, timeoutMs: number): void {
+    if (this.stopRequested(hartId) || this.haltRequested() !== 0) return;
+    Atomics.wait(this.words, Board.HALT, 0, timeoutMs);
+  }
+
+  /** Marks (or clears, taking it) that a debugger changed hart `hartId`'s snapshot. */
+  setRegistersWritten(hartId: number): void {
+    Atomics.store(this.words, this.at(hartId, HartWord.REGISTERS_WRITTEN), 1);
+  }
+
+  takeRegistersWritten(hartId: number): boolean {
+    return Atomics.exchange(this.words, this.at(hartId, HartWord.REGISTERS_WRITTEN), 0) !== 0;
   }
 
   // ---- the VMM's translation epoch (mission: VMM-driven remaps) ----------------------------

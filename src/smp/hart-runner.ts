@@ -13,11 +13,13 @@ import { CsrSlot } from '../cpu/csr.js';
 import { IrqBit } from '../arch/traps.js';
 import { Clint } from '../devices/clint.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
-import { BoardSignals, DMA_RING_ENTRIES, HartWord } from './board-signals.js';
+import { BoardSignals, DMA_RING_ENTRIES, HartAction, HartWord, StopCause } from './board-signals.js';
+import { DebuggerList, watchesOf } from './debugger-list.js';
+import { DebugStop } from '../cpu/hart-breakpoints.js';
 import { MmioPort } from './mmio-channel.js';
 import { UartPort } from './uart-channel.js';
 import { publishLiveStatistics } from './live-statistics.js';
-import { SNAPSHOT_WORDS, writeSnapshot } from '../cpu/hart-snapshot.js';
+import { applySnapshot, SNAPSHOT_WORDS, writeSnapshot } from '../cpu/hart-snapshot.js';
 
 /** Guest instructions between looks at the board's signals (stop, epoch, DMA). */
 const CHUNK = 50_000;
@@ -49,6 +51,9 @@ export interface HartThreadConfig {
   snapshots?: SharedArrayBuffer;
   /** the board clock's halt offsets (halt-clock.ts) */
   haltClock?: SharedArrayBuffer;
+  /** a debugger's breakpoints and write watchpoints (debugger-list.ts) */
+  breakpoints?: SharedArrayBuffer;
+  watches?: SharedArrayBuffer;
 }
 
 /** How a hart thread ended, with its statistics. */
@@ -79,6 +84,8 @@ export class HartRunner {
   private epochAcks = 0;
   private readonly live: Float64Array | undefined;
   private readonly snapshots: BigInt64Array | undefined;
+  private readonly breakpoints: DebuggerList | undefined;
+  private readonly watches: DebuggerList | undefined;
 
   /** `clock`: the platform clock in timebase ticks, the same on every thread of the board. */
   constructor(config: HartThreadConfig, clock: () => number, onTranslate?: TranslationListener) {
@@ -100,7 +107,7 @@ export class HartRunner {
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
       interruptLines: (id) => this.clint.lines(id) | this.signals.lines(id),
-      watchedWrite: () => false,
+      watchedWrite: (_hartId, hostOffset, size) => { this.hart.watchedWrite(hostOffset, size); return false; },
     };
     this.hart = new Hart(bus, host, { hartId: config.hartId, policy: config.policy, engine: config.engine, sstc: config.sstc, onTranslate });
     this.hart.reset(config.resetPc);
@@ -108,6 +115,8 @@ export class HartRunner {
     this.acknowledge(this.ackedEpoch);
     this.live = config.liveStatistics ? new Float64Array(config.liveStatistics) : undefined;
     this.snapshots = config.snapshots ? new BigInt64Array(config.snapshots) : undefined;
+    this.breakpoints = config.breakpoints ? new DebuggerList(config.breakpoints) : undefined;
+    this.watches = config.watches ? new DebuggerList(config.watches) : undefined;
   }
 
   /** Runs the hart until the board stops it (or it is caught in a trap loop). Blocks the thread. */
@@ -123,6 +132,12 @@ export class HartRunner {
       }
       hart.execute(CHUNK);
       if (this.live) this.publish(this.live);
+      if (hart.debugStop !== DebugStop.NONE) {
+        const cause = hart.debugStop === DebugStop.WATCHPOINT ? StopCause.WATCHPOINT : StopCause.BREAKPOINT;
+        hart.debugStop = DebugStop.NONE;
+        this.stopFor(cause, hart.watchedAddress);
+        continue;
+      }
       if (hart.trapsWithoutProgress >= TRAP_LOOP_LIMIT) {
         reason = 'trap-loop';
         break;
@@ -157,6 +172,40 @@ export class HartRunner {
     this.signals.setHalted(this.hartId, 0);
     this.signals.setIdle(this.hartId, false);
     this.lookAtSignals();
+    if (this.signals.stopRequested(this.hartId)) return;
+    this.takeDebuggerChanges();
+    const action = this.signals.action(this.hartId);
+    if (action === HartAction.STEP) {
+      this.hart.debugStep();
+      const watched = this.hart.debugStop === DebugStop.WATCHPOINT;
+      this.hart.debugStop = DebugStop.NONE;
+      this.stopFor(watched ? StopCause.WATCHPOINT : StopCause.STEPPED, this.hart.watchedAddress);
+    } else if (action === HartAction.PARK) {
+      this.waitForHalt();
+    }
+  }
+
+  /** What a debugger changed while the hart was held: its registers, the breakpoints. */
+  private takeDebuggerChanges(): void {
+    if (this.snapshots && this.signals.takeRegistersWritten(this.hartId)) applySnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
+    const breakpoints = this.breakpoints?.read();
+    if (breakpoints) this.hart.setBreakpoints(breakpoints);
+    const watches = this.watches?.read();
+    if (watches) this.hart.setWatches(watchesOf(watches));
+    this.hart.resumedByDebugger();
+  }
+
+  /** The hart stopped on its own for a debugger: say why, and wait for the halt of every hart that follows. */
+  private stopFor(cause: StopCause, watchedAddress = 0n): void {
+    this.signals.reportStop(this.hartId, cause, watchedAddress);
+    this.waitForHalt();
+  }
+
+  /** Idle (no epoch waits for it) until the next halt, or the board stops. */
+  private waitForHalt(): void {
+    this.signals.setIdle(this.hartId, true);
+    while (this.signals.haltRequested() === 0 && !this.signals.stopRequested(this.hartId)) this.signals.waitForHalt(this.hartId, MAX_SLEEP_MS);
+    this.signals.setIdle(this.hartId, false);
   }
 
   /** Publishes the counters so far (once per chunk: a few hundred times a second at most). */

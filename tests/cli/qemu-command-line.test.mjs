@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,9 +141,10 @@ test('-version prints the version', () => {
 });
 
 for (const [args, message] of [
-  [['-s'], /^hartvm: -s: hartvm has no GDB stub yet\n$/],
-  [['-S', '-kernel', 'x'], /^hartvm: -S: hartvm has no GDB stub yet\n$/],
-  [['-gdb', 'tcp::1234'], /^hartvm: -gdb tcp::1234: hartvm has no GDB stub yet\n$/],
+  [['-gdb', 'tcp:192.168.1.5:1234'], /^hartvm: -gdb tcp:192\.168\.1\.5:1234: hartvm's GDB stub listens on the loopback interface only/],
+  [['-gdb', 'tcp:0.0.0.0:1234'], /^hartvm: -gdb tcp:0\.0\.0\.0:1234: hartvm's GDB stub listens on the loopback interface only/],
+  [['-gdb', 'udp::1234'], /^hartvm: -gdb udp::1234: give tcp:\[HOST\]:PORT/],
+  [['-gdb', 'tcp::99999'], /^hartvm: -gdb tcp::99999: no port 99999\n$/],
   [['-machine', 'sifive_u'], /^hartvm: -machine sifive_u: hartvm has only the virt board/],
   [['-M', 'virt,aia=aplic-imsic'], /^hartvm: -M virt,aia=aplic-imsic: aia=aplic-imsic is not supported/],
   [['-cpu', 'rv64,v=true'], /^hartvm: -cpu rv64,v=true: hartvm does not implement v\n$/],
@@ -179,3 +181,18 @@ for (const [args, message] of [
     }
   });
 }
+
+test('-gdb on a port in use: one line, a failing status, before the guest runs', async () => {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  try {
+    for (const gdb of [['-gdb', `tcp::${port}`], ['-gdb', `tcp:127.0.0.1:${port}`], ['--gdb', `tcp:localhost:${port}`]]) {
+      const r = hartvm(['-bios', 'none', '-kernel', path.join(ROOT, 'build', 'guest', 'cli', 'spin.elf'), '-nographic', '-monitor', 'none', ...gdb]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stderr, `hartvm: ${gdb[0] === '--gdb' ? '-gdb' : gdb[0]} ${gdb[1]}: port ${port} is in use\n`);
+    }
+  } finally {
+    server.close();
+  }
+});

@@ -13,8 +13,9 @@ export type { Encoding, RegClasses } from './instruction-info.js';
 
 /** Operation ids. `const enum` so the interpreter's `case Op.X:` compiles to integer literals. */
 export const enum Op {
-  // 0 is reserved: a pre-decoded slot that has not been decoded yet.
-  UNDECODED = 0, ILLEGAL, PAGE_END, CROSS_PAGE,
+  // 0 is reserved: a pre-decoded slot that has not been decoded yet. BREAKPOINT marks a slot
+  // where a debugger's breakpoint is (cpu/hart-breakpoints.ts); CROSS_PAGE one that straddles pages.
+  UNDECODED = 0, ILLEGAL, BREAKPOINT, CROSS_PAGE,
   // RV64I
   LUI, AUIPC, JAL, JALR,
   BEQ, BNE, BLT, BGE, BLTU, BGEU,

@@ -42,6 +42,10 @@ export interface BootOptions {
   virtioConsole?: boolean;
   /** user-mode networking (--nic user,...) */
   network?: NetworkOption;
+  /** a GDB stub: tcp:[HOST]:PORT (QEMU's -gdb) */
+  gdb?: string;
+  /** every hart held at reset until gdb or the monitor lets it go (QEMU's -S) */
+  startHeld?: boolean;
 }
 
 /** Boots the guest; resolves to the process exit status. */
@@ -63,6 +67,8 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     hartThreads: options.hartThreads,
     virtioConsole: options.virtioConsole,
     network: options.network,
+    gdb: options.gdb,
+    startHeld: options.startHeld,
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
     warmUp: !process.env.HARTVM_NO_WARMUP,
   });

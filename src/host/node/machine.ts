@@ -22,6 +22,7 @@ import { nodeSessionHost } from './node-host.js';
 import { PasstNetwork } from './passt.js';
 import { userNetworkOption, type NetworkOption } from '../../machine/network-options.js';
 import { readUserFile, type ReadLimit } from './user-file.js';
+import { listenGdb, parseGdbPlace, type GdbPlace, type GdbSocket } from './gdb-socket.js';
 
 /** A disk: a raw image file (QEMU's -drive spelling, or as fields), or bytes held in memory. */
 export type DriveOption =
@@ -70,6 +71,13 @@ export interface MachineOptions {
    * connections to a port of the host into the guest
    */
   network?: NetworkOption;
+  /**
+   * a GDB stub for gdb's `target remote`: QEMU's -gdb spelling ("tcp::1234", "tcp:127.0.0.1:1234"),
+   * or a port; on the loopback interface only
+   */
+  gdb?: string | number;
+  /** every hart is held from the start until a debugger (or resume()) lets it go, as QEMU's -S */
+  startHeld?: boolean;
   /** aborting it stops the machine (as stop() does) */
   signal?: AbortSignal;
 }
@@ -126,14 +134,17 @@ export class Machine extends EventEmitter<MachineEvents> {
   private running: Promise<MachineExit> | undefined;
   private consoleDuplex: Duplex | undefined;
   private monitor: Monitor | undefined;
+  private readonly gdbPlace: GdbPlace | undefined;
+  private gdbSocket: GdbSocket | undefined;
   /** readers of the console (its Duplex, its WHATWG readables) that are behind: the guest waits while any is */
   private readonly readersBehind = new Set<object>();
   /** warnings about the images, worth telling once the machine starts */
   readonly warnings: readonly string[];
 
   /** Use createMachine(). */
-  constructor(session: MachineSession, disks: FileDisk[], network: PasstNetwork | undefined, warnings: string[], signal: AbortSignal | undefined) {
+  constructor(session: MachineSession, disks: FileDisk[], network: PasstNetwork | undefined, warnings: string[], signal: AbortSignal | undefined, gdb?: GdbPlace) {
     super();
+    this.gdbPlace = gdb;
     this.session = session;
     this.disks = disks;
     this.network = network;
@@ -146,8 +157,13 @@ export class Machine extends EventEmitter<MachineEvents> {
     if (this.running) return;
     if (this.abortSignal?.aborted) throw new OptionError('the machine\'s AbortSignal was aborted before it started');
     try {
+      // listening first: a port in use ends the start before the guest runs
+      if (this.gdbPlace) {
+        this.gdbSocket = await listenGdb(this.gdbPlace, this.session, { monitor: (line) => this.monitorCommand(line), kill: () => void this.stop(0) });
+      }
       await this.network?.start();
     } catch (e) {
+      this.gdbSocket?.close();
       this.closeDisks();
       throw e;
     }
@@ -155,6 +171,11 @@ export class Machine extends EventEmitter<MachineEvents> {
     this.running = this.session.run().then(
       (ending) => this.finish(ending),
       (e: unknown) => this.finish({ status: 70, reason: 'internal-error', message: `internal error: ${(e as Error)?.message ?? e}` }));
+  }
+
+  /** The port the GDB stub listens on (the gdb option), once started. */
+  get gdbPort(): number | undefined {
+    return this.gdbSocket?.port;
   }
 
   /** Resolves when the machine has ended (starting it if it was not running). */
@@ -306,6 +327,7 @@ export class Machine extends EventEmitter<MachineEvents> {
 
   private finish(ending: SessionEnding): MachineExit {
     this.abortSignal?.removeEventListener('abort', this.onAbort);
+    this.gdbSocket?.close();
     this.closeDisks();
     const exit: MachineExit = { status: ending.status, reason: ending.reason, ...(ending.message ? { message: ending.message } : {}) };
     if (exit.reason === 'poweroff') this.emit('poweroff', exit);
@@ -368,6 +390,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
   if (options.bios === undefined) files.firmware = shipped('firmware', 'fw_dynamic.bin.gz');
   else if (options.bios !== 'none') files.firmware = bytesOf('firmware', options.bios);
   const { images, warnings } = bootImagesFrom(files);
+  const gdb = options.gdb === undefined ? undefined : parseGdbPlace(typeof options.gdb === 'number' ? `tcp::${options.gdb}` : options.gdb);
 
   const fileDisks: FileDisk[] = [];
   let machine: Machine | undefined;
@@ -390,6 +413,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
       network,
       reboot: options.reboot ?? true,
       warmUp: options.warmUp ?? true,
+      startHeld: options.startHeld ?? false,
       images,
       disks,
       output: (bytes) => machine!.output(bytes),
@@ -400,7 +424,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
       },
     });
     session.boot();
-    machine = new Machine(session, fileDisks, network, warnings, options.signal);
+    machine = new Machine(session, fileDisks, network, warnings, options.signal, gdb);
     return machine;
   } catch (e) {
     for (const disk of fileDisks) disk.close();

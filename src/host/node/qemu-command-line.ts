@@ -7,6 +7,7 @@ import { printable } from '../../machine/printable.js';
 import { qemuListParts } from '../../machine/qemu-list.js';
 import { ISA_STRING, PAGING_MODES } from '../../machine/virt-machine.js';
 import { UserError } from './user-error.js';
+import { DEFAULT_GDB_PLACE } from './gdb-socket.js';
 
 /** The options of the command line being read that depend on each other (-drive and -device, -snapshot). */
 interface Line {
@@ -244,8 +245,6 @@ const CHARDEV_STDIO = (what: string, accepted: string[]): QemuOption => ({
   },
 });
 
-const NO_GDB = 'hartvm has no GDB stub yet';
-
 /** Every QEMU option hartvm knows, under the names QEMU accepts (one dash or two). */
 const QEMU_OPTIONS: Record<string, QemuOption> = {
   m: MEMORY,
@@ -273,9 +272,9 @@ const QEMU_OPTIONS: Record<string, QemuOption> = {
   'no-user-config': harmless(false),
   nodefaults: harmless(false),
   rtc: harmless(true),
-  s: unsupported(false, NO_GDB),
-  S: unsupported(false, NO_GDB),
-  gdb: unsupported(true, NO_GDB),
+  s: { takesValue: false, apply: (_, line) => { line.out.push('--gdb', DEFAULT_GDB_PLACE); } },
+  S: flag('--start-held'),
+  gdb: passValue('--gdb'),
   loadvm: unsupported(true, 'hartvm cannot restore a saved machine yet'),
   dtb: passValue('--dtb'),
   'enable-kvm': unsupported(false, 'hartvm has no KVM: it is its own accelerator'),
@@ -287,7 +286,7 @@ const QEMU_OPTIONS: Record<string, QemuOption> = {
 };
 
 /** hartvm's own options that take a value and are not QEMU's: their values pass through untranslated. */
-const HARTVM_VALUE_OPTIONS = new Set(['--memory', '--tlb-flush', '--dump-dtb', '--engine', '--jit-dump']);
+const HARTVM_VALUE_OPTIONS = new Set(['--memory', '--tlb-flush', '--dump-dtb', '--engine', '--jit-dump', '--gdb']);
 
 /**
  * hartvm's arguments for `args` (those after `boot`), with QEMU's options translated; `version`
