@@ -40,7 +40,7 @@ const COMMANDS: Command[] = [
   { names: ['stop', 's'], help: 'hold every hart (and the guest\'s clock)', run: async (m) => { await m.target.pause(); return ''; } },
   { names: ['cont', 'c'], help: 'let the harts run on', run: (m) => { m.target.resume(); return ''; } },
   { names: ['cpu'], args: 'index', help: 'the hart info registers shows', run: (m, args) => m.selectCpu(args[0]) },
-  { names: ['system_reset'], help: 'reset the board (it boots again)', run: (m) => { m.target.reset(); return ''; } },
+  { names: ['system_reset'], help: 'reset the board (it boots again; stopped, it stays stopped)', run: (m) => { m.target.reset(); return ''; } },
   {
     names: ['system_powerdown'], help: 'press the power button',
     run: () => 'The virt board has no power button to press (neither has QEMU\'s): use poweroff in the guest, or quit.\n',

@@ -163,6 +163,8 @@ export class MachineSession {
   private start = Number.NaN;
   private ending: SessionEnding | undefined;
   private rebootRequested = false;
+  /** the board boots again held, as it was (system_reset while stopped, as QEMU keeps it stopped) */
+  private holdAfterReboot = false;
   private readonly pendingInput: Uint8Array[] = [];
   private wake: (() => void) | undefined;
   private readonly console: ConsoleOutput;
@@ -271,12 +273,7 @@ export class MachineSession {
     if (this.running) throw new Error('the session is already running');
     this.running = true;
     if (!this.machine) this.boot();
-    if (this.options.startHeld) {
-      // The harts start held (hart threads see the halt before their first instruction).
-      this.halt = ++this.halts;
-      this.signals?.requestHalt(this.halt);
-      this.haltClock.stand(this.hostClock);
-    }
+    if (this.options.startHeld) this.holdAtStart();
     this.start = this.host.now();
     if (!this.signals && this.options.warmUp) warmUpInterpreter(this.options.policy);
     try {
@@ -474,11 +471,31 @@ export class MachineSession {
     return this.machine?.memoryMap() ?? [];
   }
 
-  /** Resets the board as the guest's reset does (the monitor's system_reset): it boots again and runs, or ends under -no-reboot. */
+  /**
+   * Resets the board as the guest's reset does (the monitor's system_reset): it boots again, or
+   * ends under -no-reboot. A board that was stopped stays stopped, its harts held at reset.
+   */
   reset(): void {
     if (!this.running || this.ending) return;
+    this.holdAfterReboot = this.halt !== 0;
     this.finisher('reset', 0);
     this.resume();
+  }
+
+  /** The board just built starts held (hart threads see the halt before their first instruction). */
+  private holdAtStart(): void {
+    this.halt = ++this.halts;
+    this.signals?.requestHalt(this.halt);
+    this.haltClock.stand(this.hostClock);
+  }
+
+  /** Boots the board again after a reset, held if it was stopped. */
+  private reboot(): void {
+    this.rebootRequested = false;
+    this.panicked = false;
+    this.boot();
+    if (this.holdAfterReboot) this.holdAtStart();
+    this.holdAfterReboot = false;
   }
 
   /** The statistics so far (final once run() has resolved). */
@@ -584,9 +601,7 @@ export class MachineSession {
       this.console.flush();
       if (this.ending) return;
       if (this.rebootRequested) {
-        this.rebootRequested = false;
-        this.panicked = false;
-        this.boot();
+        this.reboot();
         continue;
       }
       if (held) await this.sleepFor(SLICE_MS);
@@ -645,9 +660,7 @@ export class MachineSession {
         this.console.flush();
       }
       if (this.ending || !this.rebootRequested) return;
-      this.rebootRequested = false;
-      this.panicked = false;
-      this.boot();
+      this.reboot();
     }
   }
 

@@ -93,6 +93,22 @@ test('info mtree, info store, help, unknown commands; system_reset resets the bo
     await reset;
     assert.equal(await machine.monitorCommand('info status'), 'VM status: running\n');
 
+    // stopped, a reset boots the board again held at the reset vector, as QEMU keeps it stopped
+    await sleep(100);
+    await machine.monitorCommand('stop');
+    assert.ok(registers(await machine.monitorCommand('info registers'), 'x5/t0')[0] > 0n, 'it counted before');
+    const again = new Promise((resolve) => machine.once('reset', resolve));
+    await machine.monitorCommand('system_reset');
+    await again;
+    await sleep(200);
+    assert.equal(await machine.monitorCommand('info status'), 'VM status: paused\n');
+    const held = await machine.monitorCommand('info registers');
+    assert.match(held, /^ pc       0000000000001000$/m, "at the reset vector (the boot ROM's first instruction)");
+    assert.deepEqual(registers(held, 'x5/t0'), [0n], 'nothing ran since the reset');
+    assert.equal(await machine.monitorCommand('cont'), '');
+    await sleep(100);
+    assert.equal(await machine.monitorCommand('info status'), 'VM status: running\n');
+
     await machine.monitorCommand('quit');
     assert.deepEqual(await machine.wait(), { status: 0, reason: 'stopped' });
   } finally {
