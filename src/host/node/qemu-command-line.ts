@@ -52,6 +52,11 @@ function properties(text: string, implied: string): [string, string][] {
   });
 }
 
+/** The value of `key` among `props`, if it is there. */
+function prop(props: readonly [string, string][], key: string): string | undefined {
+  return props.find(([k]) => k === key)?.[1];
+}
+
 function refuse(typed: string, value: string | undefined, why: string): never {
   throw new UserError(`${typed}${value === undefined ? '' : ` ${printable(value)}`}: ${why}`);
 }
@@ -158,21 +163,21 @@ const DEVICE: QemuOption = {
   takesValue: true,
   apply(value, line, typed) {
     const props = properties(value, 'driver');
-    const driver = props.find(([key]) => key === 'driver')?.[1] ?? '';
+    const driver = prop(props, 'driver') ?? '';
     if (driver === 'virtio-blk-device') {
-      const drive = props.find(([key]) => key === 'drive')?.[1];
+      const drive = prop(props, 'drive');
       if (drive === undefined) refuse(typed, value, 'no drive= given');
       line.blockDevices.push(drive);
     } else if (driver === 'virtio-serial-device' || driver === 'virtio-serial') {
       line.virtioSerial = true;
     } else if (driver === 'virtconsole') {
-      const chardev = props.find(([key]) => key === 'chardev')?.[1];
+      const chardev = prop(props, 'chardev');
       if (chardev === undefined) refuse(typed, value, 'no chardev= given (a -chardev stdio,id=ID)');
       if (!line.virtioSerial) refuse(typed, value, 'a virtconsole sits on a virtio-serial bus: give -device virtio-serial-device before it');
       if (line.virtconsoles.length > 0) refuse(typed, value, 'hartvm\'s virtio console has one port: one virtconsole');
       line.virtconsoles.push({ chardev, typed: `${typed} ${printable(value)}` });
     } else if (driver === 'virtio-net-device') {
-      const netdev = props.find(([key]) => key === 'netdev')?.[1];
+      const netdev = prop(props, 'netdev');
       if (netdev === undefined) refuse(typed, value, 'no netdev= given (a -netdev user,id=ID)');
       for (const [key] of props) {
         if (key !== 'driver' && key !== 'netdev' && key !== 'id' && key !== 'mac') refuse(typed, value, `${printable(key)} is not supported`);
@@ -188,7 +193,7 @@ const DEVICE: QemuOption = {
 const OBJECT: QemuOption = {
   takesValue: true,
   apply(value, _line, typed) {
-    const kind = properties(value, 'qom-type').find(([key]) => key === 'qom-type')?.[1] ?? '';
+    const kind = prop(properties(value, 'qom-type'), 'qom-type') ?? '';
     if (kind !== 'rng-random' && kind !== 'rng-builtin') refuse(typed, value, `the object ${printable(kind)} is not supported (only rng-random and rng-builtin, for virtio-rng)`);
   },
 };
@@ -198,9 +203,9 @@ const CHARDEV: QemuOption = {
   takesValue: true,
   apply(value, line, typed) {
     const props = properties(value, 'backend');
-    const backend = props.find(([key]) => key === 'backend')?.[1] ?? '';
+    const backend = prop(props, 'backend') ?? '';
     if (backend !== 'stdio') refuse(typed, value, 'the only character device is the terminal (stdio)');
-    const id = props.find(([key]) => key === 'id')?.[1];
+    const id = prop(props, 'id');
     if (id === undefined) refuse(typed, value, 'no id= given');
     for (const [key] of props) {
       if (key !== 'backend' && key !== 'id' && key !== 'mux' && key !== 'signal' && key !== 'logfile' && key !== 'logappend') refuse(typed, value, `${printable(key)} is not supported`);
@@ -214,9 +219,9 @@ const NETDEV: QemuOption = {
   takesValue: true,
   apply(value, line, typed) {
     const props = properties(value, 'type');
-    const type = props.find(([key]) => key === 'type')?.[1] ?? '';
+    const type = prop(props, 'type') ?? '';
     if (type !== 'user') refuse(typed, value, 'the only network backend is user-mode networking (user)');
-    const id = props.find(([key]) => key === 'id')?.[1];
+    const id = prop(props, 'id');
     if (id === undefined) refuse(typed, value, 'no id= given');
     const forwards: string[] = [];
     for (const [key, v] of props) {
