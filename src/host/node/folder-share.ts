@@ -18,7 +18,7 @@
 // guest's symlinks and special files are regular host files then (a symlink's target as
 // content), so the host never sees a symlink the guest made.
 
-import { constants, openSync, closeSync, fstatSync } from 'node:fs';
+import { constants, openSync, closeSync, fstatSync, statSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import type { BigIntStats, Dir } from 'node:fs';
 import {
@@ -27,6 +27,10 @@ import {
 } from '../../devices/virtio/9p/backend.js';
 import { DOTL_ACCMODE, DOTL_APPEND, DOTL_DSYNC, DOTL_EXCL, DOTL_SYNC, DOTL_TRUNC, Errno } from '../../devices/virtio/9p/protocol.js';
 import { extendedAttributes, type ExtendedAttributes } from './xattr.js';
+import { OptionError } from '../../machine/errors.js';
+import { printable } from '../../machine/printable.js';
+import type { ShareOption } from '../../machine/share-options.js';
+import { fileErrorReason } from './user-file.js';
 
 export type SecurityModel = 'none' | 'mapped-xattr';
 
@@ -405,4 +409,30 @@ function hostFlags(flags: number): number {
   if (flags & DOTL_DSYNC) host |= O_DSYNC;
   if (flags & DOTL_SYNC) host |= O_SYNC;
   return host;
+}
+
+/**
+ * The folder of a share option, opened; throws OptionError naming the option as `typed` (the
+ * share's folder and tag by default) when it is no folder that can be opened.
+ */
+export function openFolderShare(share: ShareOption, typed = `shared folder ${printable(share.path)} (mount_tag ${printable(share.tag)})`): FolderShare {
+  try {
+    return new FolderShare(share.path, { readOnly: share.readOnly, securityModel: share.securityModel });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOTDIR') throw new OptionError(`${typed}: ${printable(share.path)} is not a directory`);
+    if (code !== undefined) throw new OptionError(`${typed}: cannot open ${printable(share.path)}: ${fileErrorReason(e)}`);
+    throw new OptionError(`${typed}: ${(e as Error).message}`);
+  }
+}
+
+/** Checks that `path` is a folder that can be shared; throws OptionError naming the option as typed. */
+export function checkShareFolder(path: string, typed: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (e) {
+    throw new OptionError(`${typed}: cannot open ${printable(path)}: ${fileErrorReason(e)}`);
+  }
+  if (!isDirectory) throw new OptionError(`${typed}: ${printable(path)} is not a directory`);
 }
