@@ -150,25 +150,32 @@ test('-virtfs at -smp 4: trees, a large file both ways, rename, unlink, tar of g
     assert.equal(await sh(guest, 'echo data > /mnt/locked && flock /mnt/locked -c "echo locked" && sync /mnt/locked && echo synced'), 'locked\nsynced\n');
     assert.equal(await sh(guest, 'stat -f -c %t /mnt'), '1021997\n'); // V9FS_MAGIC
 
-    // escapes: every one fails, or lands in the guest's own namespace
+    // escapes: each fails, or (a symlink the guest resolves itself) lands in the guest's own namespace
     const escapes = [
-      'cat /mnt/out-relative',
-      'echo pwned > /mnt/out-relative',
-      `echo pwned > /mnt/out-absolute`,
-      'ls /mnt/out-dir/canary',
-      `echo pwned > /mnt/out-dir/canary`,
-      'cat /mnt/../canary',
-      'ln /mnt/out-absolute /mnt/hard-to-symlink && cat /mnt/hard-to-symlink',
-      'ln /etc/passwd /mnt/hard-in',
-      'mv /mnt/from-guest/top /mnt/../top-moved-out && ls /top-moved-out',
-      'ln -s ../canary /mnt/evil-relative && echo pwned > /mnt/evil-relative',
-      `mkdir -p ${s.base} && ln -s ${s.canary} /mnt/evil-absolute && echo pwned > /mnt/evil-absolute && cat ${s.canary}`,
-      'truncate -s 0 /mnt/out-absolute',
-      'touch -d "2001-01-01" /mnt/out-absolute /mnt/out-relative',
-      'chmod 777 /mnt/out-absolute',
-      'cd /mnt && cd .. && cd .. && ls',
+      ['fails', 'cat /mnt/out-relative'], // ../canary from /mnt is the guest's /canary: none yet
+      ['fails', 'echo pwned > /mnt/out-absolute'], // the host's path does not exist in the guest
+      ['fails', 'ls /mnt/out-dir/canary'],
+      ['fails', 'echo pwned > /mnt/out-dir/canary'],
+      ['fails', 'ln /etc/passwd /mnt/hard-in'], // across the boundary: EXDEV
+      ['guest', 'echo pwned > /mnt/out-relative'], // makes the guest's /canary
+      ['guest', 'cat /mnt/../canary'],
+      ['guest', 'mv /mnt/from-guest/top /mnt/../top-moved-out && ls /top-moved-out'], // a copy into the guest's root
+      ['guest', 'ln -s ../canary /mnt/evil-relative && echo pwned > /mnt/evil-relative'],
+      ['guest', `mkdir -p ${s.base} && ln -s ${s.canary} /mnt/evil-absolute && echo pwned > /mnt/evil-absolute && cat ${s.canary}`],
+      ['guest', 'truncate -s 0 /mnt/out-absolute'],
+      ['guest', 'touch -d "2001-01-01" /mnt/out-absolute /mnt/out-relative'],
+      ['guest', 'chmod 777 /mnt/out-absolute'],
+      ['guest', 'ln /mnt/out-absolute /mnt/hard-to-symlink'], // a hard link to the symlink itself
+      ['guest', '(cd /mnt && cd .. && cd .. && ls /canary)'],
     ];
-    for (const command of escapes) await sh(guest, command);
+    for (const [expected, command] of escapes) {
+      const { out, code } = await sh(guest, `${command} 2>&1`, 120000, { status: true });
+      if (expected === 'fails') assert.notEqual(code, 0, `${command}: ${out}`);
+      else assert.equal(code, 0, `${command}: ${out}`);
+    }
+    assert.equal(await sh(guest, 'cat /canary'), 'pwned\n', 'the guest\'s own /canary got what was written through ../canary');
+    assert.ok(lstatSync(path.join(s.share, 'hard-to-symlink')).isSymbolicLink());
+    assert.ok(!existsSync(path.join(s.share, 'from-guest/top')), 'moved out of the share, into the guest');
     s.untouched();
     // the symlinks out are still symlinks with the same targets
     assert.equal(readlinkSync(path.join(s.share, 'out-absolute')), s.canary);
