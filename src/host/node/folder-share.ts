@@ -236,7 +236,14 @@ export class FolderShare implements FileSystemBackend {
       write: (offset, from) => hostCall(async () => (await handle.write(from, 0, from.length, offset)).bytesWritten),
       stat: () => hostCall(async () => share.attributes(await handle.stat({ bigint: true }), held(handle.fd), true)),
       sync: (dataOnly) => hostCall(() => dataOnly ? handle.datasync() : handle.sync()),
-      truncate: (size) => hostCall(() => handle.truncate(size)),
+      setAttributes: (changes) => hostCall(async () => {
+        const itself = held(handle.fd);
+        const current = await share.attributes(await handle.stat({ bigint: true }), itself, true);
+        await share.change(changes, current, {
+          mode: (mode) => handle.chmod(mode), owner: (uid, gid) => handle.chown(uid, gid), xattrs: itself,
+          size: (size) => handle.truncate(size), times: (atime, mtime) => handle.utimes(atime, mtime),
+        });
+      }),
       close: () => handle.close(),
     };
   }
@@ -357,39 +364,63 @@ export class FolderShare implements FileSystemBackend {
     };
   }
 
-  async setAttributes(path: SharePath, changes: AttributeChanges, file?: OpenFile): Promise<void> {
+  async setAttributes(path: SharePath, changes: AttributeChanges): Promise<void> {
     this.writable();
     return this.named(path, async (hostPath) => {
+      // held open itself, so that calls which follow their path act on this very file
       const handle = await fsp.open(hostPath, O_PATH | O_NOFOLLOW);
       try {
         const s = await handle.stat({ bigint: true });
         const itself = held(handle.fd);
-        const symlink = (Number(s.mode) & S_IFMT) === S_IFLNK;
+        if ((Number(s.mode) & S_IFMT) === S_IFLNK) {
+          // a symlink itself: its owner and times only (what it points to is the guest's to resolve)
+          if (changes.size !== undefined) throw new FsError(Errno.EINVAL);
+          const current = await this.attributes(s, hostPath);
+          await this.change({ uid: changes.uid, gid: changes.gid, atimeNs: changes.atimeNs, mtimeNs: changes.mtimeNs }, current, {
+            owner: (uid, gid) => fsp.lchown(hostPath, uid, gid), times: (atime, mtime) => fsp.lutimes(hostPath, atime, mtime),
+          });
+          return;
+        }
         const current = await this.attributes(s, itself, true);
-        if (changes.mode !== undefined && !symlink) {
-          if (this.mapped) await this.record(itself, { mode: (current.mode & S_IFMT) | changes.mode }, true);
-          else await fsp.chmod(itself, changes.mode);
-        }
-        if (changes.uid !== undefined || changes.gid !== undefined) {
-          const uid = changes.uid ?? current.uid, gid = changes.gid ?? current.gid;
-          if (this.mapped) await this.record(itself, { uid: changes.uid, gid: changes.gid }, true);
-          else await fsp.lchown(hostPath, uid, gid).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EPERM') throw e; });
-        }
-        if (changes.size !== undefined) {
-          if ((Number(s.mode) & S_IFMT) !== S_IFREG) throw new FsError(Errno.EINVAL);
-          if (file) await file.truncate(changes.size);
-          else await fsp.truncate(itself, changes.size);
-        }
-        if (changes.atimeNs !== undefined || changes.mtimeNs !== undefined) {
-          const time = (t: bigint | 'now' | undefined, keep: bigint) => t === 'now' ? Date.now() / 1000 : Number(t ?? keep) / 1e9;
-          const atime = time(changes.atimeNs, current.atimeNs), mtime = time(changes.mtimeNs, current.mtimeNs);
-          if (symlink) await fsp.lutimes(hostPath, atime, mtime);
-          else await fsp.utimes(itself, atime, mtime);
-        }
+        await this.change(changes, current, {
+          mode: (mode) => fsp.chmod(itself, mode), owner: (uid, gid) => fsp.chown(itself, uid, gid), xattrs: itself,
+          size: (size) => (Number(s.mode) & S_IFMT) === S_IFREG ? fsp.truncate(itself, size) : Promise.reject(new FsError(Errno.EINVAL)),
+          times: (atime, mtime) => fsp.utimes(itself, atime, mtime),
+        });
       } finally {
         await handle.close().catch(() => {});
       }
     });
+  }
+
+  /**
+   * Applies Tsetattr's changes to a file through `on`'s calls (each absent one: that change is
+   * refused); under mapped-xattr, the owner and mode go into `on.xattrs`' attributes instead.
+   */
+  private async change(changes: AttributeChanges, current: FileAttributes, on: {
+    mode?: (mode: number) => Promise<void>; owner?: (uid: number, gid: number) => Promise<void>; xattrs?: string;
+    size?: (size: number) => Promise<void>; times?: (atime: number, mtime: number) => Promise<void>;
+  }): Promise<void> {
+    const xattrs = this.mapped ? on.xattrs : undefined;
+    if (changes.mode !== undefined && (on.mode || xattrs)) {
+      if (xattrs) await this.record(xattrs, { mode: (current.mode & S_IFMT) | changes.mode }, true);
+      else await on.mode!(changes.mode);
+    }
+    if (changes.uid !== undefined || changes.gid !== undefined) {
+      if (xattrs) await this.record(xattrs, { uid: changes.uid, gid: changes.gid }, true);
+      else if (!this.mapped) {
+        // none: as QEMU's, a host that does not let us give the file away is no error
+        await on.owner?.(changes.uid ?? current.uid, changes.gid ?? current.gid).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EPERM') throw e; });
+      }
+    }
+    if (changes.size !== undefined) {
+      if (!on.size) throw new FsError(Errno.EINVAL);
+      await on.size(changes.size);
+    }
+    if ((changes.atimeNs !== undefined || changes.mtimeNs !== undefined) && on.times) {
+      const time = (t: bigint | 'now' | undefined, keep: bigint) => t === 'now' ? Date.now() / 1000 : Number(t ?? keep) / 1e9;
+      await on.times(time(changes.atimeNs, current.atimeNs), time(changes.mtimeNs, current.mtimeNs));
+    }
   }
 
   async statfs(path: SharePath): Promise<FileSystemStatistics> {

@@ -157,6 +157,9 @@ test('mkdir, symlink, readlink, link, rename (fids follow), unlink, rmdir, setat
     await c.unlinkat(0, 'tmp');
     assert.equal((await c.getattr(t.fid)).size, 3n);
     assert.equal(Buffer.from(await c.read(t.fid, 0, 10)).toString(), 'xyz');
+    await c.setattr(t.fid, { valid: 0x1 | 0x8, mode: 0o600, size: 1 }); // through the open file
+    const ta = await c.getattr(t.fid);
+    assert.deepEqual([ta.size, ta.mode], [1n, 0o100600]);
     // append
     const ap = await c.walk(0, []);
     await c.lcreate(ap.fid, 'log', O_WRONLY | O_APPEND);

@@ -65,8 +65,8 @@ export interface OpenFile {
   /** The attributes of the open file (also once it has been unlinked). */
   stat(): Promise<FileAttributes>;
   sync(dataOnly: boolean): Promise<void>;
-  /** Sets the file's size (Tsetattr on an open file: also once it has been unlinked). */
-  truncate(size: number): Promise<void>;
+  /** Changes the open file (Tsetattr on an opened fid: also once the file has been unlinked). */
+  setAttributes(changes: AttributeChanges): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -123,8 +123,8 @@ export interface FileSystemBackend {
   /** Removes `name` from `dir`: an empty directory when `directory`, else any other file. */
   remove(dir: SharePath, name: string, directory: boolean): Promise<void>;
   openDirectory(path: SharePath): Promise<DirectoryStream>;
-  /** Changes the file at `path`; `file` is the guest's open file for it, if it has one (its size changes through it). */
-  setAttributes(path: SharePath, changes: AttributeChanges, file?: OpenFile): Promise<void>;
+  /** Changes the file at `path` (a symlink itself: its mode and size are left alone). */
+  setAttributes(path: SharePath, changes: AttributeChanges): Promise<void>;
   statfs(path: SharePath): Promise<FileSystemStatistics>;
 }
 

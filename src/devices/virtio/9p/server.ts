@@ -360,7 +360,9 @@ export class NinePServer {
     if (valid & SETATTR_ATIME) changes.atimeNs = valid & SETATTR_ATIME_SET ? atime : 'now';
     if (valid & SETATTR_MTIME) changes.mtimeNs = valid & SETATTR_MTIME_SET ? mtime : 'now';
     // (ctime alone: the host sets it whenever anything changes)
-    if (Object.keys(changes).length > 0) await this.backend.setAttributes(fid.path, changes, fid.file);
+    if (Object.keys(changes).length === 0) return w.finish();
+    if (fid.file) await fid.file.setAttributes(changes);
+    else await this.backend.setAttributes(fid.path, changes);
     return w.finish();
   }
 
