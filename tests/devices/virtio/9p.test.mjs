@@ -12,6 +12,7 @@ import path from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { NinePServer, MAX_FIDS } from '../../../dist/devices/virtio/9p/server.js';
 import { VirtioNineP } from '../../../dist/devices/virtio/9p/device.js';
+import { FsError } from '../../../dist/devices/virtio/9p/backend.js';
 import { VirtioMmioTransport } from '../../../dist/devices/virtio/mmio-transport.js';
 import { FolderShare } from '../../../dist/host/node/folder-share.js';
 import { Client, T, ERRNO, message, Reply, RLERROR } from './ninep-client.mjs';
@@ -364,5 +365,34 @@ test('the device: id 9, the mount tag in its configuration, requests answered th
     await c.lopen(f.fid, O_RDONLY);
     assert.equal(Buffer.from(await c.read(f.fid, 0, 100000)).toString(), 'hello from the host');
     assert.throws(() => new VirtioNineP(new NinePServer(new FolderShare(s.share)), ''), /mount tag/);
+  } finally { s.cleanup(); }
+});
+
+test('a slow host file system holds no one: other requests are answered meanwhile, and Tflush waits for the request it names', async () => {
+  const s = scratch();
+  try {
+    writeFileSync(path.join(s.share, 'fast'), 'fast');
+    const folder = new FolderShare(s.share);
+    // stat of "slow" hangs until released, as a file on a stalled network file system would
+    let release;
+    const stalled = new Promise((resolve) => { release = resolve; });
+    const backend = Object.create(folder);
+    backend.stat = async (p) => { if (p.at(-1) === 'slow') { await stalled; throw new FsError(ERRNO.ENOENT); } return folder.stat(p); };
+    const server = new NinePServer(backend);
+    const c = new Client((m) => server.handle(m));
+    await c.version();
+    await c.attach(0);
+    const order = [];
+    const slow = c.rpc(T.walk, [['u32', 0], ['u32', 50], ['u16', 1], ['s', 'slow']]).then((r) => { order.push('slow'); return r; });
+    const slowTag = c.tag - 1;
+    const flush = c.rpc(T.flush, [['u16', slowTag]]).then((r) => { order.push('flush'); return r; });
+    const f = await c.walk(0, ['fast']);
+    await c.lopen(f.fid, O_RDONLY);
+    assert.equal(Buffer.from(await c.read(f.fid, 0, 10)).toString(), 'fast');
+    order.push('fast');
+    release();
+    assert.equal((await slow).errno, ERRNO.ENOENT);
+    assert.equal((await flush).type, T.flush + 1);
+    assert.deepEqual(order, ['fast', 'slow', 'flush']);
   } finally { s.cleanup(); }
 });
