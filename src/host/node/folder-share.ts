@@ -94,6 +94,9 @@ export class FolderShare implements FileSystemBackend {
   readonly readOnly: boolean;
   readonly securityModel: SecurityModel;
   private rootFd: number;
+  /** calls using rootFd right now: closed only once none is, so its number is never reused under one */
+  private users = 0;
+  private closing = false;
   private readonly xattrs: ExtendedAttributes | undefined;
 
   /** Opens `root`, which must be a directory (throws Node's error otherwise). */
@@ -112,10 +115,13 @@ export class FolderShare implements FileSystemBackend {
     }
   }
 
-  /** Lets go of the folder; every later call fails. */
+  /** Lets go of the folder (once the calls under way have ended); every later call fails. */
   close(): void {
-    if (this.rootFd >= 0) closeSync(this.rootFd);
-    this.rootFd = -1;
+    this.closing = true;
+    if (this.users === 0 && this.rootFd >= 0) {
+      closeSync(this.rootFd);
+      this.rootFd = -1;
+    }
   }
 
   private get mapped(): boolean {
@@ -131,8 +137,9 @@ export class FolderShare implements FileSystemBackend {
    * without following a symlink; closes what it opened.
    */
   private async inDirectory<T>(path: SharePath, use: (fd: number) => Promise<T>): Promise<T> {
-    if (this.rootFd < 0) throw new FsError(Errno.EIO);
+    if (this.closing) throw new FsError(Errno.EIO);
     let handle: fsp.FileHandle | undefined;
+    this.users++;
     try {
       let fd = this.rootFd;
       for (const name of path) {
@@ -146,6 +153,7 @@ export class FolderShare implements FileSystemBackend {
       throw guestError(e);
     } finally {
       await handle?.close().catch(() => {});
+      if (--this.users === 0 && this.closing) this.close();
     }
   }
 
