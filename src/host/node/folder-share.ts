@@ -207,10 +207,20 @@ export class FolderShare implements FileSystemBackend {
     }
   }
 
-  /** Under none, gives a new file the guest's owner where the host lets us (QEMU's none ignores failures). */
-  private async own(hostPath: string, owner: Owner): Promise<void> {
+  /**
+   * Under none, gives a new file the guest's owner where the host lets us (QEMU's none ignores
+   * failures) and, unless it is a symlink, exactly the guest's mode (the guest applied its umask
+   * already; this process's must not take bits off again). `path` is the file held open
+   * (/proc/self/fd/N), or a symlink's own path.
+   */
+  private async own(path: string, owner: Owner, mode?: number): Promise<void> {
     if (this.mapped) return;
-    await fsp.lchown(hostPath, owner.uid, owner.gid).catch(() => {});
+    if (mode === undefined) {
+      await fsp.lchown(path, owner.uid, owner.gid).catch(() => {});
+      return;
+    }
+    await fsp.chown(path, owner.uid, owner.gid).catch(() => {});
+    await fsp.chmod(path, mode & 0o7777); // after chown, which clears set-user-ID
   }
 
   async open(path: SharePath, flags: number): Promise<OpenFile> {
@@ -225,10 +235,17 @@ export class FolderShare implements FileSystemBackend {
     this.writable();
     return this.inDirectory(dir, async (fd) => {
       const hostPath = at(fd, name);
-      const handle = await fsp.open(hostPath, hostFlags(flags) | O_CREAT | O_NOFOLLOW | O_NONBLOCK, this.mapped ? MAPPED_FILE_MODE : mode);
+      let handle: fsp.FileHandle;
+      try {
+        handle = await fsp.open(hostPath, hostFlags(flags) | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK, this.mapped ? MAPPED_FILE_MODE : mode);
+      } catch (e) {
+        // there already (the guest did not know): opened as it is, its owner and mode left alone
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || (flags & DOTL_EXCL) !== 0) throw e;
+        return this.openFile(await fsp.open(hostPath, hostFlags(flags) | O_NOFOLLOW | O_NONBLOCK));
+      }
       try {
         await this.record(held(handle.fd), { uid: owner.uid, gid: owner.gid, mode: S_IFREG | mode }, true);
-        if (!this.mapped) await handle.chown(owner.uid, owner.gid).catch(() => {});
+        await this.own(held(handle.fd), owner, mode);
       } catch (e) {
         await handle.close();
         throw e;
@@ -261,8 +278,14 @@ export class FolderShare implements FileSystemBackend {
     return this.inDirectory(dir, async (fd) => {
       const hostPath = at(fd, name);
       await fsp.mkdir(hostPath, this.mapped ? MAPPED_DIRECTORY_MODE : mode);
-      await this.record(hostPath, { uid: owner.uid, gid: owner.gid, mode: S_IFDIR | mode });
-      await this.own(hostPath, owner);
+      // the new directory held open itself, so that what follows acts on it whatever is renamed meanwhile
+      const handle = await fsp.open(hostPath, O_PATH | O_NOFOLLOW | O_DIRECTORY);
+      try {
+        await this.record(held(handle.fd), { uid: owner.uid, gid: owner.gid, mode: S_IFDIR | mode }, true);
+        await this.own(held(handle.fd), owner, mode);
+      } finally {
+        await handle.close();
+      }
     });
   }
 
@@ -296,7 +319,7 @@ export class FolderShare implements FileSystemBackend {
       const handle = await fsp.open(hostPath, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, this.mapped ? MAPPED_FILE_MODE : mode & 0o7777);
       try {
         await this.record(held(handle.fd), { uid: owner.uid, gid: owner.gid, mode: type === 0 ? S_IFREG | mode : mode, rdev }, true);
-        if (!this.mapped) await handle.chown(owner.uid, owner.gid).catch(() => {});
+        await this.own(held(handle.fd), owner, mode);
       } finally {
         await handle.close();
       }

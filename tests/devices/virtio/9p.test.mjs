@@ -116,6 +116,21 @@ test('mkdir, symlink, readlink, link, rename (fids follow), unlink, rmdir, setat
     const a = await c.walk(0, ['a']);
     await c.mkdir(a.fid, 'b', 0o700);
     assert.ok(statSync(path.join(s.share, 'a/b')).isDirectory());
+    // the guest's modes exactly, whatever this process's umask
+    await c.mkdir(a.fid, 'open', 0o777);
+    assert.equal(statSync(path.join(s.share, 'a/open')).mode & 0o7777, 0o777);
+    const g = await c.walk(a.fid, []);
+    await c.lcreate(g.fid, 'shared', O_RDWR, 0o2666);
+    assert.equal(statSync(path.join(s.share, 'a/shared')).mode & 0o7777, 0o2666);
+    // a file there already (the guest did not know) is opened as it is
+    writeFileSync(path.join(s.share, 'a/there'), 'old', { mode: 0o600 });
+    const h = await c.walk(a.fid, []);
+    await c.lcreate(h.fid, 'there', O_RDWR, 0o777);
+    assert.equal(Buffer.from(await c.read(h.fid, 0, 10)).toString(), 'old');
+    assert.equal(statSync(path.join(s.share, 'a/there')).mode & 0o7777, 0o600);
+    await c.unlinkat(a.fid, 'open', 0x200);
+    await c.unlinkat(a.fid, 'shared');
+    await c.unlinkat(a.fid, 'there');
     const sym = await c.symlink(a.fid, 'abs', '/etc/passwd');
     assert.equal(sym.type, 2);
     assert.equal(readlinkSync(path.join(s.share, 'a/abs')), '/etc/passwd');
