@@ -53,6 +53,7 @@ export function virtfsOption(spec: string, typed = '-virtfs', needTag = true): S
   if (share.path === '') fail('no path= given (the host folder to share)');
   if (needTag && share.tag === '') fail('no mount_tag= given (the name the guest mounts it by)');
   if (model === undefined) fail(`no security_model= given (${SECURITY_MODELS.join(' or ')})`);
+  if (model === 'mapped') model = 'mapped-xattr'; // QEMU's older name for it
   if (!SECURITY_MODELS.includes(model as SecurityModelName)) {
     fail(`security_model=${printable(model!)} is not supported (${SECURITY_MODELS.join(' or ')}; passthrough and mapped-file are not)`);
   }

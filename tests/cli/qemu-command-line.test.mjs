@@ -142,6 +142,7 @@ test("-virtfs, and -fsdev with -device virtio-9p-device, are taken (commas in a 
     mkdirSync(folder);
     for (const args of [
       ['-virtfs', `local,path=${folder.replace(/,/g, ',,')},mount_tag=host,security_model=mapped-xattr,readonly=on`],
+      ['-virtfs', `local,path=${tmp},mount_tag=host,security_model=mapped`],
       ['-fsdev', `local,id=fs0,path=${tmp},security_model=none`, '-device', 'virtio-9p-device,fsdev=fs0,mount_tag=host0',
         '-fsdev', `local,id=fs1,path=${tmp},security_model=none,readonly=on`, '-device', 'virtio-9p-device,id=p1,fsdev=fs1,mount_tag=host1'],
     ]) {
