@@ -1,4 +1,5 @@
-// virtio-9p (VIRTIO 1.2 §5.11 "9P transport", as Linux's net/9p/trans_virtio.c drives it): one
+// virtio-9p (VIRTIO 1.2 §5: device id 9, "9P transport", specified no further; as Linux's
+// net/9p/trans_virtio.c and QEMU's hw/9pfs/virtio-9p-device.c have it): one
 // request queue; each request is one chain whose readable stream is a T-message and whose
 // writable stream is room for its R-message. The configuration is the mount tag the guest
 // names in `mount -t 9p TAG` (le16 tag_len, then the tag, no NUL), offered with
@@ -17,11 +18,11 @@ import type { DescriptorChain, Virtqueue } from '../virtqueue.js';
 import { Errno, HEADER_BYTES, errorReply } from './protocol.js';
 import type { NinePServer } from './server.js';
 
-/** The virtio device id of a 9P transport (§5.11.1... Linux's VIRTIO_ID_9P). */
+/** The virtio device id of a 9P transport (Linux's VIRTIO_ID_9P). */
 export const VIRTIO_ID_9P = 9;
 /** The configuration holds a mount tag. */
 export const VIRTIO_9P_MOUNT_TAG = 1n << 0n;
-/** Linux's own limit on a tag's length is none; QEMU's is this. */
+/** The longest mount tag taken (QEMU's bound; Linux reads whatever tag_len says). */
 export const MAX_MOUNT_TAG_BYTES = 255;
 
 const QUEUE_SIZE = 128;
