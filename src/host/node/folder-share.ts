@@ -94,6 +94,8 @@ export class FolderShare implements FileSystemBackend {
   readonly readOnly: boolean;
   readonly securityModel: SecurityModel;
   private rootFd: number;
+  /** the folder's device: files on another one (a mount inside the folder) get their inode numbers mixed with theirs */
+  private readonly rootDevice: bigint;
   /** calls using rootFd right now: closed only once none is, so its number is never reused under one */
   private users = 0;
   private closing = false;
@@ -109,10 +111,12 @@ export class FolderShare implements FileSystemBackend {
       if (!this.xattrs) throw new Error('security_model=mapped-xattr needs libc\'s extended attributes (Linux with glibc)');
     }
     this.rootFd = openSync(root, O_PATH | O_DIRECTORY);
-    if (!fstatSync(this.rootFd).isDirectory()) {
+    const s = fstatSync(this.rootFd, { bigint: true });
+    if (!s.isDirectory()) {
       closeSync(this.rootFd);
       throw Object.assign(new Error(`${root}: not a directory`), { code: 'ENOTDIR' });
     }
+    this.rootDevice = s.dev;
   }
 
   /** Lets go of the folder (once the calls under way have ended); every later call fails. */
@@ -174,7 +178,9 @@ export class FolderShare implements FileSystemBackend {
   private async attributes(s: BigIntStats, xattrPath: string, follow = false): Promise<FileAttributes> {
     const a: FileAttributes = {
       mode: Number(s.mode), uid: Number(s.uid), gid: Number(s.gid), nlink: s.nlink, rdev: s.rdev, size: s.size,
-      blksize: s.blksize, blocks: s.blocks, atimeNs: s.atimeNs, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, ino: s.ino,
+      blksize: s.blksize, blocks: s.blocks, atimeNs: s.atimeNs, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs,
+      // the guest tells files apart by this alone: two devices' inode numbers must not meet
+      ino: s.dev === this.rootDevice ? s.ino : s.ino ^ (BigInt.asUintN(15, s.dev * 0x9e3779b1n) + 1n) << 48n,
     };
     if (this.xattrs && (a.mode & S_IFMT) !== S_IFLNK) {
       const [uid, gid, mode, rdev] = await Promise.all([XATTR_UID, XATTR_GID, XATTR_MODE, XATTR_RDEV].map((name) =>
