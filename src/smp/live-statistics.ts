@@ -8,7 +8,10 @@ import type { HartStatistics } from '../cpu/hart.js';
 const enum Field {
   INSTRUCTIONS, LOOKUPS, HITS, NEGATIVE_HITS, WALKS, INVALIDATIONS, NEGATIVE_FILLS, DECODED_PAGES, TRAPS, FIRMWARE_FENCES,
   MMIO_REQUESTS, MMIO_WAIT_MS, IDLE_MS, EPOCH_ACKS, CONTEXT_SWITCHES, CONTEXTS_RESUMED, RETAGS, GLOBAL_RETAGS,
-  ASID_FENCES, PAGE_FENCES, SUPERPAGE_SCANS, KEY_RECYCLES, STRIDE = 24,
+  ASID_FENCES, PAGE_FENCES, SUPERPAGE_SCANS, KEY_RECYCLES,
+  /** 1 when the hart translates (--engine=jit), and its JitStatistics */
+  JIT, JIT_TRANSLATIONS, JIT_COMPILE_SECONDS, JIT_WASM_BYTES, JIT_TRANSLATED_INSTRUCTIONS, JIT_DROPPED, JIT_KEPT, JIT_CALLS,
+  JIT_TRANSLATED_SECONDS, JIT_INTERPRETED_SECONDS, STRIDE = 32,
 }
 
 export function liveStatisticsBuffer(harts: number): SharedArrayBuffer {
@@ -48,6 +51,18 @@ export function publishLiveStatistics(view: Float64Array, s: HartStatistics, thr
   view[at + Field.MMIO_WAIT_MS] = thread.mmioWaitMs;
   view[at + Field.IDLE_MS] = thread.idleMs;
   view[at + Field.EPOCH_ACKS] = thread.epochAcks;
+  const j = s.jit;
+  view[at + Field.JIT] = j ? 1 : 0;
+  if (!j) return;
+  view[at + Field.JIT_TRANSLATIONS] = j.translations;
+  view[at + Field.JIT_COMPILE_SECONDS] = j.compileSeconds;
+  view[at + Field.JIT_WASM_BYTES] = j.wasmBytes;
+  view[at + Field.JIT_TRANSLATED_INSTRUCTIONS] = j.translatedInstructions;
+  view[at + Field.JIT_DROPPED] = j.dropped;
+  view[at + Field.JIT_KEPT] = j.kept;
+  view[at + Field.JIT_CALLS] = j.calls;
+  view[at + Field.JIT_TRANSLATED_SECONDS] = j.translatedSeconds;
+  view[at + Field.JIT_INTERPRETED_SECONDS] = j.interpretedSeconds;
 }
 
 /** The device thread's side: the last published counters of hart `hartId`. */
@@ -74,6 +89,14 @@ export function readLiveStatistics(view: Float64Array, hartId: number): { hart: 
       decodedPages: view[at + Field.DECODED_PAGES],
       traps: view[at + Field.TRAPS],
       firmwareFences: view[at + Field.FIRMWARE_FENCES],
+      ...(view[at + Field.JIT] !== 0 ? {
+        jit: {
+          translations: view[at + Field.JIT_TRANSLATIONS], compileSeconds: view[at + Field.JIT_COMPILE_SECONDS],
+          wasmBytes: view[at + Field.JIT_WASM_BYTES], translatedInstructions: view[at + Field.JIT_TRANSLATED_INSTRUCTIONS],
+          dropped: view[at + Field.JIT_DROPPED], kept: view[at + Field.JIT_KEPT], calls: view[at + Field.JIT_CALLS],
+          translatedSeconds: view[at + Field.JIT_TRANSLATED_SECONDS], interpretedSeconds: view[at + Field.JIT_INTERPRETED_SECONDS],
+        },
+      } : {}),
     },
     thread: {
       hartId,
