@@ -123,3 +123,28 @@ for (const engine of ['interp', 'jit']) {
     });
   }
 }
+
+test('gdb-multiarch -batch: more watchpoints than the stub takes are refused, and it goes on', { timeout: 120000 }, async () => {
+  const port = await freePort();
+  const { vm, gdb } = await startHartvm(['-bios', 'none', '-kernel', WATCHING, '-nographic', '-monitor', 'none', '-S'], port);
+  gdb.close();
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const out = gdbBatch(port, [
+      ...Array.from({ length: 17 }, (_, i) => `rwatch *((char *)&slots + ${i})`),
+      'continue',
+      'delete',
+      'rwatch *(long *)&slots',
+      'continue',
+      'delete',
+      'set $s11 = 5',
+      'continue',
+    ], WATCHING);
+    assert.match(out, /Could not insert hardware watchpoint/, out);
+    assert.match(out, /Hardware read watchpoint 18: \*\(long \*\)&slots\n\nValue = 1\n0x000000008000004c in amo \(\)/, out);
+    assert.doesNotMatch(out, /Remote communication error|Ignoring packet error/, out);
+    assert.equal(await vm.exited, 0, `the program ran to its end\n${out}`);
+  } finally {
+    vm.kill('SIGKILL');
+  }
+});
