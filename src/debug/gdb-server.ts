@@ -56,13 +56,13 @@ export const PACKET_SIZE = 0x1000;
  */
 const MAX_MEMORY_READ = PACKET_SIZE;
 const SIGTRAP = 0x05;
+const SIGINT = 0x02;
 /** The watchpoint of each Z packet type that sets one */
 const WATCH_KINDS: Readonly<Record<string, WatchKind>> = { 2: WatchKind.WRITE, 3: WatchKind.READ, 4: WatchKind.ACCESS };
 /** The stop reply's name for the address a watchpoint's hit accessed, by stop cause */
 const STOP_WATCH_NAMES: Readonly<Partial<Record<StopCause, string>>> = {
   [StopCause.WATCHPOINT]: 'watch', [StopCause.READ_WATCHPOINT]: 'rwatch', [StopCause.ACCESS_WATCHPOINT]: 'awatch',
 };
-const SIGINT = 0x02;
 /** QEMU's replies for a bad argument and a memory access that failed */
 const BAD_ARGUMENT = 'E22';
 const MEMORY_ERROR = 'E14';

@@ -26,7 +26,7 @@ export const enum HartAction { RUN = 0, PARK = 1, STEP = 2 }
 
 /**
  * Why a hart stopped on its own, for a debugger: WATCHPOINT is a write watchpoint's hit,
- * READ_WATCHPOINT a read one's, ACCESS_WATCHPOINT an access one's (WATCHPOINT + the WatchKind).
+ * READ_WATCHPOINT a read one's, ACCESS_WATCHPOINT an access one's.
  */
 export const enum StopCause { NONE = 0, BREAKPOINT = 1, STEPPED = 2, WATCHPOINT = 3, READ_WATCHPOINT = 4, ACCESS_WATCHPOINT = 5 }
 

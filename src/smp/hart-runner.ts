@@ -107,7 +107,8 @@ export class HartRunner {
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
       interruptLines: (id) => this.clint.lines(id) | this.signals.lines(id),
-      watchedWrite: () => false, // (no device watches stores here; a debugger's watchpoints are the hart's own)
+      // no device watches stores here (a debugger's watchpoints are the hart's own: Hart.watchedAccess)
+      watchedWrite: () => false,
     };
     this.hart = new Hart(bus, host, { hartId: config.hartId, policy: config.policy, engine: config.engine, sstc: config.sstc, onTranslate });
     this.hart.reset(config.resetPc);
