@@ -576,7 +576,8 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
    * one reported (an AMO reads before it writes). gdb steps over that instruction with its
    * watchpoints taken out; a client that lets the hart go on at it with them in does not stop
    * there again: the instruction a watchpoint stopped the hart at is let through when the hart
-   * resumes there, before anything retired or trapped.
+   * resumes there, before anything retired or trapped, unless it was held meanwhile while others
+   * ran (parkedByDebugger).
    */
   watchedAccess(hostOffset: number, size: number, reading: boolean): void {
     const watch = this.watches?.hit(hostOffset, size, reading);
@@ -595,6 +596,16 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     this.resumedAtRetired = this.retired;
     this.passWatchRetired = this.pc === this.watchStopPc && this.retired === this.watchStopRetired ? this.retired : -1;
     this.resumedAtTraps = this.trapsTaken;
+  }
+
+  /**
+   * The debugger leaves the hart held while others run or step. gdb steps the hart it was told of
+   * over its access so, and hears of one hart a stop (all-stop): this one, if it stopped at an
+   * access too, must stop there again when it runs next, to be reported then.
+   */
+  parkedByDebugger(): void {
+    this.watchStopPc = -1n;
+    this.passWatchRetired = -1;
   }
 
   /**

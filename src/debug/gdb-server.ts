@@ -79,6 +79,8 @@ export class GdbServer {
   private readonly breakpoints = new Set<bigint>();
   /** watchpoints by `type,address,length` as gdb gave them (Z2, Z3, Z4) */
   private readonly watches = new Map<string, HostWatch[]>();
+  /** the hart the last stop reply named after it stopped on its own */
+  private lastStopped = -1;
   /** the harts run for the client, which waits for a stop reply */
   private running = false;
   /** packets are handled one after another (some wait for the harts) */
@@ -354,7 +356,15 @@ export class GdbServer {
       if (!this.running || !this.target.paused) return;
       this.running = false;
       const causes = this.target.stopCauses();
-      const hart = Math.max(0, causes.findIndex((c) => c !== StopCause.NONE));
+      // Several may have stopped at once (all-stop: the client hears of one): the first after the
+      // one told last, so that none is passed over for ever (one held at a watched access stops
+      // there again when it next runs, to be told of then).
+      let hart = 0;
+      for (let i = 1; i <= causes.length; i++) {
+        const h = (this.lastStopped + i) % causes.length;
+        if (causes[h] !== StopCause.NONE) { hart = h; break; }
+      }
+      this.lastStopped = hart;
       this.generalHart = this.controlHart = hart;
       this.reply(this.stopReply(SIGTRAP, hart, causes[hart]));
     });

@@ -182,6 +182,7 @@ export class HartRunner {
       this.hart.debugStop = DebugStop.NONE;
       this.stopFor(watched ? watchStopCause(this.hart.watchedKind) : StopCause.STEPPED, this.hart.watchedAddress);
     } else if (action === HartAction.PARK) {
+      this.hart.parkedByDebugger();
       this.waitForHalt();
     }
   }

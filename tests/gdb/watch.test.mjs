@@ -214,3 +214,36 @@ for (const { engine, policy } of CONFIGS) {
     });
   }
 }
+
+for (const engine of ['interp', 'jit']) {
+  test(`--engine=${engine} -smp 2: both harts stop at a word both read; gdb hears of one at a time, and of every read`, { timeout: 180000 }, async () => {
+    const port = await freePort();
+    const { vm, gdb } = await startHartvm(['-bios', 'none', '-kernel', WATCHING, '-nographic', '-monitor', 'none', '-smp', '2', `--engine=${engine}`], port);
+    try {
+      assert.equal(await gdb.request('?'), 'T05thread:1;');
+      await runFor(gdb, 500);
+      assert.equal(await gdb.request(`Z3,${hex(W.straddle)},8`), 'OK');
+      // as gdb does: the hart it heard of steps over its load with the watchpoint out, the other held
+      const seen = { 1: [], 2: [] };
+      for (let round = 0; round < 12; round++) {
+        gdb.raw('$vCont;c#a8');
+        const match = /^T05rwatch:([0-9a-f]+);thread:([12]);$/.exec(await gdb.next());
+        assert.ok(match);
+        const thread = match[2];
+        assert.equal(await gdb.request(`Hg${thread}`), 'OK');
+        assert.equal(await gdb.register(REG.pc), W.straddleLoad);
+        seen[thread].push(await gdb.register(REG.s0));
+        assert.equal(await gdb.request(`z3,${hex(W.straddle)},8`), 'OK');
+        assert.equal(await gdb.request(`vCont;s:${thread}`), `T05thread:${thread};`);
+        assert.equal(await gdb.request(`Z3,${hex(W.straddle)},8`), 'OK');
+      }
+      for (const thread of ['1', '2']) {
+        assert.ok(seen[thread].length >= 2, `thread ${thread} was reported: ${seen[thread]}`);
+        for (let i = 1; i < seen[thread].length; i++) assert.equal(seen[thread][i], seen[thread][i - 1] + 1n, `no read of thread ${thread} went unreported: ${seen[thread]}`);
+      }
+    } finally {
+      gdb.close();
+      vm.kill('SIGKILL');
+    }
+  });
+}
