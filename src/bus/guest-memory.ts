@@ -45,10 +45,12 @@ export const PAGE_SIZE = 4096;
 
 /**
  * Per host frame (GuestMemory.pageFlags): CODE, a hart's code cache holds decoded instructions
- * of it; TRANSLATED, a hart holds translated code of it; WATCHED, a device watches stores to it
- * (HTIF tohost). Stores to a frame with any flag take the slow path, which tells the owners.
+ * of it; TRANSLATED, a hart holds translated code of it; WATCHED, a device (HTIF tohost) or a
+ * debugger's write or access watchpoint watches stores to it; READ_WATCHED, a debugger's read or
+ * access watchpoint watches loads from it. Stores to a frame with any flag take the slow path,
+ * which tells the owners; loads take it only from a READ_WATCHED frame.
  */
-export const enum PageFlag { CODE = 1, WATCHED = 2, TRANSLATED = 4 }
+export const enum PageFlag { CODE = 1, WATCHED = 2, TRANSLATED = 4, READ_WATCHED = 8 }
 
 /**
  * The interpreter's fast path adds host offsets in int32 arithmetic, so it reaches only the

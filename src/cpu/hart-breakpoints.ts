@@ -1,4 +1,4 @@
-// A debugger's breakpoints and write watchpoints as one hart sees them. Breakpoints: virtual addresses, as gdb gives them and as
+// A debugger's breakpoints and watchpoints as one hart sees them. Breakpoints: virtual addresses, as gdb gives them and as
 // QEMU matches them. The code cache is per physical page, so a breakpoint becomes a marker op
 // (Op.BREAKPOINT) in the slot of the instruction when that slot is decoded at a breakpoint's
 // address; the interpreter meets it on its slow path and nowhere else, so a hart without
@@ -12,11 +12,15 @@ import { CODE_PAGES } from './code-cache.js';
 /** Why a hart stopped for a debugger (Hart.debugStop). */
 export const enum DebugStop { NONE = 0, BREAKPOINT = 1, WATCHPOINT = 2 }
 
-/** A write watchpoint: `length` bytes of guest RAM at host offset `host`, which the debugger calls `address`. */
+/** What a watchpoint watches: stores (gdb's watch, Z2), loads (rwatch, Z3), or both (awatch, Z4). */
+export const enum WatchKind { WRITE = 0, READ = 1, ACCESS = 2 }
+
+/** A watchpoint: `length` bytes of guest RAM at host offset `host`, which the debugger calls `address`. */
 export interface HostWatch {
   host: number;
   length: number;
   address: bigint;
+  kind: WatchKind;
 }
 
 export class HartBreakpoints {
@@ -68,8 +72,11 @@ export function codeAddress(pageLo: number, pageHi: number, off: number): bigint
 }
 
 /**
- * Write watchpoints: their pages are WATCHED in the hart's page flags, so that stores to them take
- * the MMU's slow path (mmu.ts afterSlowWrite), which tells the hart (Hart.watchedWrite).
+ * Watchpoints: the pages of write and access watches are WATCHED in the hart's page flags, so that
+ * stores to them take the MMU's slow path, and the pages of read and access watches READ_WATCHED,
+ * so that loads from them do; there, before the access, the MMU asks the hart
+ * (Hart.watchedAccess), which stops before the instruction if it hits a watch. Instruction
+ * fetches are not data accesses: they never look.
  */
 export class HartWatches {
   readonly list: readonly HostWatch[];
@@ -78,19 +85,30 @@ export class HartWatches {
   constructor(list: readonly HostWatch[], pageFlags: Uint8Array) {
     this.list = list;
     this.pageFlags = pageFlags;
-    for (const w of list) for (let p = w.host >>> 12; p <= (w.host + w.length - 1) >>> 12; p++) pageFlags[p] |= PageFlag.WATCHED;
-  }
-
-  /** Takes the watch off the pages (the hart's store must drop its write entries after). */
-  remove(): void {
-    for (const w of this.list) for (let p = w.host >>> 12; p <= (w.host + w.length - 1) >>> 12; p++) this.pageFlags[p] &= ~PageFlag.WATCHED;
-  }
-
-  /** The debugger's address of the watched bytes a store of `size` at host offset `host` wrote, or -1n. */
-  hit(host: number, size: number): bigint {
-    for (const w of this.list) {
-      if (host < w.host + w.length && w.host < host + size) return w.address + BigInt(Math.max(0, host - w.host));
+    for (const w of list) {
+      const flags = (w.kind !== WatchKind.READ ? PageFlag.WATCHED : 0) | (w.kind !== WatchKind.WRITE ? PageFlag.READ_WATCHED : 0);
+      for (let p = w.host >>> 12; p <= (w.host + w.length - 1) >>> 12; p++) pageFlags[p] |= flags;
     }
-    return -1n;
   }
+
+  /** Takes the watches off the pages (the hart's store must drop its entries after). */
+  remove(): void {
+    for (const w of this.list) {
+      for (let p = w.host >>> 12; p <= (w.host + w.length - 1) >>> 12; p++) this.pageFlags[p] &= ~(PageFlag.WATCHED | PageFlag.READ_WATCHED);
+    }
+  }
+
+  /** The first watch a load (`reading`) or store of `size` bytes at host offset `host` hits, or undefined. */
+  hit(host: number, size: number, reading: boolean): HostWatch | undefined {
+    for (const w of this.list) {
+      if (w.kind === (reading ? WatchKind.WRITE : WatchKind.READ)) continue;
+      if (host < w.host + w.length && w.host < host + size) return w;
+    }
+    return undefined;
+  }
+}
+
+/** The debugger's address of the first byte of `watch` an access of `host` touched. */
+export function watchedByteAddress(watch: HostWatch, host: number): bigint {
+  return watch.address + BigInt(Math.max(0, host - watch.host));
 }

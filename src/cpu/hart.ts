@@ -24,7 +24,7 @@ import { interpret, type InterpretedHart } from './interpreter.js';
 import { JitEngine, type JitStatistics, type TranslationListener } from '../jit/jit-engine.js';
 import { Op } from './isa/encodings.js';
 import { HartState } from './state.js';
-import { codeAddress, DebugStop, HartBreakpoints, HartWatches, type HostWatch } from './hart-breakpoints.js';
+import { codeAddress, DebugStop, HartBreakpoints, HartWatches, watchedByteAddress, WatchKind, type HostWatch } from './hart-breakpoints.js';
 import { DOUBLE_ZERO } from '../arch/double-field.js';
 
 /** Instructions per interpreter slice: interrupts are looked at between slices. */
@@ -108,18 +108,31 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
   private breakpoints: HartBreakpoints | null = null;
   /**
    * the hart stopped for the debugger, and execute() returned early: at a breakpoint (the pc is
-   * its address), or after a store to a watched word (the pc is the next instruction's)
+   * its address), or at an instruction that was about to access a watched word (the pc is its
+   * address and it has done nothing: gdb steps over it, its watchpoints taken out, as on QEMU's
+   * RISC-V harts, which stop before the access)
    */
   debugStop = DebugStop.NONE;
-  /** the debugger's address of the watched bytes written (debugStop WATCHPOINT) */
+  /** the debugger's address of the watched bytes accessed (debugStop WATCHPOINT) */
   watchedAddress = -1n;
-  /** the debugger's write watchpoints, or null */
+  /** the kind of the watchpoint hit (debugStop WATCHPOINT) */
+  watchedKind = WatchKind.WRITE;
+  /** the debugger's watchpoints, or null */
   private watches: HartWatches | null = null;
   /** a debugger's single step runs: no interrupt is taken (as QEMU's default step flags) */
   private stepping = false;
   /** a breakpoint at the pc the hart resumed at is passed over until an instruction retires */
   private resumedAtPc = -1n;
   private resumedAtRetired = -1;
+  /** where the last watchpoint stopped the hart (its pc, and the instructions retired before it) */
+  private watchStopPc = -1n;
+  private watchStopRetired = -1;
+  /**
+   * the hart resumed at the instruction a watchpoint stopped it at: its watchpoints are passed
+   * over while the count retired is this (-1: none) and no trap was taken since resumedAtTraps
+   */
+  private passWatchRetired = -1;
+  private resumedAtTraps = -1;
 
   constructor(bus: Bus, host: HartHost, options: HartOptions) {
     this.hartId = options.hartId;
@@ -246,13 +259,18 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
         this.enterPage();
         this.sliceBudget = budget;
         this.left = budget;
-        if (this.jit && this.watches === null && !this.stepping) this.jit.run(budget);
+        if (this.jit && !this.stepping) this.jit.run(budget);
         else interpret(this, budget);
       } catch (e) {
         if (e !== TrapSignal.INSTANCE) throw e;
         this.retired += this.sliceBudget - this.left;
         this.setPcFromPage(this.off);
-        this.takeTrap(this.trapCause, false);
+        if (this.debugStop === DebugStop.NONE) this.takeTrap(this.trapCause, false);
+        else {
+          // a watchpoint's stop unwinds as a trap does, but no trap is taken: the loop ends
+          this.watchStopPc = this.pc;
+          this.watchStopRetired = this.retired;
+        }
       }
       this.sliceBudget = 0;
       this.left = 0;
@@ -551,9 +569,10 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
   }
 
   /**
-   * Sets the debugger's write watchpoints (none: the hart runs as without a debugger). The store's
-   * write entries are dropped, so that stores to watched pages take the slow path; the JIT stays
-   * out while there are any.
+   * Sets the debugger's watchpoints (none: the hart runs as without a debugger). Every entry of the
+   * store is dropped, so that stores to watched pages, and loads from pages read or access
+   * watches watch, take the slow path, in the interpreter and in translated code alike (whose fast
+   * path serves only what the store holds).
    */
   setWatches(watches: readonly HostWatch[]): void {
     if (this.watches === null && watches.length === 0) return;
@@ -562,13 +581,24 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     this.store.invalidateAll();
   }
 
-  /** The MMU's slow path stored to a WATCHED page (HartHost.watchedWrite): the hart stops after the store if it hit a watch. */
-  watchedWrite(hostOffset: number, size: number): void {
-    const address = this.watches?.hit(hostOffset, size) ?? -1n;
-    if (address < 0n) return;
+  /**
+   * The MMU's slow path is about to make the current instruction load (`reading`) or store
+   * `size` bytes at `hostOffset`, on a page the debugger watches (MmuHart.watchedAccess): a hit
+   * stops the hart before the instruction, which has changed nothing yet; the first hit is the
+   * one reported (an AMO reads before it writes). gdb steps over that instruction with its
+   * watchpoints taken out; a client that lets the hart go on at it with them in does not stop
+   * there again: the instruction a watchpoint stopped the hart at is let through when the hart
+   * resumes there, before anything retired or trapped, unless it was held meanwhile while others
+   * ran (parkedByDebugger).
+   */
+  watchedAccess(hostOffset: number, size: number, reading: boolean): void {
+    const watch = this.watches?.hit(hostOffset, size, reading);
+    if (watch === undefined) return;
+    if (this.retiredBeforeCurrent() === this.passWatchRetired && this.trapsTaken === this.resumedAtTraps) return;
     this.debugStop = DebugStop.WATCHPOINT;
-    this.watchedAddress = address;
-    this.yieldRequested = true;
+    this.watchedAddress = watchedByteAddress(watch, hostOffset);
+    this.watchedKind = watch.kind;
+    this.raise(0, 0, 0);
   }
 
   /** The hart is let go by a debugger: a breakpoint at its pc is passed over (see breakpointAt). */
@@ -576,6 +606,18 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     this.debugStop = DebugStop.NONE;
     this.resumedAtPc = this.pc;
     this.resumedAtRetired = this.retired;
+    this.passWatchRetired = this.pc === this.watchStopPc && this.retired === this.watchStopRetired ? this.retired : -1;
+    this.resumedAtTraps = this.trapsTaken;
+  }
+
+  /**
+   * The debugger leaves the hart held while others run or step. gdb steps the hart it was told of
+   * over its access so, and hears of one hart a stop (all-stop): this one, if it stopped at an
+   * access too, must stop there again when it runs next, to be reported then.
+   */
+  parkedByDebugger(): void {
+    this.watchStopPc = -1n;
+    this.passWatchRetired = -1;
   }
 
   /**

@@ -6,7 +6,7 @@
 import type { HartSnapshot } from '../cpu/hart-snapshot.js';
 import { HartAction, StopCause } from '../smp/board-signals.js';
 import { MAX_DEBUGGER_VALUES } from '../smp/debugger-list.js';
-import type { HostWatch } from '../cpu/hart-breakpoints.js';
+import { WatchKind, type HostWatch } from '../cpu/hart-breakpoints.js';
 import { debugRegister, GENERAL_REGISTERS, type DebugRegister } from './registers.js';
 import { framePacket, fromHex, RspReader, toHex, unescapeBinary } from './rsp-framing.js';
 import { TARGET_XML } from './target-description.js';
@@ -22,12 +22,12 @@ export interface DebugTarget {
   readMemory(hartId: number, address: bigint, length: number): Uint8Array | undefined;
   writeMemory(hartId: number, address: bigint, bytes: Uint8Array): boolean;
   debugResume(actions: readonly HartAction[], breakpoints: readonly bigint[], watches: readonly HostWatch[]): void;
-  /** guest RAM at `address` through hart `hartId`'s translation, as write watches (undefined: not all RAM) */
-  watchRange(hartId: number, address: bigint, length: number): HostWatch[] | undefined;
+  /** guest RAM at `address` through hart `hartId`'s translation, as watches of `kind` (undefined: not all RAM) */
+  watchRange(hartId: number, address: bigint, length: number, kind: WatchKind): HostWatch[] | undefined;
   stopCauses(): StopCause[];
   /** the debugger is gone: no more breakpoints or watchpoints, for held harts too */
   clearDebugger(): void;
-  /** the watched address hart `hartId` wrote (its stop cause WATCHPOINT) */
+  /** the watched address hart `hartId` accessed (its stop cause a watchpoint's) */
   watchedAddress(hartId: number): bigint;
   onHartStop(listener: (() => void) | undefined): void;
 }
@@ -45,10 +45,10 @@ export interface GdbServerHost {
   waiting?(count: number): void;
 }
 
-/** The longest packet taken (hex, as qSupported tells the client): 4 KiB. */
-/** Write watchpoints at once, and the bytes one watches at most. */
+/** Watchpoints at once (write, read and access ones together), and the bytes one watches at most. */
 const MAX_WATCHES = 16;
 const MAX_WATCH_LENGTH = 64;
+/** The longest packet taken (hex, as qSupported tells the client): 4 KiB. */
 export const PACKET_SIZE = 0x1000;
 /**
  * Memory read in one m packet at most. gdb asks for up to half its packet size (a reply of
@@ -57,6 +57,12 @@ export const PACKET_SIZE = 0x1000;
 const MAX_MEMORY_READ = PACKET_SIZE;
 const SIGTRAP = 0x05;
 const SIGINT = 0x02;
+/** The watchpoint of each Z packet type that sets one */
+const WATCH_KINDS: Readonly<Record<string, WatchKind>> = { 2: WatchKind.WRITE, 3: WatchKind.READ, 4: WatchKind.ACCESS };
+/** The stop reply's name for the address a watchpoint's hit accessed, by stop cause */
+const STOP_WATCH_NAMES: Readonly<Partial<Record<StopCause, string>>> = {
+  [StopCause.WATCHPOINT]: 'watch', [StopCause.READ_WATCHPOINT]: 'rwatch', [StopCause.ACCESS_WATCHPOINT]: 'awatch',
+};
 /** QEMU's replies for a bad argument and a memory access that failed */
 const BAD_ARGUMENT = 'E22';
 const MEMORY_ERROR = 'E14';
@@ -71,8 +77,10 @@ export class GdbServer {
   private generalHart = 0;
   private controlHart = 0;
   private readonly breakpoints = new Set<bigint>();
-  /** write watchpoints by `address,length` as gdb gave them */
+  /** watchpoints by `type,address,length` as gdb gave them (Z2, Z3, Z4) */
   private readonly watches = new Map<string, HostWatch[]>();
+  /** the hart the last stop reply named after it stopped on its own */
+  private lastStopped = -1;
   /** the harts run for the client, which waits for a stop reply */
   private running = false;
   /** packets are handled one after another (some wait for the harts) */
@@ -249,12 +257,13 @@ export class GdbServer {
 
   /**
    * Z0/Z1: software and hardware breakpoints (the same here: neither touches guest memory);
-   * Z2: write watchpoints, on the guest RAM the address is now; read and access ones (Z3/Z4) are not supported.
+   * Z2, Z3, Z4: write, read and access watchpoints, on the guest RAM the address is now.
    */
   private breakpoint(p: string): string {
     const match = /^[Zz]([0-4]),([0-9a-fA-F]{1,16}),([0-9a-fA-F]{1,8})(;.*)?$/.exec(p);
     if (!match) return BAD_ARGUMENT;
-    if (match[1] === '2') return this.watchpoint(p[0] === 'Z', BigInt(`0x${match[2]}`), Number.parseInt(match[3], 16));
+    const watchKind = WATCH_KINDS[match[1]];
+    if (watchKind !== undefined) return this.watchpoint(p[0] === 'Z', watchKind, BigInt(`0x${match[2]}`), Number.parseInt(match[3], 16));
     if (match[1] !== '0' && match[1] !== '1') return '';
     const address = BigInt(`0x${match[2]}`);
     if (p[0] === 'z') {
@@ -266,15 +275,15 @@ export class GdbServer {
     return 'OK';
   }
 
-  private watchpoint(insert: boolean, address: bigint, length: number): string {
-    const key = `${address},${length}`;
+  private watchpoint(insert: boolean, kind: WatchKind, address: bigint, length: number): string {
+    const key = `${kind},${address},${length}`;
     if (!insert) {
       this.watches.delete(key);
       return 'OK';
     }
     if (length < 1 || length > MAX_WATCH_LENGTH) return BAD_ARGUMENT;
     if (!this.watches.has(key) && this.watches.size >= MAX_WATCHES) return 'E01';
-    const ranges = this.target.watchRange(this.generalHart, address, length);
+    const ranges = this.target.watchRange(this.generalHart, address, length, kind);
     if (!ranges) return MEMORY_ERROR;
     this.watches.set(key, ranges);
     return 'OK';
@@ -347,7 +356,15 @@ export class GdbServer {
       if (!this.running || !this.target.paused) return;
       this.running = false;
       const causes = this.target.stopCauses();
-      const hart = Math.max(0, causes.findIndex((c) => c !== StopCause.NONE));
+      // Several may have stopped at once (all-stop: the client hears of one): the first after the
+      // one told last, so that none is passed over for ever (one held at a watched access stops
+      // there again when it next runs, to be told of then).
+      let hart = 0;
+      for (let i = 1; i <= causes.length; i++) {
+        const h = (this.lastStopped + i) % causes.length;
+        if (causes[h] !== StopCause.NONE) { hart = h; break; }
+      }
+      this.lastStopped = hart;
       this.generalHart = this.controlHart = hart;
       this.reply(this.stopReply(SIGTRAP, hart, causes[hart]));
     });
@@ -365,9 +382,10 @@ export class GdbServer {
     this.reply(this.stopReply(stopped >= 0 ? SIGTRAP : SIGINT, hart, stopped >= 0 ? this.target.stopCauses()[stopped] : StopCause.NONE));
   }
 
-  /** A stop reply (T): the signal, the hart's thread, and the address written when a watchpoint stopped it. */
+  /** A stop reply (T): the signal, the hart's thread, and the address accessed when a watchpoint stopped it. */
   private stopReply(signal: number, hart: number, cause = StopCause.NONE): string {
-    const watch = cause === StopCause.WATCHPOINT ? `watch:${this.target.watchedAddress(hart).toString(16)};` : '';
+    const name = STOP_WATCH_NAMES[cause];
+    const watch = name !== undefined ? `${name}:${this.target.watchedAddress(hart).toString(16)};` : '';
     return `T${signal.toString(16).padStart(2, '0')}${watch}thread:${(hart + 1).toString(16)};`;
   }
 

@@ -9,7 +9,7 @@ import { Priv } from '../arch/privilege.js';
 import { Pte } from '../arch/pte.js';
 import { SatpMode, satpMode, satpRootPpn } from '../arch/satp.js';
 import type { HartSnapshot } from '../cpu/hart-snapshot.js';
-import type { HostWatch } from '../cpu/hart-breakpoints.js';
+import type { HostWatch, WatchKind } from '../cpu/hart-breakpoints.js';
 
 const PAGE = 4096n;
 
@@ -47,13 +47,13 @@ export class GuestInspector {
     return true;
   }
 
-  /** The host runs of `length` bytes at `address`, as write watches, or undefined if one byte is not RAM. */
-  watches(address: bigint, length: number): HostWatch[] | undefined {
+  /** The host runs of `length` bytes at `address`, as watches of `kind`, or undefined if one byte is not RAM. */
+  watches(address: bigint, length: number, kind: WatchKind): HostWatch[] | undefined {
     const watches: HostWatch[] = [];
     const ok = this.forEachByte(address, length, (host, i) => {
       const last = watches[watches.length - 1];
       if (last && last.host + last.length === host) last.length++;
-      else watches.push({ host, length: 1, address: address + BigInt(i) });
+      else watches.push({ host, length: 1, address: address + BigInt(i), kind });
     });
     return ok ? watches : undefined;
   }

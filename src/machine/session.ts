@@ -20,9 +20,9 @@ import { VirtioNineP } from '../devices/virtio/9p/device.js';
 import { NinePServer } from '../devices/virtio/9p/server.js';
 import type { FileSystemBackend } from '../devices/virtio/9p/backend.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
-import { Board, BoardSignals, HartAction, StopCause } from '../smp/board-signals.js';
+import { Board, BoardSignals, HartAction, StopCause, watchStopCause } from '../smp/board-signals.js';
 import { DebuggerList, watchValues } from '../smp/debugger-list.js';
-import { DebugStop, type HostWatch } from '../cpu/hart-breakpoints.js';
+import { DebugStop, type HostWatch, type WatchKind } from '../cpu/hart-breakpoints.js';
 import { GuestInspector } from '../debug/guest-inspector.js';
 import type { HartThreadExit } from '../smp/hart-runner.js';
 import type { HartThreadData, HartThreadResult } from '../smp/hart-thread-main.js';
@@ -377,15 +377,15 @@ export class MachineSession {
     return Array.from({ length: this.options.harts }, (_, h) => signals.stoppedFor(h));
   }
 
-  /** The watched address hart `hartId` wrote, when its stop cause is WATCHPOINT. */
+  /** The watched address hart `hartId` accessed, when its stop cause is a watchpoint's. */
   watchedAddress(hartId: number): bigint {
     return this.signals ? this.signals.watchedAddress(hartId) : this.stopWatchedAddress;
   }
 
   /**
    * Lets held harts go, each as `actions` says (run, stay held, take one step; missing: run),
-   * with `breakpoints` (virtual addresses) and write `watches` (watchRange()). A hart that stops
-   * on its own (a breakpoint, a watched store, its step done) halts every hart, and then
+   * with `breakpoints` (virtual addresses) and `watches` (watchRange()). A hart that stops
+   * on its own (a breakpoint, a watched access, its step done) halts every hart, and then
    * onHartStop's listener is told.
    */
   debugResume(actions: readonly HartAction[], breakpoints: readonly bigint[], watches: readonly HostWatch[] = []): void {
@@ -405,7 +405,7 @@ export class MachineSession {
     if (action === HartAction.RUN) this.release(actions);
     else if (action === HartAction.STEP) {
       hart.debugStep();
-      this.stopCause = hart.debugStop === DebugStop.WATCHPOINT ? StopCause.WATCHPOINT : StopCause.STEPPED;
+      this.stopCause = hart.debugStop === DebugStop.WATCHPOINT ? watchStopCause(hart.watchedKind) : StopCause.STEPPED;
       this.stopWatchedAddress = hart.watchedAddress;
       hart.debugStop = DebugStop.NONE;
       setTimeout(() => this.stopListener?.(), 0);
@@ -422,11 +422,11 @@ export class MachineSession {
   }
 
   /**
-   * Guest RAM at `address` (as readMemory() reads it) as watches for debugResume(), or undefined
-   * where some byte is not RAM.
+   * Guest RAM at `address` (as readMemory() reads it) as watches of `kind` for debugResume(), or
+   * undefined where some byte is not RAM.
    */
-  watchRange(hartId: number, address: bigint, length: number): HostWatch[] | undefined {
-    return this.inspector(hartId).watches(address, length);
+  watchRange(hartId: number, address: bigint, length: number, kind: WatchKind): HostWatch[] | undefined {
+    return this.inspector(hartId).watches(address, length, kind);
   }
 
   /** Gives hart `hartId` the registers of `snapshot` (changed from snapshots()); the harts are held. */
@@ -599,7 +599,7 @@ export class MachineSession {
         do {
           hart.execute(CHUNK);
           if (hart.debugStop !== DebugStop.NONE) {
-            this.stopCause = hart.debugStop === DebugStop.WATCHPOINT ? StopCause.WATCHPOINT : StopCause.BREAKPOINT;
+            this.stopCause = hart.debugStop === DebugStop.WATCHPOINT ? watchStopCause(hart.watchedKind) : StopCause.BREAKPOINT;
             this.stopWatchedAddress = hart.watchedAddress;
             hart.debugStop = DebugStop.NONE;
             this.halt = ++this.halts;

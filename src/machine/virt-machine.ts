@@ -151,8 +151,8 @@ export class VirtMachine {
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
       interruptLines: (hartId) => this.clint.lines(hartId) | this.plic.lines(hartId),
-      // a debugger's write watchpoints (the board watches nothing itself)
-      watchedWrite: (hartId, hostOffset, size) => { this.harts[hartId]?.watchedWrite(hostOffset, size); return false; },
+      // no device watches stores here (a debugger's watchpoints are the hart's own: Hart.watchedAccess)
+      watchedWrite: () => false,
     };
     for (let id = 0; id < options.harts && !signals; id++) {
       this.harts.push(new Hart(this.bus, host, { hartId: id, policy: options.policy, engine: this.engine, sstc: true, onTranslate: options.onTranslate }));

@@ -2,7 +2,8 @@
 // serve. A fast-path miss comes here; this is where the translation store is searched again
 // (claim step B1), the page tables are walked on a miss (B2a), positive and negative entries are
 // filled (B2b, B2c), and accesses that need care are done: misaligned ones, ones that straddle
-// two pages, MMIO, stores to pages holding decoded code or watched words, and AMOs.
+// two pages, MMIO, stores to pages holding decoded code or watched words, accesses to pages a
+// debugger's watchpoints watch, and AMOs.
 //
 // An access that touches two pages, and every AMO, resolves all of its pages before its first
 // side effect, so the mapping an instruction uses cannot change (or fault) halfway through it.
@@ -39,6 +40,12 @@ export interface MmuHart {
   requestStop(): void;
   /** Host offset of the code page the hart is running on. */
   readonly codeHost: number;
+  /**
+   * The current instruction is about to load (`reading`) or store `size` bytes at host offset
+   * `hostOffset` of a page a debugger watches: if that hits a watchpoint, the hart stops before
+   * the instruction (it raises, as a trap would, and nothing has changed yet).
+   */
+  watchedAccess(hostOffset: number, size: number, reading: boolean): void;
 }
 
 /** What the MMU needs from the hart's cache of decoded instructions: a store to a code page drops them. */
@@ -183,7 +190,8 @@ export class Mmu {
       case PhysKind.MEMORY: {
         if (access === Access.WRITE && !bus.writable) return this.fault(access, vaLo, vaHi, ACCESS_FAULT[access]);
         const hostPage = bus.hostOffset;
-        const slow = hostPage >= FAST_HOST_LIMIT || (access === Access.WRITE && this.pageFlags[hostPage >>> 12] !== 0);
+        const flags = this.pageFlags[hostPage >>> 12];
+        const slow = hostPage >= FAST_HOST_LIMIT || (access === Access.WRITE ? flags !== 0 : access === Access.READ && (flags & PageFlag.READ_WATCHED) !== 0);
         const kind = slow ? EntryKind.RAM_SLOW : EntryKind.RAM;
         if (cacheable) store.fill(access, vaLo, vaHi, kind, hostPage, 0, leaf, level);
         this.kind = kind;
@@ -227,7 +235,18 @@ export class Mmu {
     if (size > inPage) return this.loadSplit(vaLo, vaHi, size, inPage);
     this.translate(vaLo, vaHi, Access.READ, size);
     if (this.kind === EntryKind.DEVICE) return this.deviceRead(vaLo, vaHi, size, Access.READ);
+    if (this.kind === EntryKind.RAM_SLOW) this.beforeSlowRead(this.where, size);
     return this.readRam(this.where, size);
+  }
+
+  /** A load (or an AMO) is about to read a slow page: perhaps one a debugger's read watchpoints watch. */
+  private beforeSlowRead(h: number, size: number): void {
+    if (this.pageFlags[h >>> 12] & PageFlag.READ_WATCHED) this.hart.watchedAccess(h, size, true);
+  }
+
+  /** A store (or an AMO) is about to write a slow page: perhaps one a debugger's write watchpoints watch. */
+  private beforeSlowWrite(h: number, size: number): void {
+    if (this.pageFlags[h >>> 12] & PageFlag.WATCHED) this.hart.watchedAccess(h, size, false);
   }
 
   private readRam(h: number, size: number): number {
@@ -256,8 +275,11 @@ export class Mmu {
   /** A load that straddles two pages: both are translated before any byte is read. */
   private loadSplit(vaLo: number, vaHi: number, size: number, inPage: number): number {
     const h1 = this.ramForSplit(vaLo, vaHi, Access.READ, inPage);
+    const slow1 = this.kind === EntryKind.RAM_SLOW;
     const [lo2, hi2] = nextPage(vaLo, vaHi);
     const h2 = this.ramForSplit(lo2, hi2, Access.READ, size - inPage);
+    if (slow1) this.beforeSlowRead(h1, inPage);
+    if (this.kind === EntryKind.RAM_SLOW) this.beforeSlowRead(h2, size - inPage);
     let lo = 0, hi = 0;
     for (let i = size - 1; i >= 0; i--) {
       const b = this.bytes[i < inPage ? h1 + i : h2 + i - inPage];
@@ -291,6 +313,7 @@ export class Mmu {
     this.translate(vaLo, vaHi, Access.WRITE, size);
     if (this.kind === EntryKind.DEVICE) return this.deviceWrite(vaLo, vaHi, size, lo, hi);
     const h = this.where;
+    if (this.kind === EntryKind.RAM_SLOW) this.beforeSlowWrite(h, size);
     const v = this.view;
     switch (size) {
       case 1: v.setUint8(h, lo & 0xff); break;
@@ -315,6 +338,8 @@ export class Mmu {
     const [lo2, hi2] = nextPage(vaLo, vaHi);
     const h2 = this.ramForSplit(lo2, hi2, Access.WRITE, size - inPage);
     const slow2 = this.kind === EntryKind.RAM_SLOW;
+    if (slow1) this.beforeSlowWrite(h1, inPage);
+    if (slow2) this.beforeSlowWrite(h2, size - inPage);
     for (let i = 0; i < size; i++) {
       const b = i < 4 ? (lo >>> (8 * i)) & 0xff : (hi >>> (8 * (i - 4))) & 0xff;
       this.bytes[i < inPage ? h1 + i : h2 + i - inPage] = b;
@@ -365,6 +390,7 @@ export class Mmu {
   /** lr.w / lr.d: returns the loaded value (BigInt, sign-extended). */
   loadReserved(vaLo: number, vaHi: number, size: number): bigint {
     const h = this.atomicAddress(vaLo, vaHi, size, Access.READ);
+    if (this.kind === EntryKind.RAM_SLOW) this.beforeSlowRead(h, size);
     const value = size === 4 ? BigInt(Atomics.load(this.ram32, h >>> 2)) : Atomics.load(this.ram64, h >>> 3);
     const resv = this.resv;
     resv[HotWord.RESV_VALID] = 1;
@@ -386,9 +412,14 @@ export class Mmu {
     const resv = this.resv;
     const matches = resv[HotWord.RESV_VALID] === 1 && resv[HotWord.RESV_LO] === vaLo && resv[HotWord.RESV_HI] === vaHi
       && resv[HotWord.RESV_SIZE] === size;
-    resv[HotWord.RESV_VALID] = 0;
-    if (!matches) return 1;
+    if (!matches) {
+      resv[HotWord.RESV_VALID] = 0;
+      return 1;
+    }
+    // (a trap here drops the reservation as it is taken; a watchpoint's stop keeps it, for the sc to run again)
     const h = this.atomicAddress(vaLo, vaHi, size, Access.WRITE);
+    if (this.kind === EntryKind.RAM_SLOW) this.beforeSlowWrite(h, size);
+    resv[HotWord.RESV_VALID] = 0;
     let ok: boolean;
     if (size === 4) {
       const expected = resv[HotWord.RESV_VALUE_LO];
@@ -409,6 +440,11 @@ export class Mmu {
   /** A read-modify-write AMO; returns the old value (sign-extended BigInt). */
   amo(vaLo: number, vaHi: number, size: number, op: AmoOp, operand: bigint): bigint {
     const h = this.atomicAddress(vaLo, vaHi, size, Access.WRITE);
+    if (this.kind === EntryKind.RAM_SLOW) {
+      // it reads, then writes (a READ_WATCHED page, like any page with a flag, has slow write entries)
+      this.beforeSlowRead(h, size);
+      this.beforeSlowWrite(h, size);
+    }
     const old = size === 4 ? BigInt(amo32(this.ram32, h >>> 2, op, Number(BigInt.asIntN(32, operand))))
       : amo64(this.ram64, h >>> 3, op, BigInt.asIntN(64, operand));
     if (this.kind === EntryKind.RAM_SLOW) this.afterSlowWrite(h, size);

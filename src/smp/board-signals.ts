@@ -13,17 +13,27 @@
 //                 held in (its snapshot written); ACTION: what a debugger wants of the hart
 //                 when the halt is released (HartAction); STOPPED_FOR: why it stopped on its
 //                 own (StopCause); REGISTERS_WRITTEN: a debugger changed its snapshot, to be
-//                 taken back; WATCHED_LO/HI: the watched address a store wrote; the MMIO
+//                 taken back; WATCHED_LO/HI: the watched address an access hit; the MMIO
 //                 slot (mmio-channel.ts);
 //                 the ring of guest pages a device wrote by DMA (their decoded code is stale)
+
+import { WatchKind } from '../cpu/hart-breakpoints.js';
 
 export const enum Board { EPOCH = 0, DOORBELL = 1, HALT = 2, DEBUG_STOPS = 3, WORDS = 16 }
 
 /** What a held hart does when the halt is released: run, stay held (parked), or take one step. */
 export const enum HartAction { RUN = 0, PARK = 1, STEP = 2 }
 
-/** Why a hart stopped on its own, for a debugger. */
-export const enum StopCause { NONE = 0, BREAKPOINT = 1, STEPPED = 2, WATCHPOINT = 3 }
+/**
+ * Why a hart stopped on its own, for a debugger: WATCHPOINT is a write watchpoint's hit,
+ * READ_WATCHPOINT a read one's, ACCESS_WATCHPOINT an access one's.
+ */
+export const enum StopCause { NONE = 0, BREAKPOINT = 1, STEPPED = 2, WATCHPOINT = 3, READ_WATCHPOINT = 4, ACCESS_WATCHPOINT = 5 }
+
+/** The stop cause of a hit of a watchpoint of `kind`. */
+export function watchStopCause(kind: WatchKind): StopCause {
+  return kind === WatchKind.READ ? StopCause.READ_WATCHPOINT : kind === WatchKind.ACCESS ? StopCause.ACCESS_WATCHPOINT : StopCause.WATCHPOINT;
+}
 
 export const enum HartWord {
   WAKE = 0,
@@ -37,7 +47,7 @@ export const enum HartWord {
   ACTION = 7,
   STOPPED_FOR = 8,
   REGISTERS_WRITTEN = 9,
-  /** the address of the watched bytes written (StopCause.WATCHPOINT), two halves */
+  /** the address of the watched bytes accessed (a watchpoint's StopCause), two halves */
   WATCHED_LO = 10,
   WATCHED_HI = 11,
   /** the MMIO slot: see mmio-channel.ts */
@@ -171,7 +181,7 @@ export class BoardSignals {
     return Atomics.load(this.words, this.at(hartId, HartWord.STOPPED_FOR)) as StopCause;
   }
 
-  /** The watched address hart `hartId` wrote (its stop cause WATCHPOINT). */
+  /** The watched address hart `hartId` accessed (its stop cause a watchpoint's). */
   watchedAddress(hartId: number): bigint {
     const lo = Atomics.load(this.words, this.at(hartId, HartWord.WATCHED_LO));
     const hi = Atomics.load(this.words, this.at(hartId, HartWord.WATCHED_HI));

@@ -2,7 +2,7 @@
 // writes it while every hart is held) and the hart threads (which read it when let go): a
 // generation number, a count, and 64-bit values as pairs of int32 halves, in one SharedArrayBuffer.
 
-import type { HostWatch } from '../cpu/hart-breakpoints.js';
+import type { HostWatch, WatchKind } from '../cpu/hart-breakpoints.js';
 
 const enum Slot { GENERATION = 0, COUNT = 1, VALUES = 2 }
 
@@ -43,13 +43,15 @@ export class DebuggerList {
   }
 }
 
-/** Write watchpoints as a list's values: (host offset, length, address) each. */
+/** Watchpoints as a list's values: (host offset, length, address, kind) each. */
 export function watchValues(watches: readonly HostWatch[]): bigint[] {
-  return watches.flatMap((w) => [BigInt(w.host), BigInt(w.length), w.address]);
+  return watches.flatMap((w) => [BigInt(w.host), BigInt(w.length), w.address, BigInt(w.kind)]);
 }
 
 export function watchesOf(values: readonly bigint[]): HostWatch[] {
   const watches: HostWatch[] = [];
-  for (let i = 0; i + 2 < values.length; i += 3) watches.push({ host: Number(values[i]), length: Number(values[i + 1]), address: values[i + 2] });
+  for (let i = 0; i + 3 < values.length; i += 4) {
+    watches.push({ host: Number(values[i]), length: Number(values[i + 1]), address: values[i + 2], kind: Number(values[i + 3]) as WatchKind });
+  }
   return watches;
 }

@@ -13,7 +13,7 @@ import { CsrSlot } from '../cpu/csr.js';
 import { IrqBit } from '../arch/traps.js';
 import { Clint } from '../devices/clint.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
-import { BoardSignals, DMA_RING_ENTRIES, HartAction, HartWord, StopCause } from './board-signals.js';
+import { BoardSignals, DMA_RING_ENTRIES, HartAction, HartWord, StopCause, watchStopCause } from './board-signals.js';
 import { DebuggerList, watchesOf } from './debugger-list.js';
 import { DebugStop } from '../cpu/hart-breakpoints.js';
 import { MmioPort } from './mmio-channel.js';
@@ -107,7 +107,8 @@ export class HartRunner {
     const host: HartHost = {
       mtime: () => this.clint.mtime(),
       interruptLines: (id) => this.clint.lines(id) | this.signals.lines(id),
-      watchedWrite: (_hartId, hostOffset, size) => { this.hart.watchedWrite(hostOffset, size); return false; },
+      // no device watches stores here (a debugger's watchpoints are the hart's own: Hart.watchedAccess)
+      watchedWrite: () => false,
     };
     this.hart = new Hart(bus, host, { hartId: config.hartId, policy: config.policy, engine: config.engine, sstc: config.sstc, onTranslate });
     this.hart.reset(config.resetPc);
@@ -133,7 +134,7 @@ export class HartRunner {
       hart.execute(CHUNK);
       if (this.live) this.publish(this.live);
       if (hart.debugStop !== DebugStop.NONE) {
-        const cause = hart.debugStop === DebugStop.WATCHPOINT ? StopCause.WATCHPOINT : StopCause.BREAKPOINT;
+        const cause = hart.debugStop === DebugStop.WATCHPOINT ? watchStopCause(hart.watchedKind) : StopCause.BREAKPOINT;
         hart.debugStop = DebugStop.NONE;
         this.stopFor(cause, hart.watchedAddress);
         continue;
@@ -179,8 +180,9 @@ export class HartRunner {
       this.hart.debugStep();
       const watched = this.hart.debugStop === DebugStop.WATCHPOINT;
       this.hart.debugStop = DebugStop.NONE;
-      this.stopFor(watched ? StopCause.WATCHPOINT : StopCause.STEPPED, this.hart.watchedAddress);
+      this.stopFor(watched ? watchStopCause(this.hart.watchedKind) : StopCause.STEPPED, this.hart.watchedAddress);
     } else if (action === HartAction.PARK) {
+      this.hart.parkedByDebugger();
       this.waitForHalt();
     }
   }

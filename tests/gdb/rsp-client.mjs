@@ -13,9 +13,18 @@ export const SYMBOLS = {
   doEcall: 0x8000003en, trapHandler: 0x80000048n, counters: 0x80001000n, scratch: 0x80001040n,
 };
 
+export const WATCHING = path.join(ROOT, 'build', 'guest', 'gdb', 'watching.elf');
+
+/** Addresses in watching.elf (guest/gdb/watching.S): each access instruction, and the data they access. */
+export const WATCH_SYMBOLS = {
+  loop: 0x80000040n, store: 0x80000044n, load: 0x80000048n, amo: 0x8000004cn, lr: 0x80000050n, sc: 0x80000054n,
+  straddleLoad: 0x80000058n, loopEnd: 0x8000005cn,
+  slots: 0x80001000n, amoCounters: 0x80002000n, lrWords: 0x80003000n, straddle: 0x80004ffcn,
+};
+
 /** gdb's register numbers */
 export const REG = {
-  s0: 8, s1: 9, s2: 18, pc: 32, ft0: 33, fflags: 66, frm: 67, fcsr: 68,
+  s0: 8, s1: 9, s2: 18, s7: 23, s8: 24, s9: 25, s10: 26, s11: 27, pc: 32, ft0: 33, fflags: 66, frm: 67, fcsr: 68,
   mstatus: 65 + 0x300, mie: 65 + 0x304, mepc: 65 + 0x341, mcause: 65 + 0x342, mip: 65 + 0x344, priv: 65 + 4096,
 };
 
