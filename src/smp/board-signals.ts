@@ -40,6 +40,8 @@ export const enum HartWord {
   /** the address of the watched bytes written (StopCause.WATCHPOINT), two halves */
   WATCHED_LO = 10,
   WATCHED_HI = 11,
+  /** the session wrote a whole new image of the hart (a machine snapshot loaded), to be taken when let go */
+  STATE_WRITTEN = 12,
   /** the MMIO slot: see mmio-channel.ts */
   MMIO = 16,
   /** DMA ring: DMA_RING_ENTRIES pairs of (first host page, page count) */
@@ -199,6 +201,14 @@ export class BoardSignals {
   /** Marks (or clears, taking it) that a debugger changed hart `hartId`'s snapshot. */
   setRegistersWritten(hartId: number): void {
     Atomics.store(this.words, this.at(hartId, HartWord.REGISTERS_WRITTEN), 1);
+  }
+
+  setStateWritten(hartId: number): void {
+    Atomics.store(this.words, this.at(hartId, HartWord.STATE_WRITTEN), 1);
+  }
+
+  takeStateWritten(hartId: number): boolean {
+    return Atomics.exchange(this.words, this.at(hartId, HartWord.STATE_WRITTEN), 0) !== 0;
   }
 
   takeRegistersWritten(hartId: number): boolean {
