@@ -453,10 +453,17 @@ export class MachineSession {
         writeHartImage(machine.harts[0], words, 0);
         return words;
       },
-      writeHartImages: (words) => {
+      writeHartImages: async (words) => {
         if (!images || !signals) return applyHartImage(machine.harts[0], words, 0);
         images.set(words);
         for (let h = 0; h < this.options.harts; h++) signals.setStateWritten(h);
+        const deadline = this.host.now() + SETTLE_MS;
+        for (let h = 0; h < this.options.harts; h++) {
+          while (signals.stateWritten(h)) {
+            if (this.ending || this.host.now() > deadline) throw new SnapshotError(`hart ${h} did not take its state`);
+            await signals.stateTakenChange(h, SLICE_MS);
+          }
+        }
       },
     };
   }

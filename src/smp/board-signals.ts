@@ -203,12 +203,28 @@ export class BoardSignals {
     Atomics.store(this.words, this.at(hartId, HartWord.REGISTERS_WRITTEN), 1);
   }
 
+  /** A new image of held hart `hartId` is written: it takes it where it is held (stateTaken). */
   setStateWritten(hartId: number): void {
     Atomics.store(this.words, this.at(hartId, HartWord.STATE_WRITTEN), 1);
+    // held harts wait on HALT: woken, they find it unchanged and look at their images
+    Atomics.notify(this.words, Board.HALT);
   }
 
-  takeStateWritten(hartId: number): boolean {
-    return Atomics.exchange(this.words, this.at(hartId, HartWord.STATE_WRITTEN), 0) !== 0;
+  stateWritten(hartId: number): boolean {
+    return Atomics.load(this.words, this.at(hartId, HartWord.STATE_WRITTEN)) !== 0;
+  }
+
+  /** Hart `hartId` has taken its new image. */
+  stateTaken(hartId: number): void {
+    const i = this.at(hartId, HartWord.STATE_WRITTEN);
+    Atomics.store(this.words, i, 0);
+    Atomics.notify(this.words, i);
+  }
+
+  /** Resolves when hart `hartId` has taken its image, or after `timeoutMs`. */
+  async stateTakenChange(hartId: number, timeoutMs: number): Promise<void> {
+    const result = Atomics.waitAsync(this.words, this.at(hartId, HartWord.STATE_WRITTEN), 1, timeoutMs);
+    if (result.async) await result.value;
   }
 
   takeRegistersWritten(hartId: number): boolean {

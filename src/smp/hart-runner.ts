@@ -173,6 +173,7 @@ export class HartRunner {
     this.signals.setIdle(this.hartId, true);
     this.signals.setHalted(this.hartId, halt);
     while (this.signals.haltRequested() === halt && !this.signals.stopRequested(this.hartId)) {
+      this.takeImage();
       this.signals.waitWhileHalted(this.hartId, halt, MAX_SLEEP_MS);
     }
     this.signals.setHalted(this.hartId, 0);
@@ -191,9 +192,19 @@ export class HartRunner {
     }
   }
 
-  /** What changed while the hart was held: its whole state (a snapshot loaded), a debugger's registers, the breakpoints. */
+  /**
+   * A snapshot was loaded while the hart is held: it takes its new image at once, and writes
+   * its snapshot anew, so that what a debugger or savevm reads while it is held is the new state.
+   */
+  private takeImage(): void {
+    if (!this.images || !this.signals.stateWritten(this.hartId)) return;
+    applyHartImage(this.hart, this.images, this.hartId * HART_IMAGE_WORDS);
+    if (this.snapshots) writeSnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
+    this.signals.stateTaken(this.hartId);
+  }
+
+  /** What a debugger changed while the hart was held: its registers, the breakpoints. */
   private takeDebuggerChanges(): void {
-    if (this.images && this.signals.takeStateWritten(this.hartId)) applyHartImage(this.hart, this.images, this.hartId * HART_IMAGE_WORDS);
     if (this.snapshots && this.signals.takeRegistersWritten(this.hartId)) applySnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
     const breakpoints = this.breakpoints?.read();
     if (breakpoints) this.hart.setBreakpoints(breakpoints);

@@ -26,8 +26,8 @@ export interface SnapshotBoard {
   readonly harts: number;
   /** every hart's image, HART_IMAGE_WORDS words each; the harts are held */
   readHartImages(): BigInt64Array;
-  /** gives every hart its image, taken when it is let go (or at once, on the calling thread) */
-  writeHartImages(images: BigInt64Array): void;
+  /** gives every hart its image; resolves once every hart has taken it */
+  writeHartImages(images: BigInt64Array): Promise<void>;
 }
 
 export function boardShape(board: SnapshotBoard): MachineShape {
@@ -152,7 +152,7 @@ export async function restoreSections(board: SnapshotBoard, sections: Map<string
     });
   }
   for (const [i, disk] of board.disks.entries()) if (!disk.readOnly) await writeDisk(disk, sections.get(`disk:${i}`)!);
-  board.writeHartImages(hartWords(sections.get('harts')!));
+  await board.writeHartImages(hartWords(sections.get('harts')!));
 }
 
 function hartWords(bytes: Uint8Array): BigInt64Array {
