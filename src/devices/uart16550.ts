@@ -122,7 +122,10 @@ export class Uart16550 implements MmioDevice, SavesState {
     this.onStatusChange?.();
   }
 
-  /** The registers and the bytes received and not yet read; whether the host is behind stays the host's. */
+  /**
+   * The registers and the bytes received and not yet read; whether the host is behind stays the
+   * host's, and so do bytes it typed that the guest has not read when a state is loaded.
+   */
   saveState(): DeviceState {
     const input: number[] = [];
     for (let i = 0; i < this.inputCount; i++) input.push(this.input[(this.inputHead + i) % INPUT_CAPACITY]);
@@ -147,9 +150,13 @@ export class Uart16550 implements MmioDevice, SavesState {
     this.thrEmptyEvent = r.bool('thrEmptyEvent');
     // the line's level is the PLIC's to restore
     this.irqHigh = r.bool('irqHigh');
+    // what the host typed that no guest has read yet goes after the saved bytes: it was typed for the machine as loaded
+    const typed: number[] = [];
+    for (let i = 0; i < this.inputCount; i++) typed.push(this.input[(this.inputHead + i) % INPUT_CAPACITY]);
     this.inputHead = 0;
     this.inputCount = 0;
-    for (const byte of input) this.enqueue(byte);
+    for (const byte of [...input, ...typed].slice(0, INPUT_CAPACITY)) this.enqueue(byte);
+    this.updateInterrupt(); // the typed bytes may want one
     this.onStatusChange?.();
   }
 

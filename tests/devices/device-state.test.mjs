@@ -91,6 +91,13 @@ test('UART: registers and input not yet read come back; the restored UART reads 
   assert.equal(Number(restored.read(5, 1)) & 1, 1, 'data ready');
   assert.equal(String.fromCharCode(...[0, 1, 2].map(() => Number(restored.read(0, 1)))), 'hi!');
   assert.equal(Number(restored.read(5, 1)) & 0x10, 0x10, 'the break comes after the bytes before it');
+
+  // typed on the host before the state was loaded (-loadvm with input waiting): kept, after the saved bytes
+  const early = new Uart16550(() => {}, new RecordingSink(), 10);
+  early.pushInput(new TextEncoder().encode('ls\n'));
+  early.loadState(state);
+  early.write(3, 1, 0x03n);
+  assert.equal(String.fromCharCode(...Array.from({ length: 7 }, () => Number(early.read(0, 1)))), 'hi!\0ls\n');
   restored.write(3, 1, 0x80n);
   assert.equal(Number(restored.read(0, 1)), 0x12, 'the divisor latch');
   assert.throws(() => restored.loadState({ ...state, lcr: 'x' }), /uart: lcr is not an integer/);

@@ -135,7 +135,9 @@ export async function restoreSections(board: SnapshotBoard, sections: Map<string
   if (!Array.isArray(states) || states.length !== devices.length) throw new SnapshotFormatError('its section devices is corrupt');
   const saved = devices.map((d) => (savesState(d) ? d.saveState() : {}));
   // Devices first: one that refuses its state is put back with the rest, and nothing else has
-  // changed yet (no device reads guest memory as it loads: queues are only mapped).
+  // changed yet (no device reads guest memory as it loads: queues are only mapped). In bus
+  // order, which has the interrupt controllers before the devices wired to them: a device may
+  // raise its line as it loads (the UART, with input typed meanwhile).
   try {
     devices.forEach((d, i) => {
       if (!savesState(d)) throw new StateError(`${d.name} cannot be restored`);
