@@ -26,6 +26,16 @@ function args({ smp, engine = 'interp', policy = 'fence', disk, monitor }) {
     '-append', 'console=ttyS0', '-drive', `file=${disk},format=raw`, '-monitor', `unix:${monitor},server,nowait`];
 }
 
+/**
+ * What `command` printed: the text after its echo, up to the next prompt (a line the guest printed
+ * just before the echo, such as a kernel message after the machine was held, is not the command's).
+ */
+async function shell(guest, command, timeoutMs) {
+  const text = await guest.run(command, PROMPT, timeoutMs);
+  const echo = text.indexOf(`${command}\n`);
+  return echo >= 0 ? text.slice(echo + command.length + 1) : text;
+}
+
 /** A client of the monitor socket: ask(command) resolves to what it printed before its next prompt. */
 async function monitorClient(socketPath) {
   for (const deadline = Date.now() + 60000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
@@ -58,7 +68,7 @@ async function bootAndMark(options, mark) {
   await guest.expect('hartvm guest ready', 600000);
   await guest.expect(PROMPT);
   const monitor = await monitorClient(options.monitor);
-  await guest.run(`MARK=${mark}; echo ${mark} > /mnt/snapshot-mark.txt && sync`);
+  await shell(guest, `MARK=${mark}; echo ${mark} > /mnt/snapshot-mark.txt && sync`);
   return { guest, monitor };
 }
 
@@ -72,16 +82,16 @@ for (const engine of ['interp', 'jit']) {
       const mark = `saved-${name}-${process.pid}`;
       const { guest, monitor } = await bootAndMark({ smp, engine, disk, monitor: path.join(tmp, `${name}-1.sock`) }, mark);
       try {
-        const savedSeconds = Number((await guest.run('date +%s')).trim());
+        const savedSeconds = Number((await shell(guest, 'date +%s')).trim());
         assert.equal(await monitor.ask(`savevm ${file}`), '');
         assert.ok(statSync(file).size > 0);
-        assert.equal(await guest.run('echo $MARK'), `${mark}\n`, 'the machine runs on after savevm');
-        await guest.run('MARK=changed-after-the-save; echo changed > /mnt/snapshot-mark.txt && sync');
+        assert.equal(await shell(guest, 'echo $MARK'), `${mark}\n`, 'the machine runs on after savevm');
+        await shell(guest, 'MARK=changed-after-the-save; echo changed > /mnt/snapshot-mark.txt && sync');
 
         assert.equal(await monitor.ask(`loadvm ${file}`), '');
-        assert.equal(await guest.run('echo $MARK'), `${mark}\n`, 'loadvm took the shell back to the save');
-        assert.equal(await guest.run('cat /mnt/snapshot-mark.txt'), `${mark}\n`, 'and the disk with it');
-        assert.ok(Number((await guest.run('date +%s')).trim()) >= savedSeconds);
+        assert.equal(await shell(guest, 'echo $MARK'), `${mark}\n`, 'loadvm took the shell back to the save');
+        assert.equal(await shell(guest, 'cat /mnt/snapshot-mark.txt'), `${mark}\n`, 'and the disk with it');
+        assert.ok(Number((await shell(guest, 'date +%s')).trim()) >= savedSeconds);
         monitor.write('quit\n');
         assert.equal(await guest.exited, 0, guest.stderr);
       } finally {
@@ -91,15 +101,15 @@ for (const engine of ['interp', 'jit']) {
 
       const loaded = new SerialSession([...args({ smp, engine, disk, monitor: path.join(tmp, `${name}-2.sock`) }), '-loadvm', file]);
       try {
-        assert.equal(await loaded.run('echo $MARK'), `${mark}\n`, 'the shell variable set before the save');
+        assert.equal(await shell(loaded, 'echo $MARK'), `${mark}\n`, 'the shell variable set before the save');
         assert.doesNotMatch(loaded.output, BOOT_MESSAGES, 'no boot: the machine started where it was saved');
-        assert.equal(await loaded.run('cat /mnt/snapshot-mark.txt'), `${mark}\n`);
-        const before = Number((await loaded.run('date +%s')).trim());
-        assert.equal(await loaded.run('sleep 1; echo slept'), 'slept\n', 'timers fire');
-        const after = Number((await loaded.run('date +%s')).trim());
+        assert.equal(await shell(loaded, 'cat /mnt/snapshot-mark.txt'), `${mark}\n`);
+        const before = Number((await shell(loaded, 'date +%s')).trim());
+        assert.equal(await shell(loaded, 'sleep 1; echo slept'), 'slept\n', 'timers fire');
+        const after = Number((await shell(loaded, 'date +%s')).trim());
         assert.ok(after >= before + 1, `the guest's clock goes on (${before} then ${after})`);
-        assert.match(await loaded.run('cat /proc/cpuinfo'), new RegExp(`^processor\\s*: ${smp - 1}$`, 'm'));
-        const stress = await loaded.run(`smp-stress -t ${smp} -n 20000 -s 900; echo status=$?`, PROMPT, 1200000);
+        assert.match(await shell(loaded, 'cat /proc/cpuinfo'), new RegExp(`^processor\\s*: ${smp - 1}$`, 'm'));
+        const stress = await shell(loaded, `smp-stress -t ${smp} -n 20000 -s 900; echo status=$?`, 1200000);
         assert.match(stress, new RegExp(`^smp-stress: PASS threads=${smp} `, 'm'), stress);
         assert.match(stress, /^status=0$/m);
         loaded.send('poweroff\n');
@@ -128,7 +138,7 @@ for (const policy of ['block', 'instruction']) {
     }
     const loaded = new SerialSession([...args({ smp: 1, policy, disk, monitor: path.join(tmp, `${policy}-2.sock`) }), '-loadvm', file]);
     try {
-      assert.equal(await loaded.run('echo $MARK; cat /mnt/snapshot-mark.txt; sleep 1; echo slept'), `${mark}\n${mark}\nslept\n`);
+      assert.equal(await shell(loaded, 'echo $MARK; cat /mnt/snapshot-mark.txt; sleep 1; echo slept'), `${mark}\n${mark}\nslept\n`);
       assert.doesNotMatch(loaded.output, BOOT_MESSAGES);
       loaded.send('poweroff\n');
       assert.equal(await loaded.exited, 0, loaded.stderr);
