@@ -171,3 +171,30 @@ test('savevm refuses a board with a network card: its connections through passt 
     await machine.stop();
   }
 });
+
+test('a writable disk\'s contents are in the snapshot and loadvm writes them back; a read-only disk that changed is refused', async () => {
+  // 3 MiB and a sector: the last page is partly past the end; some pages zero, some not
+  const disk = new Uint8Array(3 * 2 ** 20 + 512);
+  for (let i = 0; i < disk.length; i += 3) if ((i >> 12) % 3 !== 1) disk[i] = (i * 31) & 0xff;
+  disk[disk.length - 1] = 0x5a;
+  const original = disk.slice();
+  const readOnly = new Uint8Array(64 * 1024).fill(7);
+  const file = path.join(dir, 'disks.snap');
+  const machine = createMachine({ bios: 'none', kernel: COUNTER, warmUp: false, drives: [{ data: disk }, { data: readOnly, readOnly: true }] });
+  try {
+    await machine.start();
+    assert.equal(await machine.monitorCommand(`savevm ${file}`), '');
+    disk.fill(0xee, 4096, 3 * 4096);
+    disk[disk.length - 1] = 0;
+    disk[100] ^= 1;
+    assert.equal(await machine.monitorCommand(`loadvm ${file}`), '');
+    assert.ok(Buffer.from(disk).equals(Buffer.from(original)), 'the disk is as it was saved, byte for byte');
+
+    readOnly[12345] = 8;
+    assert.equal(await machine.monitorCommand(`loadvm ${file}`),
+      `loadvm: cannot load the machine from ${file}: read-only disk 2 (vdb) changed since the snapshot was saved\n`);
+    assert.equal(await machine.monitorCommand('info status'), 'VM status: running\n');
+  } finally {
+    await machine.stop();
+  }
+});

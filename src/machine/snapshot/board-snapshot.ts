@@ -162,24 +162,50 @@ function hartWords(bytes: Uint8Array): BigInt64Array {
   return new BigInt64Array(copy.buffer, 0, copy.length / 8);
 }
 
-/** The disk's contents, packed. */
+/** The disk's contents, packed, read a piece at a time (only the pages that are not zero are kept). */
 async function readDisk(disk: BlockBackend): Promise<Uint8Array> {
-  const contents = new Uint8Array(Math.ceil(disk.size / IMAGE_PAGE) * IMAGE_PAGE);
+  const pages = Math.ceil(disk.size / IMAGE_PAGE);
+  const piece = new Uint8Array(DISK_PIECE);
+  const kept: Uint8Array[] = [];
+  const bitmap = new Uint8Array(Math.ceil(pages / 8));
   for (let at = 0; at < disk.size; at += DISK_PIECE) {
-    const pending = disk.read(at, contents.subarray(at, Math.min(disk.size, at + DISK_PIECE)));
+    piece.fill(0);
+    const pending = disk.read(at, piece.subarray(0, Math.min(DISK_PIECE, disk.size - at)));
     if (pending) await pending;
+    const first = at / IMAGE_PAGE;
+    const packed = packPages(Math.min(DISK_PIECE / IMAGE_PAGE, pages - first), (page) => piece.subarray(page * IMAGE_PAGE, (page + 1) * IMAGE_PAGE));
+    const pieceBitmap = Math.ceil(Math.min(DISK_PIECE / IMAGE_PAGE, pages - first) / 8);
+    // DISK_PIECE is a whole number of bitmap bytes, so a piece's bitmap lands on byte boundaries
+    bitmap.set(packed.subarray(0, pieceBitmap), first / 8);
+    if (packed.length > pieceBitmap) kept.push(packed.subarray(pieceBitmap));
   }
-  return packPages(contents.length / IMAGE_PAGE, (page) => contents.subarray(page * IMAGE_PAGE, (page + 1) * IMAGE_PAGE));
+  const out = new Uint8Array(bitmap.length + kept.reduce((sum, k) => sum + k.length, 0));
+  out.set(bitmap);
+  let at = bitmap.length;
+  for (const k of kept) { out.set(k, at); at += k.length; }
+  return out;
 }
 
-/** Writes a packed image back over the whole disk, and flushes it. */
+/** Writes a packed image back over the whole disk, a piece at a time, and flushes it. */
 async function writeDisk(disk: BlockBackend, packed: Uint8Array): Promise<void> {
-  const contents = new Uint8Array(Math.ceil(disk.size / IMAGE_PAGE) * IMAGE_PAGE);
-  unpackPages(packed, contents.length / IMAGE_PAGE, (page, bytes) => contents.set(bytes, page * IMAGE_PAGE));
-  for (let at = 0; at < disk.size; at += DISK_PIECE) {
-    const pending = disk.write(at, contents.subarray(at, Math.min(disk.size, at + DISK_PIECE)));
+  const piece = new Uint8Array(DISK_PIECE);
+  const pagesPerPiece = DISK_PIECE / IMAGE_PAGE;
+  let pieceStart = 0;
+  const flushPiece = async (): Promise<void> => {
+    const pending = disk.write(pieceStart, piece.subarray(0, Math.min(DISK_PIECE, disk.size - pieceStart)));
     if (pending) await pending;
+  };
+  const writes: { page: number; bytes: Uint8Array }[] = [];
+  unpackPages(packed, Math.ceil(disk.size / IMAGE_PAGE), (page, bytes) => writes.push({ page, bytes }));
+  for (const { page, bytes } of writes) {
+    const start = Math.floor(page / pagesPerPiece) * DISK_PIECE;
+    if (start !== pieceStart) {
+      await flushPiece();
+      pieceStart = start;
+    }
+    piece.set(bytes, (page % pagesPerPiece) * IMAGE_PAGE);
   }
+  if (writes.length > 0) await flushPiece();
   const flushed = disk.flush();
   if (flushed) await flushed;
 }
