@@ -162,7 +162,7 @@ const BREAK_INPUT = new Uint8Array(0);
 /** The longest a hart on the calling thread sleeps in wfi before looking again. */
 const MAX_SLEEP_MS = 1000;
 const PANIC_TEXT = 'Kernel panic - not syncing';
-/** How long a snapshot waits for the disks' requests in flight to complete. */
+/** How long a snapshot waits for the disks' requests in flight to complete, and held harts to take their loaded state. */
 const SETTLE_MS = 30_000;
 /** Linux's last line of a panic report: with -no-reboot the run ends there. */
 const PANIC_END_TEXT = '---[ end Kernel panic';

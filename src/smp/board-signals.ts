@@ -40,7 +40,7 @@ export const enum HartWord {
   /** the address of the watched bytes written (StopCause.WATCHPOINT), two halves */
   WATCHED_LO = 10,
   WATCHED_HI = 11,
-  /** the session wrote a whole new image of the hart (a machine snapshot loaded), to be taken when let go */
+  /** the session wrote a whole new image of the held hart (a machine snapshot loaded): it takes it, and clears this */
   STATE_WRITTEN = 12,
   /** the MMIO slot: see mmio-channel.ts */
   MMIO = 16,

@@ -297,7 +297,7 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost, SavesS
     const interruptStatus = r.int('interruptStatus', 0, InterruptCause.USED_BUFFER | InterruptCause.CONFIG_CHANGE);
     const lineHigh = r.bool('lineHigh'), configGeneration = r.int('configGeneration', -(2 ** 31), 2 ** 31 - 1);
     const queues = r.objects('queues', this.queues.length);
-    r.object('state');
+    r.object('state'); // there, before anything changes; the device checks what it holds
     if ((driverFeatures & ~this.offeredFeatures) !== 0n) throw new StateError(`${this.name}: features the device does not offer`);
     this.queues.forEach((q, i) => q.loadState(queues[i]));
     this.status = status;

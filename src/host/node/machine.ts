@@ -199,7 +199,7 @@ export class Machine extends EventEmitter<MachineEvents> {
         await this.session.restoreSnapshot(snapshot);
       } catch (e) {
         await this.stop(1);
-        throw e instanceof SnapshotError ? new SnapshotError(`cannot load the machine from ${printable(this.loadvm.file)}: ${e.message}`) : e;
+        throw loadError(this.loadvm.file, e);
       }
       if (!this.loadvm.held) this.session.resume();
     }
@@ -230,16 +230,17 @@ export class Machine extends EventEmitter<MachineEvents> {
     try {
       await this.session.restoreSnapshot(snapshot);
     } catch (e) {
-      throw e instanceof SnapshotError ? new SnapshotError(`cannot load the machine from ${printable(file)}: ${e.message}`) : e;
+      throw loadError(file, e);
     }
   }
 
+  /** Snapshot `file`, read (no more than a snapshot of this machine takes) and checked against the board. */
   private async readSnapshot(file: string): Promise<SnapshotSections> {
+    const bytes = readSnapshotFile(file, this.session.snapshotFileLimit());
     try {
-      return await this.session.readSnapshot(readSnapshotFile(file, this.session.snapshotFileLimit()), zlibCodec);
+      return await this.session.readSnapshot(bytes, zlibCodec);
     } catch (e) {
-      if (e instanceof SnapshotError && !e.message.startsWith('cannot read')) throw new SnapshotError(`cannot load the machine from ${printable(file)}: ${e.message}`);
-      throw e;
+      throw loadError(file, e);
     }
   }
 
@@ -411,6 +412,11 @@ export class Machine extends EventEmitter<MachineEvents> {
     for (const disk of this.disks) disk.close();
     this.network?.close();
   }
+}
+
+/** A snapshot refused, named by its file. */
+function loadError(file: string, e: unknown): unknown {
+  return e instanceof SnapshotError ? new SnapshotError(`cannot load the machine from ${printable(file)}: ${e.message}`) : e;
 }
 
 /** The largest device tree -dtb reads; the board keeps 2 MiB at the top of RAM for it. */

@@ -8,10 +8,9 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { deflate, inflate, constants } from 'node:zlib';
 import type { SectionCodec } from '../../machine/snapshot/deflate.js';
-import { SnapshotError } from '../../machine/errors.js';
+import { ImageError, SnapshotError } from '../../machine/errors.js';
 import { printable } from '../../machine/printable.js';
 import { fileErrorReason, readUserFile } from './user-file.js';
-import { ImageError } from '../../machine/errors.js';
 
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
