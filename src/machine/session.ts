@@ -412,12 +412,16 @@ export class MachineSession {
   async restoreSnapshot(snapshot: SnapshotSections): Promise<void> {
     await this.whileHeld(async () => {
       const board = this.snapshotBoard(this.machine!);
+      // console input typed and not yet read (all of it, as -loadvm starts) is for the machine as loaded
+      const typed = board.machine.uart.takeUnread();
       try {
         const problem = await sectionsProblem(board, snapshot.sections);
         if (problem) throw new SnapshotFormatError(problem);
         await restoreSections(board, snapshot.sections);
       } catch (e) {
         throw e instanceof SnapshotFormatError ? new SnapshotError(e.message) : e;
+      } finally {
+        board.machine.uart.requeue(typed);
       }
       this.panicked = false;
       this.recentOutput = '';
