@@ -195,3 +195,11 @@ test('virtio-rng and virtio-console round-trip behind their transports; virtio-n
   assert.equal(net.canSaveState, false);
   assert.throws(() => net.saveState(), /virtio-net cannot be saved/);
 });
+
+test('a board with a device that keeps no state cannot be saved: the snapshot names it rather than forget it', async () => {
+  const { unsavableDevices } = await import('../../dist/machine/snapshot/board-snapshot.js');
+  const mystery = { name: 'mystery', read: () => 0n, write: () => true };
+  const net = new VirtioMmioTransport(new VirtioNet({ connect: () => {}, send: () => true }), makeMemory(), new RecordingSink(), 5);
+  const devices = [new SifiveTest(() => {}), new Plic(1), mystery, net, new EmptyVirtioMmioSlot()];
+  assert.deepEqual(unsavableDevices({ machine: { deviceList: () => devices } }), ['mystery', 'virtio-net']);
+});
