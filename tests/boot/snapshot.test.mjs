@@ -7,9 +7,9 @@
 //     (sleep 1 returns), the clock going on forward, smp-stress passing on every hart, and
 //     poweroff ending it with status 0.
 // Then once under each other flush policy: the saved shell comes back usable.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { imagesDir, SerialSession } from './serial.mjs';
 
 const images = imagesDir();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-snapshot-boot-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 const PROMPT = '~ # ';
 const BOOT_MESSAGES = /OpenSBI|Linux version|Booting Linux|hartvm guest ready/;
 
