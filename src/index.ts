@@ -9,7 +9,7 @@
 
 export { createMachine, Machine } from './host/node/machine.js';
 export type { DriveOption, MachineEvents, MachineExit, MachineOptions, SnapshotCommit } from './host/node/machine.js';
-export { BoardError, DiskError, HartvmError, ImageError, NetworkError, OptionError } from './machine/errors.js';
+export { BoardError, DiskError, HartvmError, ImageError, NetworkError, OptionError, SnapshotError } from './machine/errors.js';
 export type { HartvmErrorCode } from './machine/errors.js';
 export type { FlushPolicyName } from './machine/machine-options.js';
 export type { NetworkOption } from './machine/network-options.js';

@@ -161,6 +161,20 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     this.translationContextChanged();
   }
 
+  /**
+   * The hart's state was replaced as a whole (a machine snapshot loaded): what it derived from
+   * the old state goes (translations, decoded and translated code, an LR reservation, a trap
+   * loop being counted), and it enters the new state's translation context.
+   */
+  forgetCachedState(): void {
+    this.store.invalidateAll();
+    this.code.invalidateAll();
+    this.mmu.clearReservation();
+    this.trapsWithoutProgress = 0;
+    this.retiredAtLastTrap = -1;
+    this.translationContextChanged();
+  }
+
   setPc(pc: bigint): void {
     this.pcLo = Number(BigInt.asIntN(32, pc));
     this.pcHi = Number(BigInt.asIntN(32, pc >> 32n));

@@ -9,7 +9,7 @@
 export const X0_SINK = 32;
 const X_SLOTS = 34;
 const F_SLOTS = 32;
-const MISC_SLOTS = 8;
+export const MISC_SLOTS = 8;
 
 /** Indices into `misc` (Int32Array). */
 export const enum Misc {

@@ -7,6 +7,7 @@
 
 import type { MmioDevice } from '../bus/device.js';
 import { IrqBit } from '../arch/traps.js';
+import { big, StateReader, type DeviceState, type SavesState } from './device-state.js';
 
 const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;
@@ -16,7 +17,7 @@ export function clintBufferBytes(harts: number): number {
   return 8 * (Math.ceil(harts / 2) + 2 * harts + 1);
 }
 
-export class Clint implements MmioDevice {
+export class Clint implements MmioDevice, SavesState {
   readonly name = 'clint';
   /** the registers, for another thread's Clint */
   readonly buffer: SharedArrayBuffer;
@@ -62,6 +63,30 @@ export class Clint implements MmioDevice {
   /** Ticks until hart `hartId`'s timer fires (Infinity if it is not armed). */
   ticksUntilTimer(hartId: number): number {
     return this.mtimecmpNumber[hartId] - this.mtime();
+  }
+
+  /** msip, mtimecmp and the time: a snapshot's clock goes on from mtime as it was saved. */
+  saveState(): DeviceState {
+    return {
+      msip: Array.from(this.msip),
+      mtimecmp: Array.from(this.mtimecmp, (v) => big(v)),
+      mtime: big(BigInt(this.mtime())),
+    };
+  }
+
+  loadState(state: DeviceState): void {
+    const r = new StateReader(this.name, state);
+    const harts = this.msip.length;
+    const msip = r.ints('msip', harts, 0, 1);
+    const mtimecmp = r.bigs('mtimecmp', harts);
+    const mtime = r.big('mtime');
+    for (let hart = 0; hart < harts; hart++) {
+      Atomics.store(this.msip, hart, msip[hart]);
+      this.mtimecmp[hart] = BigInt.asIntN(64, mtimecmp[hart]);
+      this.mtimecmpNumber[hart] = Number(mtimecmp[hart]);
+    }
+    this.timeOffset[0] = Number(mtime) - this.clock();
+    for (let hart = 0; hart < harts; hart++) this.onInputChanged(hart);
   }
 
   read(offset: number, size: number): bigint | undefined {

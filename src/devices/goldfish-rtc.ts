@@ -16,13 +16,14 @@
 
 import type { MmioDevice } from '../bus/device.js';
 import type { InterruptSink } from './interrupt-line.js';
+import { big, StateReader, type DeviceState, type SavesState } from './device-state.js';
 
 const enum Reg {
   TIME_LOW = 0x00, TIME_HIGH = 0x04, ALARM_LOW = 0x08, ALARM_HIGH = 0x0c,
   IRQ_ENABLED = 0x10, CLEAR_ALARM = 0x14, ALARM_STATUS = 0x18, CLEAR_INTERRUPT = 0x1c,
 }
 
-export class GoldfishRtc implements MmioDevice {
+export class GoldfishRtc implements MmioDevice, SavesState {
   readonly name = 'goldfish-rtc';
   private readonly nowNs: () => bigint;
   private readonly interrupts: InterruptSink;
@@ -50,6 +51,31 @@ export class GoldfishRtc implements MmioDevice {
   /** The time the guest sees, in nanoseconds since the epoch. */
   guestTimeNs(): bigint {
     return BigInt.asUintN(64, this.nowNs() + this.offsetNs);
+  }
+
+  /**
+   * The guest's offset from the host's clock is kept, not the time: a restored machine's RTC
+   * reads the host's time now (plus what the guest set), as a real RTC that ran on while the
+   * machine was off (QEMU's -rtc clock=host does the same).
+   */
+  saveState(): DeviceState {
+    return {
+      offsetNs: big(this.offsetNs), timeHighLatch: big(this.timeHighLatch), timeHighStaged: big(this.timeHighStaged),
+      alarmNs: big(this.alarmNs), alarmArmed: this.alarmArmed, irqEnabled: this.irqEnabled, irqRequested: this.irqRequested, irqHigh: this.irqHigh,
+    };
+  }
+
+  loadState(state: DeviceState): void {
+    const r = new StateReader(this.name, state);
+    this.offsetNs = BigInt.asIntN(64, r.big('offsetNs'));
+    this.timeHighLatch = r.big('timeHighLatch');
+    this.timeHighStaged = r.big('timeHighStaged');
+    this.alarmNs = r.big('alarmNs');
+    this.alarmArmed = r.bool('alarmArmed');
+    this.irqEnabled = r.bool('irqEnabled');
+    this.irqRequested = r.bool('irqRequested');
+    // the line's level is the PLIC's to restore
+    this.irqHigh = r.bool('irqHigh');
   }
 
   /** Fires an expired alarm. */

@@ -8,6 +8,7 @@
 import type { MmioDevice } from '../bus/device.js';
 import { IrqBit } from '../arch/traps.js';
 import type { InterruptSink } from './interrupt-line.js';
+import { StateReader, type DeviceState, type SavesState } from './device-state.js';
 
 /** Sources wired on QEMU virt (VIRT_IRQCHIP_NUM_SOURCES): ids 1..95, id 0 means "none". */
 export const PLIC_SOURCES = 96;
@@ -30,7 +31,7 @@ export interface PlicOptions {
   onLinesChanged?: (hartId: number) => void;
 }
 
-export class Plic implements MmioDevice, InterruptSink {
+export class Plic implements MmioDevice, InterruptSink, SavesState {
   readonly name = 'plic';
   readonly harts: number;
   readonly sources: number;
@@ -162,6 +163,35 @@ export class Plic implements MmioDevice, InterruptSink {
       this.hartLines[hart] = lines;
       this.onLinesChanged?.(hart);
     }
+  }
+
+  // ---- a machine snapshot -----------------------------------------------------------------
+
+  saveState(): DeviceState {
+    return {
+      priority: Array.from(this.priority), level: Array.from(this.level), pending: Array.from(this.pending),
+      inService: Array.from(this.inService), enable: Array.from(this.enable), threshold: Array.from(this.threshold),
+    };
+  }
+
+  loadState(state: DeviceState): void {
+    const r = new StateReader(this.name, state);
+    const word = [-(2 ** 31), 2 ** 31 - 1] as const;
+    const priority = r.ints('priority', this.sources, 0, PLIC_MAX_PRIORITY);
+    const level = r.ints('level', this.sources, 0, 1);
+    const pending = r.ints('pending', this.words, ...word);
+    const inService = r.ints('inService', this.words, ...word);
+    const enable = r.ints('enable', this.contexts * this.words, ...word);
+    const threshold = r.ints('threshold', this.contexts, 0, PLIC_MAX_PRIORITY);
+    this.priority.set(priority);
+    this.level.set(level);
+    this.pending.set(pending.map((v, w) => v & this.validBits[w]));
+    this.inService.set(inService.map((v, w) => v & this.validBits[w]));
+    this.enable.set(enable.map((v, i) => v & this.validBits[i % this.words]));
+    this.threshold.set(threshold);
+    // every hart's lines told again: the harts being restored know nothing of the old ones
+    this.hartLines.fill(-1);
+    this.updateOutputs();
   }
 
   // ---- registers: all 32 bits wide (spec "Memory Map"); unimplemented ones read as zero -----

@@ -4,12 +4,13 @@
 // (0x5555) and syscon-reboot (0x7777) nodes, OpenSBI through its own sifive,test driver.
 
 import type { MmioDevice } from '../bus/device.js';
+import type { DeviceState, SavesState } from './device-state.js';
 
 export const enum FinisherCommand { FAIL = 0x3333, PASS = 0x5555, RESET = 0x7777 }
 
 export type FinisherEvent = 'poweroff' | 'reset' | 'fail';
 
-export class SifiveTest implements MmioDevice {
+export class SifiveTest implements MmioDevice, SavesState {
   readonly name = 'sifive-test';
   private readonly onEvent: (event: FinisherEvent, code: number) => void;
 
@@ -20,6 +21,13 @@ export class SifiveTest implements MmioDevice {
   read(_offset: number, _size: number): bigint | undefined {
     return 0n;
   }
+
+  /** It holds nothing: each write acts at once. */
+  saveState(): DeviceState {
+    return {};
+  }
+
+  loadState(): void {}
 
   /** Only offset 0 does anything; other writes, and unknown commands, are ignored. */
   write(offset: number, _size: number, value: bigint): boolean {

@@ -19,6 +19,7 @@
 
 import type { MmioDevice } from '../bus/device.js';
 import type { InterruptSink } from './interrupt-line.js';
+import { StateReader, type DeviceState, type SavesState } from './device-state.js';
 
 /** the input clock the device tree advertises (the classic 1.8432 MHz x 2) */
 export const UART_CLOCK_HZ = 3686400;
@@ -49,7 +50,7 @@ const enum Msr { DCTS = 0x01, DDSR = 0x02, TERI = 0x04, DDCD = 0x08, DELTAS = 0x
 /** With no loopback, the far end is a terminal that is always there and ready. */
 const MSR_CONNECTED = Msr.CTS | Msr.DSR | Msr.DCD;
 
-export class Uart16550 implements MmioDevice {
+export class Uart16550 implements MmioDevice, SavesState {
   readonly name = 'uart';
   private readonly output: (byte: number) => void;
   private readonly interrupts: InterruptSink;
@@ -118,6 +119,56 @@ export class Uart16550 implements MmioDevice {
       this.thrEmptyEvent = true;
       this.updateInterrupt();
     }
+    this.onStatusChange?.();
+  }
+
+  /**
+   * Takes the bytes received that the guest has not read (a break as a break), emptying the
+   * receiver: what the host typed while a state is loaded goes after the loaded bytes (requeue).
+   */
+  takeUnread(): number[] {
+    const unread: number[] = [];
+    for (let i = 0; i < this.inputCount; i++) unread.push(this.input[(this.inputHead + i) % INPUT_CAPACITY]);
+    this.inputCount = 0;
+    this.updateInterrupt();
+    return unread;
+  }
+
+  /** Puts what takeUnread() took after the bytes the receiver holds (as many as fit). */
+  requeue(unread: readonly number[]): void {
+    for (const value of unread.slice(0, INPUT_CAPACITY - this.inputCount)) this.enqueue(value);
+    this.updateInterrupt();
+    this.onStatusChange?.();
+  }
+
+  /** The registers and the bytes received and not yet read; whether the host is behind stays the host's. */
+  saveState(): DeviceState {
+    const input: number[] = [];
+    for (let i = 0; i < this.inputCount; i++) input.push(this.input[(this.inputHead + i) % INPUT_CAPACITY]);
+    return {
+      ier: this.ier, lcr: this.lcr, mcr: this.mcr, scr: this.scr, dll: this.dll, dlm: this.dlm, fifosEnabled: this.fifosEnabled,
+      msrDeltas: this.msrDeltas, thrEmptyEvent: this.thrEmptyEvent, irqHigh: this.irqHigh, input,
+    };
+  }
+
+  loadState(state: DeviceState): void {
+    const r = new StateReader(this.name, state);
+    const queued = state.input;
+    const input = r.ints('input', Array.isArray(queued) ? Math.min(queued.length, INPUT_CAPACITY) : 0, 0, BREAK);
+    this.ier = r.int('ier', 0, Ier.MASK);
+    this.lcr = r.int('lcr', 0, 0xff);
+    this.mcr = r.int('mcr', 0, Mcr.MASK);
+    this.scr = r.int('scr', 0, 0xff);
+    this.dll = r.int('dll', 0, 0xff);
+    this.dlm = r.int('dlm', 0, 0xff);
+    this.msrDeltas = r.int('msrDeltas', 0, Msr.DELTAS);
+    this.fifosEnabled = r.bool('fifosEnabled');
+    this.thrEmptyEvent = r.bool('thrEmptyEvent');
+    // the line's level is the PLIC's to restore
+    this.irqHigh = r.bool('irqHigh');
+    this.inputHead = 0;
+    this.inputCount = 0;
+    for (const byte of input) this.enqueue(byte);
     this.onStatusChange?.();
   }
 

@@ -8,7 +8,8 @@ export type HartvmErrorCode =
   | 'ERR_HARTVM_IMAGE'
   | 'ERR_HARTVM_BOARD'
   | 'ERR_HARTVM_DISK'
-  | 'ERR_HARTVM_NETWORK';
+  | 'ERR_HARTVM_NETWORK'
+  | 'ERR_HARTVM_SNAPSHOT';
 
 export class HartvmError extends Error {
   readonly code: HartvmErrorCode;
@@ -42,4 +43,9 @@ export class DiskError extends HartvmError {
 /** The guest's network cannot be set up: its user-mode stack is not installed, a forwarded port is taken. */
 export class NetworkError extends HartvmError {
   constructor(message: string) { super('ERR_HARTVM_NETWORK', message); }
+}
+
+/** A machine snapshot that cannot be saved, or a file that is not one this machine can load. */
+export class SnapshotError extends HartvmError {
+  constructor(message: string) { super('ERR_HARTVM_SNAPSHOT', message); }
 }

@@ -24,6 +24,14 @@ export interface MonitorTarget {
   reset(): void;
 }
 
+/** Where the host keeps snapshots of the machine (savevm, loadvm): files, named by path. */
+export interface MonitorSnapshots {
+  /** Saves the whole machine into `file`; rejects with a one-line message. */
+  save(file: string): Promise<void>;
+  /** Puts the machine back as `file` has it; rejects with a one-line message, the machine untouched. */
+  load(file: string): Promise<void>;
+}
+
 export const MONITOR_BANNER = "hartvm monitor - type 'help' for more information";
 export const MONITOR_PROMPT = '(hartvm) ';
 
@@ -45,7 +53,14 @@ const COMMANDS: Command[] = [
     names: ['system_powerdown'], help: 'press the power button',
     run: () => 'The virt board has no power button to press (neither has QEMU\'s): use poweroff in the guest, or quit.\n',
   },
-  { names: ['savevm', 'loadvm'], args: 'file', help: 'save or restore the whole machine', run: () => 'Snapshots of the machine are not supported yet.\n' },
+  {
+    names: ['savevm'], args: 'file', help: 'save the whole machine into a file (QEMU names a snapshot in its disk; hartvm takes a file path)',
+    run: (m, args) => m.snapshot('savevm', args, (snapshots, file) => snapshots.save(file)),
+  },
+  {
+    names: ['loadvm'], args: 'file', help: 'put the whole machine back as savevm saved it in the file',
+    run: (m, args) => m.snapshot('loadvm', args, (snapshots, file) => snapshots.load(file)),
+  },
   { names: ['quit', 'q'], help: 'end the machine (its disks flushed and closed)', run: (m) => { m.quit(); return ''; } },
 ];
 
@@ -73,10 +88,21 @@ export class Monitor {
   readonly quit: () => void;
   /** the hart info registers shows */
   cpu = 0;
+  private readonly snapshots: MonitorSnapshots | undefined;
 
-  constructor(target: MonitorTarget, quit: () => void) {
+  constructor(target: MonitorTarget, quit: () => void, snapshots?: MonitorSnapshots) {
     this.target = target;
     this.quit = quit;
+    this.snapshots = snapshots;
+  }
+
+  /** savevm or loadvm FILE (the rest of the line: a path may hold spaces). */
+  async snapshot(name: string, args: string[], act: (snapshots: MonitorSnapshots, file: string) => Promise<void>): Promise<string> {
+    if (!this.snapshots) return `${name}: this machine's host keeps no snapshots\n`;
+    const file = args.join(' ');
+    if (file === '') return `${name}: give a file: ${name} FILE\n`;
+    await act(this.snapshots, file);
+    return '';
   }
 
   /** Runs one command line; resolves to what it prints (empty, or lines each ending in \n). Never rejects. */

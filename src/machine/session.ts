@@ -30,10 +30,20 @@ import { MmioServer } from '../smp/mmio-channel.js';
 import { HaltClock } from '../smp/halt-clock.js';
 import { readSnapshot, restoreSnapshot, SNAPSHOT_WORDS, snapshotWords, takeSnapshot, type HartSnapshot } from '../cpu/hart-snapshot.js';
 import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
+import { applyHartImage, HART_IMAGE_WORDS, writeHartImage } from '../cpu/hart-image.js';
+import { SnapshotError } from './errors.js';
+import { boardShape, captureSections, restoreSections, sectionLimits, sectionsProblem, snapshotFileLimit, unsavableDevices, type SnapshotBoard } from './snapshot/board-snapshot.js';
+import { streamCodec, type SectionCodec } from './snapshot/deflate.js';
+import { decodeSnapshot, encodeSnapshot, SnapshotFormatError } from './snapshot/snapshot-file.js';
 import { ConsoleOutput } from './console-output.js';
 import { machineStatistics, type MachineStatistics } from './statistics.js';
 import { TIMEBASE_HZ, VirtMachine, type BootImages, type BusWindow } from './virt-machine.js';
 import { VIRT_MEMMAP } from './virt-layout.js';
+
+/** A snapshot file read and checked against a session's board (MachineSession.readSnapshot). */
+export interface SnapshotSections {
+  readonly sections: Map<string, Uint8Array>;
+}
 
 /** What a host gives a session. */
 export interface SessionHost {
@@ -167,6 +177,8 @@ const BREAK_INPUT = new Uint8Array(0);
 /** The longest a hart on the calling thread sleeps in wfi before looking again. */
 const MAX_SLEEP_MS = 1000;
 const PANIC_TEXT = 'Kernel panic - not syncing';
+/** How long a snapshot waits for the disks' requests in flight to complete, and held harts to take their loaded state. */
+const SETTLE_MS = 30_000;
 /** Linux's last line of a panic report: with -no-reboot the run ends there. */
 const PANIC_END_TEXT = '---[ end Kernel panic';
 
@@ -205,6 +217,8 @@ export class MachineSession {
   private halts = 0;
   /** where halted hart threads write their snapshots */
   private snapshotWords: BigInt64Array | undefined;
+  /** where halted hart threads write their whole images, and take new ones from (a snapshot loaded) */
+  private hartImages: BigInt64Array | undefined;
   /** the board's virtio console (SessionOptions.virtioConsole) */
   private virtioConsole: VirtioConsole | undefined;
   /** the board's network card (SessionOptions.network) */
@@ -248,6 +262,7 @@ export class MachineSession {
     this.haltClock = new HaltClock();
     this.halt = 0;
     this.snapshotWords = this.signals ? new BigInt64Array(new SharedArrayBuffer(options.harts * SNAPSHOT_WORDS * 8)) : undefined;
+    this.hartImages = this.signals ? new BigInt64Array(new SharedArrayBuffer(options.harts * HART_IMAGE_WORDS * 8)) : undefined;
     this.breakpointList = this.signals ? new DebuggerList() : undefined;
     this.watchList = this.signals ? new DebuggerList() : undefined;
     this.debugStopsSeen = 0;
@@ -361,6 +376,119 @@ export class MachineSession {
   /** Lets held harts run on (the monitor's cont). */
   resume(): void {
     this.release([]);
+  }
+
+  // ---- snapshots of the whole machine (the monitor's savevm and loadvm) ---------------------
+
+  /**
+   * The machine as a snapshot file, in pieces to write in order: every hart is held while its
+   * state is read (after the disks' requests in flight complete), then runs on if it ran.
+   * Throws SnapshotError when the board cannot be saved.
+   */
+  async saveSnapshot(codec: SectionCodec = streamCodec): Promise<Uint8Array[]> {
+    if (this.options.network) throw new SnapshotError('the board has a network card: its connections through passt cannot be saved and restored');
+    if (this.options.shares?.length) throw new SnapshotError('the board shares host folders (virtio-9p): the files the guest has open in them cannot be saved and restored');
+    if (!this.machine || !this.running) throw new SnapshotError('the machine is not running');
+    const board = this.snapshotBoard(this.machine);
+    const unsavable = unsavableDevices(board);
+    if (unsavable.length > 0) throw new SnapshotError(`the board's ${unsavable.join(', ')} cannot be saved`);
+    const sections = await this.whileHeld(() => captureSections(board));
+    return encodeSnapshot(boardShape(board), sections, codec);
+  }
+
+  /**
+   * Puts the machine back as snapshot `file` has it; it runs on if it ran. A file that is not a
+   * snapshot of a machine of this shape is refused (SnapshotError, one line) with the machine
+   * untouched.
+   */
+  async loadSnapshot(file: Uint8Array, codec: SectionCodec = streamCodec): Promise<void> {
+    await this.restoreSnapshot(await this.readSnapshot(file, codec));
+  }
+
+  /**
+   * Snapshot `file`, read and checked against this board (built, running or not) but not
+   * loaded: restoreSnapshot() loads it. Throws SnapshotError, one line, for a file it refuses.
+   */
+  async readSnapshot(file: Uint8Array, codec: SectionCodec = streamCodec): Promise<SnapshotSections> {
+    const machine = this.machine;
+    if (!machine) throw new SnapshotError('the machine is not built');
+    const shape = boardShape(this.snapshotBoard(machine));
+    try {
+      return { sections: await decodeSnapshot(file, shape, sectionLimits(shape, machine.memory.regions), codec) };
+    } catch (e) {
+      throw e instanceof SnapshotFormatError ? new SnapshotError(e.message) : e;
+    }
+  }
+
+  /** The most bytes a snapshot file of this board can take (a host reads no more of one). */
+  snapshotFileLimit(): number {
+    const machine = this.machine;
+    if (!machine) throw new SnapshotError('the machine is not built');
+    return snapshotFileLimit(boardShape(this.snapshotBoard(machine)), machine.memory.regions);
+  }
+
+  /** Loads a snapshot readSnapshot() read; it runs on if it ran. */
+  async restoreSnapshot(snapshot: SnapshotSections): Promise<void> {
+    await this.whileHeld(async () => {
+      const board = this.snapshotBoard(this.machine!);
+      // console input typed and not yet read (all of it, as -loadvm starts) is for the machine as loaded
+      const typed = board.machine.uart.takeUnread();
+      try {
+        const problem = await sectionsProblem(board, snapshot.sections);
+        if (problem) throw new SnapshotFormatError(problem);
+        await restoreSections(board, snapshot.sections);
+      } catch (e) {
+        throw e instanceof SnapshotFormatError ? new SnapshotError(e.message) : e;
+      } finally {
+        board.machine.uart.requeue(typed);
+      }
+      this.panicked = false;
+      this.recentOutput = '';
+    });
+  }
+
+  /** Runs `work` with every hart held and no disk request in flight; the harts run on after it if they ran. */
+  private async whileHeld<T>(work: () => Promise<T>): Promise<T> {
+    if (!this.running) throw new SnapshotError('the machine is not running');
+    const running = this.halt === 0;
+    await this.pause();
+    try {
+      if (this.halt === 0 || this.ending) throw new SnapshotError('the machine has ended');
+      const deadline = this.host.now() + SETTLE_MS;
+      while (this.machine!.requestsInFlight() > 0) {
+        if (this.host.now() > deadline) throw new SnapshotError('the disks did not complete their requests in time');
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      return await work();
+    } finally {
+      if (running) this.resume();
+    }
+  }
+
+  private snapshotBoard(machine: VirtMachine): SnapshotBoard {
+    const images = this.hartImages;
+    const signals = this.signals;
+    return {
+      machine, disks: this.options.disks, harts: this.options.harts,
+      readHartImages: () => {
+        if (images) return images.slice();
+        const words = new BigInt64Array(HART_IMAGE_WORDS);
+        writeHartImage(machine.harts[0], words, 0);
+        return words;
+      },
+      writeHartImages: async (words) => {
+        if (!images || !signals) return applyHartImage(machine.harts[0], words, 0);
+        images.set(words);
+        for (let h = 0; h < this.options.harts; h++) signals.setStateWritten(h);
+        const deadline = this.host.now() + SETTLE_MS;
+        for (let h = 0; h < this.options.harts; h++) {
+          while (signals.stateWritten(h)) {
+            if (this.ending || this.host.now() > deadline) throw new SnapshotError(`hart ${h} did not take its state`);
+            await signals.stateTakenChange(h, SLICE_MS);
+          }
+        }
+      },
+    };
   }
 
   // ---- a debugger (debug/gdb-server.ts) ---------------------------------------------------
@@ -689,6 +817,7 @@ export class MachineSession {
       const config = {
         ...machine.hartThreadConfig(id), liveStatistics: this.liveStatistics?.buffer as SharedArrayBuffer | undefined,
         snapshots: this.snapshotWords?.buffer as SharedArrayBuffer | undefined, haltClock: this.haltClock.buffer,
+        images: this.hartImages?.buffer as SharedArrayBuffer | undefined,
         breakpoints: this.breakpointList?.buffer, watches: this.watchList?.buffer,
       };
       const data: HartThreadData = { config, clockOrigin: this.clockOrigin, warmUp: this.options.warmUp, jitDump: this.options.jitDump };

@@ -184,6 +184,11 @@ export class VirtMachine {
     for (const transport of this.virtioTransports) transport.poll();
   }
 
+  /** Requests of the virtio devices whose back ends have not completed (a snapshot waits for none). */
+  requestsInFlight(): number {
+    return this.virtioTransports.reduce((sum, t) => sum + t.requestsInFlight, 0);
+  }
+
   /** Devices have work waiting for pollDevices(): the host should not sleep. */
   get devicesHaveWork(): boolean {
     return this.virtioTransports.some((t) => t.hasDeferredWork);

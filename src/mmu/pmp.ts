@@ -43,6 +43,15 @@ export class Pmp {
     this.decode();
   }
 
+  /** Takes every entry as saved (a machine snapshot), locked ones too. */
+  restore(cfg: ArrayLike<number>, addr: ArrayLike<bigint>): void {
+    for (let i = 0; i < PMP_ENTRIES; i++) {
+      this.cfg[i] = cfg[i] & 0x9f;
+      this.addr[i] = BigInt.asIntN(64, addr[i] & PMPADDR_MASK);
+    }
+    this.decode();
+  }
+
   readAddr(i: number): bigint {
     return i < PMP_ENTRIES ? BigInt.asUintN(64, this.addr[i]) : 0n;
   }

@@ -50,6 +50,8 @@ export const enum HartWord {
   /** the address of the watched bytes accessed (a watchpoint's StopCause), two halves */
   WATCHED_LO = 10,
   WATCHED_HI = 11,
+  /** the session wrote a whole new image of the held hart (a machine snapshot loaded): it takes it, and clears this */
+  STATE_WRITTEN = 12,
   /** the MMIO slot: see mmio-channel.ts */
   MMIO = 16,
   /** DMA ring: DMA_RING_ENTRIES pairs of (first host page, page count) */
@@ -209,6 +211,32 @@ export class BoardSignals {
   /** Marks (or clears, taking it) that a debugger changed hart `hartId`'s snapshot. */
   setRegistersWritten(hartId: number): void {
     Atomics.store(this.words, this.at(hartId, HartWord.REGISTERS_WRITTEN), 1);
+    // a held hart takes them where it is held (so that a snapshot saved meanwhile has them)
+    Atomics.notify(this.words, Board.HALT);
+  }
+
+  /** A new image of held hart `hartId` is written: it takes it where it is held (stateTaken). */
+  setStateWritten(hartId: number): void {
+    Atomics.store(this.words, this.at(hartId, HartWord.STATE_WRITTEN), 1);
+    // held harts wait on HALT: woken, they find it unchanged and look at their images
+    Atomics.notify(this.words, Board.HALT);
+  }
+
+  stateWritten(hartId: number): boolean {
+    return Atomics.load(this.words, this.at(hartId, HartWord.STATE_WRITTEN)) !== 0;
+  }
+
+  /** Hart `hartId` has taken its new image. */
+  stateTaken(hartId: number): void {
+    const i = this.at(hartId, HartWord.STATE_WRITTEN);
+    Atomics.store(this.words, i, 0);
+    Atomics.notify(this.words, i);
+  }
+
+  /** Resolves when hart `hartId` has taken its image, or after `timeoutMs`. */
+  async stateTakenChange(hartId: number, timeoutMs: number): Promise<void> {
+    const result = Atomics.waitAsync(this.words, this.at(hartId, HartWord.STATE_WRITTEN), 1, timeoutMs);
+    if (result.async) await result.value;
   }
 
   takeRegistersWritten(hartId: number): boolean {

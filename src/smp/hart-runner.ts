@@ -20,6 +20,7 @@ import { MmioPort } from './mmio-channel.js';
 import { UartPort } from './uart-channel.js';
 import { publishLiveStatistics } from './live-statistics.js';
 import { applySnapshot, SNAPSHOT_WORDS, writeSnapshot } from '../cpu/hart-snapshot.js';
+import { applyHartImage, HART_IMAGE_WORDS, writeHartImage } from '../cpu/hart-image.js';
 
 /** Guest instructions between looks at the board's signals (stop, epoch, DMA). */
 const CHUNK = 50_000;
@@ -49,6 +50,8 @@ export interface HartThreadConfig {
   liveStatistics?: SharedArrayBuffer;
   /** where a halted hart writes its snapshot (cpu/hart-snapshot.ts): SNAPSHOT_WORDS per hart */
   snapshots?: SharedArrayBuffer;
+  /** where a halted hart writes its whole image, and takes a new one from (cpu/hart-image.ts): HART_IMAGE_WORDS per hart */
+  images?: SharedArrayBuffer;
   /** the board clock's halt offsets (halt-clock.ts) */
   haltClock?: SharedArrayBuffer;
   /** a debugger's breakpoints and write watchpoints (debugger-list.ts) */
@@ -84,6 +87,7 @@ export class HartRunner {
   private epochAcks = 0;
   private readonly live: Float64Array | undefined;
   private readonly snapshots: BigInt64Array | undefined;
+  private readonly images: BigInt64Array | undefined;
   private readonly breakpoints: DebuggerList | undefined;
   private readonly watches: DebuggerList | undefined;
 
@@ -116,6 +120,7 @@ export class HartRunner {
     this.acknowledge(this.ackedEpoch);
     this.live = config.liveStatistics ? new Float64Array(config.liveStatistics) : undefined;
     this.snapshots = config.snapshots ? new BigInt64Array(config.snapshots) : undefined;
+    this.images = config.images ? new BigInt64Array(config.images) : undefined;
     this.breakpoints = config.breakpoints ? new DebuggerList(config.breakpoints) : undefined;
     this.watches = config.watches ? new DebuggerList(config.watches) : undefined;
   }
@@ -165,9 +170,12 @@ export class HartRunner {
    */
   private holdHalted(halt: number): void {
     if (this.snapshots) writeSnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
+    if (this.images) writeHartImage(this.hart, this.images, this.hartId * HART_IMAGE_WORDS);
     this.signals.setIdle(this.hartId, true);
     this.signals.setHalted(this.hartId, halt);
     while (this.signals.haltRequested() === halt && !this.signals.stopRequested(this.hartId)) {
+      this.takeImage();
+      this.takeRegisters();
       this.signals.waitWhileHalted(this.hartId, halt, MAX_SLEEP_MS);
     }
     this.signals.setHalted(this.hartId, 0);
@@ -187,9 +195,27 @@ export class HartRunner {
     }
   }
 
+  /**
+   * A snapshot was loaded while the hart is held: it takes its new image at once, and writes
+   * its snapshot anew, so that what a debugger or savevm reads while it is held is the new state.
+   */
+  private takeImage(): void {
+    if (!this.images || !this.signals.stateWritten(this.hartId)) return;
+    applyHartImage(this.hart, this.images, this.hartId * HART_IMAGE_WORDS);
+    if (this.snapshots) writeSnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
+    this.signals.stateTaken(this.hartId);
+  }
+
+  /** A debugger changed the hart's registers while it is held: it takes them, and its image follows. */
+  private takeRegisters(): void {
+    if (!this.snapshots || !this.signals.takeRegistersWritten(this.hartId)) return;
+    applySnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
+    if (this.images) writeHartImage(this.hart, this.images, this.hartId * HART_IMAGE_WORDS);
+  }
+
   /** What a debugger changed while the hart was held: its registers, the breakpoints. */
   private takeDebuggerChanges(): void {
-    if (this.snapshots && this.signals.takeRegistersWritten(this.hartId)) applySnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
+    this.takeRegisters();
     const breakpoints = this.breakpoints?.read();
     if (breakpoints) this.hart.setBreakpoints(breakpoints);
     const watches = this.watches?.read();

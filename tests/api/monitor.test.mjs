@@ -85,7 +85,8 @@ test('info mtree, info store, help, unknown commands; system_reset resets the bo
     assert.match(await machine.monitorCommand('info'), /^info registers \[-a\] -- /m);
     assert.equal(await machine.monitorCommand('frobnicate'), "unknown command: 'frobnicate'\n");
     assert.match(await machine.monitorCommand('info nothing'), /^unknown info subcommand: 'nothing'\n/);
-    assert.match(await machine.monitorCommand('savevm /tmp/x'), /not supported yet/);
+    assert.match(await machine.monitorCommand('help savevm'), /^savevm file -- save the whole machine into a file/);
+    assert.equal(await machine.monitorCommand('loadvm'), 'loadvm: give a file: loadvm FILE\n');
     assert.equal(await machine.monitorCommand(''), '');
 
     const reset = new Promise((resolve) => machine.once('reset', resolve));

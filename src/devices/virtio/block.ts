@@ -31,6 +31,7 @@
 // must be stable when they complete (§5.2.6.2, "write becomes stable" case 1), so every
 // write is followed by a back-end flush.
 
+import { StateError, StateReader, type DeviceState } from '../device-state.js';
 import type { VirtioDevice, VirtioDeviceHost } from './mmio-transport.js';
 import { readConfigBytes } from './mmio-transport.js';
 import type { DescriptorChain, Virtqueue } from './virtqueue.js';
@@ -276,6 +277,21 @@ export class VirtioBlock implements VirtioDevice {
 
   attach(host: VirtioDeviceHost): void {
     this.host = host;
+  }
+
+  /** Requests taken from the queue whose back-end calls have not completed (a snapshot waits for none). */
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** What the driver negotiated; the disk's contents are the host's to save (they outlive the device). */
+  saveState(): DeviceState {
+    if (this.inFlight > 0) throw new StateError(`virtio-blk: ${this.inFlight} requests in flight`);
+    return { flushNegotiated: this.flushNegotiated };
+  }
+
+  loadState(state: DeviceState): void {
+    this.flushNegotiated = new StateReader('virtio-blk', state).bool('flushNegotiated');
   }
 
   activate(features: bigint): void {

@@ -4,6 +4,7 @@
 // feature bits: the console size and the emergency write are optional, and a terminal's size
 // reaches the guest through stty as on the UART.
 
+import type { DeviceState } from '../device-state.js';
 import type { VirtioDevice, VirtioDeviceHost } from './mmio-transport.js';
 import type { Virtqueue } from './virtqueue.js';
 
@@ -48,6 +49,15 @@ export class VirtioConsole implements VirtioDevice {
   activate(): void {}
 
   reset(): void {
+    this.behind = false;
+  }
+
+  /** Whether the host is behind is the host's: a restored console sends what waits at the host's next turn (the queue is deferred). */
+  saveState(): DeviceState {
+    return {};
+  }
+
+  loadState(): void {
     this.behind = false;
   }
 

@@ -57,6 +57,7 @@ import type { GuestMemory } from '../../bus/guest-memory.js';
 import type { InterruptSink } from '../interrupt-line.js';
 import { VIRTIO_F_INDIRECT_DESC, Virtqueue, type GuestWriteObserver } from './virtqueue.js';
 import { WorkBudget } from './work-budget.js';
+import { big, savesState, StateError, StateReader, type DeviceState, type SavesState } from '../device-state.js';
 
 /** "virt" in little-endian ASCII (§4.2.2). */
 export const VIRTIO_MMIO_MAGIC = 0x74726976;
@@ -130,8 +131,13 @@ export interface VirtioDeviceHost {
   configChanged(): void;
 }
 
-/** A virtio device type (§5) behind the generic transport. */
-export interface VirtioDevice {
+/**
+ * A virtio device type (§5) behind the generic transport. Its own state for a machine snapshot
+ * (SavesState, optional: a board with a device without it cannot be saved) is what the
+ * transport does not keep: negotiated behaviour, host-side buffers; the transport saves the
+ * queues and registers around it.
+ */
+export interface VirtioDevice extends Partial<SavesState> {
   /** short name for the bus and messages ("blk", "rng") */
   readonly name: string;
   /** the virtio device id (§5: 2 = block, 4 = entropy) */
@@ -143,6 +149,8 @@ export interface VirtioDevice {
   /** `size` bytes (1, 2, 4 or 8) of the configuration space at `offset`, little-endian */
   readConfig(offset: number, size: number): bigint;
   writeConfig(offset: number, size: number, value: bigint): void;
+  /** Requests taken whose back end has not completed yet (a device that completes some later). */
+  readonly requestsInFlight?: number;
   /** Called once by the transport's constructor. */
   attach?(host: VirtioDeviceHost): void;
   /** The driver set DRIVER_OK with these features negotiated; queues may now be used. */
@@ -179,7 +187,7 @@ export interface VirtioMmioOptions {
 const REGISTER_MASK = 0xffffffff;
 
 /** A virtio-mmio slot with a device behind it. */
-export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost {
+export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost, SavesState {
   readonly name: string;
   readonly device: VirtioDevice;
   readonly queues: readonly Virtqueue[];
@@ -257,6 +265,53 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost {
     for (let i = 0; i < this.queues.length; i++) {
       if (this.queues[i].takeDeferred()) this.service(i, (q) => this.device.processQueue(i, q));
     }
+  }
+
+  /** Requests of the device whose back end has not completed yet. */
+  get requestsInFlight(): number {
+    return this.device.requestsInFlight ?? 0;
+  }
+
+  /** Whether the device behind it can be saved in a machine snapshot. */
+  get canSaveState(): boolean {
+    return savesState(this.device);
+  }
+
+  saveState(): DeviceState {
+    if (!savesState(this.device)) throw new StateError(`${this.name} cannot be saved`);
+    return {
+      device: this.device.name, status: this.status, deviceFeaturesSel: this.deviceFeaturesSel, driverFeaturesSel: this.driverFeaturesSel,
+      driverFeatures: big(this.driverFeatures), queueSel: this.queueSel, interruptStatus: this.interruptStatus, lineHigh: this.lineHigh,
+      configGeneration: this.configGeneration, queues: this.queues.map((q) => q.saveState()), state: this.device.saveState(),
+    };
+  }
+
+  loadState(state: DeviceState): void {
+    const r = new StateReader(this.name, state);
+    if (!savesState(this.device)) throw new StateError(`${this.name} cannot be restored`);
+    if (state.device !== this.device.name) throw new StateError(`${this.name}: the snapshot has a virtio-${String(state.device)} here`);
+    const word = 2 ** 32 - 1;
+    const status = r.int('status', 0, 0xff);
+    const deviceFeaturesSel = r.int('deviceFeaturesSel', 0, word), driverFeaturesSel = r.int('driverFeaturesSel', 0, word);
+    const driverFeatures = r.big('driverFeatures'), queueSel = r.int('queueSel', 0, word);
+    const interruptStatus = r.int('interruptStatus', 0, InterruptCause.USED_BUFFER | InterruptCause.CONFIG_CHANGE);
+    const lineHigh = r.bool('lineHigh'), configGeneration = r.int('configGeneration', -(2 ** 31), 2 ** 31 - 1);
+    const queues = r.objects('queues', this.queues.length);
+    r.object('state'); // there, before anything changes; the device checks what it holds
+    if ((driverFeatures & ~this.offeredFeatures) !== 0n) throw new StateError(`${this.name}: features the device does not offer`);
+    this.queues.forEach((q, i) => q.loadState(queues[i]));
+    this.status = status;
+    this.deviceFeaturesSel = deviceFeaturesSel;
+    this.driverFeaturesSel = driverFeaturesSel;
+    this.driverFeatures = driverFeatures;
+    this.queueSel = queueSel;
+    this.interruptStatus = interruptStatus;
+    // the line's level is the PLIC's to restore
+    this.lineHigh = lineHigh;
+    this.configGeneration = configGeneration;
+    this.device.reset();
+    if (this.running()) this.device.activate(driverFeatures);
+    this.device.loadState(state.state as DeviceState);
   }
 
   /** Buffers wait for poll(): the host should come back soon rather than sleep. */
@@ -423,8 +478,14 @@ export class VirtioMmioTransport implements MmioDevice, VirtioDeviceHost {
  * driver ignores it without complaint (§4.2.3.1.1). Every other register reads 0; writes do
  * nothing.
  */
-export class EmptyVirtioMmioSlot implements MmioDevice {
+export class EmptyVirtioMmioSlot implements MmioDevice, SavesState {
   readonly name = 'virtio-empty';
+
+  saveState(): DeviceState {
+    return {};
+  }
+
+  loadState(): void {}
 
   read(offset: number, size: number): bigint | undefined {
     if (size !== 4) return 0n;

@@ -2,6 +2,7 @@
 // each filled with random bytes from a host-supplied source (the host passes
 // crypto.getRandomValues). No feature bits, no configuration space.
 
+import type { DeviceState } from '../device-state.js';
 import type { VirtioDevice } from './mmio-transport.js';
 import type { Virtqueue } from './virtqueue.js';
 
@@ -44,6 +45,13 @@ export class VirtioRng implements VirtioDevice {
   activate(): void {}
 
   reset(): void {}
+
+  /** It keeps nothing between requests. */
+  saveState(): DeviceState {
+    return {};
+  }
+
+  loadState(): void {}
 
   processQueue(_index: number, queue: Virtqueue): void {
     for (let chain = queue.pop(); chain; chain = queue.pop()) {

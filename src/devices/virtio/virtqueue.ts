@@ -29,6 +29,7 @@
 
 import type { GuestMemory, MemoryRegion } from '../../bus/guest-memory.js';
 import type { WorkBudget } from './work-budget.js';
+import { big, StateError, type DeviceState, type StateReader } from '../device-state.js';
 
 /** Feature bits of the ring layer (§6). */
 export const VIRTIO_F_INDIRECT_DESC = 1n << 28n;
@@ -320,6 +321,42 @@ export class Virtqueue {
     this.gen = (this.gen + 1) | 0;
     this.nextAvail = 0;
     this.nextUsed = 0;
+  }
+
+  /** The layout the driver programmed and the device's place in the rings (a machine snapshot). */
+  saveState(): DeviceState {
+    return {
+      size: this.size, descAddress: big(this.descAddress), driverAddress: big(this.driverAddress), deviceAddress: big(this.deviceAddress),
+      ready: this.ready, indirectAllowed: this.indirectAllowed, active: this.active,
+      nextAvail: this.nextAvail, nextUsed: this.nextUsed,
+    };
+  }
+
+  /** Takes a saved state: a queue that was in use is mapped again over the restored guest memory. */
+  loadState(r: StateReader): void {
+    const size = r.int('size', 0, 0xffff);
+    const descAddress = r.big('descAddress'), driverAddress = r.big('driverAddress'), deviceAddress = r.big('deviceAddress');
+    const ready = r.bool('ready'), indirectAllowed = r.bool('indirectAllowed'), active = r.bool('active');
+    const nextAvail = r.int('nextAvail', 0, 0xffff), nextUsed = r.int('nextUsed', 0, 0xffff);
+    this.reset();
+    this.size = size;
+    this.descAddress = descAddress;
+    this.driverAddress = driverAddress;
+    this.deviceAddress = deviceAddress;
+    this.indirectAllowed = indirectAllowed;
+    if (!ready) return;
+    const problem = this.enable();
+    if (active && problem !== undefined) throw new StateError(`virtqueue ${this.index}: ${problem}`);
+    if (!active) {
+      // it was ready with a layout the device refused (the device waits for a reset)
+      this.disable();
+      this.ready = true;
+      return;
+    }
+    this.nextAvail = nextAvail;
+    this.nextUsed = nextUsed;
+    // served again at the host's next turn: whatever waited in the rings when they were saved goes on
+    this.deferred = true;
   }
 
   /** Whether the driver has made buffers available that the device has not taken. */

@@ -49,6 +49,8 @@ export interface BootOptions {
   gdb?: string;
   /** every hart held at reset until gdb or the monitor lets it go (QEMU's -S) */
   startHeld?: boolean;
+  /** start from the snapshot in this file instead of booting (QEMU's -loadvm) */
+  loadvm?: string;
 }
 
 /** Boots the guest; resolves to the process exit status. */
@@ -73,6 +75,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     shares: options.shares,
     gdb: options.gdb,
     startHeld: options.startHeld,
+    loadvm: options.loadvm,
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
     warmUp: !process.env.HARTVM_NO_WARMUP,
   });

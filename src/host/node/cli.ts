@@ -119,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--monitor <where>', 'the monitor: stdio (Ctrl-A C on the terminal, the default), none, or unix:PATH,server,nowait')
     .option('--gdb <where>', 'a GDB stub for target remote, on the loopback interface: tcp:[HOST]:PORT (QEMU\'s -gdb; -s is tcp::1234)')
     .option('--start-held', 'hold every hart at reset until gdb (or the monitor\'s cont) lets it go (QEMU\'s -S)', false)
+    .option('--loadvm <file>', 'start from a snapshot the monitor\'s savevm wrote into file, instead of booting (QEMU\'s -loadvm takes a name; the other options must give a machine of the same shape)')
     .option('--no-reboot', 'exit instead of rebooting when the guest resets')
     .addOption(new Option('--tlb-flush <policy>', 'when the translation store is invalidated').choices(FLUSH_POLICY_NAMES).default('fence'))
     .option('--stats', 'print statistics at exit (--stats=json: as one JSON object)', false)
@@ -129,7 +130,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(JIT_DUMP_OPTION())
     .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string; dtb?: string;
       drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; statsJson?: boolean; dumpDtb?: string; hartThreads: boolean;
-      engine: EngineName; jitDump?: string; monitor?: string; virtioConsole: boolean; nic?: string; virtfs: string[]; gdb?: string; startHeld: boolean }) => {
+      engine: EngineName; jitDump?: string; monitor?: string; virtioConsole: boolean; nic?: string; virtfs: string[]; gdb?: string; startHeld: boolean;
+      loadvm?: string }) => {
       status = await bootMachine({
         ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
         dtb: opts.dtb, drives: opts.drive, reboot: opts.reboot, policy: opts.tlbFlush as FlushPolicyName,
@@ -145,6 +147,7 @@ export async function main(argv: string[]): Promise<number> {
         }),
         gdb: opts.gdb,
         startHeld: opts.startHeld,
+        loadvm: opts.loadvm,
         engine: opts.engine,
         jitDump: jitDumpOption(opts.jitDump, opts.engine),
       });

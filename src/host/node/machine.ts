@@ -13,11 +13,14 @@ import { bootImagesFrom, type BootFiles } from '../../machine/boot-images.js';
 import { OptionError } from '../../machine/errors.js';
 import { DEFAULT_RAM, driveCountOption, flushPolicyOption, engineOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { formatSize } from '../../machine/size.js';
-import { MachineSession, type EndReason, type SessionEnding } from '../../machine/session.js';
+import { MachineSession, type EndReason, type SessionEnding, type SnapshotSections } from '../../machine/session.js';
 import type { MachineStatistics } from '../../machine/statistics.js';
 import { DEFAULT_BOOTARGS, defaultImage, SHIPPED_IMAGES_DIR } from './default-images.js';
 import { FileDisk, parseDrive, type DriveSpec } from './disk.js';
 import { Monitor } from '../../machine/monitor.js';
+import { SnapshotError } from '../../machine/errors.js';
+import { printable } from '../../machine/printable.js';
+import { readSnapshotFile, writeSnapshotFile, zlibCodec } from './snapshot-files.js';
 import { nodeSessionHost } from './node-host.js';
 import { PasstNetwork } from './passt.js';
 import { userNetworkOption, type NetworkOption } from '../../machine/network-options.js';
@@ -87,6 +90,12 @@ export interface MachineOptions {
   gdb?: string | number;
   /** every hart is held from the start until a debugger (or resume()) lets it go, as QEMU's -S */
   startHeld?: boolean;
+  /**
+   * start from a snapshot saveSnapshot() (or the monitor's savevm) wrote, instead of booting, as
+   * QEMU's -loadvm (which names a snapshot inside a disk; here it is a file): the other options
+   * must give a machine of the same shape (memory, harts, devices, disks)
+   */
+  loadvm?: string;
   /** aborting it stops the machine (as stop() does) */
   signal?: AbortSignal;
 }
@@ -151,11 +160,15 @@ export class Machine extends EventEmitter<MachineEvents> {
   /** warnings about the images, worth telling once the machine starts */
   readonly warnings: readonly string[];
 
+  /** the snapshot to start from (MachineOptions.loadvm), and whether the harts stay held after it is loaded */
+  private readonly loadvm: { file: string; held: boolean } | undefined;
+
   /** Use createMachine(). */
   constructor(session: MachineSession, disks: FileDisk[], network: PasstNetwork | undefined, warnings: string[], signal: AbortSignal | undefined, gdb?: GdbPlace,
-    shares: { close(): void }[] = []) {
+    shares: { close(): void }[] = [], loadvm?: { file: string; held: boolean }) {
     super();
     this.shares = shares;
+    this.loadvm = loadvm;
     this.gdbPlace = gdb;
     this.session = session;
     this.disks = disks;
@@ -179,10 +192,67 @@ export class Machine extends EventEmitter<MachineEvents> {
       this.closeDisks();
       throw e;
     }
+    // read and checked before anything runs: a file refused ends the start
+    let snapshot: SnapshotSections | undefined;
+    try {
+      if (this.loadvm) snapshot = await this.readSnapshot(this.loadvm.file);
+    } catch (e) {
+      this.gdbSocket?.close();
+      this.closeDisks();
+      throw e;
+    }
     this.abortSignal?.addEventListener('abort', this.onAbort, { once: true });
     this.running = this.session.run().then(
       (ending) => this.finish(ending),
       (e: unknown) => this.finish({ status: 70, reason: 'internal-error', message: `internal error: ${(e as Error)?.message ?? e}` }));
+    if (snapshot && this.loadvm) {
+      try {
+        await this.session.restoreSnapshot(snapshot);
+      } catch (e) {
+        await this.stop(1);
+        throw loadError(this.loadvm.file, e);
+      }
+      if (!this.loadvm.held) this.session.resume();
+    }
+  }
+
+  /**
+   * Saves the whole machine into `file` (the monitor's savevm): every hart is held meanwhile and
+   * runs on after. Throws SnapshotError (one line) when it cannot be saved: a network card (its
+   * connections cannot be restored), a file that cannot be written.
+   */
+  async saveSnapshot(file: string): Promise<void> {
+    let pieces: Uint8Array[];
+    try {
+      pieces = await this.session.saveSnapshot(zlibCodec);
+    } catch (e) {
+      throw e instanceof SnapshotError ? new SnapshotError(`cannot save the machine into ${printable(file)}: ${e.message}`) : e;
+    }
+    writeSnapshotFile(file, pieces);
+  }
+
+  /**
+   * Puts the machine back as saveSnapshot() saved it in `file` (the monitor's loadvm); it runs
+   * on if it ran. Throws SnapshotError (one line), the machine untouched, for a file of another
+   * machine's shape, truncated, corrupt or not a snapshot at all.
+   */
+  async loadSnapshot(file: string): Promise<void> {
+    const snapshot = await this.readSnapshot(file);
+    try {
+      await this.session.restoreSnapshot(snapshot);
+    } catch (e) {
+      throw loadError(file, e);
+    }
+  }
+
+  /** Snapshot `file`, read (no more than a snapshot of this machine takes) and checked against the board. */
+  private async readSnapshot(file: string): Promise<SnapshotSections> {
+    const bytes = readSnapshotFile(file, this.session.snapshotFileLimit());
+    try {
+      return await this.session.readSnapshot(bytes, zlibCodec);
+    } catch (e) {
+      throw loadError(file, e);
+    }
   }
 
   /** The port the GDB stub listens on (the gdb option), once started. */
@@ -248,7 +318,7 @@ export class Machine extends EventEmitter<MachineEvents> {
    * `cont`, `info mtree`, `help`...); resolves to what it prints.
    */
   monitorCommand(line: string): Promise<string> {
-    this.monitor ??= new Monitor(this.session, () => void this.stop(0));
+    this.monitor ??= new Monitor(this.session, () => void this.stop(0), { save: (file) => this.saveSnapshot(file), load: (file) => this.loadSnapshot(file) });
     return this.monitor.execute(line);
   }
 
@@ -356,6 +426,11 @@ export class Machine extends EventEmitter<MachineEvents> {
   }
 }
 
+/** A snapshot refused, named by its file. */
+function loadError(file: string, e: unknown): unknown {
+  return e instanceof SnapshotError ? new SnapshotError(`cannot load the machine from ${printable(file)}: ${e.message}`) : e;
+}
+
 /** The largest device tree -dtb reads; the board keeps 2 MiB at the top of RAM for it. */
 const MAX_DEVICE_TREE = 2 ** 20;
 
@@ -435,7 +510,8 @@ export function createMachine(options: MachineOptions = {}): Machine {
       shares,
       reboot: options.reboot ?? true,
       warmUp: options.warmUp ?? true,
-      startHeld: options.startHeld ?? false,
+      // a machine loaded from a snapshot is held from the start, and let go once it is loaded
+      startHeld: (options.startHeld ?? false) || options.loadvm !== undefined,
       images,
       disks,
       output: (bytes) => machine!.output(bytes),
@@ -446,7 +522,8 @@ export function createMachine(options: MachineOptions = {}): Machine {
       },
     });
     session.boot();
-    machine = new Machine(session, fileDisks, network, warnings, options.signal, gdb, folders);
+    const loadvm = options.loadvm === undefined ? undefined : { file: options.loadvm, held: options.startHeld ?? false };
+    machine = new Machine(session, fileDisks, network, warnings, options.signal, gdb, folders, loadvm);
     return machine;
   } catch (e) {
     for (const disk of fileDisks) disk.close();

@@ -324,7 +324,8 @@ const QEMU_OPTIONS: Record<string, QemuOption> = {
   s: { takesValue: false, apply: (_, line) => { line.out.push('--gdb', DEFAULT_GDB_PLACE); } },
   S: flag('--start-held'),
   gdb: passValue('--gdb'),
-  loadvm: unsupported(true, 'hartvm cannot restore a saved machine yet'),
+  // QEMU's names a snapshot inside a disk; hartvm's is a file savevm wrote
+  loadvm: passValue('--loadvm'),
   dtb: passValue('--dtb'),
   'enable-kvm': unsupported(false, 'hartvm has no KVM: it is its own accelerator'),
   netdev: NETDEV,

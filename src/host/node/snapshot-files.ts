@@ -1,0 +1,55 @@
+// Snapshots of the machine as files on Node (savevm FILE, loadvm FILE, -loadvm FILE): the bytes
+// the session gives, written to a temporary file beside the target and renamed over it, so
+// that a failed save never leaves half a snapshot under the name; and read back whole, no more
+// than a snapshot of this machine can be. Sections are compressed with Node's zlib, off the
+// event loop, at a low level: a snapshot is written far more often than it is shipped.
+
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { deflate, inflate, constants } from 'node:zlib';
+import type { SectionCodec } from '../../machine/snapshot/deflate.js';
+import { ImageError, SnapshotError } from '../../machine/errors.js';
+import { printable } from '../../machine/printable.js';
+import { fileErrorReason, readUserFile } from './user-file.js';
+
+const deflateAsync = promisify(deflate);
+const inflateAsync = promisify(inflate);
+
+export const zlibCodec: SectionCodec = {
+  async deflate(bytes) {
+    return new Uint8Array(await deflateAsync(bytes, { level: constants.Z_BEST_SPEED }));
+  },
+  async inflate(stored, length) {
+    // maxOutputLength bounds what a corrupt or hostile section makes us allocate
+    const out = await inflateAsync(stored, { maxOutputLength: Math.max(1, length) });
+    if (out.length !== length) throw new Error(`${out.length} bytes where ${length} were expected`);
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  },
+};
+
+/** Writes `pieces` into `file` as a whole (a temporary file renamed over it). */
+export function writeSnapshotFile(file: string, pieces: Uint8Array[]): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    const fd = openSync(temporary, 'w');
+    try {
+      for (const piece of pieces) for (let at = 0; at < piece.length;) at += writeSync(fd, piece, at);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, file);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw new SnapshotError(`cannot save the machine into ${printable(file)}: ${fileErrorReason(e)}`);
+  }
+}
+
+/** The bytes of snapshot `file`, at most `limit` of them (the most a snapshot of this machine takes). */
+export function readSnapshotFile(file: string, limit: number): Uint8Array {
+  try {
+    return readUserFile('snapshot', file, { bytes: limit, described: 'any snapshot of this machine' });
+  } catch (e) {
+    if (e instanceof ImageError) throw new SnapshotError(e.message);
+    throw e;
+  }
+}

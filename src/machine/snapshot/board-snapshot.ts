@@ -1,0 +1,236 @@
+// What a snapshot holds of a virt board, section by section, and how it goes back:
+//   harts         every hart's image (cpu/hart-image.ts), HART_IMAGE_WORDS words each
+//   devices       every bus device's state (devices/device-state.ts), in bus order, as JSON
+//   memory:NAME   each memory region (RAM, the boot ROM), packed (page-image.ts)
+//   disk:N        each writable disk's contents, packed: loading puts the disk back as it was,
+//                 so that the guest's page cache in RAM and the disk under it always agree
+//   disk-sum:N    each read-only disk's checksum: the guest cannot change it, the host might
+// The caller holds every hart and waits for the devices' requests in flight first.
+
+import type { BlockBackend } from '../../devices/virtio/block.js';
+import { savesState, StateError, type DeviceState } from '../../devices/device-state.js';
+import { HART_IMAGE_WORDS, hartImageProblem } from '../../cpu/hart-image.js';
+import type { VirtMachine } from '../virt-machine.js';
+import { IMAGE_PAGE, packedLimit, packedProblem, packPages, unpackPages } from './page-image.js';
+import { SnapshotFormatError, type MachineShape } from './snapshot-file.js';
+
+/** The device states of a board fit in far less (a UART's input queue is the largest part). */
+const MAX_DEVICES_BYTES = 8 << 20;
+/** A read-only disk's checksum (diskChecksum). */
+const CHECKSUM_BYTES = 8;
+/** Disks are read and written in pieces of this many bytes. */
+const DISK_PIECE = 1 << 20;
+
+/** The board as a snapshot sees it. */
+export interface SnapshotBoard {
+  readonly machine: VirtMachine;
+  readonly disks: readonly BlockBackend[];
+  readonly harts: number;
+  /** every hart's image, HART_IMAGE_WORDS words each; the harts are held */
+  readHartImages(): BigInt64Array;
+  /** gives every hart its image; resolves once every hart has taken it */
+  writeHartImages(images: BigInt64Array): Promise<void>;
+}
+
+export function boardShape(board: SnapshotBoard): MachineShape {
+  return {
+    ramSize: board.machine.ramSize,
+    harts: board.harts,
+    devices: board.machine.deviceList().map((d) => d.name),
+    disks: board.disks.map((d) => ({ size: d.size, readOnly: d.readOnly })),
+  };
+}
+
+/** The board's devices that cannot be saved, by name. */
+export function unsavableDevices(board: SnapshotBoard): string[] {
+  return board.machine.deviceList().filter((d) => !savesState(d) || ('canSaveState' in d && d.canSaveState === false)).map((d) => d.name);
+}
+
+/** The sections a snapshot of a board of `shape` holds, each with the most bytes it may: the one list of them. */
+function sectionSizes(shape: MachineShape, memory: readonly { name: string; size: number }[]): Map<string, number> {
+  const sizes = new Map<string, number>([['harts', shape.harts * HART_IMAGE_WORDS * 8], ['devices', MAX_DEVICES_BYTES]]);
+  for (const region of memory) sizes.set(memorySection(region), packedLimit(region.size / IMAGE_PAGE));
+  shape.disks.forEach((disk, i) => sizes.set(diskSection(disk, i), disk.readOnly ? CHECKSUM_BYTES : packedLimit(Math.ceil(disk.size / IMAGE_PAGE))));
+  return sizes;
+}
+
+const memorySection = (region: { name: string }): string => `memory:${region.name}`;
+const diskSection = (disk: { readOnly: boolean }, i: number): string => (disk.readOnly ? `disk-sum:${i}` : `disk:${i}`);
+
+/** The most bytes each section of a snapshot of a board of `shape` may hold (undefined: no such section). */
+export function sectionLimits(shape: MachineShape, memory: readonly { name: string; size: number }[]): (name: string) => number | undefined {
+  const sizes = sectionSizes(shape, memory);
+  return (name) => sizes.get(name);
+}
+
+/** The most bytes a snapshot file of a board of `shape` takes: every section at its largest, deflate's small overhead, the header. */
+export function snapshotFileLimit(shape: MachineShape, memory: readonly { name: string; size: number }[]): number {
+  const sections = [...sectionSizes(shape, memory).values()].reduce((sum, size) => sum + size, 0);
+  return Math.ceil(sections * 1.01) + (2 << 20);
+}
+
+/** Every section of the board's snapshot; the harts are held and no request is in flight. */
+export async function captureSections(board: SnapshotBoard): Promise<Map<string, Uint8Array>> {
+  const machine = board.machine;
+  const sections = new Map<string, Uint8Array>();
+  const images = board.readHartImages();
+  sections.set('harts', new Uint8Array(images.buffer, images.byteOffset, images.byteLength).slice());
+  const states = machine.deviceList().map((d) => {
+    if (!savesState(d)) throw new StateError(`${d.name} cannot be saved`);
+    return d.saveState();
+  });
+  sections.set('devices', new TextEncoder().encode(JSON.stringify(states)));
+  const memory = machine.memory;
+  for (const region of memory.regions) {
+    const pages = region.size / IMAGE_PAGE;
+    sections.set(memorySection(region), packPages(pages, (page) => {
+      const host = memory.hostOffset(region, region.baseNumber + page * IMAGE_PAGE);
+      return memory.bytes.subarray(host, host + IMAGE_PAGE);
+    }));
+  }
+  for (const [i, disk] of board.disks.entries()) sections.set(diskSection(disk, i), await (disk.readOnly ? diskChecksum(disk) : readDisk(disk)));
+  return sections;
+}
+
+/**
+ * Checks every section against the board before anything changes: a snapshot that would fail
+ * halfway is refused with the machine untouched (device states are checked by loading them,
+ * and the board's own put back should one fail).
+ */
+export async function sectionsProblem(board: SnapshotBoard, sections: Map<string, Uint8Array>): Promise<string | undefined> {
+  const machine = board.machine;
+  for (const name of sectionSizes(boardShape(board), machine.memory.regions).keys()) if (!sections.has(name)) return `its section ${name} is missing`;
+  const harts = sections.get('harts')!;
+  if (harts.length !== board.harts * HART_IMAGE_WORDS * 8) return 'its section harts is cut short';
+  const images = hartWords(harts);
+  for (let h = 0; h < board.harts; h++) {
+    const problem = hartImageProblem(images, h * HART_IMAGE_WORDS);
+    if (problem) return `hart ${h}'s ${problem} is corrupt`;
+  }
+  for (const region of machine.memory.regions) {
+    const problem = packedProblem(sections.get(memorySection(region))!, region.size / IMAGE_PAGE);
+    if (problem) return `its section ${memorySection(region)} is corrupt: ${problem}`;
+  }
+  for (const [i, disk] of board.disks.entries()) {
+    if (disk.readOnly) {
+      const now = await diskChecksum(disk);
+      if (!equalBytes(now, sections.get(diskSection(disk, i))!)) return `read-only disk ${i + 1} (vd${String.fromCharCode(97 + i)}) changed since the snapshot was saved`;
+      continue;
+    }
+    const problem = packedProblem(sections.get(diskSection(disk, i))!, Math.ceil(disk.size / IMAGE_PAGE));
+    if (problem) return `its section ${diskSection(disk, i)} is corrupt: ${problem}`;
+  }
+  return undefined;
+}
+
+/** Puts the board back as the sections (found right by sectionsProblem) say. */
+export async function restoreSections(board: SnapshotBoard, sections: Map<string, Uint8Array>): Promise<void> {
+  const machine = board.machine;
+  const devices = machine.deviceList();
+  let states: unknown;
+  try {
+    states = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sections.get('devices')!));
+  } catch {
+    throw new SnapshotFormatError('its section devices is corrupt');
+  }
+  if (!Array.isArray(states) || states.length !== devices.length) throw new SnapshotFormatError('its section devices is corrupt');
+  const saved = devices.map((d) => (savesState(d) ? d.saveState() : {}));
+  // Devices first: one that refuses its state is put back with the rest, and nothing else has
+  // changed yet (no device reads guest memory as it loads: queues are only mapped; nor drives
+  // a line: each line's level is the PLIC's own state).
+  try {
+    devices.forEach((d, i) => {
+      if (!savesState(d)) throw new StateError(`${d.name} cannot be restored`);
+      d.loadState(states[i] as DeviceState);
+    });
+  } catch (e) {
+    devices.forEach((d, i) => { if (savesState(d)) try { d.loadState(saved[i]); } catch { /* as good as it gets */ } });
+    throw new SnapshotFormatError(`its device state is corrupt: ${(e as Error).message}`);
+  }
+  const memory = machine.memory;
+  for (const region of memory.regions) {
+    unpackPages(sections.get(memorySection(region))!, region.size / IMAGE_PAGE, (page, bytes) => {
+      memory.bytes.set(bytes, memory.hostOffset(region, region.baseNumber + page * IMAGE_PAGE));
+    });
+  }
+  for (const [i, disk] of board.disks.entries()) if (!disk.readOnly) await writeDisk(disk, sections.get(diskSection(disk, i))!);
+  await board.writeHartImages(hartWords(sections.get('harts')!));
+}
+
+function hartWords(bytes: Uint8Array): BigInt64Array {
+  const copy = bytes.slice();
+  return new BigInt64Array(copy.buffer, 0, copy.length / 8);
+}
+
+/** The disk's contents, packed, read a piece at a time (only the pages that are not zero are kept). */
+async function readDisk(disk: BlockBackend): Promise<Uint8Array> {
+  const pages = Math.ceil(disk.size / IMAGE_PAGE);
+  const piece = new Uint8Array(DISK_PIECE);
+  const kept: Uint8Array[] = [];
+  const bitmap = new Uint8Array(Math.ceil(pages / 8));
+  for (let at = 0; at < disk.size; at += DISK_PIECE) {
+    piece.fill(0);
+    const pending = disk.read(at, piece.subarray(0, Math.min(DISK_PIECE, disk.size - at)));
+    if (pending) await pending;
+    const first = at / IMAGE_PAGE;
+    const packed = packPages(Math.min(DISK_PIECE / IMAGE_PAGE, pages - first), (page) => piece.subarray(page * IMAGE_PAGE, (page + 1) * IMAGE_PAGE));
+    const pieceBitmap = Math.ceil(Math.min(DISK_PIECE / IMAGE_PAGE, pages - first) / 8);
+    // DISK_PIECE is a whole number of bitmap bytes, so a piece's bitmap lands on byte boundaries
+    bitmap.set(packed.subarray(0, pieceBitmap), first / 8);
+    if (packed.length > pieceBitmap) kept.push(packed.subarray(pieceBitmap));
+  }
+  const out = new Uint8Array(bitmap.length + kept.reduce((sum, k) => sum + k.length, 0));
+  out.set(bitmap);
+  let at = bitmap.length;
+  for (const k of kept) { out.set(k, at); at += k.length; }
+  return out;
+}
+
+/** Writes a packed image back over the whole disk, a piece at a time, and flushes it. */
+async function writeDisk(disk: BlockBackend, packed: Uint8Array): Promise<void> {
+  const piece = new Uint8Array(DISK_PIECE);
+  const pagesPerPiece = DISK_PIECE / IMAGE_PAGE;
+  let pieceStart = 0;
+  const flushPiece = async (): Promise<void> => {
+    const pending = disk.write(pieceStart, piece.subarray(0, Math.min(DISK_PIECE, disk.size - pieceStart)));
+    if (pending) await pending;
+  };
+  const writes: { page: number; bytes: Uint8Array }[] = [];
+  unpackPages(packed, Math.ceil(disk.size / IMAGE_PAGE), (page, bytes) => writes.push({ page, bytes }));
+  for (const { page, bytes } of writes) {
+    const start = Math.floor(page / pagesPerPiece) * DISK_PIECE;
+    if (start !== pieceStart) {
+      await flushPiece();
+      pieceStart = start;
+    }
+    piece.set(bytes, (page % pagesPerPiece) * IMAGE_PAGE);
+  }
+  if (writes.length > 0) await flushPiece();
+  const flushed = disk.flush();
+  if (flushed) await flushed;
+}
+
+/** A 64-bit checksum of the disk's contents (FNV-1a over 32-bit words, two lanes). */
+async function diskChecksum(disk: BlockBackend): Promise<Uint8Array> {
+  const piece = new Uint8Array(DISK_PIECE);
+  let a = 0x811c9dc5, b = 0x01000193 ^ disk.size;
+  for (let at = 0; at < disk.size; at += DISK_PIECE) {
+    const view = piece.subarray(0, Math.min(DISK_PIECE, disk.size - at));
+    piece.fill(0);
+    const pending = disk.read(at, view);
+    if (pending) await pending;
+    const words = new Int32Array(piece.buffer, 0, Math.ceil(view.length / 4));
+    for (let i = 0; i < words.length; i++) {
+      a = Math.imul(a ^ words[i], 0x01000193);
+      b = Math.imul(b ^ words[i] ^ (a >>> 13), 0x5bd1e995);
+    }
+  }
+  const sum = new Uint8Array(8);
+  new DataView(sum.buffer).setInt32(0, a, true);
+  new DataView(sum.buffer).setInt32(4, b, true);
+  return sum;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
