@@ -21,11 +21,19 @@ export interface HostWatch {
 
 export class HartBreakpoints {
   private readonly addresses: ReadonlySet<bigint>;
+  /** the virtual pages that hold a breakpoint, each as pageHi * 2^20 + (pageLo >>> 12) */
+  private readonly pages: ReadonlySet<number>;
   /** the virtual page (two int32 halves) each cache page was last decoded at; hi NaN: none */
   private readonly decodedAt = new Float64Array(CODE_PAGES * 2).fill(NaN);
 
   constructor(addresses: Iterable<bigint>) {
     this.addresses = new Set([...addresses].map((a) => BigInt.asUintN(64, a)));
+    this.pages = new Set([...this.addresses].map((a) => pageKey(Number(BigInt.asIntN(32, a)) & -4096, Number(BigInt.asIntN(32, a >> 32n)))));
+  }
+
+  /** Whether the virtual page (pageLo, pageHi) holds a breakpoint. */
+  onPage(pageLo: number, pageHi: number): boolean {
+    return this.pages.has(pageKey(pageLo, pageHi));
   }
 
   get size(): number {
@@ -48,6 +56,10 @@ export class HartBreakpoints {
     at[2 * slot + 1] = pageHi;
     return changed;
   }
+}
+
+function pageKey(pageLo: number, pageHi: number): number {
+  return (pageHi >>> 0) * 1048576 + (pageLo >>> 12);
 }
 
 /** The virtual address of byte `off` of the code page (pageLo, pageHi). */

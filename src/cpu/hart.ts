@@ -260,7 +260,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
         this.enterPage();
         this.sliceBudget = budget;
         this.left = budget;
-        if (this.jit && this.breakpoints === null && this.watches === null && !this.stepping) this.jit.run(budget);
+        if (this.jit && this.watches === null && !this.stepping) this.jit.run(budget);
         else interpret(this, budget);
       } catch (e) {
         if (e !== TrapSignal.INSTANCE) throw e;
@@ -538,10 +538,20 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     return this.code.decodeScratch(view.getInt32(this.codeHost + off, true), 4);
   }
 
+  /** Whether the debugger has breakpoints on this hart. */
+  get debugging(): boolean {
+    return this.breakpoints !== null;
+  }
+
+  /** Whether the debugger has a breakpoint on the current virtual code page: translated code does not run there. */
+  breakpointsOnPage(): boolean {
+    return this.breakpoints !== null && this.breakpoints.onPage(this.pageLo, this.pageHi);
+  }
+
   /**
    * Sets the debugger's breakpoints (virtual addresses; none: the hart runs as without a
    * debugger). Decoded and translated code is dropped when they change, so that markers go
-   * where the breakpoints are; the JIT stays out while there are any.
+   * where the breakpoints are; translated code runs only on pages without any (JitEngine.run).
    */
   setBreakpoints(addresses: readonly bigint[]): void {
     const now = this.breakpoints;
@@ -549,6 +559,8 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     if (now !== null && addresses.length === now.size && addresses.every((a) => now.has(a))) return;
     this.breakpoints = addresses.length > 0 ? new HartBreakpoints(addresses) : null;
     this.code.invalidateAll();
+    // (not only in doubt: a translation made with markers leaves their instructions to the interpreter)
+    this.jit?.dropAll();
     this.code.setDebugging(this.breakpoints !== null);
   }
 

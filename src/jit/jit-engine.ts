@@ -109,7 +109,11 @@ export interface JitHart extends InterpretedHart {
   readonly hartId: number;
   sliceBudget: number;
   readonly waiting: boolean;
+  /** a debugger has breakpoints: pages are run one at a time, each entered through the run loop */
+  readonly debugging: boolean;
   enterPage(): void;
+  /** whether a breakpoint is on the current virtual code page (it is interpreted, where the breakpoint stops it) */
+  breakpointsOnPage(): boolean;
 }
 
 /** A page's translation as made (--jit-dump). */
@@ -292,11 +296,16 @@ export class JitEngine {
     let left = budget;
     for (;;) {
       let hostPage = h.codeHost >>> 12;
-      let unit = this.units[hostPage];
-      if (unit === undefined && this.doubted.size > 0) unit = this.resolveDoubt(hostPage);
-      if (unit !== undefined && unit.stale && unit.translations < MAX_TRANSLATIONS && !this.currentDropped) unit = this.translate(hostPage, h.off);
-      if (unit === undefined && this.heat[hostPage] >= hotInstructions && this.drops[hostPage] < MAX_DROPS) {
-        unit = this.translate(hostPage, h.off);
+      // (a page with a breakpoint runs in the interpreter, which stops at it; a translation of its
+      // physical page may serve the page where it is mapped at another address)
+      const breakpointHere = h.debugging && h.breakpointsOnPage();
+      let unit = breakpointHere ? undefined : this.units[hostPage];
+      if (!breakpointHere) {
+        if (unit === undefined && this.doubted.size > 0) unit = this.resolveDoubt(hostPage);
+        if (unit !== undefined && unit.stale && unit.translations < MAX_TRANSLATIONS && !this.currentDropped) unit = this.translate(hostPage, h.off);
+        if (unit === undefined && this.heat[hostPage] >= hotInstructions && this.drops[hostPage] < MAX_DROPS) {
+          unit = this.translate(hostPage, h.off);
+        }
       }
       if (unit === undefined) {
         const before = left;
@@ -317,7 +326,8 @@ export class JitEngine {
         const started = timed ? performance.now() : 0;
         words[HotWord.CURRENT_PAGE] = hostPage;
         words[HotWord.FS] = h.csrs.mstatus & Mstatus.FS;
-        const exit = this.chain !== undefined
+        // (with breakpoints, each page goes back to this loop, which looks for them there)
+        const exit = this.chain !== undefined && !h.debugging
           ? this.chain(h.off, left, h.store.genKey, h.pageLo, h.pageHi, hostPage)
           : unit.run(h.off, left, h.store.genKey, h.pageLo, h.pageHi);
         if (timed) this.stats.translatedSeconds += (performance.now() - started) * TIME_SAMPLE / 1000;
@@ -634,6 +644,13 @@ export class JitEngine {
       }
       this.translatedPages.delete(hostPage);
     }
+  }
+
+  /** Drops every translation for good (the debugger's breakpoints changed); the pages stay as hot as they were. */
+  dropAll(): void {
+    for (const page of this.translatedPages) if (this.units[page] !== undefined) this.uninstall(page);
+    this.translatedPages.clear();
+    this.doubted.clear();
   }
 
   private uninstall(hostPage: number): void {

@@ -4,15 +4,25 @@
 // numbers are only ever approximate snapshots; the exact ones come with the thread's exit.
 
 import type { HartStatistics } from '../cpu/hart.js';
+import type { JitStatistics } from '../jit/jit-engine.js';
+
 
 const enum Field {
   INSTRUCTIONS, LOOKUPS, HITS, NEGATIVE_HITS, WALKS, INVALIDATIONS, NEGATIVE_FILLS, DECODED_PAGES, TRAPS, FIRMWARE_FENCES,
   MMIO_REQUESTS, MMIO_WAIT_MS, IDLE_MS, EPOCH_ACKS, CONTEXT_SWITCHES, CONTEXTS_RESUMED, RETAGS, GLOBAL_RETAGS,
-  ASID_FENCES, PAGE_FENCES, SUPERPAGE_SCANS, KEY_RECYCLES, STRIDE = 24,
+  ASID_FENCES, PAGE_FENCES, SUPERPAGE_SCANS, KEY_RECYCLES,
+  /** 1 when the hart translates (--engine=jit), then its JitStatistics */
+  JIT,
 }
 
+/** The JIT's counters, in the order they follow Field.JIT. */
+const JIT_FIELDS = ['translations', 'compileSeconds', 'wasmBytes', 'translatedInstructions', 'dropped', 'kept', 'calls',
+  'translatedSeconds', 'interpretedSeconds'] as const satisfies readonly (keyof JitStatistics)[];
+/** Numbers per hart. */
+const STRIDE = Field.JIT + 1 + JIT_FIELDS.length;
+
 export function liveStatisticsBuffer(harts: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(harts * Field.STRIDE * 8);
+  return new SharedArrayBuffer(harts * STRIDE * 8);
 }
 
 export interface LiveThreadStatistics {
@@ -25,7 +35,7 @@ export interface LiveThreadStatistics {
 
 /** A hart thread's side: publishes its counters. */
 export function publishLiveStatistics(view: Float64Array, s: HartStatistics, thread: Omit<LiveThreadStatistics, 'hartId'>): void {
-  const at = s.hartId * Field.STRIDE;
+  const at = s.hartId * STRIDE;
   view[at + Field.INSTRUCTIONS] = s.instructions;
   view[at + Field.LOOKUPS] = s.lookups;
   view[at + Field.HITS] = s.hits;
@@ -48,11 +58,21 @@ export function publishLiveStatistics(view: Float64Array, s: HartStatistics, thr
   view[at + Field.MMIO_WAIT_MS] = thread.mmioWaitMs;
   view[at + Field.IDLE_MS] = thread.idleMs;
   view[at + Field.EPOCH_ACKS] = thread.epochAcks;
+  const jit = s.jit;
+  view[at + Field.JIT] = jit ? 1 : 0;
+  if (jit) for (let i = 0; i < JIT_FIELDS.length; i++) view[at + Field.JIT + 1 + i] = jit[JIT_FIELDS[i]];
+}
+
+function readJit(view: Float64Array, at: number): JitStatistics | undefined {
+  if (view[at + Field.JIT] !== 1) return undefined;
+  const jit = {} as JitStatistics;
+  for (let i = 0; i < JIT_FIELDS.length; i++) jit[JIT_FIELDS[i]] = view[at + Field.JIT + 1 + i];
+  return jit;
 }
 
 /** The device thread's side: the last published counters of hart `hartId`. */
 export function readLiveStatistics(view: Float64Array, hartId: number): { hart: HartStatistics; thread: LiveThreadStatistics } {
-  const at = hartId * Field.STRIDE;
+  const at = hartId * STRIDE;
   return {
     hart: {
       hartId,
@@ -74,6 +94,7 @@ export function readLiveStatistics(view: Float64Array, hartId: number): { hart: 
       decodedPages: view[at + Field.DECODED_PAGES],
       traps: view[at + Field.TRAPS],
       firmwareFences: view[at + Field.FIRMWARE_FENCES],
+      ...(view[at + Field.JIT] === 1 ? { jit: readJit(view, at) } : {}),
     },
     thread: {
       hartId,

@@ -1,6 +1,7 @@
 // The browser library as an independent page uses it: a page of its own (not hartvm's) imports
 // hartvm.js from the bundle, creates a machine with createMachine() (the kernel given as bytes,
-// the initramfs as a URL), reads the console from its events, types on it, and sees poweroff.
+// the initramfs as a URL), reads the console from its events, types on it, and sees poweroff. Its
+// network card's relay is one that cannot be reached: the page hears it, and the guest runs on.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -18,7 +19,8 @@ import { createMachine } from './hartvm.js';
 const log = (s) => { document.getElementById('out').textContent += s; };
 try {
   const kernel = new Uint8Array(await (await fetch('images/Image.gz')).arrayBuffer());
-  const machine = createMachine({ smp: 2, memory: '256M', kernel, initrd: 'images/rootfs.cpio.gz', append: 'console=ttyS0 embedded=yes', drives: [] });
+  const machine = createMachine({ smp: 2, memory: '256M', kernel, initrd: 'images/rootfs.cpio.gz', append: 'console=ttyS0 embedded=yes', drives: [],
+    network: { relay: 'ws://127.0.0.1:9/' } });
   let text = '';
   const decoder = new TextDecoder();
   machine.addEventListener('output', (e) => { text += decoder.decode(e.detail, { stream: true }); });
@@ -26,13 +28,15 @@ try {
   const events = [];
   machine.addEventListener('poweroff', (e) => events.push('poweroff ' + e.detail.status));
   machine.addEventListener('exit', (e) => events.push('exit ' + e.detail.reason));
+  const networkErrors = [];
+  machine.addEventListener('network-error', (e) => networkErrors.push(e.detail));
   await machine.start();
   let at = await until('~ # ', 0);
   machine.input('cat /proc/cmdline; nproc\\n');
   at = await until('~ # ', at);
   machine.input('poweroff\\n');
   const exit = await machine.wait();
-  window.done = { exit, events, text, harts: machine.statistics()?.harts.length };
+  window.done = { exit, events, text, harts: machine.statistics()?.harts.length, networkErrors };
 } catch (e) {
   window.done = { error: String(e?.message ?? e) };
 }
@@ -79,6 +83,9 @@ test('an independent page embeds hartvm with createMachine(): bytes and URLs, co
   assert.deepEqual(done.events, ['poweroff 0', 'exit poweroff']);
   assert.match(done.text, /embedded=yes\r?\n2\r?\n/);
   assert.equal(done.harts, 2);
+  assert.match(done.text, /init: eth0 got no address from DHCP/, 'the card is there, its network is not');
+  assert.equal(done.networkErrors.length, 1);
+  assert.match(done.networkErrors[0], /the network relay ws:\/\/127\.0\.0\.1:9\/ cannot be reached/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -19,6 +19,7 @@ import { ArrivingDisk } from './arriving-disk.js';
 import { BackgroundUnpacker } from './background-unpacker.js';
 import { downloadImage, ImageFetchError, imageName, isPacked, unpackedSize, unpackImage, type Progress } from './images.js';
 import { OpfsDisk, OpfsDiskError } from './opfs-disk.js';
+import { RelayNetwork } from './relay-network.js';
 import type { BrowserOptions } from './options.js';
 import type { BoardInfo, PageMessage, WorkerMessage } from './protocol.js';
 import { scope } from './worker-scope.js';
@@ -110,6 +111,21 @@ interface Disk {
   close(): void;
 }
 let disks: Disk[] = [];
+let network: RelayNetwork | undefined;
+
+/** The relay's WebSocket URL: `relay` resolved against the page, http and https as ws and wss. */
+function relayUrl(relay: string, pageUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(relay, pageUrl);
+  } catch {
+    throw new ImageFetchError(`nic=user,relay=${relay}: not a URL`);
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new ImageFetchError(`nic=user,relay=${relay}: the relay must be a ws:, wss:, http: or https: URL`);
+  return url.href;
+}
 let pendingOutput: Uint8Array[] = [];
 let outputTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -224,6 +240,8 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
     if (hartHere && options.warmUp) warmUpInterpreter(FLUSH_POLICY_NAMES.indexOf(options.policy) as FlushPolicy);
     const { files, info } = await loading;
     const { images, warnings } = bootImagesFrom(files);
+    network = options.network && new RelayNetwork(relayUrl(options.network.relay, pageUrl),
+      (message) => post({ type: 'event', kind: 'network-error', text: message }));
     session = new MachineSession(host, {
       ramSize: options.ramSize,
       harts: options.harts,
@@ -234,6 +252,7 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
       warmUp: options.warmUp && !hartHere,
       images,
       disks: disks.map((d) => d.backend),
+      network,
       output,
       event: (e) => {
         if (e.type === 'reset') post({ type: 'event', kind: e.type, text: 'The guest reset the board: rebooting.' });
@@ -260,6 +279,7 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
     const ending = await session.run();
     clearInterval(statisticsTimer);
     unpacker.close();
+    network?.close();
     flushOutput();
     for (const disk of disks) disk.close();
     if (diskFailure !== undefined) post({ type: 'error', message: diskFailure });
@@ -268,6 +288,7 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
     clearInterval(statisticsTimer);
     host.terminateAll();
     unpacker.close();
+    network?.close();
     for (const disk of disks) disk.close();
     flushOutput();
     const known = e instanceof ImageFetchError || e instanceof HartvmError || e instanceof OpfsDiskError;

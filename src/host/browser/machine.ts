@@ -7,7 +7,7 @@
 import type { EngineName } from '../../arch/engine.js';
 import type { MachineStatistics } from '../../machine/statistics.js';
 import { DEFAULT_RAM, engineOption, flushPolicyOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
-import { DEFAULT_IMAGES, type BrowserOptions } from './options.js';
+import { DEFAULT_IMAGES, DEFAULT_RELAY, type BrowserOptions } from './options.js';
 import type { BoardInfo, PageMessage, WorkerMessage } from './protocol.js';
 
 /** An image: a URL (absolute, or relative to the document) or the bytes themselves (gzip or not). */
@@ -37,6 +37,12 @@ export interface BrowserMachineOptions {
   reboot?: boolean;
   /** keep the disks in the browser's storage (OPFS) across page loads; "fresh" starts again from the images */
   persist?: boolean | 'fresh';
+  /**
+   * a virtio-net card (eth0), its frames relayed over a WebSocket: true for the relay of `hartvm
+   * serve` (its /net, beside the bundle), or { relay } for another (http and https URLs mean ws
+   * and wss). A page cannot take connections, so there is no hostfwd.
+   */
+  network?: boolean | { relay?: string | URL };
   /** where the bundle's files are (device-worker.js, hart-worker.js, images/); default: next to this module */
   base?: string | URL;
 }
@@ -72,6 +78,8 @@ export interface BrowserMachineEventMap {
   reset: CustomEvent<string>;
   panic: CustomEvent<string>;
   'virtio-error': CustomEvent<string>;
+  /** the network card's relay could not be reached or went away: the card stays, its frames are lost */
+  'network-error': CustomEvent<string>;
   poweroff: CustomEvent<MachineExit>;
   exit: CustomEvent<MachineExit>;
   /** the machine could not start or failed (an image that 404s, a corrupt image, images too big for the RAM) */
@@ -295,6 +303,10 @@ export function createMachine(options: BrowserMachineOptions = {}): BrowserMachi
     hartThreads: options.hartThreads ?? false,
     persist: options.persist === 'fresh' ? 'fresh' : options.persist ? 'on' : 'off',
   };
+  if (options.network) {
+    const relay = typeof options.network === 'object' ? options.network.relay : undefined;
+    browserOptions.network = { relay: new URL(relay === undefined ? DEFAULT_RELAY : String(relay), relay === undefined ? base : document.baseURI).href };
+  }
   return new BrowserMachine(browserOptions, base, blobUrls);
 }
 

@@ -186,7 +186,7 @@ function listen(m: BrowserMachine): void {
   });
   m.addEventListener('output', (e) => { if (live()) output(e.detail); });
   m.addEventListener('statistics', (e) => { if (live()) showStatistics(e.detail); });
-  const event = (kind: 'reset' | 'panic' | 'virtio-error', text: string): void => {
+  const event = (kind: 'reset' | 'panic' | 'virtio-error' | 'network-error', text: string): void => {
     if (!live()) return;
     // A panic without no-reboot leaves the guest halted, not ended: say so now.
     endBox.textContent = kind === 'panic' ? `${text} The machine is halted; reload the page to boot again.` : text;
@@ -197,6 +197,7 @@ function listen(m: BrowserMachine): void {
   m.addEventListener('reset', (e) => event('reset', e.detail));
   m.addEventListener('panic', (e) => event('panic', e.detail));
   m.addEventListener('virtio-error', (e) => event('virtio-error', e.detail));
+  m.addEventListener('network-error', (e) => event('network-error', e.detail));
   m.addEventListener('exit', (e) => {
     if (!live()) return;
     const { status, reason, message } = e.detail;

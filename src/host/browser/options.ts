@@ -1,7 +1,8 @@
 // The browser host's options, from the page's URL query, with the names and meaning of
 // `hartvm boot`'s: ?smp=4&m=512M&tlb-flush=block&append=...&kernel=URL&initrd=URL&bios=URL|none
 // &drive=URL (or QEMU's file=URL,format=raw[,readonly=on][,snapshot=on]; may repeat) &no-reboot
-// &hart-threads &engine=interp|jit,
+// &hart-threads &engine=interp|jit &nic=user[,relay=URL] (a virtio-net card whose frames go over a
+// WebSocket to a relay: by default `hartvm serve`'s /net, which gives it user-mode networking),
 // and the page's own &persist[=fresh] (the disks kept in the browser's storage across reloads).
 // With no kernel named, the project's default images (images/ next to the page) boot, with the
 // default disk unless a drive is named.
@@ -33,7 +34,12 @@ export interface BrowserOptions {
   hartThreads: boolean;
   /** keep the disks in the browser's storage (OPFS) across reloads; 'fresh' starts again from the image */
   persist: 'off' | 'on' | 'fresh';
+  /** a network card, its frames relayed over a WebSocket at `relay` (a URL relative to the page; http and https mean ws and wss) */
+  network?: { relay: string };
 }
+
+/** Where a page's network card finds its relay unless told: `hartvm serve`'s, beside the page. */
+export const DEFAULT_RELAY = 'net';
 
 /** A bad option: the page says the message and boots nothing. */
 export class BrowserOptionError extends Error {}
@@ -46,7 +52,7 @@ export const DEFAULT_IMAGES = {
   append: 'console=ttyS0',
 } as const;
 
-const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'hart-threads', 'persist', 'engine']);
+const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'hart-threads', 'persist', 'engine', 'nic']);
 
 function flag(query: URLSearchParams, name: string): boolean {
   const value = query.get(name);
@@ -97,6 +103,23 @@ function parseDrive(text: string): DriveOption {
   return drive;
 }
 
+/** nic=user[,relay=URL] or nic=none, as -nic spells them; a page cannot listen, so there is no hostfwd. */
+function parseNic(text: string): { relay: string } | undefined {
+  const [kind, ...rest] = qemuListParts(text);
+  if (kind === 'none' && rest.length === 0) return undefined;
+  if (kind !== 'user') throw new BrowserOptionError(`nic=${printable(text)}: only user networking (nic=user) is supported`);
+  const network = { relay: DEFAULT_RELAY };
+  for (const part of rest) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq), value = part.slice(eq + 1);
+    if (key === 'relay' && eq > 0 && value !== '') network.relay = value;
+    else if (key === 'model' && value === 'virtio-net-device') continue;
+    else if (key === 'hostfwd') throw new BrowserOptionError(`nic=${printable(text)}: hostfwd is not possible in a page (a page cannot take connections)`);
+    else throw new BrowserOptionError(`nic=${printable(text)}: unknown option '${printable(key)}' (known: relay=URL)`);
+  }
+  return network;
+}
+
 /** The options a page URL's query names; throws BrowserOptionError with a one-line message. */
 export function parseOptions(search: string): BrowserOptions {
   const query = new URLSearchParams(search);
@@ -113,8 +136,10 @@ export function parseOptions(search: string): BrowserOptions {
   checked('engine', engine, engineOption);
   const kernel = single(query, 'kernel');
   const drives = query.getAll('drive').map(parseDrive);
+  const nic = single(query, 'nic');
+  const network = nic === undefined ? undefined : parseNic(nic);
   try {
-    driveCountOption(drives.length, 'drive=');
+    driveCountOption(drives.length, 'drive=', { network });
   } catch (e) {
     throw new BrowserOptionError((e as Error).message);
   }
@@ -132,6 +157,7 @@ export function parseOptions(search: string): BrowserOptions {
     warmUp: !flag(query, 'no-warm-up'),
     hartThreads: flag(query, 'hart-threads'),
     persist: query.get('persist') === 'fresh' ? 'fresh' : flag(query, 'persist') ? 'on' : 'off',
+    ...network ? { network } : {},
   };
   for (const [name, url] of [['kernel', options.kernel], ['initrd', options.initrd], ['bios', options.bios]] as const) {
     if (url === '') throw new BrowserOptionError(`${name}= names no URL`);

@@ -28,7 +28,7 @@ export type WorkerMessage =
   | { type: 'booting'; info: BoardInfo; warnings: string[] }
   | { type: 'output'; bytes: Uint8Array }
   | { type: 'statistics'; statistics: MachineStatistics }
-  | { type: 'event'; kind: 'reset' | 'panic' | 'virtio-error'; text: string }
+  | { type: 'event'; kind: 'reset' | 'panic' | 'virtio-error' | 'network-error'; text: string }
   | { type: 'end'; status: number; reason: string; message?: string; statistics: MachineStatistics }
   | { type: 'error'; message: string }
   | { type: 'disk'; index: number; name: string; bytes: Uint8Array };

@@ -2,7 +2,8 @@
 // the default guest images over HTTP on this machine, with the headers that make the page
 // cross-origin isolated (SharedArrayBuffer and Atomics.wait in its workers need them):
 // Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp.
-// node:http only; files are streamed, GET and HEAD, no directory listings.
+// Files are streamed, GET and HEAD, no directory listings; /net is the network relay for pages
+// that ask for a network card (network-relay.ts).
 
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { printable } from '../../machine/printable.js';
 import { usageErrorLine, UserError } from './user-error.js';
+import { attachNetworkRelay } from './network-relay.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const PAGE_DIR = path.join(ROOT, 'dist', 'browser');
@@ -105,6 +107,10 @@ function handler(options: ServeOptions) {
   };
 }
 
+function isLoopback(host: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(host);
+}
+
 /** Starts the server; resolves once it listens (to the URL it serves), rejects with a UserError. */
 export function startServer(options: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
   const pageDir = path.resolve(options.pageDir ?? PAGE_DIR);
@@ -112,6 +118,11 @@ export function startServer(options: ServeOptions): Promise<{ url: string; close
     return Promise.reject(new UserError(`the browser page is not built (no ${path.join(pageDir, 'index.html')}): run npm run build`));
   }
   const server = createServer(handler(options));
+  // The relay gives a page this machine's network, its loopback included: for pages of this
+  // machine only.
+  const closeRelays = isLoopback(options.host)
+    ? attachNetworkRelay(server, options.log ? (line) => process.stderr.write(`${line}\n`) : undefined)
+    : () => {};
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       const where = printable(`${options.host}:${options.port}`);
@@ -126,7 +137,7 @@ export function startServer(options: ServeOptions): Promise<{ url: string; close
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       resolve({
         url: `http://${host}:${port}/`,
-        close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        close: () => new Promise<void>((done) => { closeRelays(); server.closeAllConnections(); server.close(() => done()); }),
       });
     });
   });
@@ -136,9 +147,10 @@ export function startServer(options: ServeOptions): Promise<{ url: string; close
 export async function serve(options: ServeOptions): Promise<number> {
   const server = await startServer(options);
   process.stdout.write(`hartvm: serving the browser host at ${server.url} (Ctrl-C stops)\n`);
-  if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(options.host)) {
+  if (!isLoopback(options.host)) {
     // Cross-origin isolation needs a secure context: https, or http on the loopback address.
     process.stdout.write('hartvm: note: a browser on another machine needs this page over https (plain http works only on localhost); use a TLS proxy or an SSH tunnel\n');
+    process.stdout.write('hartvm: note: the network relay for nic=user is off: it would give other machines\' pages this one\'s network\n');
   }
   await new Promise<void>((resolve) => {
     const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
