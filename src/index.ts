@@ -13,6 +13,7 @@ export { BoardError, DiskError, HartvmError, ImageError, NetworkError, OptionErr
 export type { HartvmErrorCode } from './machine/errors.js';
 export type { FlushPolicyName } from './machine/machine-options.js';
 export type { NetworkOption } from './machine/network-options.js';
+export type { SecurityModelName, ShareOption } from './machine/share-options.js';
 export type { EndReason } from './machine/session.js';
 export type { HartThreadStatistics, MachineStatistics } from './machine/statistics.js';
 export type { HartStatistics } from './cpu/hart.js';

@@ -10,7 +10,7 @@ import { Priv } from '../arch/privilege.js';
 import { PMP_ENTRIES } from '../mmu/pmp.js';
 import { CsrSlot } from './csr.js';
 import type { Hart } from './hart.js';
-import { MISC_SLOTS } from './state.js';
+import { Misc, MISC_SLOTS } from './state.js';
 
 /** Where each part of the image is, in 64-bit words (declared once: the snapshot format's hart section is this). */
 const PC = 0;
@@ -51,7 +51,9 @@ export function hartImageProblem(from: BigInt64Array, at: number): string | unde
   if (priv !== BigInt(Priv.U) && priv !== BigInt(Priv.S) && priv !== BigInt(Priv.M)) return `privilege ${priv}`;
   if (from[at + WAITING] !== 0n && from[at + WAITING] !== 1n) return 'wfi flag';
   if (from[at + RETIRED] < 0n || from[at + RETIRED] > BigInt(Number.MAX_SAFE_INTEGER)) return 'instructions retired';
-  for (let i = 0; i < MISC_SLOTS; i++) if (BigInt.asIntN(32, from[at + MISC + i]) !== from[at + MISC + i]) return 'floating-point flags';
+  for (let i = 0; i < MISC_SLOTS; i++) if (BigInt.asIntN(32, from[at + MISC + i]) !== from[at + MISC + i]) return 'floating-point state';
+  if (from[at + MISC + Misc.FFLAGS] < 0n || from[at + MISC + Misc.FFLAGS] > 31n) return 'floating-point flags';
+  if (from[at + MISC + Misc.FRM] < 0n || from[at + MISC + Misc.FRM] > 7n) return 'rounding mode';
   return undefined;
 }
 

@@ -68,7 +68,7 @@ export class Clint implements MmioDevice, SavesState {
   /** msip, mtimecmp and the time: a snapshot's clock goes on from mtime as it was saved. */
   saveState(): DeviceState {
     return {
-      msip: Array.from(this.msip, (v) => v),
+      msip: Array.from(this.msip),
       mtimecmp: Array.from(this.mtimecmp, (v) => big(v)),
       mtime: big(BigInt(this.mtime())),
     };

@@ -123,9 +123,25 @@ export class Uart16550 implements MmioDevice, SavesState {
   }
 
   /**
-   * The registers and the bytes received and not yet read; whether the host is behind stays the
-   * host's, and so do bytes it typed that the guest has not read when a state is loaded.
+   * Takes the bytes received that the guest has not read (a break as a break), emptying the
+   * receiver: what the host typed while a state is loaded goes after the loaded bytes (requeue).
    */
+  takeUnread(): number[] {
+    const unread: number[] = [];
+    for (let i = 0; i < this.inputCount; i++) unread.push(this.input[(this.inputHead + i) % INPUT_CAPACITY]);
+    this.inputCount = 0;
+    this.updateInterrupt();
+    return unread;
+  }
+
+  /** Puts what takeUnread() took after the bytes the receiver holds (as many as fit). */
+  requeue(unread: readonly number[]): void {
+    for (const value of unread.slice(0, INPUT_CAPACITY - this.inputCount)) this.enqueue(value);
+    this.updateInterrupt();
+    this.onStatusChange?.();
+  }
+
+  /** The registers and the bytes received and not yet read; whether the host is behind stays the host's. */
   saveState(): DeviceState {
     const input: number[] = [];
     for (let i = 0; i < this.inputCount; i++) input.push(this.input[(this.inputHead + i) % INPUT_CAPACITY]);
@@ -150,13 +166,9 @@ export class Uart16550 implements MmioDevice, SavesState {
     this.thrEmptyEvent = r.bool('thrEmptyEvent');
     // the line's level is the PLIC's to restore
     this.irqHigh = r.bool('irqHigh');
-    // what the host typed that no guest has read yet goes after the saved bytes: it was typed for the machine as loaded
-    const typed: number[] = [];
-    for (let i = 0; i < this.inputCount; i++) typed.push(this.input[(this.inputHead + i) % INPUT_CAPACITY]);
     this.inputHead = 0;
     this.inputCount = 0;
-    for (const byte of [...input, ...typed].slice(0, INPUT_CAPACITY)) this.enqueue(byte);
-    this.updateInterrupt(); // the typed bytes may want one
+    for (const byte of input) this.enqueue(byte);
     this.onStatusChange?.();
   }
 

@@ -41,10 +41,16 @@ export function hartsOption(value: number | string): number {
 /** How many disks were given (`spelling`: how the host names its drive option, e.g. "-drive"). */
 export function driveCountOption(count: number, spelling = '-drive', devices: OptionalVirtioDevices = {}): number {
   const most = maxDisks(devices);
+  const shares = devices.shares?.length ?? 0;
+  const others = ['the entropy device\'s', ...devices.virtioConsole ? ['the virtio console\'s'] : [], ...devices.network !== undefined ? ['the network card\'s'] : []];
+  const slots = `it has ${VIRT_MEMMAP.virtio.slots} virtio-mmio slots`;
+  if (most < 0) {
+    throw new OptionError(`${shares} shared folders: the board takes at most ${shares + most} (${slots}, and ${others.map((o) => `one is ${o}`).join(', ')})`);
+  }
   if (count > most) {
-    const others = ['the entropy device\'s', ...devices.virtioConsole ? ['the virtio console\'s'] : [], ...devices.network !== undefined ? ['the network card\'s'] : []];
+    const taken = [...others, ...Array.from({ length: shares }, () => 'a shared folder\'s')];
     throw new OptionError(`${count} ${spelling} options: the board takes at most ${most} disks ` +
-      `(it has ${VIRT_MEMMAP.virtio.slots} virtio-mmio slots, and ${others.map((o) => `one is ${o}`).join(', ')})`);
+      `(${slots}, and ${taken.map((o) => `one is ${o}`).join(', ')})`);
   }
   return count;
 }

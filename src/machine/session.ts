@@ -16,6 +16,9 @@ import { VirtioBlock, type BlockBackend } from '../devices/virtio/block.js';
 import { VirtioRng } from '../devices/virtio/rng.js';
 import { VirtioConsole } from '../devices/virtio/console.js';
 import { VirtioNet, type NetBackend } from '../devices/virtio/net.js';
+import { VirtioNineP } from '../devices/virtio/9p/device.js';
+import { NinePServer } from '../devices/virtio/9p/server.js';
+import type { FileSystemBackend } from '../devices/virtio/9p/backend.js';
 import type { FlushPolicy } from '../arch/flush-policy.js';
 import { Board, BoardSignals, HartAction, StopCause } from '../smp/board-signals.js';
 import { DebuggerList, watchValues } from '../smp/debugger-list.js';
@@ -73,11 +76,21 @@ export const MAX_DISKS = VIRT_MEMMAP.virtio.slots - BUILT_IN_VIRTIO_DEVICES;
 export interface OptionalVirtioDevices {
   virtioConsole?: boolean;
   network?: unknown;
+  /** shared folders (virtio-9p devices) */
+  shares?: readonly unknown[];
 }
 
-/** Disks a board with these devices takes (a virtio console and a network card take a slot each). */
+/** Disks a board with these devices takes (a virtio console, a network card and each shared folder take a slot). */
 export function maxDisks(options: OptionalVirtioDevices): number {
-  return MAX_DISKS - (options.virtioConsole ? 1 : 0) - (options.network !== undefined ? 1 : 0);
+  return MAX_DISKS - (options.virtioConsole ? 1 : 0) - (options.network !== undefined ? 1 : 0) - (options.shares?.length ?? 0);
+}
+
+/** A host folder the guest mounts by `tag` (a virtio-9p device). */
+export interface FileShare {
+  tag: string;
+  backend: FileSystemBackend;
+  /** every change is refused with EROFS (the back end may be read-only itself too) */
+  readOnly: boolean;
 }
 
 /** Whether a session runs its harts on threads of their own (else its one hart on the calling thread). */
@@ -106,6 +119,8 @@ export interface SessionOptions {
   virtioConsole?: boolean;
   /** The network the board's virtio-net card is plugged into (eth0); none without it */
   network?: NetBackend;
+  /** Host folders shared over virtio-9p, a device each */
+  shares?: FileShare[];
   images: BootImages;
   /** virtio-blk disks, in order: the first is /dev/vda */
   disks: BlockBackend[];
@@ -223,6 +238,7 @@ export class MachineSession {
     if (!Number.isInteger(options.harts) || options.harts < 1 || options.harts > MAX_HARTS) {
       throw new RangeError(`harts: the board has 1 to ${MAX_HARTS} harts, not ${options.harts}`);
     }
+    if (maxDisks(options) < 0) throw new RangeError('the board has too few virtio-mmio slots for these devices');
     if (options.disks.length > maxDisks(options)) throw new RangeError(`disks: the board takes at most ${maxDisks(options)}, not ${options.disks.length}`);
     this.host = host;
     this.options = options;
@@ -269,6 +285,8 @@ export class MachineSession {
         new VirtioRng((into) => this.host.random(into)),
         ...(this.virtioConsole ? [this.virtioConsole] : []),
         ...(this.netCard ? [this.netCard] : []),
+        // (a reboot gives each share a new server: the guest's fids are gone with its kernel)
+        ...(options.shares ?? []).map((share) => new VirtioNineP(new NinePServer(share.backend, { readOnly: share.readOnly }), share.tag)),
       ],
       onVirtioError: (message) => options.event?.({ type: 'virtio-error', message }),
       onInterrupt: () => this.wake?.(),
@@ -369,6 +387,7 @@ export class MachineSession {
    */
   async saveSnapshot(codec: SectionCodec = streamCodec): Promise<Uint8Array[]> {
     if (this.options.network) throw new SnapshotError('the board has a network card: its connections through passt cannot be saved and restored');
+    if (this.options.shares?.length) throw new SnapshotError('the board shares host folders (virtio-9p): the files the guest has open in them cannot be saved and restored');
     if (!this.machine || !this.running) throw new SnapshotError('the machine is not running');
     const board = this.snapshotBoard(this.machine);
     const unsavable = unsavableDevices(board);
@@ -412,12 +431,16 @@ export class MachineSession {
   async restoreSnapshot(snapshot: SnapshotSections): Promise<void> {
     await this.whileHeld(async () => {
       const board = this.snapshotBoard(this.machine!);
+      // console input typed and not yet read (all of it, as -loadvm starts) is for the machine as loaded
+      const typed = board.machine.uart.takeUnread();
       try {
         const problem = await sectionsProblem(board, snapshot.sections);
         if (problem) throw new SnapshotFormatError(problem);
         await restoreSections(board, snapshot.sections);
       } catch (e) {
         throw e instanceof SnapshotFormatError ? new SnapshotError(e.message) : e;
+      } finally {
+        board.machine.uart.requeue(typed);
       }
       this.panicked = false;
       this.recentOutput = '';

@@ -201,6 +201,8 @@ export class BoardSignals {
   /** Marks (or clears, taking it) that a debugger changed hart `hartId`'s snapshot. */
   setRegistersWritten(hartId: number): void {
     Atomics.store(this.words, this.at(hartId, HartWord.REGISTERS_WRITTEN), 1);
+    // a held hart takes them where it is held (so that a snapshot saved meanwhile has them)
+    Atomics.notify(this.words, Board.HALT);
   }
 
   /** A new image of held hart `hartId` is written: it takes it where it is held (stateTaken). */

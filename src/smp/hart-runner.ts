@@ -174,6 +174,7 @@ export class HartRunner {
     this.signals.setHalted(this.hartId, halt);
     while (this.signals.haltRequested() === halt && !this.signals.stopRequested(this.hartId)) {
       this.takeImage();
+      this.takeRegisters();
       this.signals.waitWhileHalted(this.hartId, halt, MAX_SLEEP_MS);
     }
     this.signals.setHalted(this.hartId, 0);
@@ -203,9 +204,16 @@ export class HartRunner {
     this.signals.stateTaken(this.hartId);
   }
 
+  /** A debugger changed the hart's registers while it is held: it takes them, and its image follows. */
+  private takeRegisters(): void {
+    if (!this.snapshots || !this.signals.takeRegistersWritten(this.hartId)) return;
+    applySnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
+    if (this.images) writeHartImage(this.hart, this.images, this.hartId * HART_IMAGE_WORDS);
+  }
+
   /** What a debugger changed while the hart was held: its registers, the breakpoints. */
   private takeDebuggerChanges(): void {
-    if (this.snapshots && this.signals.takeRegistersWritten(this.hartId)) applySnapshot(this.hart, this.snapshots, this.hartId * SNAPSHOT_WORDS);
+    this.takeRegisters();
     const breakpoints = this.breakpoints?.read();
     if (breakpoints) this.hart.setBreakpoints(breakpoints);
     const watches = this.watches?.read();

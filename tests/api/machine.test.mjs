@@ -2,7 +2,7 @@
 // a Duplex and WHATWG streams, poweroff with its status, an AbortSignal that stops a machine
 // with its disk complete, two machines at once in one process, and errors with codes.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
@@ -257,4 +257,32 @@ test('bad options are HartvmErrors with a code and one line', () => {
   check({ drives: ['file=/nonexistent.img'] }, HartvmError, 'ERR_HARTVM_DISK', /no such file/);
   const disks = Array.from({ length: 8 }, () => ({ data: new Uint8Array(4096) }));
   check({ drives: disks }, OptionError, 'ERR_HARTVM_OPTION', /8 -drive options: the board takes at most 7 disks/);
+  check({ shares: [{ path: '/nonexistent-hartvm', tag: 't' }] }, OptionError, 'ERR_HARTVM_OPTION', /^shared folder \/nonexistent-hartvm \(mount_tag t\): cannot open \/nonexistent-hartvm: no such file or directory$/);
+  check({ shares: [{ path: ROOT, tag: '' }] }, OptionError, 'ERR_HARTVM_OPTION', /a mount_tag has 1 to 255 bytes/);
+  check({ shares: [{ path: ROOT, tag: 't', securityModel: 'passthrough' }] }, OptionError, 'ERR_HARTVM_OPTION', /security_model passthrough is not supported/);
+  check({ shares: [{ path: ROOT, tag: 't' }, { path: ROOT, tag: 't' }] }, OptionError, 'ERR_HARTVM_OPTION', /two shared folders have the mount_tag t/);
+  check({ shares: [{ path: ROOT, tag: 't' }], drives: disks.slice(1) }, OptionError, 'ERR_HARTVM_OPTION', /7 -drive options: the board takes at most 6 disks.*a shared folder's/);
+});
+
+test('shares: a host folder the guest mounts over virtio-9p, read-only or not', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hartvm-api-9p-'));
+  try {
+    mkdirSync(path.join(dir, 'rw'));
+    mkdirSync(path.join(dir, 'ro'));
+    writeFileSync(path.join(dir, 'ro/note'), 'from the host\n');
+    const machine = createMachine({ shares: [{ path: path.join(dir, 'rw'), tag: 'rw' }, { path: path.join(dir, 'ro'), tag: 'ro', readOnly: true, securityModel: 'mapped-xattr' }] });
+    const tty = consoleOf(machine);
+    await machine.start();
+    await tty.expect(PROMPT);
+    await tty.run(machine, 'mkdir -p /rw /ro && mount -t 9p -o trans=virtio,version=9p2000.L rw /rw && mount -t 9p -o trans=virtio,version=9p2000.L ro /ro');
+    assert.equal(await tty.run(machine, 'cat /ro/note'), 'from the host\n');
+    assert.match(await tty.run(machine, 'echo x > /ro/new'), /Read-only file system/);
+    await tty.run(machine, 'echo from the guest > /rw/made && sync');
+    assert.equal(readFileSync(path.join(dir, 'rw/made'), 'utf8'), 'from the guest\n');
+    assert.deepEqual(readdirSync(path.join(dir, 'ro')), ['note']);
+    machine.input('poweroff\n');
+    assert.equal((await machine.wait()).status, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

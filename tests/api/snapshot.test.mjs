@@ -198,3 +198,14 @@ test('a writable disk\'s contents are in the snapshot and loadvm writes them bac
     await machine.stop();
   }
 });
+
+test('savevm refuses a board that shares a host folder: the guest\'s open files there cannot be restored', async () => {
+  const machine = createMachine({ bios: 'none', kernel: COUNTER, warmUp: false, shares: [{ path: dir, tag: 'host' }] });
+  try {
+    await machine.start();
+    assert.match(await machine.monitorCommand(`savevm ${path.join(dir, 'share.snap')}`),
+      /^savevm: cannot save the machine into .*share\.snap: the board shares host folders \(virtio-9p\): the files the guest has open in them cannot be saved and restored\n$/);
+  } finally {
+    await machine.stop();
+  }
+});

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,6 +134,27 @@ test("-dtb boots with the given device tree, its /chosen told the command line a
   }
 });
 
+test("-virtfs, and -fsdev with -device virtio-9p-device, are taken (commas in a path doubled)", () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-qemu-9p-'));
+  try {
+    const dtb = path.join(tmp, 'virt.dtb');
+    const folder = path.join(tmp, 'a,b');
+    mkdirSync(folder);
+    for (const args of [
+      ['-virtfs', `local,path=${folder.replace(/,/g, ',,')},mount_tag=host,security_model=mapped-xattr,readonly=on`],
+      ['-virtfs', `local,path=${tmp},mount_tag=host,security_model=mapped`],
+      ['-fsdev', `local,id=fs0,path=${tmp},security_model=none`, '-device', 'virtio-9p-device,fsdev=fs0,mount_tag=host0',
+        '-fsdev', `local,id=fs1,path=${tmp},security_model=none,readonly=on`, '-device', 'virtio-9p-device,id=p1,fsdev=fs1,mount_tag=host1'],
+    ]) {
+      const r = hartvm([...args, '-M', `virt,dumpdtb=${dtb}`]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(deviceTree(dtb), /virtio_mmio@10001000/);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('-version prints the version', () => {
   const r = hartvm(['-version']);
   assert.equal(r.status, 0, r.stderr);
@@ -171,6 +192,25 @@ for (const [args, message] of [
   [['-monitor', 'unix:/tmp/m.sock'], /^hartvm: -monitor unix:\/tmp\/m\.sock: hartvm listens on the socket: add server/],
   [['-enable-kvm'], /^hartvm: -enable-kvm: hartvm has no KVM/],
   [['-kernel'], /^hartvm: -kernel: argument missing\n$/],
+  [['-virtfs', 'local,path=/nonexistent-hartvm,mount_tag=t,security_model=none'], /^hartvm: -virtfs local,path=\/nonexistent-hartvm,mount_tag=t,security_model=none: cannot open \/nonexistent-hartvm: no such file or directory\n$/],
+  [['-virtfs', `local,path=${HARTVM},mount_tag=t,security_model=none`], /^hartvm: -virtfs local,path=\S+hartvm\.js,mount_tag=t,security_model=none: \S+hartvm\.js is not a directory\n$/],
+  [['-virtfs', `local,path=${ROOT},security_model=none`], /^hartvm: -virtfs local,path=\S+,security_model=none: no mount_tag= given \(the name the guest mounts it by\)\n$/],
+  [['-virtfs', `local,path=${ROOT},mount_tag=t`], /^hartvm: -virtfs local,path=\S+,mount_tag=t: no security_model= given \(none or mapped-xattr\)\n$/],
+  [['-virtfs', `local,path=${ROOT},mount_tag=t,security_model=passthrough`], /: security_model=passthrough is not supported \(none or mapped-xattr; passthrough and mapped-file are not\)\n$/],
+  [['-virtfs', 'local,mount_tag=t,security_model=none'], /^hartvm: -virtfs local,mount_tag=t,security_model=none: no path= given \(the host folder to share\)\n$/],
+  [['-virtfs', 'proxy,sock_fd=3,mount_tag=t'], /^hartvm: -virtfs proxy,sock_fd=3,mount_tag=t: the only file system driver is local/],
+  [['-virtfs', `local,path=${ROOT},mount_tag=t,security_model=none,readonly=maybe`], /: readonly=maybe: expected on or off\n$/],
+  [['--virtfs', 'local,path=/nonexistent-hartvm,mount_tag=t,security_model=none'], /^hartvm: --virtfs local,path=\/nonexistent-hartvm,mount_tag=t,security_model=none: cannot open \/nonexistent-hartvm: no such file or directory\n$/],
+  [['-fsdev', `local,path=${ROOT},security_model=none`], /^hartvm: -fsdev local,path=\S+,security_model=none: no id= given\n$/],
+  [['-fsdev', 'local,id=f,path=/nonexistent-hartvm,security_model=none'], /^hartvm: -fsdev local,id=f,path=\/nonexistent-hartvm,security_model=none: cannot open/],
+  [['-device', 'virtio-9p-device,mount_tag=t'], /^hartvm: -device virtio-9p-device,mount_tag=t: no fsdev= given/],
+  [['-fsdev', `local,id=f,path=${ROOT},security_model=none`, '-device', 'virtio-9p-device,fsdev=f'], /^hartvm: -device virtio-9p-device,fsdev=f: no mount_tag= given/],
+  [['-device', 'virtio-9p-device,fsdev=f,mount_tag=t'], /^hartvm: -device virtio-9p-device,fsdev=f,mount_tag=t: no -fsdev local has id=f\n$/],
+  [['-device', 'virtio-9p-pci,fsdev=f,mount_tag=t'], /^hartvm: -device virtio-9p-pci,fsdev=f,mount_tag=t: the virt board has no PCI: use virtio-9p-device \(or -virtfs\)\n$/],
+  [['-virtfs', `local,path=${ROOT},mount_tag=t,security_model=none`, '-virtfs', `local,path=${ROOT},mount_tag=t,security_model=none`], /^hartvm: shared folder \S+ \(mount_tag t\): two shared folders have the mount_tag t\n$/],
+  [Array.from({ length: 8 }, (_, i) => ['-virtfs', `local,path=${ROOT},mount_tag=t${i},security_model=none`]).flat(), /^hartvm: 8 shared folders: the board takes at most 7 \(it has 8 virtio-mmio slots, and one is the entropy device's\)\n$/],
+  [[...Array.from({ length: 5 }, (_, i) => ['-virtfs', `local,path=${ROOT},mount_tag=t${i},security_model=none`]).flat(), '-drive', 'file=x.img,format=raw', '-drive', 'file=y.img,format=raw', '-drive', 'file=z.img,format=raw'],
+    /^hartvm: 3 -drive options: the board takes at most 2 disks \(it has 8 virtio-mmio slots, and one is the entropy device's, one is a shared folder's/],
 ]) {
   test(`refused in one line: ${args.join(' ')}`, () => {
     for (const line of [args, ['boot', ...args]]) {

@@ -10,6 +10,7 @@ import { HostConsole } from './console.js';
 import { exitNow } from './exit-now.js';
 import { ConsoleTimestamps } from './console-timestamps.js';
 import type { NetworkOption } from '../../machine/network-options.js';
+import type { ShareOption } from '../../machine/share-options.js';
 import { createMachine, type MachineExit, type SnapshotCommit } from './machine.js';
 import { listenMonitor, parseMonitorPlace, type MonitorSocket } from './monitor-socket.js';
 import { printable } from '../../machine/printable.js';
@@ -42,6 +43,8 @@ export interface BootOptions {
   virtioConsole?: boolean;
   /** user-mode networking (--nic user,...) */
   network?: NetworkOption;
+  /** host folders shared over virtio-9p (--virtfs) */
+  shares?: ShareOption[];
   /** a GDB stub: tcp:[HOST]:PORT (QEMU's -gdb) */
   gdb?: string;
   /** every hart held at reset until gdb or the monitor lets it go (QEMU's -S) */
@@ -69,6 +72,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     hartThreads: options.hartThreads,
     virtioConsole: options.virtioConsole,
     network: options.network,
+    shares: options.shares,
     gdb: options.gdb,
     startHeld: options.startHeld,
     loadvm: options.loadvm,

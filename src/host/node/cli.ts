@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { HartvmError } from '../../machine/errors.js';
-import { escapeControls } from '../../machine/printable.js';
+import { escapeControls, printable } from '../../machine/printable.js';
 import { DEFAULT_RAM, flushPolicyOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { MAX_DISKS } from '../../machine/session.js';
 import { FLUSH_POLICY_NAMES } from '../../arch/flush-policy.js';
@@ -15,6 +15,8 @@ import { usageErrorLine, UserError } from './user-error.js';
 import { makeJitDumpDirectory } from './jit-dump.js';
 import { translateQemuOptions } from './qemu-command-line.js';
 import { nicOption } from '../../machine/network-options.js';
+import { virtfsOption } from '../../machine/share-options.js';
+import { checkShareFolder } from './folder-share.js';
 
 /** The version in package.json, the one place it is written. */
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -112,6 +114,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--nographic', 'accepted for QEMU compatibility: the console is always the terminal')
     .option('--virtio-console', 'add a virtio console (Linux\'s hvc0; -append console=hvc0 makes it the console): it gets the terminal\'s input', false)
     .option('--nic <spec>', 'a network card (eth0) on user-mode networking through passt: user[,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-:GUESTPORT]... (HOSTADDR 127.0.0.1 when empty)')
+    .option('--virtfs <spec>', 'share a host folder over virtio-9p: local,path=DIR,mount_tag=TAG,security_model=none|mapped-xattr[,readonly=on] (the guest: mount -t 9p -o trans=virtio,version=9p2000.L TAG /mnt)',
+      (v: string, all: string[]) => [...all, v], [] as string[])
     .option('--monitor <where>', 'the monitor: stdio (Ctrl-A C on the terminal, the default), none, or unix:PATH,server,nowait')
     .option('--gdb <where>', 'a GDB stub for target remote, on the loopback interface: tcp:[HOST]:PORT (QEMU\'s -gdb; -s is tcp::1234)')
     .option('--start-held', 'hold every hart at reset until gdb (or the monitor\'s cont) lets it go (QEMU\'s -S)', false)
@@ -126,7 +130,8 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(JIT_DUMP_OPTION())
     .action(async (opts: { memory: number; smp: number; bios?: string; kernel?: string; initrd?: string; append?: string; dtb?: string;
       drive: string[]; reboot: boolean; tlbFlush: string; stats: boolean; statsJson?: boolean; dumpDtb?: string; hartThreads: boolean;
-      engine: EngineName; jitDump?: string; monitor?: string; virtioConsole: boolean; nic?: string; gdb?: string; startHeld: boolean; loadvm?: string }) => {
+      engine: EngineName; jitDump?: string; monitor?: string; virtioConsole: boolean; nic?: string; virtfs: string[]; gdb?: string; startHeld: boolean;
+      loadvm?: string }) => {
       status = await bootMachine({
         ramSize: opts.memory, smp: opts.smp, bios: opts.bios, kernel: opts.kernel, initrd: opts.initrd, append: opts.append,
         dtb: opts.dtb, drives: opts.drive, reboot: opts.reboot, policy: opts.tlbFlush as FlushPolicyName,
@@ -135,6 +140,11 @@ export async function main(argv: string[]): Promise<number> {
         monitor: opts.monitor,
         virtioConsole: opts.virtioConsole,
         network: opts.nic === undefined ? undefined : nicOption(opts.nic),
+        shares: opts.virtfs.map((spec) => {
+          const share = virtfsOption(spec, '--virtfs');
+          checkShareFolder(share.path, `--virtfs ${printable(spec)}`);
+          return share;
+        }),
         gdb: opts.gdb,
         startHeld: opts.startHeld,
         loadvm: opts.loadvm,

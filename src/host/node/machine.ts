@@ -24,6 +24,9 @@ import { readSnapshotFile, writeSnapshotFile, zlibCodec } from './snapshot-files
 import { nodeSessionHost } from './node-host.js';
 import { PasstNetwork } from './passt.js';
 import { userNetworkOption, type NetworkOption } from '../../machine/network-options.js';
+import { sharesOption, type ShareOption } from '../../machine/share-options.js';
+import { openFolderShare } from './folder-share.js';
+import type { FileShare } from '../../machine/session.js';
 import { readUserFile, type ReadLimit } from './user-file.js';
 import { listenGdb, parseGdbPlace, type GdbPlace, type GdbSocket } from './gdb-socket.js';
 
@@ -74,6 +77,12 @@ export interface MachineOptions {
    * connections to a port of the host into the guest
    */
   network?: NetworkOption;
+  /**
+   * host folders shared with the guest over virtio-9p (9P2000.L), each a device of its own: the
+   * guest mounts one with `mount -t 9p -o trans=virtio,version=9p2000.L TAG /mnt`. Nothing
+   * outside `path` is reachable from the guest; readOnly refuses every change (EROFS)
+   */
+  shares?: ShareOption[];
   /**
    * a GDB stub for gdb's `target remote`: QEMU's -gdb spelling ("tcp::1234", "tcp:127.0.0.1:1234"),
    * or a port; on the loopback interface only
@@ -138,6 +147,7 @@ export class Machine extends EventEmitter<MachineEvents> {
   private readonly session: MachineSession;
   private readonly disks: FileDisk[];
   private readonly network: PasstNetwork | undefined;
+  private readonly shares: { close(): void }[];
   private readonly abortSignal: AbortSignal | undefined;
   private readonly onAbort = (): void => this.session.stop(0, 'stopped by its AbortSignal');
   private running: Promise<MachineExit> | undefined;
@@ -154,9 +164,10 @@ export class Machine extends EventEmitter<MachineEvents> {
   private readonly loadvm: { file: string; held: boolean } | undefined;
 
   /** Use createMachine(). */
-  constructor(session: MachineSession, disks: FileDisk[], network: PasstNetwork | undefined, warnings: string[], signal: AbortSignal | undefined,
-    gdb?: GdbPlace, loadvm?: { file: string; held: boolean }) {
+  constructor(session: MachineSession, disks: FileDisk[], network: PasstNetwork | undefined, warnings: string[], signal: AbortSignal | undefined, gdb?: GdbPlace,
+    shares: { close(): void }[] = [], loadvm?: { file: string; held: boolean }) {
     super();
+    this.shares = shares;
     this.loadvm = loadvm;
     this.gdbPlace = gdb;
     this.session = session;
@@ -407,10 +418,11 @@ export class Machine extends EventEmitter<MachineEvents> {
     return exit;
   }
 
-  /** Every exit path leaves the disk files complete, and ends the network's process. */
+  /** Every exit path leaves the disk files complete, ends the network's process and lets go of the shared folders. */
   private closeDisks(): void {
     for (const disk of this.disks) disk.close();
     this.network?.close();
+    for (const share of this.shares) share.close();
   }
 }
 
@@ -447,7 +459,8 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const engine = engineOption(options.engine ?? 'interp');
   if (engine === 'jit') keepTranslatedCodeAtBaseline();
   if (options.jitDump !== undefined) makeJitDumpDirectory(options.jitDump);
-  driveCountOption(options.drives?.length ?? 0, '-drive', { virtioConsole: options.virtioConsole, network: options.network });
+  const shareOptions = sharesOption(options.shares ?? []);
+  driveCountOption(options.drives?.length ?? 0, '-drive', { virtioConsole: options.virtioConsole, network: options.network, shares: shareOptions });
   const userNetwork = options.network ? userNetworkOption(options.network) : undefined;
   const files: BootFiles = { bootargs: options.append ?? '' };
   const shipped = (part: 'firmware' | 'kernel' | 'initrd', name: string) => ({ name: `${SHIPPED_IMAGES_DIR}/${name}`, bytes: defaultImage(part) });
@@ -469,6 +482,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
   const gdb = options.gdb === undefined ? undefined : parseGdbPlace(typeof options.gdb === 'number' ? `tcp::${options.gdb}` : options.gdb);
 
   const fileDisks: FileDisk[] = [];
+  const folders: ReturnType<typeof openFolderShare>[] = [];
   let machine: Machine | undefined;
   const network = userNetwork ? new PasstNetwork(userNetwork, (message) => machine?.emit('network-error', message)) : undefined;
   try {
@@ -482,11 +496,18 @@ export function createMachine(options: MachineOptions = {}): Machine {
         disks.push(disk);
       }
     }
+    const shares: FileShare[] = [];
+    for (const share of shareOptions) {
+      const folder = openFolderShare(share);
+      folders.push(folder);
+      shares.push({ tag: share.tag, backend: folder, readOnly: share.readOnly });
+    }
     const session = new MachineSession(nodeSessionHost, {
       ramSize, harts, policy, engine, jitDump: options.jitDump,
       hartThreads: options.hartThreads ?? false,
       virtioConsole: options.virtioConsole ?? false,
       network,
+      shares,
       reboot: options.reboot ?? true,
       warmUp: options.warmUp ?? true,
       // a machine loaded from a snapshot is held from the start, and let go once it is loaded
@@ -502,10 +523,11 @@ export function createMachine(options: MachineOptions = {}): Machine {
     });
     session.boot();
     const loadvm = options.loadvm === undefined ? undefined : { file: options.loadvm, held: options.startHeld ?? false };
-    machine = new Machine(session, fileDisks, network, warnings, options.signal, gdb, loadvm);
+    machine = new Machine(session, fileDisks, network, warnings, options.signal, gdb, folders, loadvm);
     return machine;
   } catch (e) {
     for (const disk of fileDisks) disk.close();
+    for (const folder of folders) folder.close();
     throw e;
   }
 }

@@ -8,6 +8,8 @@ import { qemuListParts } from '../../machine/qemu-list.js';
 import { ISA_STRING, PAGING_MODES } from '../../machine/virt-machine.js';
 import { UserError } from './user-error.js';
 import { DEFAULT_GDB_PLACE } from './gdb-socket.js';
+import { virtfsOption, type ShareOption } from '../../machine/share-options.js';
+import { checkShareFolder } from './folder-share.js';
 
 /** The options of the command line being read that depend on each other (-drive and -device, -snapshot). */
 interface Line {
@@ -34,6 +36,10 @@ interface Line {
   netDevices: { netdev: string; typed: string }[];
   /** hartvm's --nic for each -nic user, and for each -device virtio-net-device once matched */
   nics: string[];
+  /** each -fsdev local by its id=: what it says */
+  fsdevs: Map<string, ShareOption>;
+  /** the fsdev= and mount_tag= of each -device virtio-9p-device, checked once every -fsdev is known */
+  ninePDevices: { fsdev: string; tag: string; typed: string }[];
 }
 
 interface QemuOption {
@@ -183,9 +189,20 @@ const DEVICE: QemuOption = {
         if (key !== 'driver' && key !== 'netdev' && key !== 'id' && key !== 'mac') refuse(typed, value, `${printable(key)} is not supported`);
       }
       line.netDevices.push({ netdev, typed: `${typed} ${printable(value)}` });
+    } else if (driver === 'virtio-9p-device') {
+      const fsdev = prop(props, 'fsdev');
+      if (fsdev === undefined) refuse(typed, value, 'no fsdev= given (a -fsdev local,id=ID,path=DIR,security_model=...)');
+      const tag = prop(props, 'mount_tag');
+      if (tag === undefined || tag === '') refuse(typed, value, 'no mount_tag= given (the name the guest mounts it by)');
+      for (const [key] of props) {
+        if (key !== 'driver' && key !== 'fsdev' && key !== 'mount_tag' && key !== 'id') refuse(typed, value, `${printable(key)} is not supported`);
+      }
+      line.ninePDevices.push({ fsdev, tag, typed: `${typed} ${printable(value)}` });
+    } else if (driver === 'virtio-9p-pci') {
+      refuse(typed, value, 'the virt board has no PCI: use virtio-9p-device (or -virtfs)');
     } else if (driver !== 'virtio-rng-device') {
       // the board has one entropy device always; a second would be the same
-      refuse(typed, value, `hartvm's virt board has no ${printable(driver)} (it has virtio-blk-device disks, one virtio-rng-device, virtio-serial-device with one virtconsole, and one virtio-net-device)`);
+      refuse(typed, value, `hartvm's virt board has no ${printable(driver)} (it has virtio-blk-device disks, one virtio-rng-device, virtio-serial-device with one virtconsole, one virtio-net-device, and virtio-9p-device shares)`);
     }
   },
 };
@@ -243,6 +260,33 @@ const NIC: QemuOption = {
   },
 };
 
+/** -virtfs local,path=DIR,mount_tag=TAG,security_model=...[,readonly=on]: a shared folder, its device and all. */
+const VIRTFS: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    const share = virtfsOption(value, typed);
+    checkShareFolder(share.path, `${typed} ${printable(value)}`);
+    line.out.push('--virtfs', virtfsSpec(share));
+  },
+};
+
+/** -fsdev local,id=ID,path=DIR,security_model=...[,readonly=on]: a shared folder, for a -device virtio-9p-device. */
+const FSDEV: QemuOption = {
+  takesValue: true,
+  apply(value, line, typed) {
+    const share = virtfsOption(value, typed, false);
+    if (share.id === undefined) refuse(typed, value, 'no id= given');
+    checkShareFolder(share.path, `${typed} ${printable(value)}`);
+    line.fsdevs.set(share.id, share);
+  },
+};
+
+/** hartvm's --virtfs spelling of a share, commas in its path and tag doubled. */
+function virtfsSpec(share: ShareOption): string {
+  const escape = (text: string) => text.replace(/,/g, ',,');
+  return `local,path=${escape(share.path)},mount_tag=${escape(share.tag)},security_model=${share.securityModel ?? 'none'}${share.readOnly ? ',readonly=on' : ''}`;
+}
+
 const CHARDEV_STDIO = (what: string, accepted: string[]): QemuOption => ({
   takesValue: true,
   apply(value, _line, typed) {
@@ -287,8 +331,8 @@ const QEMU_OPTIONS: Record<string, QemuOption> = {
   netdev: NETDEV,
   nic: NIC,
   net: { takesValue: true, apply: (value, _line, typed) => { if (value !== 'none') refuse(typed, value, 'the legacy -net is not supported: use -nic user,... or -netdev user,id=ID with -device virtio-net-device,netdev=ID'); } },
-  virtfs: unsupported(true, 'hartvm has no virtio-9p yet'),
-  fsdev: unsupported(true, 'hartvm has no virtio-9p yet'),
+  virtfs: VIRTFS,
+  fsdev: FSDEV,
 };
 
 /** hartvm's own options that take a value and are not QEMU's: their values pass through untranslated. */
@@ -302,6 +346,7 @@ export function translateQemuOptions(args: readonly string[]): { args: string[];
   const line: Line = {
     out: [], drives: [], driveIds: new Set(), blockDevices: [], snapshot: false, version: false,
     virtioSerial: false, stdioChardevs: new Set(), virtconsoles: [], netdevs: new Map(), netDevices: [], nics: [],
+    fsdevs: new Map(), ninePDevices: [],
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -334,5 +379,10 @@ export function translateQemuOptions(args: readonly string[]): { args: string[];
   }
   if (line.nics.length > 1) throw new UserError(`hartvm's virt board has one network card: ${line.nics.length} were given`);
   for (const nic of line.nics) line.out.push('--nic', nic);
+  for (const { fsdev, tag, typed } of line.ninePDevices) {
+    const share = line.fsdevs.get(fsdev);
+    if (share === undefined) throw new UserError(`${typed}: no -fsdev local has id=${printable(fsdev)}`);
+    line.out.push('--virtfs', virtfsSpec({ ...share, tag }));
+  }
   return { args: line.out, version: line.version };
 }

@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { printable } from '../../machine/printable.js';
 import { usageErrorLine, UserError } from './user-error.js';
-import { attachNetworkRelay } from './network-relay.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const PAGE_DIR = path.join(ROOT, 'dist', 'browser');
@@ -112,16 +111,17 @@ function isLoopback(host: string): boolean {
 }
 
 /** Starts the server; resolves once it listens (to the URL it serves), rejects with a UserError. */
-export function startServer(options: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
+export async function startServer(options: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
   const pageDir = path.resolve(options.pageDir ?? PAGE_DIR);
   if (!existsSync(path.join(pageDir, 'index.html'))) {
-    return Promise.reject(new UserError(`the browser page is not built (no ${path.join(pageDir, 'index.html')}): run npm run build`));
+    throw new UserError(`the browser page is not built (no ${path.join(pageDir, 'index.html')}): run npm run build`);
   }
   const server = createServer(handler(options));
   // The relay gives a page this machine's network, its loopback included: for pages of this
-  // machine only.
+  // machine only. (Loaded here: the WebSocket library takes tens of milliseconds to load, which
+  // every other command would pay at its start.)
   const closeRelays = isLoopback(options.host)
-    ? attachNetworkRelay(server, options.log ? (line) => process.stderr.write(`${line}\n`) : undefined)
+    ? (await import('./network-relay.js')).attachNetworkRelay(server, options.log ? (line) => process.stderr.write(`${line}\n`) : undefined)
     : () => {};
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {

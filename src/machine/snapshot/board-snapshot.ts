@@ -16,6 +16,8 @@ import { SnapshotFormatError, type MachineShape } from './snapshot-file.js';
 
 /** The device states of a board fit in far less (a UART's input queue is the largest part). */
 const MAX_DEVICES_BYTES = 8 << 20;
+/** A read-only disk's checksum (diskChecksum). */
+const CHECKSUM_BYTES = 8;
 /** Disks are read and written in pieces of this many bytes. */
 const DISK_PIECE = 1 << 20;
 
@@ -44,22 +46,26 @@ export function unsavableDevices(board: SnapshotBoard): string[] {
   return board.machine.deviceList().filter((d) => !savesState(d) || ('canSaveState' in d && d.canSaveState === false)).map((d) => d.name);
 }
 
+/** The sections a snapshot of a board of `shape` holds, each with the most bytes it may: the one list of them. */
+function sectionSizes(shape: MachineShape, memory: readonly { name: string; size: number }[]): Map<string, number> {
+  const sizes = new Map<string, number>([['harts', shape.harts * HART_IMAGE_WORDS * 8], ['devices', MAX_DEVICES_BYTES]]);
+  for (const region of memory) sizes.set(memorySection(region), packedLimit(region.size / IMAGE_PAGE));
+  shape.disks.forEach((disk, i) => sizes.set(diskSection(disk, i), disk.readOnly ? CHECKSUM_BYTES : packedLimit(Math.ceil(disk.size / IMAGE_PAGE))));
+  return sizes;
+}
+
+const memorySection = (region: { name: string }): string => `memory:${region.name}`;
+const diskSection = (disk: { readOnly: boolean }, i: number): string => (disk.readOnly ? `disk-sum:${i}` : `disk:${i}`);
+
 /** The most bytes each section of a snapshot of a board of `shape` may hold (undefined: no such section). */
 export function sectionLimits(shape: MachineShape, memory: readonly { name: string; size: number }[]): (name: string) => number | undefined {
-  const limits = new Map<string, number>([['harts', shape.harts * HART_IMAGE_WORDS * 8], ['devices', MAX_DEVICES_BYTES]]);
-  for (const region of memory) limits.set(`memory:${region.name}`, packedLimit(region.size / IMAGE_PAGE));
-  shape.disks.forEach((disk, i) => {
-    if (disk.readOnly) limits.set(`disk-sum:${i}`, 8);
-    else limits.set(`disk:${i}`, packedLimit(Math.ceil(disk.size / IMAGE_PAGE)));
-  });
-  return (name) => limits.get(name);
+  const sizes = sectionSizes(shape, memory);
+  return (name) => sizes.get(name);
 }
 
 /** The most bytes a snapshot file of a board of `shape` takes: every section at its largest, deflate's small overhead, the header. */
 export function snapshotFileLimit(shape: MachineShape, memory: readonly { name: string; size: number }[]): number {
-  const limit = sectionLimits(shape, memory);
-  const names = ['harts', 'devices', ...memory.map((r) => `memory:${r.name}`), ...shape.disks.map((d, i) => (d.readOnly ? `disk-sum:${i}` : `disk:${i}`))];
-  const sections = names.reduce((sum, name) => sum + (limit(name) ?? 0), 0);
+  const sections = [...sectionSizes(shape, memory).values()].reduce((sum, size) => sum + size, 0);
   return Math.ceil(sections * 1.01) + (2 << 20);
 }
 
@@ -77,15 +83,12 @@ export async function captureSections(board: SnapshotBoard): Promise<Map<string,
   const memory = machine.memory;
   for (const region of memory.regions) {
     const pages = region.size / IMAGE_PAGE;
-    sections.set(`memory:${region.name}`, packPages(pages, (page) => {
+    sections.set(memorySection(region), packPages(pages, (page) => {
       const host = memory.hostOffset(region, region.baseNumber + page * IMAGE_PAGE);
       return memory.bytes.subarray(host, host + IMAGE_PAGE);
     }));
   }
-  for (const [i, disk] of board.disks.entries()) {
-    if (disk.readOnly) sections.set(`disk-sum:${i}`, await diskChecksum(disk));
-    else sections.set(`disk:${i}`, await readDisk(disk));
-  }
+  for (const [i, disk] of board.disks.entries()) sections.set(diskSection(disk, i), await (disk.readOnly ? diskChecksum(disk) : readDisk(disk)));
   return sections;
 }
 
@@ -96,9 +99,7 @@ export async function captureSections(board: SnapshotBoard): Promise<Map<string,
  */
 export async function sectionsProblem(board: SnapshotBoard, sections: Map<string, Uint8Array>): Promise<string | undefined> {
   const machine = board.machine;
-  const needed = ['harts', 'devices', ...machine.memory.regions.map((r) => `memory:${r.name}`),
-    ...board.disks.map((d, i) => (d.readOnly ? `disk-sum:${i}` : `disk:${i}`))];
-  for (const name of needed) if (!sections.has(name)) return `its section ${name} is missing`;
+  for (const name of sectionSizes(boardShape(board), machine.memory.regions).keys()) if (!sections.has(name)) return `its section ${name} is missing`;
   const harts = sections.get('harts')!;
   if (harts.length !== board.harts * HART_IMAGE_WORDS * 8) return 'its section harts is cut short';
   const images = hartWords(harts);
@@ -107,17 +108,17 @@ export async function sectionsProblem(board: SnapshotBoard, sections: Map<string
     if (problem) return `hart ${h}'s ${problem} is corrupt`;
   }
   for (const region of machine.memory.regions) {
-    const problem = packedProblem(sections.get(`memory:${region.name}`)!, region.size / IMAGE_PAGE);
-    if (problem) return `its section memory:${region.name} is corrupt: ${problem}`;
+    const problem = packedProblem(sections.get(memorySection(region))!, region.size / IMAGE_PAGE);
+    if (problem) return `its section ${memorySection(region)} is corrupt: ${problem}`;
   }
   for (const [i, disk] of board.disks.entries()) {
     if (disk.readOnly) {
       const now = await diskChecksum(disk);
-      if (!equalBytes(now, sections.get(`disk-sum:${i}`)!)) return `read-only disk ${i + 1} (vd${String.fromCharCode(97 + i)}) changed since the snapshot was saved`;
+      if (!equalBytes(now, sections.get(diskSection(disk, i))!)) return `read-only disk ${i + 1} (vd${String.fromCharCode(97 + i)}) changed since the snapshot was saved`;
       continue;
     }
-    const problem = packedProblem(sections.get(`disk:${i}`)!, Math.ceil(disk.size / IMAGE_PAGE));
-    if (problem) return `its section disk:${i} is corrupt: ${problem}`;
+    const problem = packedProblem(sections.get(diskSection(disk, i))!, Math.ceil(disk.size / IMAGE_PAGE));
+    if (problem) return `its section ${diskSection(disk, i)} is corrupt: ${problem}`;
   }
   return undefined;
 }
@@ -135,9 +136,8 @@ export async function restoreSections(board: SnapshotBoard, sections: Map<string
   if (!Array.isArray(states) || states.length !== devices.length) throw new SnapshotFormatError('its section devices is corrupt');
   const saved = devices.map((d) => (savesState(d) ? d.saveState() : {}));
   // Devices first: one that refuses its state is put back with the rest, and nothing else has
-  // changed yet (no device reads guest memory as it loads: queues are only mapped). In bus
-  // order, which has the interrupt controllers before the devices wired to them: a device may
-  // raise its line as it loads (the UART, with input typed meanwhile).
+  // changed yet (no device reads guest memory as it loads: queues are only mapped; nor drives
+  // a line: each line's level is the PLIC's own state).
   try {
     devices.forEach((d, i) => {
       if (!savesState(d)) throw new StateError(`${d.name} cannot be restored`);
@@ -149,11 +149,11 @@ export async function restoreSections(board: SnapshotBoard, sections: Map<string
   }
   const memory = machine.memory;
   for (const region of memory.regions) {
-    unpackPages(sections.get(`memory:${region.name}`)!, region.size / IMAGE_PAGE, (page, bytes) => {
+    unpackPages(sections.get(memorySection(region))!, region.size / IMAGE_PAGE, (page, bytes) => {
       memory.bytes.set(bytes, memory.hostOffset(region, region.baseNumber + page * IMAGE_PAGE));
     });
   }
-  for (const [i, disk] of board.disks.entries()) if (!disk.readOnly) await writeDisk(disk, sections.get(`disk:${i}`)!);
+  for (const [i, disk] of board.disks.entries()) if (!disk.readOnly) await writeDisk(disk, sections.get(diskSection(disk, i))!);
   await board.writeHartImages(hartWords(sections.get('harts')!));
 }
 
