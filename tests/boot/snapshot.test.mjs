@@ -6,7 +6,10 @@
 //     or kernel boot message), the variable still set, the disk file readable, timers firing
 //     (sleep 1 returns), the clock going on forward, smp-stress passing on every hart, and
 //     poweroff ending it with status 0.
-// Then once under each other flush policy: the saved shell comes back usable.
+// Then once under each other flush policy: the saved shell comes back usable. And at -smp 4 with a
+// snapshot=on disk, a counting loop left running in the background: saved, restored in a new
+// hartvm, saved there again and restored in a third, the loop counts on from where it was each
+// time (the time from starting hartvm to the shell's first answer is reported, beside a boot's).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -21,10 +24,10 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 const PROMPT = '~ # ';
 const BOOT_MESSAGES = /OpenSBI|Linux version|Booting Linux|hartvm guest ready/;
 
-function args({ smp, engine = 'interp', policy = 'fence', disk, monitor }) {
+function args({ smp, engine = 'interp', policy = 'fence', disk, monitor, drive = '' }) {
   return ['-smp', String(smp), '-m', '256M', '-no-reboot', `--engine=${engine}`, `--tlb-flush=${policy}`,
     '-bios', path.join(images, 'fw_dynamic.bin'), '-kernel', path.join(images, 'Image'), '-initrd', path.join(images, 'rootfs.cpio.gz'),
-    '-append', 'console=ttyS0', '-drive', `file=${disk},format=raw`, '-monitor', `unix:${monitor},server,nowait`];
+    '-append', 'console=ttyS0', '-drive', `file=${disk},format=raw${drive}`, '-monitor', `unix:${monitor},server,nowait`];
 }
 
 /**
@@ -148,3 +151,58 @@ for (const policy of ['block', 'instruction']) {
     }
   });
 }
+
+test('-smp 4, a snapshot=on disk: a counting loop goes on from where it was across restore, save and restore again', { timeout: 1800000 }, async (t) => {
+  const disk = path.join(tmp, 'loop.ext2');
+  copyFileSync(path.join(images, 'disk.ext2'), disk);
+  const options = { smp: 4, engine: 'jit', disk, drive: ',snapshot=on' };
+  const count = async (guest) => Number((await shell(guest, 'cat /tmp/count')).trim());
+  const bootStarted = performance.now();
+  const first = new SerialSession(args({ ...options, monitor: path.join(tmp, 'loop-1.sock') }));
+  let saved, bootSeconds;
+  const files = [path.join(tmp, 'loop-1.snap'), path.join(tmp, 'loop-2.snap')];
+  try {
+    await first.expect('hartvm guest ready', 600000);
+    await first.expect(PROMPT);
+    bootSeconds = (performance.now() - bootStarted) / 1000;
+    const monitor = await monitorClient(path.join(tmp, 'loop-1.sock'));
+    await shell(first, '(n=0; while :; do n=$((n+1)); echo $n >/tmp/count; sleep 0.05; done) &');
+    await shell(first, 'sleep 1');
+    assert.equal(await monitor.ask(`savevm ${files[0]}`), '');
+    monitor.write('quit\n');
+    monitor.destroy();
+    await first.exited;
+  } finally {
+    first.kill();
+  }
+  // the count the loop had reached when the machine was saved: the first restore reads it back
+  let previous = 0;
+  for (const [i, file] of files.entries()) {
+    const started = performance.now();
+    const loaded = new SerialSession([...args({ ...options, monitor: path.join(tmp, `loop-${i + 2}.sock`) }), '-loadvm', file]);
+    try {
+      const resumed = await count(loaded);
+      const restoreSeconds = (performance.now() - started) / 1000;
+      t.diagnostic(`restore ${i + 1}: hartvm started to the shell's first answer in ${restoreSeconds.toFixed(2)} s (a boot to the prompt: ${bootSeconds.toFixed(2)} s)`);
+      assert.doesNotMatch(loaded.output, BOOT_MESSAGES, 'nothing booted');
+      assert.ok(resumed >= previous && resumed > 5, `the loop's count came back from the save (${resumed}, read ${previous} just before it)`);
+      await shell(loaded, 'sleep 1');
+      const later = await count(loaded);
+      assert.ok(later > resumed + 5, `the loop counts on (${resumed} then ${later})`);
+      assert.equal(await shell(loaded, 'nproc'), '4\n');
+      if (i + 1 < files.length) {
+        const monitor = await monitorClient(path.join(tmp, `loop-${i + 2}.sock`));
+        previous = await count(loaded);
+        assert.equal(await monitor.ask(`savevm ${files[i + 1]}`), '');
+        monitor.write('quit\n');
+        monitor.destroy();
+        await loaded.exited;
+      } else {
+        loaded.send('kill %1; poweroff\n');
+        assert.equal(await loaded.exited, 0, loaded.stderr);
+      }
+    } finally {
+      loaded.kill();
+    }
+  }
+});

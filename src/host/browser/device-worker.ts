@@ -153,7 +153,7 @@ function output(bytes: Uint8Array): void {
  * the firmware, kernel and initrd are in and every disk's size is known. A gzip disk's size is
  * in its trailer: it unpacks in the image worker while the guest boots (ArrivingDisk).
  */
-async function loadImages(options: BrowserOptions, pageUrl: string, unpacker: BackgroundUnpacker): Promise<{ files: BootFiles; info: BoardInfo }> {
+async function loadImages(options: BrowserOptions, pageUrl: string, unpacker: BackgroundUnpacker): Promise<{ files: BootFiles; info: BoardInfo; loadvm?: Uint8Array }> {
   const resolve = (url: string): string => {
     try {
       return new URL(url, pageUrl).href;
@@ -203,7 +203,15 @@ async function loadImages(options: BrowserOptions, pageUrl: string, unpacker: Ba
     const arriving = new ArrivingDisk(name, size, bytes, readOnly);
     return { name, backend: arriving, contents: () => arriving.contents(), close: () => {} };
   };
-  const [firmware, kernel, initrd, ...drives] = await Promise.all([
+  const snapshot = async (url: string): Promise<Uint8Array> => {
+    const href = resolve(url);
+    const progress = progressOf('snapshot', imageName(href));
+    const download = await downloadImage('snapshot', href, progress);
+    progress(download.bytes.length, download.total, true);
+    return download.bytes;
+  };
+  const [loadvm, firmware, kernel, initrd, ...drives] = await Promise.all([
+    options.loadvm === undefined ? undefined : snapshot(options.loadvm),
     options.bios === 'none' ? undefined : image('firmware', options.bios),
     image('kernel', options.kernel),
     options.initrd === undefined ? undefined : image('initrd', options.initrd, true),
@@ -219,6 +227,7 @@ async function loadImages(options: BrowserOptions, pageUrl: string, unpacker: Ba
   const images = [firmware && { what: 'firmware', ...firmware }, { what: 'kernel', ...kernel }, initrd && { what: 'initrd', ...initrd }]
     .filter((x): x is { what: string; name: string; bytes: Uint8Array } => x !== undefined);
   return {
+    ...loadvm ? { loadvm } : {},
     files: { firmware, kernel, initrd, bootargs: options.append },
     info: {
       harts: options.harts, ramSize: options.ramSize, policy: options.policy, bootargs: options.append,
@@ -238,7 +247,7 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
     const loading = loadImages(options, pageUrl, unpacker);
     // The hart that runs here warms up while the images are in flight.
     if (hartHere && options.warmUp) warmUpInterpreter(FLUSH_POLICY_NAMES.indexOf(options.policy) as FlushPolicy);
-    const { files, info } = await loading;
+    const { files, info, loadvm } = await loading;
     const { images, warnings } = bootImagesFrom(files);
     network = options.network && new RelayNetwork(relayUrl(options.network.relay, pageUrl),
       (message) => post({ type: 'event', kind: 'network-error', text: message }));
@@ -250,6 +259,8 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
       engine: options.engine,
       reboot: options.reboot,
       warmUp: options.warmUp && !hartHere,
+      // (started from a snapshot: held until it is loaded)
+      startHeld: loadvm !== undefined,
       images,
       disks: disks.map((d) => d.backend),
       network,
@@ -272,11 +283,24 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
     }
     // Places the images now, so that one that does not fit is said before anything runs.
     session.boot();
+    // read and checked before anything runs: a snapshot refused is the page's one error
+    const snapshot = loadvm && await session.readSnapshot(loadvm);
     post({ type: 'booting', info, warnings });
     statisticsTimer = setInterval(() => {
       if (session) post({ type: 'statistics', statistics: session.statistics() });
     }, STATISTICS_INTERVAL_MS);
-    const ending = await session.run();
+    const runs = session.run();
+    if (snapshot) {
+      try {
+        await session.restoreSnapshot(snapshot);
+      } catch (e) {
+        session.stop(1, (e as Error).message);
+        await runs;
+        throw e;
+      }
+      session.resume();
+    }
+    const ending = await runs;
     clearInterval(statisticsTimer);
     unpacker.close();
     network?.close();
@@ -311,6 +335,23 @@ scope.onmessage = (event: MessageEvent) => {
     case 'stop':
       session?.stop(0, 'stopped from the page');
       break;
+    case 'save-snapshot': {
+      const { id } = message;
+      if (!session) { post({ type: 'snapshot', id, error: 'the machine is not running' }); break; }
+      session.saveSnapshot().then((pieces) => {
+        const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+        let at = 0;
+        for (const p of pieces) { bytes.set(p, at); at += p.length; }
+        post({ type: 'snapshot', id, bytes }, [bytes.buffer]);
+      }, (e: Error) => post({ type: 'snapshot', id, error: e.message }));
+      break;
+    }
+    case 'load-snapshot': {
+      const { id, bytes } = message;
+      if (!session) { post({ type: 'snapshot-loaded', id, error: 'the machine is not running' }); break; }
+      session.loadSnapshot(bytes).then(() => post({ type: 'snapshot-loaded', id }), (e: Error) => post({ type: 'snapshot-loaded', id, error: e.message }));
+      break;
+    }
     case 'download-disk': {
       const disk = disks[message.index];
       if (!disk) break;

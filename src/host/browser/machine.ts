@@ -43,6 +43,11 @@ export interface BrowserMachineOptions {
    * and wss). A page cannot take connections, so there is no hostfwd.
    */
   network?: boolean | { relay?: string | URL };
+  /**
+   * a snapshot to start from instead of booting (saveSnapshot()'s bytes, or a URL), as QEMU's
+   * -loadvm: the other options must make a machine of the shape it was saved from
+   */
+  loadvm?: ImageSource;
   /** where the bundle's files are (device-worker.js, hart-worker.js, images/); default: next to this module */
   base?: string | URL;
 }
@@ -100,6 +105,9 @@ export class BrowserMachine extends EventTarget {
   private latest: MachineStatistics | undefined;
   private ended = false;
   private readonly diskWaiters = new Map<number, (bytes: Uint8Array) => void>();
+  /** saveSnapshot() and loadSnapshot() calls waiting for the device worker, by request id */
+  private readonly snapshotWaiters = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (e: Error) => void }>();
+  private nextSnapshotRequest = 0;
 
   /** Use createMachine(). */
   constructor(options: BrowserOptions, base: URL, blobUrls: string[]) {
@@ -181,6 +189,41 @@ export class BrowserMachine extends EventTarget {
   }
 
   /** The contents of disk `index` as the guest has written it so far (to save or download). */
+  /**
+   * The whole machine as a snapshot (harts, devices, RAM, the writable disks' contents): every
+   * hart is held meanwhile and runs on after. Rejects with a BrowserMachineError (one line) when
+   * the machine cannot be saved (a network card: its connections cannot be restored).
+   */
+  saveSnapshot(): Promise<Uint8Array> {
+    return this.snapshotRequest((id) => this.send({ type: 'save-snapshot', id }));
+  }
+
+  /**
+   * Puts the machine back as a snapshot (saveSnapshot()) of a machine of the same shape has it:
+   * it runs on from there. A file refused (another shape,
+   * corrupt) rejects with one line and leaves the machine as it was.
+   */
+  async loadSnapshot(snapshot: Uint8Array | Blob): Promise<void> {
+    const bytes = snapshot instanceof Blob ? new Uint8Array(await snapshot.arrayBuffer()) : snapshot.slice();
+    await this.snapshotRequest((id) => this.send({ type: 'load-snapshot', id, bytes }, [bytes.buffer]));
+  }
+
+  private snapshotRequest(send: (id: number) => void): Promise<Uint8Array> {
+    if (this.ended) return Promise.reject(new BrowserMachineError('the machine has ended'));
+    return new Promise((resolve, reject) => {
+      const id = this.nextSnapshotRequest++;
+      this.snapshotWaiters.set(id, { resolve, reject });
+      send(id);
+    });
+  }
+
+  private snapshotAnswer(id: number, error: string | undefined, bytes: Uint8Array = new Uint8Array(0)): void {
+    const waiter = this.snapshotWaiters.get(id);
+    this.snapshotWaiters.delete(id);
+    if (error !== undefined) waiter?.reject(new BrowserMachineError(error));
+    else waiter?.resolve(bytes);
+  }
+
   diskContents(index = 0): Promise<Uint8Array> {
     return new Promise((resolve) => {
       this.diskWaiters.set(index, resolve);
@@ -239,6 +282,12 @@ export class BrowserMachine extends EventTarget {
         this.diskWaiters.get(message.index)?.(message.bytes);
         this.diskWaiters.delete(message.index);
         break;
+      case 'snapshot':
+        this.snapshotAnswer(message.id, message.error, message.bytes);
+        break;
+      case 'snapshot-loaded':
+        this.snapshotAnswer(message.id, message.error);
+        break;
     }
   }
 
@@ -253,6 +302,8 @@ export class BrowserMachine extends EventTarget {
 
   private releaseBlobs(): void {
     for (const url of this.blobUrls.splice(0)) URL.revokeObjectURL(url);
+    // (the machine has ended: no snapshot request will be answered)
+    for (const id of [...this.snapshotWaiters.keys()]) this.snapshotAnswer(id, 'the machine has ended');
   }
 }
 
@@ -303,6 +354,7 @@ export function createMachine(options: BrowserMachineOptions = {}): BrowserMachi
     hartThreads: options.hartThreads ?? false,
     persist: options.persist === 'fresh' ? 'fresh' : options.persist ? 'on' : 'off',
   };
+  if (options.loadvm !== undefined) browserOptions.loadvm = url(options.loadvm);
   if (options.network) {
     const relay = typeof options.network === 'object' ? options.network.relay : undefined;
     browserOptions.network = { relay: new URL(relay === undefined ? DEFAULT_RELAY : String(relay), relay === undefined ? base : document.baseURI).href };

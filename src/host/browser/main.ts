@@ -38,6 +38,9 @@ const loading = $<HTMLDivElement>('loading');
 const statisticsBox = $<HTMLElement>('statistics');
 const boardLine = $<HTMLSpanElement>('board');
 const downloadButton = $<HTMLButtonElement>('download');
+const saveButton = $<HTMLButtonElement>('save');
+const loadButton = $<HTMLButtonElement>('load');
+const loadFile = $<HTMLInputElement>('load-file');
 const stopButton = $<HTMLButtonElement>('stop');
 
 let machine: BrowserMachine | undefined;
@@ -53,6 +56,8 @@ function fail(message: string): void {
   errorBox.textContent = message;
   errorBox.hidden = false;
   stopButton.disabled = true;
+  saveButton.disabled = true;
+  loadButton.disabled = true;
   void machine?.stop();
   document.title = 'hartvm: error';
 }
@@ -158,6 +163,15 @@ function showBoard(info: BoardInfo): void {
   boardLine.title = `${images}${disks ? `; disks: ${disks}` : ''}`;
 }
 
+/** A line above the terminal that does not end the machine: `bad` ones stay, others go after a while. */
+function notice(text: string, bad = true): void {
+  if (page.state !== 'running') return;
+  endBox.textContent = text;
+  endBox.classList.toggle('bad', bad);
+  endBox.hidden = false;
+  if (!bad) setTimeout(() => { if (page.state === 'running' && endBox.textContent === text) endBox.hidden = true; }, 5000);
+}
+
 function download(name: string, bytes: Uint8Array): void {
   const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
   const a = document.createElement('a');
@@ -181,6 +195,8 @@ function listen(m: BrowserMachine): void {
     loading.replaceChildren(...e.detail.warnings.map((w) => Object.assign(document.createElement('div'), { textContent: `warning: ${w}` })));
     stopButton.disabled = false;
     downloadButton.disabled = e.detail.info.disks.length === 0;
+    saveButton.disabled = false;
+    loadButton.disabled = false;
     diskName = e.detail.info.disks[0]?.name ?? diskName;
     terminal?.focus();
   });
@@ -209,6 +225,8 @@ function listen(m: BrowserMachine): void {
     endBox.classList.toggle('bad', status !== 0);
     endBox.hidden = false;
     stopButton.disabled = true;
+    saveButton.disabled = true;
+    loadButton.disabled = true;
     const statistics = m.statistics();
     if (statistics) showStatistics(statistics);
     document.title = 'hartvm: ended';
@@ -255,6 +273,17 @@ function main(): void {
   startTerminal();
   stopButton.onclick = () => void machine?.stop();
   downloadButton.onclick = () => void machine?.diskContents(0).then((bytes) => download(diskName, bytes));
+  saveButton.onclick = () => {
+    saveButton.disabled = true;
+    void machine?.saveSnapshot().then((bytes) => download('hartvm-state.snapshot', bytes), (e: Error) => notice(`Save state: ${e.message}`))
+      .finally(() => { saveButton.disabled = page.state !== 'running'; });
+  };
+  loadButton.onclick = () => loadFile.click();
+  loadFile.onchange = () => {
+    const file = loadFile.files?.[0];
+    loadFile.value = '';
+    if (file) void machine?.loadSnapshot(file).then(() => notice(`Loaded ${file.name}.`, false), (e: Error) => notice(`Load state: ${e.message}`));
+  };
   machine.start().catch(() => { /* said by the error event */ });
 }
 

@@ -3,7 +3,9 @@
 // &drive=URL (or QEMU's file=URL,format=raw[,readonly=on][,snapshot=on]; may repeat) &no-reboot
 // &hart-threads &engine=interp|jit &nic=user[,relay=URL] (a virtio-net card whose frames go over a
 // WebSocket to a relay: by default `hartvm serve`'s /net, which gives it user-mode networking),
-// and the page's own &persist[=fresh] (the disks kept in the browser's storage across reloads).
+// &loadvm=URL (a snapshot to start from, as QEMU's -loadvm: the machine is put back as it was
+// saved instead of booting), and the page's own &persist[=fresh] (the disks kept in the
+// browser's storage across reloads).
 // With no kernel named, the project's default images (images/ next to the page) boot, with the
 // default disk unless a drive is named.
 
@@ -34,6 +36,8 @@ export interface BrowserOptions {
   hartThreads: boolean;
   /** keep the disks in the browser's storage (OPFS) across reloads; 'fresh' starts again from the image */
   persist: 'off' | 'on' | 'fresh';
+  /** a snapshot to start from instead of booting (a URL relative to the page) */
+  loadvm?: string;
   /** a network card, its frames relayed over a WebSocket at `relay` (a URL relative to the page; http and https mean ws and wss) */
   network?: { relay: string };
 }
@@ -52,7 +56,7 @@ export const DEFAULT_IMAGES = {
   append: 'console=ttyS0',
 } as const;
 
-const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'hart-threads', 'persist', 'engine', 'nic']);
+const KNOWN = new Set(['smp', 'm', 'tlb-flush', 'append', 'kernel', 'initrd', 'bios', 'drive', 'no-reboot', 'no-warm-up', 'hart-threads', 'persist', 'engine', 'nic', 'loadvm']);
 
 function flag(query: URLSearchParams, name: string): boolean {
   const value = query.get(name);
@@ -159,6 +163,11 @@ export function parseOptions(search: string): BrowserOptions {
     persist: query.get('persist') === 'fresh' ? 'fresh' : flag(query, 'persist') ? 'on' : 'off',
     ...network ? { network } : {},
   };
+  const loadvm = single(query, 'loadvm');
+  if (loadvm !== undefined) {
+    if (loadvm === '') throw new BrowserOptionError('loadvm= names no URL');
+    options.loadvm = loadvm;
+  }
   for (const [name, url] of [['kernel', options.kernel], ['initrd', options.initrd], ['bios', options.bios]] as const) {
     if (url === '') throw new BrowserOptionError(`${name}= names no URL`);
   }

@@ -9,7 +9,11 @@ export type PageMessage =
   | { type: 'start'; options: BrowserOptions; pageUrl: string }
   | { type: 'input'; bytes: Uint8Array }
   | { type: 'stop' }
-  | { type: 'download-disk'; index: number };
+  | { type: 'download-disk'; index: number }
+  /** the machine as a snapshot (answered with 'snapshot') */
+  | { type: 'save-snapshot'; id: number }
+  /** put the machine back as a snapshot has it (answered with 'snapshot-loaded') */
+  | { type: 'load-snapshot'; id: number; bytes: Uint8Array };
 
 /** What the board runs, said once the images are loaded. */
 export interface BoardInfo {
@@ -31,4 +35,8 @@ export type WorkerMessage =
   | { type: 'event'; kind: 'reset' | 'panic' | 'virtio-error' | 'network-error'; text: string }
   | { type: 'end'; status: number; reason: string; message?: string; statistics: MachineStatistics }
   | { type: 'error'; message: string }
-  | { type: 'disk'; index: number; name: string; bytes: Uint8Array };
+  | { type: 'disk'; index: number; name: string; bytes: Uint8Array }
+  /** a snapshot saved, or why not (error) */
+  | { type: 'snapshot'; id: number; bytes?: Uint8Array; error?: string }
+  /** a snapshot loaded, or why not (error: the machine is as it was) */
+  | { type: 'snapshot-loaded'; id: number; error?: string };
