@@ -226,6 +226,8 @@ export class MachineSession {
   /** a debugger's breakpoints and write watchpoints, for hart threads */
   private breakpointList: DebuggerList | undefined;
   private watchList: DebuggerList | undefined;
+  /** guest memory holds only zeros: built with nothing placed, and nothing has run or written it since */
+  private memoryIsZero = false;
   /** stops hart threads reported that the device thread has seen */
   private debugStopsSeen = 0;
   /** why the hart on the calling thread stopped on its own (and the watched address it wrote) */
@@ -252,8 +254,12 @@ export class MachineSession {
     });
   }
 
-  /** Builds the board and places the images (throws BoardError when they do not fit); run() does it too. */
-  boot(): void {
+  /**
+   * Builds the board and places the images (throws BoardError when they do not fit); run() does
+   * it too. `placeImages` false leaves guest memory zero for a snapshot to be loaded into (the
+   * images are still checked, and a reboot places them).
+   */
+  boot({ placeImages = true }: { placeImages?: boolean } = {}): void {
     const options = this.options;
     this.signals = hartsOnThreads(options) ? new BoardSignals(options.harts) : undefined;
     this.clockOrigin = this.host.clockOrigin();
@@ -291,7 +297,8 @@ export class MachineSession {
       onVirtioError: (message) => options.event?.({ type: 'virtio-error', message }),
       onInterrupt: () => this.wake?.(),
     });
-    machine.boot(options.images);
+    machine.boot(options.images, placeImages);
+    this.memoryIsZero = !placeImages;
     machine.uart.setTransmitterBusy(this.console.behind); // a reboot does not catch the host up
     this.machine = machine;
   }
@@ -436,7 +443,8 @@ export class MachineSession {
       try {
         const problem = await sectionsProblem(board, snapshot.sections);
         if (problem) throw new SnapshotFormatError(problem);
-        await restoreSections(board, snapshot.sections);
+        await restoreSections(board, snapshot.sections, this.memoryIsZero);
+        this.memoryIsZero = false;
       } catch (e) {
         throw e instanceof SnapshotFormatError ? new SnapshotError(e.message) : e;
       } finally {
@@ -576,6 +584,7 @@ export class MachineSession {
 
   /** Writes guest memory as readMemory() reads it (decoded code of the pages is dropped); false where some byte is not RAM. */
   writeMemory(hartId: number, address: bigint, bytes: Uint8Array): boolean {
+    this.memoryIsZero = false;
     return this.inspector(hartId).write(address, bytes);
   }
 
@@ -589,6 +598,7 @@ export class MachineSession {
   private release(actions: readonly HartAction[]): void {
     if (this.halt === 0) return;
     this.halt = 0;
+    this.memoryIsZero = false;
     this.stopCause = StopCause.NONE;
     // (a hart thread does the same when let go)
     if (!this.signals) this.machine?.harts[0]?.resumedByDebugger();

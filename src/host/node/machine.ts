@@ -521,7 +521,8 @@ export function createMachine(options: MachineOptions = {}): Machine {
         else machine!.emit(event.type);
       },
     });
-    session.boot();
+    // a snapshot to start from fills guest memory itself
+    session.boot({ placeImages: options.loadvm === undefined });
     const loadvm = options.loadvm === undefined ? undefined : { file: options.loadvm, held: options.startHeld ?? false };
     machine = new Machine(session, fileDisks, network, warnings, options.signal, gdb, folders, loadvm);
     return machine;
