@@ -12,6 +12,22 @@ export function imagesDir() {
   return unpackDefaultImages().dir;
 }
 
+/** A kernel message on the console: `[    5.302027] hrtimer: interrupt took 14472500 ns`. */
+const KERNEL_MESSAGE = /\[\s*\d+\.\d+\] [^\n]*\n/g;
+
+/**
+ * What follows the echo of `command` in `text` (carriage returns taken out), or undefined where
+ * there is no echo. A kernel message may come before the echo or into the middle of it (the
+ * console prints it between two echoed characters); after the echo, everything is the command's.
+ */
+export function outputAfterEcho(text, command) {
+  const lines = text.replace(/\r/g, '');
+  for (let end = lines.indexOf('\n'); end >= 0; end = lines.indexOf('\n', end + 1)) {
+    if (lines.slice(0, end + 1).replace(KERNEL_MESSAGE, '').endsWith(`${command}\n`)) return lines.slice(end + 1);
+  }
+  return undefined;
+}
+
 export class SerialSession {
   constructor(args, { log = false } = {}) {
     this.output = '';
@@ -45,12 +61,14 @@ export class SerialSession {
 
   send(text) { this.child.stdin.write(text); }
 
-  /** Runs a shell command and returns what it printed before the next prompt. */
+  /** Runs a shell command and returns what it printed before the next prompt (see outputAfterEcho). */
   async run(command, prompt = '~ # ', timeoutMs = 120000) {
     this.send(command + '\n');
     const text = await this.expect(prompt, timeoutMs);
     // drop the echoed command line and the prompt
     const body = text.slice(0, -prompt.length);
+    const output = outputAfterEcho(body, command);
+    if (output !== undefined) return output;
     const firstNewline = body.indexOf('\n');
     return firstNewline >= 0 ? body.slice(firstNewline + 1).replace(/\r/g, '') : '';
   }

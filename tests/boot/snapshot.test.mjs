@@ -32,13 +32,11 @@ function args({ smp, engine = 'interp', policy = 'fence', disk, monitor, drive =
 }
 
 /**
- * What `command` printed: the text after its echo, up to the next prompt (a line the guest printed
- * just before the echo, such as a kernel message after the machine was held, is not the command's).
+ * What `command` printed: the text after its echo, up to the next prompt (a kernel message after
+ * the machine was held, printed before or into the echo, is not the command's).
  */
-async function shell(guest, command, timeoutMs) {
-  const text = await guest.run(command, PROMPT, timeoutMs);
-  const echo = text.indexOf(`${command}\n`);
-  return echo >= 0 ? text.slice(echo + command.length + 1) : text;
+function shell(guest, command, timeoutMs) {
+  return guest.run(command, PROMPT, timeoutMs);
 }
 
 /** A client of the monitor socket: ask(command) resolves to what it printed before its next prompt. */

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { HARTVM, ROOT } from '../guest/harness.mjs';
+import { outputAfterEcho } from '../boot/serial.mjs';
 
 export const ARTIFACTS = path.join(ROOT, 'build', 'test-artifacts');
 export const CHROMIUM = process.env.HARTVM_CHROMIUM ?? '/usr/bin/chromium';
@@ -109,11 +110,16 @@ export class BrowserGuest {
     await this.page.keyboard.type(text);
   }
 
-  /** Runs a shell command and returns what it printed before the next prompt. */
+  /**
+   * Runs a shell command and returns what it printed before the next prompt: the text after its
+   * echo (a kernel message printed before or into the echo is not the command's).
+   */
   async run(command, prompt = '~ # ', timeoutMs = 120000) {
     await this.type(command + '\n');
     const text = await this.expect(prompt, timeoutMs);
     const body = text.slice(0, -prompt.length);
+    const output = outputAfterEcho(body, command);
+    if (output !== undefined) return output;
     const firstNewline = body.indexOf('\n');
     return firstNewline >= 0 ? body.slice(firstNewline + 1).replace(/\r/g, '') : '';
   }
