@@ -303,7 +303,7 @@ export class MachineSession {
       onVirtioError: (message) => options.event?.({ type: 'virtio-error', message }),
       onInterrupt: () => this.wake?.(),
     });
-    // images not read yet are not read to be checked only
+    // (images given as a function are read when first placed, not to be checked only)
     if (placeImages || typeof options.images !== 'function') machine.boot(this.bootImages(), placeImages);
     this.memoryIsZero = !placeImages;
     machine.uart.setTransmitterBusy(this.console.behind); // a reboot does not catch the host up
