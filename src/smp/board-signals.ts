@@ -124,7 +124,11 @@ export class BoardSignals {
   /** Asks every hart to halt at its next boundary as halt number `halt` (non-zero, new each time). */
   requestHalt(halt: number): void {
     Atomics.store(this.words, Board.HALT, halt);
+    // Harts asleep in wfi wait on their WAKE words; harts that stopped for a debugger, or that it
+    // parked, wait on HALT (waitForHalt). Both must hear of the halt at once: the board clock
+    // runs until every hart is held, with no hart running meanwhile.
     for (let h = 0; h < this.harts; h++) this.wake(h);
+    Atomics.notify(this.words, Board.HALT);
   }
 
   /** The halt the harts are asked to be in, or 0. */
