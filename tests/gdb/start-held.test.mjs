@@ -19,7 +19,10 @@ for (const smp of [1, 2]) {
       assert.equal(await machine.monitorCommand('info status'), 'VM status: paused\n');
       assert.deepEqual(pcs(await machine.monitorCommand('info registers -a')), Array(smp).fill(0x1000n));
       assert.equal(await machine.monitorCommand('cont'), '');
-      await sleep(300);
+      // until every hart has counted a while (hart threads start late on a loaded host)
+      for (const deadline = Date.now() + 60000; !machine.statistics().harts.every((h) => h.instructions >= 100000); await sleep(50)) {
+        assert.ok(Date.now() < deadline, 'every hart runs after cont');
+      }
       await machine.monitorCommand('stop');
       const after = pcs(await machine.monitorCommand('info registers -a'));
       after.forEach((pc, hart) => assert.ok(pc >= 0x8000002cn && pc < 0x8000003en, `hart ${hart} counts in its loop (pc ${pc.toString(16)})`));
