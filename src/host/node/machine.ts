@@ -471,7 +471,8 @@ function readBootImages(options: MachineOptions, ramSize: number): { images: Boo
 }
 
 /**
- * Builds a machine: reads the images, opens the disks and places everything in RAM. Throws a
+ * Builds a machine: reads the images, opens the disks and places everything in RAM (with
+ * loadvm, start() loads the snapshot instead, and the images wait for a reboot). Throws a
  * HartvmError (with a `code`) for bad options, unreadable or invalid images, disks that cannot
  * be opened, and images that do not fit the board. Nothing runs until start().
  */
