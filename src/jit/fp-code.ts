@@ -12,7 +12,7 @@
 
 import { OpWord } from '../cpu/code-cache.js';
 import { ENCODINGS, Op } from '../cpu/isa/encodings.js';
-import { F_REGS_OFFSET, Misc, MISC_OFFSET, X0_SINK } from '../cpu/state.js';
+import { Misc, MISC_OFFSET, X0_SINK } from '../cpu/state.js';
 import { L_A, L_F0, L_SLOT, L_VH, L_W } from './page-locals.js';
 import { BLOCK_VOID, Opc, type ByteWriter } from './wasm-writer.js';
 
@@ -29,6 +29,13 @@ export interface FpHost {
   leaveToInterpreter(off: number): void;
   /** notes that the FP state changed (mstatus.FS becomes Dirty when the code returns) */
   fpWritten(): void;
+  /** pushes f[r] as an f64 */
+  getF64(r: number): void;
+  /** pops an f64 into f[r] (and notes that the FP state changed) */
+  setF64(r: number): void;
+  /** f[r] into the hart's slot, and back from it: the FP unit reads and writes the registers there */
+  spillF(r: number): void;
+  reloadF(r: number): void;
 }
 
 /** The inline fast path an op has. */
@@ -48,6 +55,9 @@ FAST[Op.FCVT_W_D] = Fast.TO_W; FAST[Op.FCVT_WU_D] = Fast.TO_WU; FAST[Op.FCVT_L_D
 /** Whether the op reads x[rs1] and whether it writes x[rd] (else they are f registers or absent). */
 const READS_X1 = new Uint8Array(Op.COUNT);
 const WRITES_X = new Uint8Array(Op.COUNT);
+/** The f registers the op reads (bit 0: rs1, 1: rs2, 2: rs3), and whether it writes f[rd]. */
+const READS_F = new Uint8Array(Op.COUNT);
+const WRITES_F = new Uint8Array(Op.COUNT);
 /** The ops this module translates: the F and D ones that are not loads or stores. */
 const COMPUTE = new Uint8Array(Op.COUNT);
 for (const info of ENCODINGS) {
@@ -55,6 +65,8 @@ for (const info of ENCODINGS) {
   COMPUTE[info.op] = 1;
   READS_X1[info.op] = info.rs1 === 'x' ? 1 : 0;
   WRITES_X[info.op] = info.rd === 'x' ? 1 : 0;
+  READS_F[info.op] = (info.rs1 === 'f' ? 1 : 0) | (info.rs2 === 'f' ? 2 : 0) | (info.rs3 === 'f' ? 4 : 0);
+  WRITES_F[info.op] = info.rd === 'f' ? 1 : 0;
 }
 
 /** Whether `op` is an F or D compute instruction (it is translated through this module). */
@@ -110,12 +122,12 @@ export class FpCode {
   private end(): void { this.op(Opc.END); this.h.depth--; }
 
   private loadF(local: number, r: number, negate = false): void {
-    this.get(L_SLOT); this.mem(Opc.F64_LOAD, 3, F_REGS_OFFSET + 8 * r);
+    this.h.getF64(r);
     if (negate) this.op(Opc.F64_NEG);
     this.set(local);
   }
   private storeF(rd: number, local: number): void {
-    this.get(L_SLOT); this.get(local); this.mem(Opc.F64_STORE, 3, F_REGS_OFFSET + 8 * rd);
+    this.get(local); this.h.setF64(rd);
   }
   /** fflags |= NX if the f64 on the stack is not zero */
   private inexactUnlessZero(): void {
@@ -212,6 +224,10 @@ export class FpCode {
   private slow(c: number, rs3rm: number, off: number): void {
     const op = c & 255, rd = (c >>> OpWord.RD) & 63, rs1 = (c >>> OpWord.RS1) & 31;
     if (READS_X1[op] && rs1 !== 0) { this.get(L_SLOT); this.h.getX(rs1); this.mem(Opc.I64_STORE, 3, 8 * rs1); }
+    const readsF = READS_F[op];
+    if (readsF & 1) this.h.spillF(rs1);
+    if (readsF & 2) this.h.spillF((c >>> OpWord.RS2) & 31);
+    if (readsF & 4) this.h.spillF(rs3rm & 31);
     this.i32(c | 0); this.i32(rs3rm);
     this.w.byte(Opc.CALL).u32(this.callFp);
     // 1: a reserved rounding mode; the interpreter raises the illegal-instruction exception
@@ -219,6 +235,7 @@ export class FpCode {
     this.h.leaveToInterpreter(off);
     this.end();
     if (WRITES_X[op] && rd !== X0_SINK) { this.get(L_SLOT); this.mem(Opc.I64_LOAD, 3, 8 * rd); this.h.setX(rd); }
+    if (WRITES_F[op]) this.h.reloadF(rd);
   }
 
   private fastPath(fast: Fast, c: number, rs3rm: number): void {

@@ -56,6 +56,54 @@
     (local $t4 i64)
     (local $t5 i64)
     (local $t6 i64)
+    (local $d0 f64)
+    (local $d1 f64)
+    (local $d2 f64)
+    (local $d3 f64)
+    (local $d4 f64)
+    (local $d5 f64)
+    (local $d6 f64)
+    (local $d7 f64)
+    (local $d8 f64)
+    (local $d9 f64)
+    (local $d10 f64)
+    (local $d11 f64)
+    (local $d12 f64)
+    (local $d13 f64)
+    (local $d14 f64)
+    (local $d15 f64)
+    (local $ft0 f64)
+    (local $ft1 f64)
+    (local $ft2 f64)
+    (local $ft3 f64)
+    (local $ft4 f64)
+    (local $ft5 f64)
+    (local $ft6 f64)
+    (local $ft7 f64)
+    (local $fs0 f64)
+    (local $fs1 f64)
+    (local $fa0 f64)
+    (local $fa1 f64)
+    (local $fa2 f64)
+    (local $fa3 f64)
+    (local $fa4 f64)
+    (local $fa5 f64)
+    (local $fa6 f64)
+    (local $fa7 f64)
+    (local $fs2 f64)
+    (local $fs3 f64)
+    (local $fs4 f64)
+    (local $fs5 f64)
+    (local $fs6 f64)
+    (local $fs7 f64)
+    (local $fs8 f64)
+    (local $fs9 f64)
+    (local $fs10 f64)
+    (local $fs11 f64)
+    (local $ft8 f64)
+    (local $ft9 f64)
+    (local $ft10 f64)
+    (local $ft11 f64)
     local.get $pageLo
     i64.extend_i32_u
     local.get $pageHi
@@ -87,6 +135,9 @@
     local.get $slot
     i64.load offset=88
     local.set $a1
+    local.get $slot
+    f64.load offset=352
+    local.set $fa0
     block
       loop
         local.get $left
@@ -234,10 +285,8 @@
                         br 9
                       end
                     end
-                    local.set $b
-                    local.get $slot
-                    local.get $b
-                    i64.store offset=352
+                    f64.reinterpret_i64
+                    local.set $fa0
                     local.get $slot
                     i32.const 1
                     i32.store offset=1060
@@ -371,6 +420,9 @@
     local.get $slot
     local.get $a1
     i64.store offset=88
+    local.get $slot
+    local.get $fa0
+    f64.store offset=352
     local.get $slot
     local.get $t
     i64.store offset=1024
