@@ -311,8 +311,12 @@ class PageEmitter implements FpHost {
   }
   /** Pushes f[r] as an f64 (its bits, whatever they are). */
   getF64(r: number): void {
+    this.get(this.fLocal(r));
+  }
+  /** The local that holds f[r]. */
+  fLocal(r: number): number {
     this.usedF[r] = 1;
-    this.get(L_F_REG0 + r);
+    return L_F_REG0 + r;
   }
   /** Pops an f64 into f[r], and notes that an f register was written. */
   setF64(r: number): void {

@@ -741,11 +741,7 @@
               i32.load offset=532
               br_if 0
               local.get $fa1
-              local.set $d0
               local.get $fa0
-              local.set $d1
-              local.get $d0
-              local.get $d1
               f64.add
               local.set $d3
               local.get $slot
@@ -753,14 +749,13 @@
               i32.const 1
               i32.and
               local.get $d3
-              f64.abs
-              f64.const 0x1p-1022
-              f64.ge
-              local.get $d3
-              f64.abs
-              f64.const inf
-              f64.lt
-              i32.and
+              i64.reinterpret_f64
+              i64.const 1
+              i64.shl
+              i64.const 9007199254740992
+              i64.sub
+              i64.const -18014398509481984
+              i64.lt_u
               i32.and
               i32.eqz
               if
@@ -771,15 +766,15 @@
                 i32.eqz
                 br_if 1
                 local.get $d3
-                local.get $d0
+                local.get $fa1
                 f64.sub
                 local.set $d12
-                local.get $d0
+                local.get $fa1
                 local.get $d3
                 local.get $d12
                 f64.sub
                 f64.sub
-                local.get $d1
+                local.get $fa0
                 local.get $d12
                 f64.sub
                 f64.add
