@@ -278,6 +278,9 @@ class PageEmitter implements FpHost {
   private leadersPassed = 0;
   /** instructions after the current one in its run (they are counted against the budget already) */
   private later = 0;
+  /** the leader whose code the current code is in a wasm loop around (see loopEnds), or -1; and that loop's depth */
+  private loopHead = -1;
+  private loopDepth = 0;
 
   constructor(private readonly code: PageCode, private readonly layout: TranslatorLayout) {
     this.regs = layout.slot;
@@ -432,11 +435,14 @@ class PageEmitter implements FpHost {
   private jump(target: number): void {
     if (this.layout.policy === FlushPolicy.FENCE && target >= 0 && target < 4096) {
       this.i32(target); this.set(L_OFF);
-      // A leader further down the page is the end of a block around this code: branched to
-      // directly (one well-predicted jump, not the dispatch's indirect one) while the budget
-      // covers a run, as the dispatch would check.
+      // A leader further down the page is the end of a block around this code, and the head of
+      // a loop around it (loopEnds) that loop's label: branched to directly (one well-predicted
+      // jump, not the dispatch's search) while the budget covers a run, as the dispatch would check.
       const j = this.leaderIndex[target >> 1];
-      if (j >= this.leadersPassed) {
+      if (target === this.loopHead) {
+        this.get(L_LEFT); this.i32(RUN_LIMIT); this.op(Opc.I32_GE_S);
+        this.w.byte(Opc.BR_IF).u32(this.depth - this.loopDepth);
+      } else if (j >= this.leadersPassed) {
         this.get(L_LEFT); this.i32(RUN_LIMIT); this.op(Opc.I32_GE_S);
         this.w.byte(Opc.BR_IF).u32(this.depth - (this.leaderCount - j));
       }
@@ -479,7 +485,8 @@ class PageEmitter implements FpHost {
     // Runs: translated instructions in line from a leader or after one that does not fall
     // through, up to one that does not or before a leader or an instruction left to the interpreter.
     const later = runsAfter(this.code, starts, leaders);
-    let e = 0, i = 0, first = true;
+    const loops = loopEnds(this.code, starts, leaders, this.layout.policy);
+    let e = 0, i = 0, first = true, loopEnd = -1;
     forEachStep(this.code, starts, (off, c, step) => {
       if (e < k && leaders[e] === off) {
         w.byte(Opc.END);
@@ -487,20 +494,47 @@ class PageEmitter implements FpHost {
         e++;
         this.leadersPassed = e;
         first = true;
+        loopEnd = loops.get(off) ?? -1;
+        if (loopEnd >= 0 && step !== Step.INTERPRET) {
+          w.byte(Opc.LOOP).byte(BLOCK_VOID);
+          this.depth++;
+          this.loopHead = off;
+          this.loopDepth = this.depth;
+        }
       }
-      const n = later[i++];
-      switch (step) {
-        case Step.INTERPRET: this.marks.push(w.length, off, 1); this.exit(Exit.INTERPRET, off); first = true; return;
-        case Step.ENDS: this.instruction(off, c, first, n); break;
-        case Step.LEAVES: this.instruction(off, c, first, n); this.exit(Exit.NEXT, off + (c >>> OpWord.LENGTH)); break;
-        case Step.DISPATCH: this.instruction(off, c, first, n); this.jump(off + (c >>> OpWord.LENGTH)); break;
-        default: this.instruction(off, c, first, n);
-      }
+      if (off === loopEnd) this.closeLoopAfter(off, c, first, later[i++], step);
+      else this.step(off, c, first, later[i++], step);
       first = step !== Step.FALLS;
     });
     if (e !== k) throw new Error('translator: a leader is not an instruction start');
     w.byte(Opc.END); // loop
     w.byte(Opc.UNREACHABLE);
+    return this.wrap();
+  }
+
+  /** The last instruction in the wasm loop around the current leader's code, and the loop's end. */
+  private closeLoopAfter(off: number, c: number, first: boolean, n: number, step: Step): void {
+    this.step(off, c, first, n, step);
+    if (this.loopHead < 0) return;
+    this.w.byte(Opc.END);
+    this.depth--;
+    this.loopHead = -1;
+  }
+
+  /** The instruction at `off` and how the code goes on after it (see emit). */
+  private step(off: number, c: number, first: boolean, n: number, step: Step): void {
+    switch (step) {
+      case Step.INTERPRET: this.marks.push(this.w.length, off, 1); this.exit(Exit.INTERPRET, off); return;
+      case Step.ENDS: this.instruction(off, c, first, n); return;
+      case Step.LEAVES: this.instruction(off, c, first, n); this.exit(Exit.NEXT, off + (c >>> OpWord.LENGTH)); return;
+      case Step.DISPATCH: this.instruction(off, c, first, n); this.jump(off + (c >>> OpWord.LENGTH)); return;
+      default: this.instruction(off, c, first, n);
+    }
+  }
+
+  /** The function around the body in `w`: its locals, the prologue, the body in the epilogue's block, the epilogue. */
+  private wrap(): ByteWriter {
+    const w = this.w;
     const f = new ByteWriter();
     const groups = localGroups(this.fp.usesTemporaries || this.usedF.includes(1));
     f.u32(groups.length);
@@ -1086,6 +1120,27 @@ function runsAfter(code: PageCode, starts: readonly number[], leaders: readonly 
     later[i] = goesOn ? later[i + 1] + 1 : 0;
   }
   return later;
+}
+
+/**
+ * The loops whose code is a wasm loop: per leader that an in-page branch or jump among `starts`
+ * goes back to with no other leader between, the offset of the last such branch or jump. Taken,
+ * it jumps straight back (not through the dispatch); only where the policy lets taken jumps stay
+ * in the page.
+ */
+function loopEnds(code: PageCode, starts: readonly number[], leaders: readonly number[], policy: FlushPolicy): Map<number, number> {
+  const ends = new Map<number, number>();
+  if (policy !== FlushPolicy.FENCE) return ends;
+  let next = 0;
+  for (const off of starts) {
+    while (next < leaders.length && leaders[next] <= off) next++;
+    const c = code.opAt(off), op = c & 255;
+    if (KIND[op] !== Kind.BRANCH && op !== Op.JAL) continue;
+    const target = off + code.immAt(off);
+    // the leader at or before `off` is leaders[next - 1]
+    if (next > 0 && leaders[next - 1] === target) ends.set(target, off);
+  }
+  return ends;
 }
 
 /**
