@@ -160,54 +160,50 @@
                 block
                   block
                     block
-                      block
+                      local.get $off
+                      i32.const 52
+                      i32.lt_u
+                      if
+                        local.get $off
+                        i32.const 0
+                        i32.eq
+                        br_if 2
+                        local.get $off
+                        i32.const 36
+                        i32.eq
+                        br_if 3
                         local.get $off
                         i32.const 40
-                        i32.lt_u
-                        if
-                          local.get $off
-                          i32.const 0
-                          i32.eq
-                          br_if 2
-                          local.get $off
-                          i32.const 8
-                          i32.eq
-                          br_if 3
-                          local.get $off
-                          i32.const 36
-                          i32.eq
-                          br_if 4
-                        else
-                          local.get $off
-                          i32.const 40
-                          i32.eq
-                          br_if 5
-                          local.get $off
-                          i32.const 52
-                          i32.eq
-                          br_if 6
-                          local.get $off
-                          i32.const 60
-                          i32.eq
-                          br_if 7
-                          local.get $off
-                          i32.const 68
-                          i32.eq
-                          br_if 8
-                        end
+                        i32.eq
+                        br_if 4
+                      else
+                        local.get $off
+                        i32.const 52
+                        i32.eq
+                        br_if 5
+                        local.get $off
+                        i32.const 60
+                        i32.eq
+                        br_if 6
+                        local.get $off
+                        i32.const 68
+                        i32.eq
+                        br_if 7
                       end
-                      local.get $page
-                      local.get $off
-                      i64.extend_i32_u
-                      i64.add
-                      local.set $t
-                      i32.const 4
-                      local.set $exit
-                      br 8
                     end
+                    local.get $page
+                    local.get $off
+                    i64.extend_i32_u
+                    i64.add
+                    local.set $t
+                    i32.const 4
+                    local.set $exit
+                    br 7
+                  end
+                  loop
                     ;; 80005000: addi a1,a1,1
                     local.get $left
-                    i32.const 2
+                    i32.const 4
                     i32.sub
                     local.set $left
                     local.get $a1
@@ -220,7 +216,7 @@
                     i32.eqz
                     if
                       local.get $left
-                      i32.const 1
+                      i32.const 3
                       i32.add
                       local.set $left
                       local.get $page
@@ -268,12 +264,12 @@
                       i32.wrap_i64
                       i32.const 4
                       local.get $left
-                      i32.const 1
+                      i32.const 3
                       i32.add
                       call 10
                       if
                         local.get $left
-                        i32.const 1
+                        i32.const 3
                         i32.add
                         local.set $left
                         local.get $page
@@ -290,32 +286,32 @@
                     local.get $slot
                     i32.const 1
                     i32.store offset=1060
-                  end
-                  ;; 80005008: addi t0,t0,-1
-                  local.get $left
-                  i32.const 2
-                  i32.sub
-                  local.set $left
-                  local.get $t0
-                  i64.const -1
-                  i64.add
-                  local.set $t0
-                  ;; 8000500c: bne t0,zero,0x80005000
-                  local.get $t0
-                  i64.const 0
-                  i64.ne
-                  if
+                    ;; 80005008: addi t0,t0,-1
+                    local.get $t0
+                    i64.const -1
+                    i64.add
+                    local.set $t0
+                    ;; 8000500c: bne t0,zero,0x80005000
+                    local.get $t0
+                    i64.const 0
+                    i64.ne
+                    if
+                      i32.const 0
+                      local.set $off
+                      local.get $left
+                      i32.const 64
+                      i32.ge_s
+                      br_if 1
+                      br 7
+                    end
+                    local.get $page
+                    i64.const 16
+                    i64.add
+                    local.set $t
                     i32.const 0
-                    local.set $off
-                    br 6
+                    local.set $exit
+                    br 7
                   end
-                  local.get $page
-                  i64.const 16
-                  i64.add
-                  local.set $t
-                  i32.const 0
-                  local.set $exit
-                  br 6
                 end
                 ;; 80005024: csrrs t1,mcause,zero  (left to the interpreter)
                 local.get $page

@@ -166,111 +166,105 @@
           block
             block
               block
-                block
-                  local.get $off
-                  i32.const 0
-                  i32.eq
-                  br_if 1
-                  local.get $off
-                  i32.const 4
-                  i32.eq
-                  br_if 2
-                  local.get $off
-                  i32.const 32
-                  i32.eq
-                  br_if 3
-                  local.get $off
-                  i32.const 60
-                  i32.eq
-                  br_if 4
-                end
-                local.get $page
                 local.get $off
-                i64.extend_i32_u
-                i64.add
-                local.set $t
-                i32.const 4
-                local.set $exit
-                br 5
-              end
-              ;; 80003000: sd t0,0(s0)
-              local.get $left
-              i32.const 1
-              i32.sub
-              local.set $left
-              local.get $s0
-              local.set $a
-              local.get $a
-              i32.wrap_i64
-              local.tee $vl
-              i32.const 8
-              i32.shr_u
-              i32.const 262128
-              i32.and
-              local.tee $j
-              i64.load offset=134483968
-              local.get $a
-              i64.const -4089
-              i64.and
-              local.get $genKey64
-              i64.xor
-              i64.eq
-              if
-                local.get $hits
-                i32.const 1
-                i32.add
-                local.set $hits
-                local.get $j
-                i32.load offset=134483976
-                local.get $vl
-                i32.const 4095
-                i32.and
-                i32.add
-                local.get $t0
-                i64.store align=1
-              else
-                local.get $vl
-                local.get $a
-                i64.const 32
-                i64.shr_u
-                i32.wrap_i64
-                local.get $t0
                 i32.const 0
-                local.get $left
-                i32.const 1
-                i32.add
-                call 14
-                local.tee $w
+                i32.eq
+                br_if 1
+                local.get $off
+                i32.const 32
+                i32.eq
+                br_if 2
+                local.get $off
+                i32.const 60
+                i32.eq
+                br_if 3
+              end
+              local.get $page
+              local.get $off
+              i64.extend_i32_u
+              i64.add
+              local.set $t
+              i32.const 4
+              local.set $exit
+              br 4
+            end
+            ;; 80003000: sd t0,0(s0)
+            local.get $left
+            i32.const 8
+            i32.sub
+            local.set $left
+            local.get $s0
+            local.set $a
+            local.get $a
+            i32.wrap_i64
+            local.tee $vl
+            i32.const 8
+            i32.shr_u
+            i32.const 262128
+            i32.and
+            local.tee $j
+            i64.load offset=134483968
+            local.get $a
+            i64.const -4089
+            i64.and
+            local.get $genKey64
+            i64.xor
+            i64.eq
+            if
+              local.get $hits
+              i32.const 1
+              i32.add
+              local.set $hits
+              local.get $j
+              i32.load offset=134483976
+              local.get $vl
+              i32.const 4095
+              i32.and
+              i32.add
+              local.get $t0
+              i64.store align=1
+            else
+              local.get $vl
+              local.get $a
+              i64.const 32
+              i64.shr_u
+              i32.wrap_i64
+              local.get $t0
+              i32.const 0
+              local.get $left
+              i32.const 8
+              i32.add
+              call 14
+              local.tee $w
+              if
+                local.get $w
+                i32.const 2
+                i32.eq
                 if
-                  local.get $w
-                  i32.const 2
-                  i32.eq
-                  if
-                    local.get $left
-                    i32.const 1
-                    i32.add
-                    local.set $left
-                    local.get $page
-                    local.set $t
-                    i32.const 6
-                    local.set $exit
-                    br 7
-                  end
+                  local.get $left
+                  i32.const 8
+                  i32.add
+                  local.set $left
                   local.get $page
-                  i64.const 4
-                  i64.add
                   local.set $t
-                  i32.const 3
+                  i32.const 6
                   local.set $exit
                   br 6
                 end
+                local.get $left
+                i32.const 7
+                i32.add
+                local.set $left
+                local.get $page
+                i64.const 4
+                i64.add
+                local.set $t
+                i32.const 3
+                local.set $exit
+                br 5
               end
             end
             ;; 80003004: lw a1,0(s0)
-            local.get $left
-            i32.const 7
-            i32.sub
-            local.set $left
             local.get $s0
             local.set $a
             local.get $a
