@@ -31,7 +31,7 @@ import { HaltClock } from '../smp/halt-clock.js';
 import { readSnapshot, restoreSnapshot, SNAPSHOT_WORDS, snapshotWords, takeSnapshot, type HartSnapshot } from '../cpu/hart-snapshot.js';
 import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
 import { applyHartImage, HART_IMAGE_WORDS, writeHartImage } from '../cpu/hart-image.js';
-import { SnapshotError } from './errors.js';
+import { HartvmError, SnapshotError } from './errors.js';
 import { boardShape, captureSections, restoreSections, sectionLimits, sectionsProblem, snapshotFileLimit, unsavableDevices, type SnapshotBoard } from './snapshot/board-snapshot.js';
 import { streamCodec, type SectionCodec } from './snapshot/deflate.js';
 import { decodeSnapshot, encodeSnapshot, SnapshotFormatError } from './snapshot/snapshot-file.js';
@@ -121,7 +121,11 @@ export interface SessionOptions {
   network?: NetBackend;
   /** Host folders shared over virtio-9p, a device each */
   shares?: FileShare[];
-  images: BootImages;
+  /**
+   * The images, or what reads them when they are first placed: a board loaded from a snapshot
+   * (boot({ placeImages: false })) needs them only once its guest reboots.
+   */
+  images: BootImages | (() => BootImages);
   /** virtio-blk disks, in order: the first is /dev/vda */
   disks: BlockBackend[];
   /**
@@ -226,6 +230,10 @@ export class MachineSession {
   /** a debugger's breakpoints and write watchpoints, for hart threads */
   private breakpointList: DebuggerList | undefined;
   private watchList: DebuggerList | undefined;
+  /** SessionOptions.images once read, when given as a function */
+  private readImages: BootImages | undefined;
+  /** guest memory holds only zeros: built with nothing placed, and nothing has run or written it since */
+  private memoryIsZero = false;
   /** stops hart threads reported that the device thread has seen */
   private debugStopsSeen = 0;
   /** why the hart on the calling thread stopped on its own (and the watched address it wrote) */
@@ -252,8 +260,12 @@ export class MachineSession {
     });
   }
 
-  /** Builds the board and places the images (throws BoardError when they do not fit); run() does it too. */
-  boot(): void {
+  /**
+   * Builds the board and places the images (throws BoardError when they do not fit); run() does
+   * it too. `placeImages` false leaves guest memory zero for a snapshot to be loaded into (the
+   * images are still checked, and a reboot places them).
+   */
+  boot({ placeImages = true }: { placeImages?: boolean } = {}): void {
     const options = this.options;
     this.signals = hartsOnThreads(options) ? new BoardSignals(options.harts) : undefined;
     this.clockOrigin = this.host.clockOrigin();
@@ -291,12 +303,22 @@ export class MachineSession {
       onVirtioError: (message) => options.event?.({ type: 'virtio-error', message }),
       onInterrupt: () => this.wake?.(),
     });
-    machine.boot(options.images);
+    // (images given as a function are read when first placed, not to be checked only)
+    if (placeImages || typeof options.images !== 'function') machine.boot(this.bootImages(), placeImages);
+    this.memoryIsZero = !placeImages;
     machine.uart.setTransmitterBusy(this.console.behind); // a reboot does not catch the host up
     this.machine = machine;
   }
 
-  /** The device tree the guest was given (after boot()). */
+  /** The images to place, read once. */
+  private bootImages(): BootImages {
+    const images = this.options.images;
+    if (typeof images !== 'function') return images;
+    this.readImages ??= images();
+    return this.readImages;
+  }
+
+  /** The device tree the guest was given (after boot(); none while the images are not read). */
   get deviceTree(): Uint8Array {
     return this.machine?.deviceTree ?? new Uint8Array(0);
   }
@@ -436,7 +458,8 @@ export class MachineSession {
       try {
         const problem = await sectionsProblem(board, snapshot.sections);
         if (problem) throw new SnapshotFormatError(problem);
-        await restoreSections(board, snapshot.sections);
+        await restoreSections(board, snapshot.sections, this.memoryIsZero);
+        this.memoryIsZero = false;
       } catch (e) {
         throw e instanceof SnapshotFormatError ? new SnapshotError(e.message) : e;
       } finally {
@@ -576,6 +599,7 @@ export class MachineSession {
 
   /** Writes guest memory as readMemory() reads it (decoded code of the pages is dropped); false where some byte is not RAM. */
   writeMemory(hartId: number, address: bigint, bytes: Uint8Array): boolean {
+    this.memoryIsZero = false;
     return this.inspector(hartId).write(address, bytes);
   }
 
@@ -589,6 +613,7 @@ export class MachineSession {
   private release(actions: readonly HartAction[]): void {
     if (this.halt === 0) return;
     this.halt = 0;
+    this.memoryIsZero = false;
     this.stopCause = StopCause.NONE;
     // (a hart thread does the same when let go)
     if (!this.signals) this.machine?.harts[0]?.resumedByDebugger();
@@ -635,11 +660,20 @@ export class MachineSession {
     this.haltClock.stand(this.hostClock);
   }
 
-  /** Boots the board again after a reset, held if it was stopped. */
+  /**
+   * Boots the board again after a reset, held if it was stopped. Images that cannot be read or
+   * placed (read only now for a board loaded from a snapshot) end the run, saying why.
+   */
   private reboot(): void {
     this.rebootRequested = false;
     this.panicked = false;
-    this.boot();
+    try {
+      this.boot();
+    } catch (e) {
+      if (!(e instanceof HartvmError)) throw e;
+      this.end({ status: 1, reason: 'stopped', message: `the guest reset, and the board cannot boot again: ${e.message}` });
+      return;
+    }
     if (this.holdAfterReboot) this.holdAtStart();
     this.holdAfterReboot = false;
   }
@@ -748,6 +782,7 @@ export class MachineSession {
       if (this.ending) return;
       if (this.rebootRequested) {
         this.reboot();
+        if (this.ending) return;
         continue;
       }
       if (held) await this.sleepFor(SLICE_MS);
@@ -807,6 +842,7 @@ export class MachineSession {
       }
       if (this.ending || !this.rebootRequested) return;
       this.reboot();
+      if (this.ending) return;
     }
   }
 

@@ -206,8 +206,12 @@ export class VirtMachine {
     }
   }
 
-  /** Loads everything, writes the device tree and the boot ROM, and resets every hart to the ROM. */
-  boot(images: BootImages): void {
+  /**
+   * Loads everything, writes the device tree and the boot ROM, and resets every hart to the ROM.
+   * `placeInMemory` false checks where everything goes but writes nothing into guest memory: a
+   * snapshot is about to be loaded over it.
+   */
+  boot(images: BootImages, placeInMemory = true): void {
     const ramEnd = VIRT_RAM_BASE + BigInt(this.ramSize);
     const used: { name: string; start: bigint; end: bigint }[] = [];
     const place = (name: string, start: bigint, data: Uint8Array, memSize = BigInt(data.length)): void => {
@@ -227,7 +231,7 @@ export class VirtMachine {
         }
       }
       used.push({ name, start, end });
-      this.memory.load(start, data);
+      if (placeInMemory) this.memory.load(start, data);
     };
 
     let firmwareEnd = VIRT_RAM_BASE;
@@ -293,7 +297,7 @@ export class VirtMachine {
       nextMode: NextMode.S,
       bootHart: 0,
     });
-    this.memory.load(BOOT_ROM_BASE, rom);
+    if (placeInMemory) this.memory.load(BOOT_ROM_BASE, rom);
     this.resetPc = BOOT_ROM_BASE;
     for (const hart of this.harts) hart.reset(BOOT_ROM_BASE);
   }

@@ -156,7 +156,14 @@ for (const smp of [1, 2]) {
         readable = machine.consoleStreams().readable.getReader();
       }
       await machine.start();
-      await sleep(1500);
+      // until the output stands (hart threads start late on a loaded host); a guest that is not
+      // held back writes on and never gets past this
+      for (const deadline = Date.now() + 60000; ;) {
+        const seen = handedOver;
+        await sleep(500);
+        if (seen > 0 && handedOver === seen) break;
+        assert.ok(Date.now() < deadline, `${kind}: the guest is held back (${handedOver} bytes handed over and counting)`);
+      }
       const before = handedOver;
       await sleep(1500);
       // What the readers buffer (16 or 64 KiB) and a batch or two: the guest waits for THRE meanwhile.

@@ -281,8 +281,9 @@ async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
         running.stop(1, message);
       });
     }
-    // Places the images now, so that one that does not fit is said before anything runs.
-    session.boot();
+    // Places the images now, so that one that does not fit is said before anything runs (a
+    // snapshot to start from fills guest memory itself: they are only checked then).
+    session.boot({ placeImages: loadvm === undefined });
     // read and checked before anything runs: a snapshot refused is the page's one error
     const snapshot = loadvm && await session.readSnapshot(loadvm);
     post({ type: 'booting', info, warnings });

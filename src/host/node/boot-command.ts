@@ -75,9 +75,10 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     shares: options.shares,
     gdb: options.gdb,
     startHeld: options.startHeld,
-    loadvm: options.loadvm,
+    // -M dumpdtb= writes the device tree and ends: nothing is loaded
+    loadvm: options.dumpDtb ? undefined : options.loadvm,
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
-    warmUp: !process.env.HARTVM_NO_WARMUP,
+    warmUp: process.env.HARTVM_NO_WARMUP ? false : undefined,
   });
   if (options.dumpDtb) {
     await machine.stop();

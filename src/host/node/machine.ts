@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
 import { bootImagesFrom, type BootFiles } from '../../machine/boot-images.js';
+import type { BootImages } from '../../machine/virt-machine.js';
 import { OptionError } from '../../machine/errors.js';
 import { DEFAULT_RAM, driveCountOption, flushPolicyOption, engineOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { formatSize } from '../../machine/size.js';
@@ -62,7 +63,7 @@ export interface MachineOptions {
   reboot?: boolean;
   /** every hart on a worker thread of its own also at smp 1 (always so from smp 2) */
   hartThreads?: boolean;
-  /** warm the interpreter up before the guest starts (default true) */
+  /** warm the interpreter up before the guest starts (default true, false with loadvm) */
   warmUp?: boolean;
   /**
    * the board also has a virtio console (hvc0: boot with append "console=hvc0"), which gets the
@@ -93,7 +94,8 @@ export interface MachineOptions {
   /**
    * start from a snapshot saveSnapshot() (or the monitor's savevm) wrote, instead of booting, as
    * QEMU's -loadvm (which names a snapshot inside a disk; here it is a file): the other options
-   * must give a machine of the same shape (memory, harts, devices, disks)
+   * must give a machine of the same shape (memory, harts, devices, disks); the images are read
+   * only once the guest reboots
    */
   loadvm?: string;
   /** aborting it stops the machine (as stop() does) */
@@ -388,7 +390,7 @@ export class Machine extends EventEmitter<MachineEvents> {
     return this.session.statistics();
   }
 
-  /** The flattened device tree the guest is given. */
+  /** The flattened device tree the guest is given (none for a machine loaded with loadvm, until it reboots). */
   get deviceTree(): Uint8Array {
     return this.session.deviceTree;
   }
@@ -447,21 +449,8 @@ function driveSpec(drive: DriveOption): DriveSpec | { data: Uint8Array; readOnly
   return { file: drive.file, readOnly: drive.readOnly ?? false, snapshot: drive.snapshot ?? false };
 }
 
-/**
- * Builds a machine: reads the images, opens the disks and places everything in RAM. Throws a
- * HartvmError (with a `code`) for bad options, unreadable or invalid images, disks that cannot
- * be opened, and images that do not fit the board. Nothing runs until start().
- */
-export function createMachine(options: MachineOptions = {}): Machine {
-  const ramSize = ramSizeOption(options.memory ?? DEFAULT_RAM);
-  const harts = hartsOption(options.smp ?? 1);
-  const policy = flushPolicyOption(options.tlbFlush ?? 'fence');
-  const engine = engineOption(options.engine ?? 'interp');
-  if (engine === 'jit') keepTranslatedCodeAtBaseline();
-  if (options.jitDump !== undefined) makeJitDumpDirectory(options.jitDump);
-  const shareOptions = sharesOption(options.shares ?? []);
-  driveCountOption(options.drives?.length ?? 0, '-drive', { virtioConsole: options.virtioConsole, network: options.network, shares: shareOptions });
-  const userNetwork = options.network ? userNetworkOption(options.network) : undefined;
+/** The images to boot, read as the options name them (the default ones where they name none). */
+function readBootImages(options: MachineOptions, ramSize: number): { images: BootImages; warnings: string[] } {
   const files: BootFiles = { bootargs: options.append ?? '' };
   const shipped = (part: 'firmware' | 'kernel' | 'initrd', name: string) => ({ name: `${SHIPPED_IMAGES_DIR}/${name}`, bytes: defaultImage(part) });
   if (options.kernel === undefined) {
@@ -478,7 +467,27 @@ export function createMachine(options: MachineOptions = {}): Machine {
   if (options.dtb !== undefined) files.deviceTree = bytesOf('device tree', options.dtb, { bytes: MAX_DEVICE_TREE, described: 'a device tree (QEMU takes 1 MiB at most too)' });
   if (options.bios === undefined) files.firmware = shipped('firmware', 'fw_dynamic.bin.gz');
   else if (options.bios !== 'none') files.firmware = bytesOf('firmware', options.bios);
-  const { images, warnings } = bootImagesFrom(files);
+  return bootImagesFrom(files);
+}
+
+/**
+ * Builds a machine: reads the images, opens the disks and places everything in RAM. Throws a
+ * HartvmError (with a `code`) for bad options, unreadable or invalid images, disks that cannot
+ * be opened, and images that do not fit the board. Nothing runs until start().
+ */
+export function createMachine(options: MachineOptions = {}): Machine {
+  const ramSize = ramSizeOption(options.memory ?? DEFAULT_RAM);
+  const harts = hartsOption(options.smp ?? 1);
+  const policy = flushPolicyOption(options.tlbFlush ?? 'fence');
+  const engine = engineOption(options.engine ?? 'interp');
+  if (engine === 'jit') keepTranslatedCodeAtBaseline();
+  if (options.jitDump !== undefined) makeJitDumpDirectory(options.jitDump);
+  const shareOptions = sharesOption(options.shares ?? []);
+  driveCountOption(options.drives?.length ?? 0, '-drive', { virtioConsole: options.virtioConsole, network: options.network, shares: shareOptions });
+  const userNetwork = options.network ? userNetworkOption(options.network) : undefined;
+  // A machine loaded from a snapshot places its images only once its guest reboots: they are
+  // read then (unpacking the default kernel alone takes longer than loading a snapshot's RAM).
+  const booted = options.loadvm === undefined ? readBootImages(options, ramSize) : undefined;
   const gdb = options.gdb === undefined ? undefined : parseGdbPlace(typeof options.gdb === 'number' ? `tcp::${options.gdb}` : options.gdb);
 
   const fileDisks: FileDisk[] = [];
@@ -509,10 +518,11 @@ export function createMachine(options: MachineOptions = {}): Machine {
       network,
       shares,
       reboot: options.reboot ?? true,
-      warmUp: options.warmUp ?? true,
+      // (a machine loaded from a snapshot answers sooner without: its interpreter learns from the guest)
+      warmUp: options.warmUp ?? options.loadvm === undefined,
       // a machine loaded from a snapshot is held from the start, and let go once it is loaded
       startHeld: (options.startHeld ?? false) || options.loadvm !== undefined,
-      images,
+      images: booted?.images ?? (() => readBootImages(options, ramSize).images),
       disks,
       output: (bytes) => machine!.output(bytes),
       outputDropped: () => machine!.emit('output-dropped'),
@@ -521,9 +531,10 @@ export function createMachine(options: MachineOptions = {}): Machine {
         else machine!.emit(event.type);
       },
     });
-    session.boot();
+    // a snapshot to start from fills guest memory itself
+    session.boot({ placeImages: options.loadvm === undefined });
     const loadvm = options.loadvm === undefined ? undefined : { file: options.loadvm, held: options.startHeld ?? false };
-    machine = new Machine(session, fileDisks, network, warnings, options.signal, gdb, folders, loadvm);
+    machine = new Machine(session, fileDisks, network, booted?.warnings ?? [], options.signal, gdb, folders, loadvm);
     return machine;
   } catch (e) {
     for (const disk of fileDisks) disk.close();

@@ -123,8 +123,12 @@ export async function sectionsProblem(board: SnapshotBoard, sections: Map<string
   return undefined;
 }
 
-/** Puts the board back as the sections (found right by sectionsProblem) say. */
-export async function restoreSections(board: SnapshotBoard, sections: Map<string, Uint8Array>): Promise<void> {
+/**
+ * Puts the board back as the sections (found right by sectionsProblem) say. `memoryIsZero`: every
+ * memory region holds only zeros now (a board just built, nothing placed, nothing run), so only
+ * the snapshot's pages that are not zero need writing.
+ */
+export async function restoreSections(board: SnapshotBoard, sections: Map<string, Uint8Array>, memoryIsZero = false): Promise<void> {
   const machine = board.machine;
   const devices = machine.deviceList();
   let states: unknown;
@@ -151,7 +155,7 @@ export async function restoreSections(board: SnapshotBoard, sections: Map<string
   for (const region of memory.regions) {
     unpackPages(sections.get(memorySection(region))!, region.size / IMAGE_PAGE, (page, bytes) => {
       memory.bytes.set(bytes, memory.hostOffset(region, region.baseNumber + page * IMAGE_PAGE));
-    });
+    }, memoryIsZero ? 'skip' : 'put');
   }
   for (const [i, disk] of board.disks.entries()) if (!disk.readOnly) await writeDisk(disk, sections.get(diskSection(disk, i))!);
   await board.writeHartImages(hartWords(sections.get('harts')!));

@@ -35,8 +35,11 @@ export function packedProblem(packed: Uint8Array, pages: number): string | undef
   return undefined;
 }
 
-/** Unpacks an image packedProblem() found right: `put(page, bytes)` for each page, zero ones included (a shared zero page). */
-export function unpackPages(packed: Uint8Array, pages: number, put: (page: number, bytes: Uint8Array) => void): void {
+/**
+ * Unpacks an image packedProblem() found right: `put(page, bytes)` for each page, zero ones
+ * included (a shared zero page) unless `zeroPages` is 'skip' (the place it goes is zero already).
+ */
+export function unpackPages(packed: Uint8Array, pages: number, put: (page: number, bytes: Uint8Array) => void, zeroPages: 'put' | 'skip' = 'put'): void {
   const bitmapBytes = Math.ceil(pages / 8);
   const zero = new Uint8Array(IMAGE_PAGE);
   let at = bitmapBytes;
@@ -44,7 +47,7 @@ export function unpackPages(packed: Uint8Array, pages: number, put: (page: numbe
     if (packed[page >> 3] & (1 << (page & 7))) {
       put(page, packed.subarray(at, at + IMAGE_PAGE));
       at += IMAGE_PAGE;
-    } else {
+    } else if (zeroPages === 'put') {
       put(page, zero);
     }
   }
