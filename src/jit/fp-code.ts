@@ -12,7 +12,7 @@
 
 import { OpWord } from '../cpu/code-cache.js';
 import { ENCODINGS, Op } from '../cpu/isa/encodings.js';
-import { F_REGS_OFFSET, Misc, MISC_OFFSET, X0_SINK } from '../cpu/state.js';
+import { Misc, MISC_OFFSET, X0_SINK } from '../cpu/state.js';
 import { L_A, L_F0, L_SLOT, L_VH, L_W } from './page-locals.js';
 import { BLOCK_VOID, Opc, type ByteWriter } from './wasm-writer.js';
 
@@ -29,6 +29,15 @@ export interface FpHost {
   leaveToInterpreter(off: number): void;
   /** notes that the FP state changed (mstatus.FS becomes Dirty when the code returns) */
   fpWritten(): void;
+  /** pushes f[r] as an f64 */
+  getF64(r: number): void;
+  /** the local that holds f[r] (as an f64) */
+  fLocal(r: number): number;
+  /** pops an f64 into f[r] (and notes that the FP state changed) */
+  setF64(r: number): void;
+  /** f[r] into the hart's slot, and back from it: the FP unit reads and writes the registers there */
+  spillF(r: number): void;
+  reloadF(r: number): void;
 }
 
 /** The inline fast path an op has. */
@@ -48,6 +57,9 @@ FAST[Op.FCVT_W_D] = Fast.TO_W; FAST[Op.FCVT_WU_D] = Fast.TO_WU; FAST[Op.FCVT_L_D
 /** Whether the op reads x[rs1] and whether it writes x[rd] (else they are f registers or absent). */
 const READS_X1 = new Uint8Array(Op.COUNT);
 const WRITES_X = new Uint8Array(Op.COUNT);
+/** The f registers the op reads (bit 0: rs1, 1: rs2, 2: rs3), and whether it writes f[rd]. */
+const READS_F = new Uint8Array(Op.COUNT);
+const WRITES_F = new Uint8Array(Op.COUNT);
 /** The ops this module translates: the F and D ones that are not loads or stores. */
 const COMPUTE = new Uint8Array(Op.COUNT);
 for (const info of ENCODINGS) {
@@ -55,6 +67,8 @@ for (const info of ENCODINGS) {
   COMPUTE[info.op] = 1;
   READS_X1[info.op] = info.rs1 === 'x' ? 1 : 0;
   WRITES_X[info.op] = info.rd === 'x' ? 1 : 0;
+  READS_F[info.op] = (info.rs1 === 'f' ? 1 : 0) | (info.rs2 === 'f' ? 2 : 0) | (info.rs3 === 'f' ? 4 : 0);
+  WRITES_F[info.op] = info.rd === 'f' ? 1 : 0;
 }
 
 /** Whether `op` is an F or D compute instruction (it is translated through this module). */
@@ -80,10 +94,17 @@ const SPLIT = 134217729;
 const MIN_NORMAL = 2 ** -1022;
 
 // f64 temporaries
-const A = L_F0, B = L_F0 + 1, C = L_F0 + 2, Z = L_F0 + 3, T = L_F0 + 4, AH = L_F0 + 5, AL = L_F0 + 6, BH = L_F0 + 7;
+const A_TMP = L_F0, B_TMP = L_F0 + 1, C_TMP = L_F0 + 2, Z = L_F0 + 3, T = L_F0 + 4, AH = L_F0 + 5, AL = L_F0 + 6, BH = L_F0 + 7;
 const BL = L_F0 + 8, UH = L_F0 + 9, UL = L_F0 + 10, TH = L_F0 + 11, BB = L_F0 + 12, TL = L_F0 + 13, S1 = L_F0 + 14, E3 = L_F0 + 15;
 /** (reusing temporaries that are dead by then) */
 const V = T, E2 = AH;
+
+const keyBits = new BigUint64Array(1), keyValue = new Float64Array(keyBits.buffer);
+/** The bits of the non-negative double `v` shifted left by one (see FpCode.magnitudeIn). */
+function magnitudeKey(v: number): bigint {
+  keyValue[0] = v;
+  return BigInt.asUintN(64, keyBits[0] << 1n);
+}
 
 /** What a fast path needs of the rounding mode, or NONE_USABLE when it cannot serve the instruction's. */
 const enum Guard { NONE, FRM_RNE, FRM_VALID, NONE_USABLE }
@@ -109,13 +130,14 @@ export class FpCode {
   private else_(): void { this.op(Opc.ELSE); }
   private end(): void { this.op(Opc.END); this.h.depth--; }
 
-  private loadF(local: number, r: number, negate = false): void {
-    this.get(L_SLOT); this.mem(Opc.F64_LOAD, 3, F_REGS_OFFSET + 8 * r);
-    if (negate) this.op(Opc.F64_NEG);
-    this.set(local);
+  /** The local to read f[r] from: its own, or `temporary` holding it negated. */
+  private operand(temporary: number, r: number, negate = false): number {
+    if (!negate) return this.h.fLocal(r);
+    this.h.getF64(r); this.op(Opc.F64_NEG); this.set(temporary);
+    return temporary;
   }
   private storeF(rd: number, local: number): void {
-    this.get(L_SLOT); this.get(local); this.mem(Opc.F64_STORE, 3, F_REGS_OFFSET + 8 * rd);
+    this.get(local); this.h.setF64(rd);
   }
   /** fflags |= NX if the f64 on the stack is not zero */
   private inexactUnlessZero(): void {
@@ -142,11 +164,15 @@ export class FpCode {
     this.op(Opc.I32_EQZ);
     this.w.byte(Opc.BR_IF).u32(this.h.depth - this.slowDepth);
   }
-  /** Pushes lo <= |local| < hi (or <= hi): false for NaN. */
+  /**
+   * Pushes lo <= |local| < hi (or <= hi): false for NaN. Magnitudes (NaNs above infinity) order
+   * as their bits without the sign, unsigned: one compare of the bits less lo's, shifted left by one.
+   */
   private magnitudeIn(local: number, lo: number, hi: number, hiIncluded: boolean): void {
-    this.get(local); this.op(Opc.F64_ABS); this.f64(lo); this.op(Opc.F64_GE);
-    this.get(local); this.op(Opc.F64_ABS); this.f64(hi); this.op(hiIncluded ? Opc.F64_LE : Opc.F64_LT);
-    this.op(Opc.I32_AND);
+    const loKey = magnitudeKey(lo);
+    this.get(local); this.op(Opc.I64_REINTERPRET_F64); this.i64(1n); this.op(Opc.I64_SHL);
+    this.i64(BigInt.asIntN(64, loKey)); this.op(Opc.I64_SUB);
+    this.i64(BigInt.asIntN(64, magnitudeKey(hi) - loKey)); this.op(hiIncluded ? Opc.I64_LE_U : Opc.I64_LT_U);
   }
   /** Pushes |local| < infinity (false for NaN). */
   private finite(local: number): void {
@@ -212,6 +238,10 @@ export class FpCode {
   private slow(c: number, rs3rm: number, off: number): void {
     const op = c & 255, rd = (c >>> OpWord.RD) & 63, rs1 = (c >>> OpWord.RS1) & 31;
     if (READS_X1[op] && rs1 !== 0) { this.get(L_SLOT); this.h.getX(rs1); this.mem(Opc.I64_STORE, 3, 8 * rs1); }
+    const readsF = READS_F[op];
+    if (readsF & 1) this.h.spillF(rs1);
+    if (readsF & 2) this.h.spillF((c >>> OpWord.RS2) & 31);
+    if (readsF & 4) this.h.spillF(rs3rm & 31);
     this.i32(c | 0); this.i32(rs3rm);
     this.w.byte(Opc.CALL).u32(this.callFp);
     // 1: a reserved rounding mode; the interpreter raises the illegal-instruction exception
@@ -219,68 +249,71 @@ export class FpCode {
     this.h.leaveToInterpreter(off);
     this.end();
     if (WRITES_X[op] && rd !== X0_SINK) { this.get(L_SLOT); this.mem(Opc.I64_LOAD, 3, 8 * rd); this.h.setX(rd); }
+    if (WRITES_F[op]) this.h.reloadF(rd);
   }
 
   private fastPath(fast: Fast, c: number, rs3rm: number): void {
     const op = c & 255, rd = (c >>> OpWord.RD) & 63, rs1 = (c >>> OpWord.RS1) & 31, rs2 = (c >>> OpWord.RS2) & 31;
+    // the locals of the operands
+    let a: number, b: number;
     switch (fast) {
       case Fast.ADD: case Fast.SUB:
-        this.loadF(A, rs1); this.loadF(B, rs2, fast === Fast.SUB);
-        this.get(A); this.get(B); this.op(Opc.F64_ADD); this.set(Z);
+        a = this.operand(A_TMP, rs1); b = this.operand(B_TMP, rs2, fast === Fast.SUB);
+        this.get(a); this.get(b); this.op(Opc.F64_ADD); this.set(Z);
         this.unlessStickyInexactCovers(Z);
         // an inexact sum is never tiny; near overflow (or NaN), the slow path
         this.get(Z); this.op(Opc.F64_ABS); this.f64(HI); this.op(Opc.F64_LE); this.slowUnless();
-        this.sumError(A, B, Z); this.inexactUnlessZero();
+        this.sumError(a, b, Z); this.inexactUnlessZero();
         this.end();
         this.storeF(rd, Z);
         return;
       case Fast.MUL:
-        this.loadF(A, rs1); this.loadF(B, rs2);
-        this.get(A); this.get(B); this.op(Opc.F64_MUL); this.set(Z);
+        a = this.operand(A_TMP, rs1); b = this.operand(B_TMP, rs2);
+        this.get(a); this.get(b); this.op(Opc.F64_MUL); this.set(Z);
         this.unlessStickyInexactCovers(Z);
-        this.magnitudeIn(Z, LO, HI, true); this.magnitudeIn(A, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
-        this.magnitudeIn(B, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
+        this.magnitudeIn(Z, LO, HI, true); this.magnitudeIn(a, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
+        this.magnitudeIn(b, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
         this.ifVoid();
-        this.productError(A, B, Z); this.inexactUnlessZero();
+        this.productError(a, b, Z); this.inexactUnlessZero();
         this.else_();
         // a zero times a finite number is exact
-        this.isZero(A); this.isZero(B); this.op(Opc.I32_OR); this.finite(A); this.op(Opc.I32_AND); this.finite(B); this.op(Opc.I32_AND);
+        this.isZero(a); this.isZero(b); this.op(Opc.I32_OR); this.finite(a); this.op(Opc.I32_AND); this.finite(b); this.op(Opc.I32_AND);
         this.slowUnless();
         this.end();
         this.end();
         this.storeF(rd, Z);
         return;
       case Fast.DIV:
-        this.loadF(A, rs1); this.loadF(B, rs2);
-        this.get(A); this.get(B); this.op(Opc.F64_DIV); this.set(Z);
+        a = this.operand(A_TMP, rs1); b = this.operand(B_TMP, rs2);
+        this.get(a); this.get(b); this.op(Opc.F64_DIV); this.set(Z);
         this.unlessStickyInexactCovers(Z);
-        this.magnitudeIn(Z, LO, SPLIT_HI, false); this.magnitudeIn(A, LO, HI, true); this.op(Opc.I32_AND);
-        this.magnitudeIn(B, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
+        this.magnitudeIn(Z, LO, SPLIT_HI, false); this.magnitudeIn(a, LO, HI, true); this.op(Opc.I32_AND);
+        this.magnitudeIn(b, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
         this.ifVoid();
         // the remainder a - q*b = (a - p) - error(p), p = RN(q*b), is exact
-        this.get(Z); this.get(B); this.op(Opc.F64_MUL); this.set(UH);
-        this.get(A); this.get(UH); this.op(Opc.F64_SUB); this.productError(Z, B, UH); this.op(Opc.F64_SUB);
+        this.get(Z); this.get(b); this.op(Opc.F64_MUL); this.set(UH);
+        this.get(a); this.get(UH); this.op(Opc.F64_SUB); this.productError(Z, b, UH); this.op(Opc.F64_SUB);
         this.inexactUnlessZero();
         this.else_();
         // zero divided by a finite non-zero number is exact
-        this.isZero(A); this.isZero(B); this.op(Opc.I32_EQZ); this.op(Opc.I32_AND); this.finite(B); this.op(Opc.I32_AND);
+        this.isZero(a); this.isZero(b); this.op(Opc.I32_EQZ); this.op(Opc.I32_AND); this.finite(b); this.op(Opc.I32_AND);
         this.slowUnless();
         this.end();
         this.end();
         this.storeF(rd, Z);
         return;
       case Fast.SQRT:
-        this.loadF(A, rs1);
-        this.get(A); this.op(Opc.F64_SQRT); this.set(Z);
+        a = this.operand(A_TMP, rs1);
+        this.get(a); this.op(Opc.F64_SQRT); this.set(Z);
         this.unlessStickyInexactCovers(Z);
-        this.get(A); this.f64(LO); this.op(Opc.F64_GE); this.get(A); this.f64(HI); this.op(Opc.F64_LE); this.op(Opc.I32_AND);
+        this.get(a); this.f64(LO); this.op(Opc.F64_GE); this.get(a); this.f64(HI); this.op(Opc.F64_LE); this.op(Opc.I32_AND);
         this.ifVoid();
         this.get(Z); this.get(Z); this.op(Opc.F64_MUL); this.set(UH);
-        this.get(A); this.get(UH); this.op(Opc.F64_SUB); this.productError(Z, Z, UH); this.op(Opc.F64_SUB);
+        this.get(a); this.get(UH); this.op(Opc.F64_SUB); this.productError(Z, Z, UH); this.op(Opc.F64_SUB);
         this.inexactUnlessZero();
         this.else_();
         // the root of a zero is that zero
-        this.isZero(A); this.slowUnless();
+        this.isZero(a); this.slowUnless();
         this.end();
         this.end();
         this.storeF(rd, Z);
@@ -289,17 +322,17 @@ export class FpCode {
         this.fusedMultiplyAdd(op, rd, rs1, rs2, rs3rm & 31);
         return;
       case Fast.MIN: case Fast.MAX:
-        this.loadF(A, rs1); this.loadF(B, rs2);
-        this.notNaN(A); this.notNaN(B); this.op(Opc.I32_AND); this.slowUnless();
+        a = this.operand(A_TMP, rs1); b = this.operand(B_TMP, rs2);
+        this.notNaN(a); this.notNaN(b); this.op(Opc.I32_AND); this.slowUnless();
         // (IEEE minimum and maximum order -0 below +0, as RISC-V does)
-        this.get(A); this.get(B); this.op(fast === Fast.MIN ? Opc.F64_MIN : Opc.F64_MAX); this.set(Z);
+        this.get(a); this.get(b); this.op(fast === Fast.MIN ? Opc.F64_MIN : Opc.F64_MAX); this.set(Z);
         this.storeF(rd, Z);
         return;
       case Fast.EQ: case Fast.LT: case Fast.LE:
-        this.loadF(A, rs1); this.loadF(B, rs2);
-        this.notNaN(A); this.notNaN(B); this.op(Opc.I32_AND); this.slowUnless();
+        a = this.operand(A_TMP, rs1); b = this.operand(B_TMP, rs2);
+        this.notNaN(a); this.notNaN(b); this.op(Opc.I32_AND); this.slowUnless();
         if (rd === X0_SINK) return;
-        this.get(A); this.get(B); this.op(fast === Fast.EQ ? Opc.F64_EQ : fast === Fast.LT ? Opc.F64_LT : Opc.F64_LE);
+        this.get(a); this.get(b); this.op(fast === Fast.EQ ? Opc.F64_EQ : fast === Fast.LT ? Opc.F64_LT : Opc.F64_LE);
         this.op(Opc.I64_EXTEND_I32_U); this.h.setX(rd);
         return;
       case Fast.FROM_W: case Fast.FROM_WU:
@@ -316,9 +349,9 @@ export class FpCode {
         this.storeF(rd, Z);
         return;
       case Fast.TO_W: case Fast.TO_WU: case Fast.TO_L: case Fast.TO_LU: {
-        this.loadF(A, rs1);
+        a = this.operand(A_TMP, rs1);
         const rm = rs3rm >>> 5;
-        this.get(A); this.op(rm === RTZ ? Opc.F64_TRUNC : rm === RDN ? Opc.F64_FLOOR : rm === RUP ? Opc.F64_CEIL : Opc.F64_NEAREST);
+        this.get(a); this.op(rm === RTZ ? Opc.F64_TRUNC : rm === RDN ? Opc.F64_FLOOR : rm === RUP ? Opc.F64_CEIL : Opc.F64_NEAREST);
         this.set(Z);
         // the rounded value in the integer's range (false for NaN), else the slow path
         const [lo, hi, hiIncluded, truncate] = fast === Fast.TO_W ? [-(2 ** 31), 2 ** 31 - 1, true, Opc.I32_TRUNC_F64_S]
@@ -326,7 +359,7 @@ export class FpCode {
             : fast === Fast.TO_L ? [-(2 ** 63), 2 ** 63, false, Opc.I64_TRUNC_F64_S] : [0, 2 ** 64, false, Opc.I64_TRUNC_F64_U];
         this.get(Z); this.f64(lo); this.op(Opc.F64_GE); this.get(Z); this.f64(hi); this.op(hiIncluded ? Opc.F64_LE : Opc.F64_LT);
         this.op(Opc.I32_AND); this.slowUnless();
-        this.get(Z); this.get(A); this.op(Opc.F64_SUB); this.inexactUnlessZero();
+        this.get(Z); this.get(a); this.op(Opc.F64_SUB); this.inexactUnlessZero();
         if (rd === X0_SINK) return;
         // (the 32-bit results are sign-extended, the unsigned one too)
         this.get(Z); this.op(truncate);
@@ -342,16 +375,16 @@ export class FpCode {
   /** fmadd.d, fmsub.d, fnmsub.d, fnmadd.d: the exact product plus the addend, rounded once (round to odd, then nearest). */
   private fusedMultiplyAdd(op: number, rd: number, rs1: number, rs2: number, rs3: number): void {
     const negateProduct = op === Op.FNMSUB_D || op === Op.FNMADD_D, negateAddend = op === Op.FMSUB_D || op === Op.FNMADD_D;
-    this.loadF(A, rs1, negateProduct); this.loadF(B, rs2); this.loadF(C, rs3, negateAddend);
-    this.get(A); this.get(B); this.op(Opc.F64_MUL); this.set(UH);
-    this.magnitudeIn(UH, LO, HI, true); this.magnitudeIn(A, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
-    this.magnitudeIn(B, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
-    this.get(C); this.op(Opc.F64_ABS); this.f64(HI); this.op(Opc.F64_LE); this.op(Opc.I32_AND);
+    const a = this.operand(A_TMP, rs1, negateProduct), b = this.operand(B_TMP, rs2), c = this.operand(C_TMP, rs3, negateAddend);
+    this.get(a); this.get(b); this.op(Opc.F64_MUL); this.set(UH);
+    this.magnitudeIn(UH, LO, HI, true); this.magnitudeIn(a, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
+    this.magnitudeIn(b, LO, SPLIT_HI, false); this.op(Opc.I32_AND);
+    this.get(c); this.op(Opc.F64_ABS); this.f64(HI); this.op(Opc.F64_LE); this.op(Opc.I32_AND);
     this.ifVoid();
-    this.productError(A, B, UH); this.set(UL);
+    this.productError(a, b, UH); this.set(UL);
     // (th, tl) = TwoSum(c, uh); (s1, e3) = TwoSum(tl, ul); v = s1 + e3 rounded to odd
-    this.get(C); this.get(UH); this.op(Opc.F64_ADD); this.set(TH);
-    this.sumError(C, UH, TH); this.set(TL);
+    this.get(c); this.get(UH); this.op(Opc.F64_ADD); this.set(TH);
+    this.sumError(c, UH, TH); this.set(TL);
     this.get(TL); this.get(UL); this.op(Opc.F64_ADD); this.set(S1);
     this.sumError(TL, UL, S1); this.set(E3);
     this.roundToOdd();
@@ -371,10 +404,10 @@ export class FpCode {
     this.end();
     this.else_();
     // a zero product of finite numbers plus a finite non-zero addend is the addend, exactly
-    this.isZero(A); this.isZero(B); this.op(Opc.I32_OR); this.finite(A); this.op(Opc.I32_AND); this.finite(B); this.op(Opc.I32_AND);
-    this.isZero(C); this.op(Opc.I32_EQZ); this.op(Opc.I32_AND); this.finite(C); this.op(Opc.I32_AND);
+    this.isZero(a); this.isZero(b); this.op(Opc.I32_OR); this.finite(a); this.op(Opc.I32_AND); this.finite(b); this.op(Opc.I32_AND);
+    this.isZero(c); this.op(Opc.I32_EQZ); this.op(Opc.I32_AND); this.finite(c); this.op(Opc.I32_AND);
     this.slowUnless();
-    this.get(C); this.set(Z);
+    this.get(c); this.set(Z);
     this.end();
     this.storeF(rd, Z);
   }

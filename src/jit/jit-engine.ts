@@ -400,7 +400,6 @@ export class JitEngine {
             // interpreted, and translated once enough of it ran.
             if (!unit.covered[h.off >> 1]) {
               if (unit.uncovered >= RETRANSLATE_INSTRUCTIONS && unit.translations < MAX_TRANSLATIONS && !this.currentDropped) {
-                unit.seeds.add(h.off);
                 this.translate(hostPage, h.off);
                 continue;
               }
@@ -506,10 +505,14 @@ export class JitEngine {
     const started = performance.now();
     const old = this.units[hostPage];
     const seeds = old?.seeds ?? new Set<number>();
-    seeds.add(off);
     const base = h.codeBase;
-    this.addEntries(seeds, base);
     const op = h.code.op, imm = h.code.imm, rs3 = h.code.rs3;
+    // Where the hart is is a seed only if it has not run before (control has just come there):
+    // inside a block it is where a slice happened to end, and a label there would cost every
+    // pass through the block (a loop around it could not be a wasm loop); the hart enters it
+    // once through the interpreter instead.
+    if (op[base + (off >> 1)] === 0) seeds.add(off);
+    this.addEntries(seeds, base);
     // (the instruction at 4094 as the last one that straddled a page end was decoded, if its lower half is this page's)
     const straddleHigh = this.straddleHigh(hostPage, base);
     const slotAt = (o: number) => straddleHigh !== undefined && o === 4094 ? SCRATCH_SLOT : base + (o >> 1);
@@ -525,7 +528,7 @@ export class JitEngine {
       straddleHigh,
     };
     // (a page whose code keeps running beyond what its translations covered gets all it can reach)
-    const starts = findLabels(code, seeds, (old?.translations ?? 0) + 1 >= WHOLE_FROM);
+    const starts = findLabels(code, [...seeds, off], (old?.translations ?? 0) + 1 >= WHOLE_FROM);
     const leaders = findLeaders(code, starts, seeds);
     const translation = translatePage(code, starts, leaders, { slot: this.slot, memoryPages: this.memoryPages, policy: h.policy });
     const bytes = translation.bytes;

@@ -32,7 +32,10 @@ import { FpCode, isFpCompute, isFpCsr, type FpHost } from './fp-code.js';
 import { F_REGS_OFFSET, X0_SINK } from '../cpu/state.js';
 import { AtomicOpc, BLOCK_VOID, ByteWriter, Opc, ValType, writeModule, type FuncType } from './wasm-writer.js';
 import { AmoOp } from '../mmu/mmu.js';
-import { L_A, L_B, L_EXIT, L_GK, L_GK64, L_HITS, L_J, L_LEFT, L_OFF, L_PAGE, L_PAGE_HI, L_PAGE_LO, L_SLOT, L_T, L_U, L_V, L_VH, L_VL, L_W, L_X1, localGroups } from './page-locals.js';
+import {
+  L_A, L_B, L_EXIT, L_F_REG0, L_GK, L_GK64, L_HITS, L_J, L_LEFT, L_OFF, L_PAGE, L_PAGE_HI, L_PAGE_LO, L_SLOT, L_T, L_U, L_V, L_VH, L_VL, L_W, L_X1,
+  localGroups,
+} from './page-locals.js';
 
 /** Why translated code returned. */
 export const enum Exit {
@@ -256,6 +259,15 @@ class PageEmitter implements FpHost {
   /** registers the code reads or writes (loaded on entry), and those it writes (written back) */
   private readonly used = new Uint8Array(32);
   private readonly written = new Uint8Array(32);
+  /** the same for the f registers */
+  private readonly usedF = new Uint8Array(32);
+  private readonly writtenF = new Uint8Array(32);
+  /**
+   * In the current run (straight-line code entered only at its start): whether mstatus.FS was
+   * found on (it cannot change inside a call), and whether FP_WRITTEN is set already.
+   */
+  private fpOnInRun = false;
+  private fpWrittenInRun = false;
   /** per instruction: where its code starts in `w`, its page offset, and 1 if it is left to the interpreter */
   private readonly marks: number[] = [];
   /** where `w` starts in the function body */
@@ -266,6 +278,9 @@ class PageEmitter implements FpHost {
   private leadersPassed = 0;
   /** instructions after the current one in its run (they are counted against the budget already) */
   private later = 0;
+  /** the leader whose code the current code is in a wasm loop around (see loopEnds), or -1; and that loop's depth */
+  private loopHead = -1;
+  private loopDepth = 0;
 
   constructor(private readonly code: PageCode, private readonly layout: TranslatorLayout) {
     this.regs = layout.slot;
@@ -291,20 +306,52 @@ class PageEmitter implements FpHost {
   }
   /** Pushes the bits of f[r]. */
   private getF(r: number): void {
-    this.get(L_SLOT); this.mem(Opc.I64_LOAD, 3, F_REGS_OFFSET + 8 * r);
+    this.getF64(r); this.op(Opc.I64_REINTERPRET_F64);
   }
   /** Pops the i64 on the stack into f[r], and notes that an f register was written (mstatus.FS becomes Dirty). */
   private setF(r: number): void {
-    this.set(L_B);
-    this.get(L_SLOT); this.get(L_B); this.mem(Opc.I64_STORE, 3, F_REGS_OFFSET + 8 * r);
+    this.op(Opc.F64_REINTERPRET_I64); this.setF64(r);
+  }
+  /** Pushes f[r] as an f64 (its bits, whatever they are). */
+  getF64(r: number): void {
+    this.get(this.fLocal(r));
+  }
+  /** The local that holds f[r]. */
+  fLocal(r: number): number {
+    this.usedF[r] = 1;
+    return L_F_REG0 + r;
+  }
+  /** Pops an f64 into f[r], and notes that an f register was written. */
+  setF64(r: number): void {
+    this.usedF[r] = 1;
+    this.writtenF[r] = 1;
+    this.set(L_F_REG0 + r);
     this.fpWritten();
   }
-  /** Notes that the FP state changed (the run loop makes mstatus.FS Dirty). */
+  /** Stores f[r] into the hart's slot, for the FP unit to read. */
+  spillF(r: number): void {
+    this.usedF[r] = 1;
+    this.get(L_SLOT); this.get(L_F_REG0 + r); this.mem(Opc.F64_STORE, 3, F_REGS_OFFSET + 8 * r);
+  }
+  /** Reads f[r] back from the hart's slot, after the FP unit wrote it. */
+  reloadF(r: number): void {
+    this.usedF[r] = 1;
+    this.writtenF[r] = 1;
+    this.get(L_SLOT); this.mem(Opc.F64_LOAD, 3, F_REGS_OFFSET + 8 * r); this.set(L_F_REG0 + r);
+  }
+  /** Notes that the FP state changed (the run loop makes mstatus.FS Dirty): once a run. */
   fpWritten(): void {
+    if (this.fpWrittenInRun) return;
+    this.fpWrittenInRun = true;
     this.get(L_SLOT); this.i32(1); this.mem(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.FP_WRITTEN * 4);
   }
-  /** With mstatus.FS Off, the FP instruction at `off` is left to the interpreter (which raises illegal instruction). */
+  /**
+   * With mstatus.FS Off, the FP instruction at `off` is left to the interpreter (which raises
+   * illegal instruction); checked once a run.
+   */
   private fpOn(off: number): void {
+    if (this.fpOnInRun) return;
+    this.fpOnInRun = true;
     this.get(L_SLOT); this.mem(Opc.I32_LOAD, 2, HOT_WORDS_OFFSET + HotWord.FS * 4); this.op(Opc.I32_EQZ);
     this.ifVoid();
     this.leaveToInterpreter(off);
@@ -360,6 +407,10 @@ class PageEmitter implements FpHost {
       if (!this.used[r]) continue;
       get(L_SLOT); f.byte(Opc.I64_LOAD).u32(3).u32(8 * r); set(L_X1 + r - 1);
     }
+    for (let r = 0; r < 32; r++) {
+      if (!this.usedF[r]) continue;
+      get(L_SLOT); f.byte(Opc.F64_LOAD).u32(3).u32(F_REGS_OFFSET + 8 * r); set(L_F_REG0 + r);
+    }
   }
 
   /** Writes back the registers the code writes, then the exit words; returns L_EXIT. */
@@ -369,6 +420,10 @@ class PageEmitter implements FpHost {
     for (let r = 1; r < 32; r++) {
       if (!this.written[r]) continue;
       get(L_SLOT); get(L_X1 + r - 1); store(Opc.I64_STORE, 3, 8 * r);
+    }
+    for (let r = 0; r < 32; r++) {
+      if (!this.writtenF[r]) continue;
+      get(L_SLOT); get(L_F_REG0 + r); store(Opc.F64_STORE, 3, F_REGS_OFFSET + 8 * r);
     }
     get(L_SLOT); get(L_T); store(Opc.I64_STORE, 3, HOT_WORDS_OFFSET + HotWord.PC_LO * 4);
     get(L_SLOT); get(L_LEFT); store(Opc.I32_STORE, 2, HOT_WORDS_OFFSET + HotWord.LEFT * 4);
@@ -380,11 +435,14 @@ class PageEmitter implements FpHost {
   private jump(target: number): void {
     if (this.layout.policy === FlushPolicy.FENCE && target >= 0 && target < 4096) {
       this.i32(target); this.set(L_OFF);
-      // A leader further down the page is the end of a block around this code: branched to
-      // directly (one well-predicted jump, not the dispatch's indirect one) while the budget
-      // covers a run, as the dispatch would check.
+      // A leader further down the page is the end of a block around this code, and the head of
+      // a loop around it (loopEnds) that loop's label: branched to directly (one well-predicted
+      // jump, not the dispatch's search) while the budget covers a run, as the dispatch would check.
       const j = this.leaderIndex[target >> 1];
-      if (j >= this.leadersPassed) {
+      if (target === this.loopHead) {
+        this.get(L_LEFT); this.i32(RUN_LIMIT); this.op(Opc.I32_GE_S);
+        this.w.byte(Opc.BR_IF).u32(this.depth - this.loopDepth);
+      } else if (j >= this.leadersPassed) {
         this.get(L_LEFT); this.i32(RUN_LIMIT); this.op(Opc.I32_GE_S);
         this.w.byte(Opc.BR_IF).u32(this.depth - (this.leaderCount - j));
       }
@@ -427,7 +485,8 @@ class PageEmitter implements FpHost {
     // Runs: translated instructions in line from a leader or after one that does not fall
     // through, up to one that does not or before a leader or an instruction left to the interpreter.
     const later = runsAfter(this.code, starts, leaders);
-    let e = 0, i = 0, first = true;
+    const loops = loopEnds(this.code, starts, leaders, this.layout.policy);
+    let e = 0, i = 0, first = true, loopEnd = -1;
     forEachStep(this.code, starts, (off, c, step) => {
       if (e < k && leaders[e] === off) {
         w.byte(Opc.END);
@@ -435,22 +494,49 @@ class PageEmitter implements FpHost {
         e++;
         this.leadersPassed = e;
         first = true;
+        loopEnd = loops.get(off) ?? -1;
+        if (loopEnd >= 0 && step !== Step.INTERPRET) {
+          w.byte(Opc.LOOP).byte(BLOCK_VOID);
+          this.depth++;
+          this.loopHead = off;
+          this.loopDepth = this.depth;
+        }
       }
-      const n = later[i++];
-      switch (step) {
-        case Step.INTERPRET: this.marks.push(w.length, off, 1); this.exit(Exit.INTERPRET, off); first = true; return;
-        case Step.ENDS: this.instruction(off, c, first, n); break;
-        case Step.LEAVES: this.instruction(off, c, first, n); this.exit(Exit.NEXT, off + (c >>> OpWord.LENGTH)); break;
-        case Step.DISPATCH: this.instruction(off, c, first, n); this.jump(off + (c >>> OpWord.LENGTH)); break;
-        default: this.instruction(off, c, first, n);
-      }
+      if (off === loopEnd) this.closeLoopAfter(off, c, first, later[i++], step);
+      else this.step(off, c, first, later[i++], step);
       first = step !== Step.FALLS;
     });
     if (e !== k) throw new Error('translator: a leader is not an instruction start');
     w.byte(Opc.END); // loop
     w.byte(Opc.UNREACHABLE);
+    return this.wrap();
+  }
+
+  /** The last instruction in the wasm loop around the current leader's code, and the loop's end. */
+  private closeLoopAfter(off: number, c: number, first: boolean, n: number, step: Step): void {
+    this.step(off, c, first, n, step);
+    if (this.loopHead < 0) return;
+    this.w.byte(Opc.END);
+    this.depth--;
+    this.loopHead = -1;
+  }
+
+  /** The instruction at `off` and how the code goes on after it (see emit). */
+  private step(off: number, c: number, first: boolean, n: number, step: Step): void {
+    switch (step) {
+      case Step.INTERPRET: this.marks.push(this.w.length, off, 1); this.exit(Exit.INTERPRET, off); return;
+      case Step.ENDS: this.instruction(off, c, first, n); return;
+      case Step.LEAVES: this.instruction(off, c, first, n); this.exit(Exit.NEXT, off + (c >>> OpWord.LENGTH)); return;
+      case Step.DISPATCH: this.instruction(off, c, first, n); this.jump(off + (c >>> OpWord.LENGTH)); return;
+      default: this.instruction(off, c, first, n);
+    }
+  }
+
+  /** The function around the body in `w`: its locals, the prologue, the body in the epilogue's block, the epilogue. */
+  private wrap(): ByteWriter {
+    const w = this.w;
     const f = new ByteWriter();
-    const groups = localGroups(this.fp.usesTemporaries);
+    const groups = localGroups(this.fp.usesTemporaries || this.usedF.includes(1));
     f.u32(groups.length);
     for (const [count, type] of groups) f.u32(count).byte(type);
     this.prologue(f);
@@ -509,7 +595,11 @@ class PageEmitter implements FpHost {
   private instruction(off: number, c: number, first: boolean, later: number): void {
     const op = c & 255;
     this.marks.push(this.w.length, off, 0);
-    if (first) { this.get(L_LEFT); this.i32(later + 1); this.op(Opc.I32_SUB); this.set(L_LEFT); }
+    if (first) {
+      this.get(L_LEFT); this.i32(later + 1); this.op(Opc.I32_SUB); this.set(L_LEFT);
+      this.fpOnInRun = false;
+      this.fpWrittenInRun = false;
+    }
     this.later = later;
     if (off === 4094 && this.code.straddleHigh !== undefined) this.checkStraddle(this.code.straddleHigh);
     const rd = (c >>> OpWord.RD) & 63, rs1 = (c >>> OpWord.RS1) & 31, rs2 = (c >>> OpWord.RS2) & 31;
@@ -1030,6 +1120,27 @@ function runsAfter(code: PageCode, starts: readonly number[], leaders: readonly 
     later[i] = goesOn ? later[i + 1] + 1 : 0;
   }
   return later;
+}
+
+/**
+ * The loops whose code is a wasm loop: per leader that an in-page branch or jump among `starts`
+ * goes back to with no other leader between, the offset of the last such branch or jump. Taken,
+ * it jumps straight back (not through the dispatch); only where the policy lets taken jumps stay
+ * in the page.
+ */
+function loopEnds(code: PageCode, starts: readonly number[], leaders: readonly number[], policy: FlushPolicy): Map<number, number> {
+  const ends = new Map<number, number>();
+  if (policy !== FlushPolicy.FENCE) return ends;
+  let next = 0;
+  for (const off of starts) {
+    while (next < leaders.length && leaders[next] <= off) next++;
+    const c = code.opAt(off), op = c & 255;
+    if (KIND[op] !== Kind.BRANCH && op !== Op.JAL) continue;
+    const target = off + code.immAt(off);
+    // the leader at or before `off` is leaders[next - 1]
+    if (next > 0 && leaders[next - 1] === target) ends.set(target, off);
+  }
+  return ends;
 }
 
 /**

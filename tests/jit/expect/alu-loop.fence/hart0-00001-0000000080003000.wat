@@ -114,49 +114,39 @@
         block
           block
             block
-              block
-                local.get $off
-                i32.const 0
-                i32.eq
-                br_if 1
-                local.get $off
-                i32.const 8
-                i32.eq
-                br_if 2
-                local.get $off
-                i32.const 36
-                i32.eq
-                br_if 3
-              end
-              local.get $page
               local.get $off
-              i64.extend_i32_u
-              i64.add
-              local.set $t
-              i32.const 4
-              local.set $exit
-              br 4
+              i32.const 0
+              i32.eq
+              br_if 1
+              local.get $off
+              i32.const 36
+              i32.eq
+              br_if 2
             end
-            ;; 80003000: add a0,a0,a1
-            local.get $left
-            i32.const 2
-            i32.sub
-            local.set $left
-            local.get $a0
-            local.get $a1
+            local.get $page
+            local.get $off
+            i64.extend_i32_u
             i64.add
-            local.set $a0
-            ;; 80003004: slli a2,a1,0x3
-            local.get $a1
-            i64.const 3
-            i64.shl
-            local.set $a2
+            local.set $t
+            i32.const 4
+            local.set $exit
+            br 3
           end
-          ;; 80003008: xor a0,a0,a2
+          ;; 80003000: add a0,a0,a1
           local.get $left
-          i32.const 7
+          i32.const 9
           i32.sub
           local.set $left
+          local.get $a0
+          local.get $a1
+          i64.add
+          local.set $a0
+          ;; 80003004: slli a2,a1,0x3
+          local.get $a1
+          i64.const 3
+          i64.shl
+          local.set $a2
+          ;; 80003008: xor a0,a0,a2
           local.get $a0
           local.get $a2
           i64.xor

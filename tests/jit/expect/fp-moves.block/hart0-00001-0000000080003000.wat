@@ -56,6 +56,54 @@
     (local $t4 i64)
     (local $t5 i64)
     (local $t6 i64)
+    (local $d0 f64)
+    (local $d1 f64)
+    (local $d2 f64)
+    (local $d3 f64)
+    (local $d4 f64)
+    (local $d5 f64)
+    (local $d6 f64)
+    (local $d7 f64)
+    (local $d8 f64)
+    (local $d9 f64)
+    (local $d10 f64)
+    (local $d11 f64)
+    (local $d12 f64)
+    (local $d13 f64)
+    (local $d14 f64)
+    (local $d15 f64)
+    (local $ft0 f64)
+    (local $ft1 f64)
+    (local $ft2 f64)
+    (local $ft3 f64)
+    (local $ft4 f64)
+    (local $ft5 f64)
+    (local $ft6 f64)
+    (local $ft7 f64)
+    (local $fs0 f64)
+    (local $fs1 f64)
+    (local $fa0 f64)
+    (local $fa1 f64)
+    (local $fa2 f64)
+    (local $fa3 f64)
+    (local $fa4 f64)
+    (local $fa5 f64)
+    (local $fa6 f64)
+    (local $fa7 f64)
+    (local $fs2 f64)
+    (local $fs3 f64)
+    (local $fs4 f64)
+    (local $fs5 f64)
+    (local $fs6 f64)
+    (local $fs7 f64)
+    (local $fs8 f64)
+    (local $fs9 f64)
+    (local $fs10 f64)
+    (local $fs11 f64)
+    (local $ft8 f64)
+    (local $ft9 f64)
+    (local $ft10 f64)
+    (local $ft11 f64)
     local.get $pageLo
     i64.extend_i32_u
     local.get $pageHi
@@ -93,6 +141,24 @@
     local.get $slot
     i64.load offset=120
     local.set $a5
+    local.get $slot
+    f64.load offset=352
+    local.set $fa0
+    local.get $slot
+    f64.load offset=360
+    local.set $fa1
+    local.get $slot
+    f64.load offset=368
+    local.set $fa2
+    local.get $slot
+    f64.load offset=376
+    local.set $fa3
+    local.get $slot
+    f64.load offset=384
+    local.set $fa4
+    local.get $slot
+    f64.load offset=392
+    local.set $fa5
     block
       loop
         local.get $left
@@ -195,129 +261,48 @@
             br 3
           end
         end
-        local.set $b
-        local.get $slot
-        local.get $b
-        i64.store offset=352
+        f64.reinterpret_i64
+        local.set $fa0
         local.get $slot
         i32.const 1
         i32.store offset=1060
         ;; 80003004: fsgnjn.d fa1,fa0,fa0
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 19
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 4
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
-        local.get $slot
-        i64.load offset=352
+        local.get $fa0
+        i64.reinterpret_f64
         i64.const 9223372036854775807
         i64.and
-        local.get $slot
-        i64.load offset=352
+        local.get $fa0
+        i64.reinterpret_f64
         i64.const -1
         i64.xor
         i64.const -9223372036854775808
         i64.and
         i64.or
-        local.set $b
-        local.get $slot
-        local.get $b
-        i64.store offset=360
-        local.get $slot
-        i32.const 1
-        i32.store offset=1060
+        f64.reinterpret_i64
+        local.set $fa1
         ;; 80003008: fsgnjx.d fa2,fa1,fa0
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 18
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 8
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
-        local.get $slot
-        i64.load offset=360
-        local.get $slot
-        i64.load offset=352
+        local.get $fa1
+        i64.reinterpret_f64
+        local.get $fa0
+        i64.reinterpret_f64
         i64.const -9223372036854775808
         i64.and
         i64.xor
-        local.set $b
-        local.get $slot
-        local.get $b
-        i64.store offset=368
-        local.get $slot
-        i32.const 1
-        i32.store offset=1060
+        f64.reinterpret_i64
+        local.set $fa2
         ;; 8000300c: fsgnj.d fa3,fa0,fa1
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 17
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 12
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
-        local.get $slot
-        i64.load offset=352
+        local.get $fa0
+        i64.reinterpret_f64
         i64.const 9223372036854775807
         i64.and
-        local.get $slot
-        i64.load offset=360
+        local.get $fa1
+        i64.reinterpret_f64
         i64.const -9223372036854775808
         i64.and
         i64.or
-        local.set $b
-        local.get $slot
-        local.get $b
-        i64.store offset=376
-        local.get $slot
-        i32.const 1
-        i32.store offset=1060
+        f64.reinterpret_i64
+        local.set $fa3
         ;; 80003010: fsd fa3,8(s0)
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 16
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 16
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
         local.get $s0
         i64.const 8
         i64.add
@@ -348,8 +333,8 @@
           i32.const 4095
           i32.and
           i32.add
-          local.get $slot
-          i64.load offset=376
+          local.get $fa3
+          i64.reinterpret_f64
           i64.store align=1
         else
           local.get $vl
@@ -357,8 +342,8 @@
           i64.const 32
           i64.shr_u
           i32.wrap_i64
-          local.get $slot
-          i64.load offset=376
+          local.get $fa3
+          i64.reinterpret_f64
           i32.const 16
           local.get $left
           i32.const 16
@@ -459,22 +444,6 @@
         i64.add
         local.set $a0
         ;; 8000301c: flw fa4,16(s0)
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 13
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 28
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
         local.get $s0
         i64.const 16
         i64.add
@@ -533,35 +502,11 @@
         end
         i64.const -4294967296
         i64.or
-        local.set $b
-        local.get $slot
-        local.get $b
-        i64.store offset=384
-        local.get $slot
-        i32.const 1
-        i32.store offset=1060
+        f64.reinterpret_i64
+        local.set $fa4
         ;; 80003020: fmv.x.d a2,fa4
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 12
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 32
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
-        local.get $slot
-        i32.const 1
-        i32.store offset=1060
-        local.get $slot
-        i64.load offset=384
+        local.get $fa4
+        i64.reinterpret_f64
         local.set $a2
         ;; 80003024: add a0,a0,a2
         local.get $a0
@@ -569,22 +514,6 @@
         i64.add
         local.set $a0
         ;; 80003028: fsw fa4,20(s0)
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 10
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 40
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
         local.get $s0
         i64.const 20
         i64.add
@@ -615,8 +544,8 @@
           i32.const 4095
           i32.and
           i32.add
-          local.get $slot
-          i64.load offset=384
+          local.get $fa4
+          i64.reinterpret_f64
           i64.store32 align=1
         else
           local.get $vl
@@ -624,8 +553,8 @@
           i64.const 32
           i64.shr_u
           i32.wrap_i64
-          local.get $slot
-          i64.load offset=384
+          local.get $fa4
+          i64.reinterpret_f64
           i32.const 40
           local.get $left
           i32.const 10
@@ -726,52 +655,12 @@
         i64.add
         local.set $a0
         ;; 80003034: fmv.d.x fa5,t0
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 7
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 52
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
         local.get $t0
-        local.set $b
-        local.get $slot
-        local.get $b
-        i64.store offset=392
-        local.get $slot
-        i32.const 1
-        i32.store offset=1060
+        f64.reinterpret_i64
+        local.set $fa5
         ;; 80003038: fmv.x.d a4,fa5
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 6
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 56
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
-        local.get $slot
-        i32.const 1
-        i32.store offset=1060
-        local.get $slot
-        i64.load offset=392
+        local.get $fa5
+        i64.reinterpret_f64
         local.set $a4
         ;; 8000303c: add a0,a0,a4
         local.get $a0
@@ -779,27 +668,8 @@
         i64.add
         local.set $a0
         ;; 80003040: fmv.x.d a5,fa2
-        local.get $slot
-        i32.load offset=1056
-        i32.eqz
-        if
-          local.get $left
-          i32.const 4
-          i32.add
-          local.set $left
-          local.get $page
-          i64.const 64
-          i64.add
-          local.set $t
-          i32.const 2
-          local.set $exit
-          br 2
-        end
-        local.get $slot
-        i32.const 1
-        i32.store offset=1060
-        local.get $slot
-        i64.load offset=368
+        local.get $fa2
+        i64.reinterpret_f64
         local.set $a5
         ;; 80003044: add a0,a0,a5
         local.get $a0
@@ -853,6 +723,24 @@
     local.get $slot
     local.get $a5
     i64.store offset=120
+    local.get $slot
+    local.get $fa0
+    f64.store offset=352
+    local.get $slot
+    local.get $fa1
+    f64.store offset=360
+    local.get $slot
+    local.get $fa2
+    f64.store offset=368
+    local.get $slot
+    local.get $fa3
+    f64.store offset=376
+    local.get $slot
+    local.get $fa4
+    f64.store offset=384
+    local.get $slot
+    local.get $fa5
+    f64.store offset=392
     local.get $slot
     local.get $t
     i64.store offset=1024

@@ -56,6 +56,54 @@
     (local $t4 i64)
     (local $t5 i64)
     (local $t6 i64)
+    (local $d0 f64)
+    (local $d1 f64)
+    (local $d2 f64)
+    (local $d3 f64)
+    (local $d4 f64)
+    (local $d5 f64)
+    (local $d6 f64)
+    (local $d7 f64)
+    (local $d8 f64)
+    (local $d9 f64)
+    (local $d10 f64)
+    (local $d11 f64)
+    (local $d12 f64)
+    (local $d13 f64)
+    (local $d14 f64)
+    (local $d15 f64)
+    (local $ft0 f64)
+    (local $ft1 f64)
+    (local $ft2 f64)
+    (local $ft3 f64)
+    (local $ft4 f64)
+    (local $ft5 f64)
+    (local $ft6 f64)
+    (local $ft7 f64)
+    (local $fs0 f64)
+    (local $fs1 f64)
+    (local $fa0 f64)
+    (local $fa1 f64)
+    (local $fa2 f64)
+    (local $fa3 f64)
+    (local $fa4 f64)
+    (local $fa5 f64)
+    (local $fa6 f64)
+    (local $fa7 f64)
+    (local $fs2 f64)
+    (local $fs3 f64)
+    (local $fs4 f64)
+    (local $fs5 f64)
+    (local $fs6 f64)
+    (local $fs7 f64)
+    (local $fs8 f64)
+    (local $fs9 f64)
+    (local $fs10 f64)
+    (local $fs11 f64)
+    (local $ft8 f64)
+    (local $ft9 f64)
+    (local $ft10 f64)
+    (local $ft11 f64)
     local.get $pageLo
     i64.extend_i32_u
     local.get $pageHi
@@ -87,6 +135,9 @@
     local.get $slot
     i64.load offset=88
     local.set $a1
+    local.get $slot
+    f64.load offset=352
+    local.set $fa0
     block
       loop
         local.get $left
@@ -109,144 +160,132 @@
                 block
                   block
                     block
-                      block
+                      local.get $off
+                      i32.const 52
+                      i32.lt_u
+                      if
+                        local.get $off
+                        i32.const 0
+                        i32.eq
+                        br_if 2
+                        local.get $off
+                        i32.const 36
+                        i32.eq
+                        br_if 3
                         local.get $off
                         i32.const 40
-                        i32.lt_u
-                        if
-                          local.get $off
-                          i32.const 0
-                          i32.eq
-                          br_if 2
-                          local.get $off
-                          i32.const 8
-                          i32.eq
-                          br_if 3
-                          local.get $off
-                          i32.const 36
-                          i32.eq
-                          br_if 4
-                        else
-                          local.get $off
-                          i32.const 40
-                          i32.eq
-                          br_if 5
-                          local.get $off
-                          i32.const 52
-                          i32.eq
-                          br_if 6
-                          local.get $off
-                          i32.const 60
-                          i32.eq
-                          br_if 7
-                          local.get $off
-                          i32.const 68
-                          i32.eq
-                          br_if 8
-                        end
+                        i32.eq
+                        br_if 4
+                      else
+                        local.get $off
+                        i32.const 52
+                        i32.eq
+                        br_if 5
+                        local.get $off
+                        i32.const 60
+                        i32.eq
+                        br_if 6
+                        local.get $off
+                        i32.const 68
+                        i32.eq
+                        br_if 7
                       end
-                      local.get $page
-                      local.get $off
-                      i64.extend_i32_u
-                      i64.add
-                      local.set $t
-                      i32.const 4
-                      local.set $exit
-                      br 8
                     end
-                    ;; 80005000: addi a1,a1,1
-                    local.get $left
-                    i32.const 2
-                    i32.sub
-                    local.set $left
-                    local.get $a1
-                    i64.const 1
+                    local.get $page
+                    local.get $off
+                    i64.extend_i32_u
                     i64.add
-                    local.set $a1
-                    ;; 80005004: fld fa0,0(s0)
-                    local.get $slot
-                    i32.load offset=1056
-                    i32.eqz
+                    local.set $t
+                    i32.const 4
+                    local.set $exit
+                    br 7
+                  end
+                  ;; 80005000: addi a1,a1,1
+                  local.get $left
+                  i32.const 4
+                  i32.sub
+                  local.set $left
+                  local.get $a1
+                  i64.const 1
+                  i64.add
+                  local.set $a1
+                  ;; 80005004: fld fa0,0(s0)
+                  local.get $slot
+                  i32.load offset=1056
+                  i32.eqz
+                  if
+                    local.get $left
+                    i32.const 3
+                    i32.add
+                    local.set $left
+                    local.get $page
+                    i64.const 4
+                    i64.add
+                    local.set $t
+                    i32.const 2
+                    local.set $exit
+                    br 7
+                  end
+                  local.get $s0
+                  local.set $a
+                  local.get $a
+                  i32.wrap_i64
+                  local.tee $vl
+                  i32.const 8
+                  i32.shr_u
+                  i32.const 262128
+                  i32.and
+                  local.tee $j
+                  i64.load offset=134221824
+                  local.get $a
+                  i64.const -4089
+                  i64.and
+                  local.get $genKey64
+                  i64.xor
+                  i64.eq
+                  if (result i64)
+                    local.get $hits
+                    i32.const 1
+                    i32.add
+                    local.set $hits
+                    local.get $j
+                    i32.load offset=134221832
+                    local.get $vl
+                    i32.const 4095
+                    i32.and
+                    i32.add
+                    i64.load align=1
+                  else
+                    local.get $vl
+                    local.get $a
+                    i64.const 32
+                    i64.shr_u
+                    i32.wrap_i64
+                    i32.const 4
+                    local.get $left
+                    i32.const 3
+                    i32.add
+                    call 10
                     if
                       local.get $left
-                      i32.const 1
+                      i32.const 3
                       i32.add
                       local.set $left
                       local.get $page
                       i64.const 4
                       i64.add
                       local.set $t
-                      i32.const 2
+                      i32.const 6
                       local.set $exit
                       br 8
                     end
-                    local.get $s0
-                    local.set $a
-                    local.get $a
-                    i32.wrap_i64
-                    local.tee $vl
-                    i32.const 8
-                    i32.shr_u
-                    i32.const 262128
-                    i32.and
-                    local.tee $j
-                    i64.load offset=134221824
-                    local.get $a
-                    i64.const -4089
-                    i64.and
-                    local.get $genKey64
-                    i64.xor
-                    i64.eq
-                    if (result i64)
-                      local.get $hits
-                      i32.const 1
-                      i32.add
-                      local.set $hits
-                      local.get $j
-                      i32.load offset=134221832
-                      local.get $vl
-                      i32.const 4095
-                      i32.and
-                      i32.add
-                      i64.load align=1
-                    else
-                      local.get $vl
-                      local.get $a
-                      i64.const 32
-                      i64.shr_u
-                      i32.wrap_i64
-                      i32.const 4
-                      local.get $left
-                      i32.const 1
-                      i32.add
-                      call 10
-                      if
-                        local.get $left
-                        i32.const 1
-                        i32.add
-                        local.set $left
-                        local.get $page
-                        i64.const 4
-                        i64.add
-                        local.set $t
-                        i32.const 6
-                        local.set $exit
-                        br 9
-                      end
-                    end
-                    local.set $b
-                    local.get $slot
-                    local.get $b
-                    i64.store offset=352
-                    local.get $slot
-                    i32.const 1
-                    i32.store offset=1060
                   end
+                  f64.reinterpret_i64
+                  local.set $fa0
+                  local.get $slot
+                  i32.const 1
+                  i32.store offset=1060
                   ;; 80005008: addi t0,t0,-1
-                  local.get $left
-                  i32.const 2
-                  i32.sub
-                  local.set $left
                   local.get $t0
                   i64.const -1
                   i64.add
@@ -371,6 +410,9 @@
     local.get $slot
     local.get $a1
     i64.store offset=88
+    local.get $slot
+    local.get $fa0
+    f64.store offset=352
     local.get $slot
     local.get $t
     i64.store offset=1024

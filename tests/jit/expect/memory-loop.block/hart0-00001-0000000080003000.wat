@@ -72,6 +72,38 @@
     (local $d13 f64)
     (local $d14 f64)
     (local $d15 f64)
+    (local $ft0 f64)
+    (local $ft1 f64)
+    (local $ft2 f64)
+    (local $ft3 f64)
+    (local $ft4 f64)
+    (local $ft5 f64)
+    (local $ft6 f64)
+    (local $ft7 f64)
+    (local $fs0 f64)
+    (local $fs1 f64)
+    (local $fa0 f64)
+    (local $fa1 f64)
+    (local $fa2 f64)
+    (local $fa3 f64)
+    (local $fa4 f64)
+    (local $fa5 f64)
+    (local $fa6 f64)
+    (local $fa7 f64)
+    (local $fs2 f64)
+    (local $fs3 f64)
+    (local $fs4 f64)
+    (local $fs5 f64)
+    (local $fs6 f64)
+    (local $fs7 f64)
+    (local $fs8 f64)
+    (local $fs9 f64)
+    (local $fs10 f64)
+    (local $fs11 f64)
+    (local $ft8 f64)
+    (local $ft9 f64)
+    (local $ft10 f64)
+    (local $ft11 f64)
     local.get $pageLo
     i64.extend_i32_u
     local.get $pageHi
@@ -109,6 +141,12 @@
     local.get $slot
     i64.load offset=112
     local.set $a4
+    local.get $slot
+    f64.load offset=352
+    local.set $fa0
+    local.get $slot
+    f64.load offset=360
+    local.set $fa1
     block
       loop
         local.get $left
@@ -660,9 +698,11 @@
               local.get $a
               f64.convert_i64_s
               local.set $d3
-              local.get $slot
               local.get $d3
-              f64.store offset=352
+              local.set $fa0
+              local.get $slot
+              i32.const 1
+              i32.store offset=1060
               br 1
             end
             local.get $slot
@@ -684,40 +724,18 @@
               local.set $exit
               br 4
             end
+            local.get $slot
+            f64.load offset=352
+            local.set $fa0
           end
-          local.get $slot
-          i32.const 1
-          i32.store offset=1060
           ;; 80003024: fadd.d fa1,fa1,fa0
-          local.get $slot
-          i32.load offset=1056
-          i32.eqz
-          if
-            local.get $left
-            i32.const 5
-            i32.add
-            local.set $left
-            local.get $page
-            i64.const 36
-            i64.add
-            local.set $t
-            i32.const 2
-            local.set $exit
-            br 3
-          end
           block
             block
               local.get $slot
               i32.load offset=532
               br_if 0
-              local.get $slot
-              f64.load offset=360
-              local.set $d0
-              local.get $slot
-              f64.load offset=352
-              local.set $d1
-              local.get $d0
-              local.get $d1
+              local.get $fa1
+              local.get $fa0
               f64.add
               local.set $d3
               local.get $slot
@@ -725,14 +743,13 @@
               i32.const 1
               i32.and
               local.get $d3
-              f64.abs
-              f64.const 0x1p-1022
-              f64.ge
-              local.get $d3
-              f64.abs
-              f64.const inf
-              f64.lt
-              i32.and
+              i64.reinterpret_f64
+              i64.const 1
+              i64.shl
+              i64.const 9007199254740992
+              i64.sub
+              i64.const -18014398509481984
+              i64.lt_u
               i32.and
               i32.eqz
               if
@@ -743,15 +760,15 @@
                 i32.eqz
                 br_if 1
                 local.get $d3
-                local.get $d0
+                local.get $fa1
                 f64.sub
                 local.set $d12
-                local.get $d0
+                local.get $fa1
                 local.get $d3
                 local.get $d12
                 f64.sub
                 f64.sub
-                local.get $d1
+                local.get $fa0
                 local.get $d12
                 f64.sub
                 f64.add
@@ -766,11 +783,16 @@
                   i32.store offset=528
                 end
               end
-              local.get $slot
               local.get $d3
-              f64.store offset=360
+              local.set $fa1
               br 1
             end
+            local.get $slot
+            local.get $fa1
+            f64.store offset=360
+            local.get $slot
+            local.get $fa0
+            f64.store offset=352
             i32.const -2142057590
             i32.const 224
             call 2
@@ -787,10 +809,10 @@
               local.set $exit
               br 4
             end
+            local.get $slot
+            f64.load offset=360
+            local.set $fa1
           end
-          local.get $slot
-          i32.const 1
-          i32.store offset=1060
           ;; 80003028: add a0,a0,a2
           local.get $a0
           local.get $a2
@@ -866,6 +888,12 @@
     local.get $slot
     local.get $a4
     i64.store offset=112
+    local.get $slot
+    local.get $fa0
+    f64.store offset=352
+    local.get $slot
+    local.get $fa1
+    f64.store offset=360
     local.get $slot
     local.get $t
     i64.store offset=1024
