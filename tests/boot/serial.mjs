@@ -15,6 +15,11 @@ export function imagesDir() {
 /** A kernel message on the console: `[    5.302027] hrtimer: interrupt took 14472500 ns`. */
 const KERNEL_MESSAGE = /\[\s*\d+\.\d+\] [^\n]*\n/g;
 
+/** `text` without the kernel messages in it (carriage returns taken out). */
+export function withoutKernelMessages(text) {
+  return text.replace(/\r/g, '').replace(KERNEL_MESSAGE, '');
+}
+
 /**
  * What follows the echo of `command` in `text` (carriage returns taken out), or undefined where
  * there is no echo. A kernel message may come before the echo or into the middle of it (the
@@ -23,7 +28,7 @@ const KERNEL_MESSAGE = /\[\s*\d+\.\d+\] [^\n]*\n/g;
 export function outputAfterEcho(text, command) {
   const lines = text.replace(/\r/g, '');
   for (let end = lines.indexOf('\n'); end >= 0; end = lines.indexOf('\n', end + 1)) {
-    if (lines.slice(0, end + 1).replace(KERNEL_MESSAGE, '').endsWith(`${command}\n`)) return lines.slice(end + 1);
+    if (withoutKernelMessages(lines.slice(0, end + 1)).endsWith(`${command}\n`)) return lines.slice(end + 1);
   }
   return undefined;
 }

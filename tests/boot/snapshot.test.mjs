@@ -17,7 +17,7 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { imagesDir, SerialSession } from './serial.mjs';
+import { imagesDir, SerialSession, withoutKernelMessages } from './serial.mjs';
 
 const images = imagesDir();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'hartvm-snapshot-boot-'));
@@ -32,11 +32,12 @@ function args({ smp, engine = 'interp', policy = 'fence', disk, monitor, drive =
 }
 
 /**
- * What `command` printed: the text after its echo, up to the next prompt (a kernel message after
- * the machine was held, printed before or into the echo, is not the command's).
+ * What `command` printed: the text after its echo, up to the next prompt, without kernel messages
+ * (a restored guest's first moments may bring one, e.g. `hrtimer: interrupt took N ns`; no command
+ * here prints the kernel's log).
  */
-function shell(guest, command, timeoutMs) {
-  return guest.run(command, PROMPT, timeoutMs);
+async function shell(guest, command, timeoutMs) {
+  return withoutKernelMessages(await guest.run(command, PROMPT, timeoutMs));
 }
 
 /** A client of the monitor socket: ask(command) resolves to what it printed before its next prompt. */

@@ -63,7 +63,7 @@ export interface MachineOptions {
   reboot?: boolean;
   /** every hart on a worker thread of its own also at smp 1 (always so from smp 2) */
   hartThreads?: boolean;
-  /** warm the interpreter up before the guest starts (default true, false with loadvm) */
+  /** warm the interpreter up before the guest starts (default true) */
   warmUp?: boolean;
   /**
    * the board also has a virtio console (hvc0: boot with append "console=hvc0"), which gets the
@@ -519,8 +519,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
       network,
       shares,
       reboot: options.reboot ?? true,
-      // (a machine loaded from a snapshot answers sooner without: its interpreter learns from the guest)
-      warmUp: options.warmUp ?? options.loadvm === undefined,
+      warmUp: options.warmUp ?? true,
       // a machine loaded from a snapshot is held from the start, and let go once it is loaded
       startHeld: (options.startHeld ?? false) || options.loadvm !== undefined,
       images: booted?.images ?? (() => readBootImages(options, ramSize).images),
