@@ -8,3 +8,6 @@
 
 /** Zero as a double (-0 is not a Smi): a field that starts with it is a double from the start. */
 export const DOUBLE_ZERO = -0;
+
+/** "No count" for a field that otherwise holds a count of instructions (a double): negative, and not a Smi. */
+export const DOUBLE_NONE = -0.5;

@@ -178,7 +178,8 @@ export class CodeCache {
 
   /** Decodes a 16- or 32-bit instruction into slot `s`; returns the slot's OP word. */
   decode(s: number, bits: number, length: 2 | 4): number {
-    const insn = length === 2 ? expandCompressed(bits & 0xffff) : bits;
+    // as an int32, as a 32-bit instruction is read: the same kind of number on both paths
+    const insn = length === 2 ? expandCompressed(bits & 0xffff) | 0 : bits;
     const e = insn === 0 ? undefined : lookupEncoding(insn);
     if (!e) {
       this.op[s] = opWord(Op.ILLEGAL, length);

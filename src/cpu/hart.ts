@@ -25,7 +25,7 @@ import { JitEngine, type JitStatistics, type TranslationListener } from '../jit/
 import { Op } from './isa/encodings.js';
 import { HartState } from './state.js';
 import { codeAddress, DebugStop, HartBreakpoints, HartWatches, watchedByteAddress, WatchKind, type HostWatch } from './hart-breakpoints.js';
-import { DOUBLE_ZERO } from '../arch/double-field.js';
+import { DOUBLE_NONE, DOUBLE_ZERO } from '../arch/double-field.js';
 
 /** Instructions per interpreter slice: interrupts are looked at between slices. */
 const SLICE = 8192;
@@ -101,7 +101,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
   trapsTaken = 0;
   /** traps taken in a row with no instruction retired between them (a trap loop if large) */
   trapsWithoutProgress = 0;
-  private retiredAtLastTrap = -1;
+  private retiredAtLastTrap = DOUBLE_NONE;
 
   // ---- a debugger's hold on the hart (debug/): nothing here is looked at per instruction ----
   /** the debugger's breakpoints, or null when it has none (the hart then runs as without one) */
@@ -123,15 +123,15 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
   private stepping = false;
   /** a breakpoint at the pc the hart resumed at is passed over until an instruction retires */
   private resumedAtPc = -1n;
-  private resumedAtRetired = -1;
+  private resumedAtRetired = DOUBLE_NONE;
   /** where the last watchpoint stopped the hart (its pc, and the instructions retired before it) */
   private watchStopPc = -1n;
-  private watchStopRetired = -1;
+  private watchStopRetired = DOUBLE_NONE;
   /**
    * the hart resumed at the instruction a watchpoint stopped it at: its watchpoints are passed
-   * over while the count retired is this (-1: none) and no trap was taken since resumedAtTraps
+   * over while the count retired is this (DOUBLE_NONE: none) and no trap was taken since resumedAtTraps
    */
-  private passWatchRetired = -1;
+  private passWatchRetired = DOUBLE_NONE;
   private resumedAtTraps = -1;
 
   constructor(bus: Bus, host: HartHost, options: HartOptions) {
@@ -171,7 +171,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     this.code.invalidateAll();
     this.mmu.clearReservation();
     this.trapsWithoutProgress = 0;
-    this.retiredAtLastTrap = -1;
+    this.retiredAtLastTrap = DOUBLE_NONE;
     this.translationContextChanged();
   }
 
@@ -620,7 +620,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
     this.debugStop = DebugStop.NONE;
     this.resumedAtPc = this.pc;
     this.resumedAtRetired = this.retired;
-    this.passWatchRetired = this.pc === this.watchStopPc && this.retired === this.watchStopRetired ? this.retired : -1;
+    this.passWatchRetired = this.pc === this.watchStopPc && this.retired === this.watchStopRetired ? this.retired : DOUBLE_NONE;
     this.resumedAtTraps = this.trapsTaken;
   }
 
@@ -631,7 +631,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
    */
   parkedByDebugger(): void {
     this.watchStopPc = -1n;
-    this.passWatchRetired = -1;
+    this.passWatchRetired = DOUBLE_NONE;
   }
 
   /**

@@ -78,7 +78,7 @@ export async function bootMachine(options: BootOptions): Promise<number> {
     // -M dumpdtb= writes the device tree and ends: nothing is loaded
     loadvm: options.dumpDtb ? undefined : options.loadvm,
     // HARTVM_NO_WARMUP=1 skips the warm-up, to measure what it buys.
-    warmUp: !process.env.HARTVM_NO_WARMUP,
+    warmUp: process.env.HARTVM_NO_WARMUP ? false : undefined,
   });
   if (options.dumpDtb) {
     await machine.stop();

@@ -63,7 +63,11 @@ export interface MachineOptions {
   reboot?: boolean;
   /** every hart on a worker thread of its own also at smp 1 (always so from smp 2) */
   hartThreads?: boolean;
-  /** warm the interpreter up before the guest starts (default true) */
+  /**
+   * warm the interpreter up before the guest starts (default true; with loadvm, only on hart
+   * threads: a restored guest on the calling thread answers sooner on a cold interpreter than
+   * after the warm-up, which competes for the processors with the snapshot's inflation)
+   */
   warmUp?: boolean;
   /**
    * the board also has a virtio console (hvc0: boot with append "console=hvc0"), which gets the
@@ -194,22 +198,22 @@ export class Machine extends EventEmitter<MachineEvents> {
       this.closeDisks();
       throw e;
     }
-    // read and checked before anything runs: a file refused ends the start
-    let snapshot: SnapshotSections | undefined;
-    try {
-      if (this.loadvm) snapshot = await this.readSnapshot(this.loadvm.file);
-    } catch (e) {
-      this.gdbSocket?.close();
-      this.closeDisks();
-      throw e;
-    }
+    // The snapshot's sections inflate off this thread while the session starts (the
+    // interpreter's warm-up, the hart threads): the harts are held until it is loaded, and a
+    // file refused ends the start before any of them runs.
+    const reading = this.loadvm ? settled(this.readSnapshot(this.loadvm.file)) : undefined;
     this.abortSignal?.addEventListener('abort', this.onAbort, { once: true });
     this.running = this.session.run().then(
       (ending) => this.finish(ending),
       (e: unknown) => this.finish({ status: 70, reason: 'internal-error', message: `internal error: ${(e as Error)?.message ?? e}` }));
-    if (snapshot && this.loadvm) {
+    if (reading && this.loadvm) {
+      const read = await reading;
+      if ('error' in read) {
+        await this.stop(1);
+        throw read.error;
+      }
       try {
-        await this.session.restoreSnapshot(snapshot);
+        await this.session.restoreSnapshot(read.value);
       } catch (e) {
         await this.stop(1);
         throw loadError(this.loadvm.file, e);
@@ -429,6 +433,11 @@ export class Machine extends EventEmitter<MachineEvents> {
 }
 
 /** A snapshot refused, named by its file. */
+/** `promise`'s outcome as a value: a rejection awaited later is not reported as unhandled meanwhile. */
+function settled<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+}
+
 function loadError(file: string, e: unknown): unknown {
   return e instanceof SnapshotError ? new SnapshotError(`cannot load the machine from ${printable(file)}: ${e.message}`) : e;
 }
@@ -519,7 +528,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
       network,
       shares,
       reboot: options.reboot ?? true,
-      warmUp: options.warmUp ?? true,
+      warmUp: (options.warmUp ?? true) && (options.loadvm === undefined || harts > 1 || options.hartThreads === true),
       // a machine loaded from a snapshot is held from the start, and let go once it is loaded
       startHeld: (options.startHeld ?? false) || options.loadvm !== undefined,
       images: booted?.images ?? (() => readBootImages(options, ramSize).images),
