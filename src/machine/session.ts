@@ -61,6 +61,8 @@ export interface SessionHost {
   random(into: Uint8Array): void;
   /** Lets the host's event loop run (input, timers) between slices of a hart on the calling thread. */
   yieldToEvents(): Promise<void>;
+  /** Told of each new guest memory before anything is written into it (to choose how the host backs it). */
+  guestMemoryCreated?(bytes: Uint8Array): void;
   /** Where the host keeps translations written as text (SessionOptions.jitDump), if it can. */
   translationWriter?(to: string): TranslationListener;
 }
@@ -303,6 +305,7 @@ export class MachineSession {
       onVirtioError: (message) => options.event?.({ type: 'virtio-error', message }),
       onInterrupt: () => this.wake?.(),
     });
+    this.host.guestMemoryCreated?.(machine.memory.bytes);
     // (images given as a function are read when first placed, not to be checked only)
     if (placeImages || typeof options.images !== 'function') machine.boot(this.bootImages(), placeImages);
     this.memoryIsZero = !placeImages;

@@ -1,6 +1,6 @@
 // The session's host on Node: hart threads are worker_threads (hart-thread.ts) that compile on
 // their own thread (own-thread-compilation.ts), the board clock is the process's monotonic clock
-// (board-clock.ts), randomness is WebCrypto's.
+// (board-clock.ts), randomness is WebCrypto's, guest memory is on huge pages (huge-pages.ts).
 
 import { webcrypto } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -10,6 +10,7 @@ import type { HartThreadData, HartThreadResult } from '../../smp/hart-thread-mai
 import { boardClock, clockZeroNow, type ClockZero } from './board-clock.js';
 import { startWithOwnThreadCompilation } from './own-thread-compilation.js';
 import { translationWriter } from './jit-dump.js';
+import { adviseHugePages } from './huge-pages.js';
 
 const HART_THREAD = new URL('./hart-thread.js', import.meta.url);
 
@@ -31,5 +32,6 @@ export const nodeSessionHost: SessionHost = {
   wallClockNs: () => BigInt(Date.now()) * 1_000_000n,
   random: (into) => { webcrypto.getRandomValues(into); },
   yieldToEvents: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  guestMemoryCreated: adviseHugePages,
   translationWriter,
 };
