@@ -111,7 +111,9 @@ test('-loadvm FILE refuses a snapshot of another machine, a truncated, corrupt o
   const good = readFileSync(file);
   const variant = (name, bytes) => { const p = path.join(dir, name); writeFileSync(p, bytes); return p; };
   const newer = Buffer.from(good);
-  newer.writeUInt32LE(2, 8);
+  newer.writeUInt32LE(3, 8);
+  const older = Buffer.from(good);
+  older.writeUInt32LE(1, 8);
   const corrupt = Buffer.from(good);
   corrupt[corrupt.length - 100] ^= 0x55;
   const random = Buffer.alloc(good.length);
@@ -122,7 +124,8 @@ test('-loadvm FILE refuses a snapshot of another machine, a truncated, corrupt o
     { args: ['--loadvm', variant('truncated.snap', good.subarray(0, good.length >> 1))], message: /it is truncated/ },
     { args: ['-loadvm', variant('tiny.snap', good.subarray(0, 5))], message: /it is truncated/ },
     { args: ['-loadvm', variant('random.snap', random)], message: /it is not a hartvm snapshot/ },
-    { args: ['-loadvm', variant('newer.snap', newer)], message: /it was saved by a newer hartvm \(snapshot format 2; this one reads 1\)/ },
+    { args: ['-loadvm', variant('newer.snap', newer)], message: /it was saved by a newer hartvm \(snapshot format 3; this one reads 2\)/ },
+    { args: ['-loadvm', variant('older.snap', older)], message: /it is in snapshot format 1, which this hartvm does not read/ },
     { args: ['-loadvm', variant('corrupt.snap', corrupt)], message: /its section [\w:-]+ is corrupt/ },
     { args: ['-loadvm', path.join(dir, 'missing.snap')], message: /cannot read snapshot .*missing\.snap: no such file or directory/ },
     { args: ['-loadvm', file, '-drive', `file=${variant('disk.img', Buffer.alloc(1 << 20))},format=raw`], message: /it has 0 disks, this machine 1 \(-drive\)/ },
@@ -146,7 +149,7 @@ test('loadvm of a file it refuses leaves a running machine running, untouched; s
   try {
     await machine.start();
     const bad = path.join(dir, 'bad.snap');
-    writeFileSync(bad, 'HARTVMSN\x01\x00\x00\x00\x05\x00\x00\x00{"x":');
+    writeFileSync(bad, 'HARTVMSN\x02\x00\x00\x00\x05\x00\x00\x00{"x":');
     assert.equal(await machine.monitorCommand(`loadvm ${bad}`), `loadvm: cannot load the machine from ${bad}: its header is corrupt\n`);
     assert.match(await machine.monitorCommand(`loadvm ${path.join(dir, 'cli.snap')}`), /^loadvm: cannot load the machine from .*: it is of another machine: it has 1 hart, this machine 2 \(-smp\)\n$/);
     assert.equal(await machine.monitorCommand('info status'), 'VM status: running\n');

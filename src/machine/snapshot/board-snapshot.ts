@@ -1,7 +1,8 @@
 // What a snapshot holds of a virt board, section by section, and how it goes back:
 //   harts         every hart's image (cpu/hart-image.ts), HART_IMAGE_WORDS words each
 //   devices       every bus device's state (devices/device-state.ts), in bus order, as JSON
-//   memory:NAME   each memory region (RAM, the boot ROM), packed (page-image.ts)
+//   memory:NAME:K each memory region (RAM, the boot ROM) in pieces of MEMORY_PIECE bytes, the
+//                 K-th packed (page-image.ts): pieces inflate side by side when loaded
 //   disk:N        each writable disk's contents, packed: loading puts the disk back as it was,
 //                 so that the guest's page cache in RAM and the disk under it always agree
 //   disk-sum:N    each read-only disk's checksum: the guest cannot change it, the host might
@@ -18,6 +19,8 @@ import { SnapshotFormatError, type MachineShape } from './snapshot-file.js';
 const MAX_DEVICES_BYTES = 8 << 20;
 /** A read-only disk's checksum (diskChecksum). */
 const CHECKSUM_BYTES = 8;
+/** A memory region is saved in sections of this many bytes (the last may be smaller). */
+const MEMORY_PIECE = 8 << 20;
 /** Disks are read and written in pieces of this many bytes. */
 const DISK_PIECE = 1 << 20;
 
@@ -49,12 +52,19 @@ export function unsavableDevices(board: SnapshotBoard): string[] {
 /** The sections a snapshot of a board of `shape` holds, each with the most bytes it may: the one list of them. */
 function sectionSizes(shape: MachineShape, memory: readonly { name: string; size: number }[]): Map<string, number> {
   const sizes = new Map<string, number>([['harts', shape.harts * HART_IMAGE_WORDS * 8], ['devices', MAX_DEVICES_BYTES]]);
-  for (const region of memory) sizes.set(memorySection(region), packedLimit(region.size / IMAGE_PAGE));
+  for (const region of memory) for (const piece of memoryPieces(region)) sizes.set(piece.section, packedLimit(piece.pages));
   shape.disks.forEach((disk, i) => sizes.set(diskSection(disk, i), disk.readOnly ? CHECKSUM_BYTES : packedLimit(Math.ceil(disk.size / IMAGE_PAGE))));
   return sizes;
 }
 
-const memorySection = (region: { name: string }): string => `memory:${region.name}`;
+/** A region's pieces: each one's section, its first page in the region and its pages. */
+function memoryPieces(region: { name: string; size: number }): { section: string; first: number; pages: number }[] {
+  const pages = region.size / IMAGE_PAGE;
+  const perPiece = MEMORY_PIECE / IMAGE_PAGE;
+  return Array.from({ length: Math.ceil(pages / perPiece) }, (_, k) =>
+    ({ section: `memory:${region.name}:${k}`, first: k * perPiece, pages: Math.min(perPiece, pages - k * perPiece) }));
+}
+
 const diskSection = (disk: { readOnly: boolean }, i: number): string => (disk.readOnly ? `disk-sum:${i}` : `disk:${i}`);
 
 /** The most bytes each section of a snapshot of a board of `shape` may hold (undefined: no such section). */
@@ -82,11 +92,12 @@ export async function captureSections(board: SnapshotBoard): Promise<Map<string,
   sections.set('devices', new TextEncoder().encode(JSON.stringify(states)));
   const memory = machine.memory;
   for (const region of memory.regions) {
-    const pages = region.size / IMAGE_PAGE;
-    sections.set(memorySection(region), packPages(pages, (page) => {
-      const host = memory.hostOffset(region, region.baseNumber + page * IMAGE_PAGE);
-      return memory.bytes.subarray(host, host + IMAGE_PAGE);
-    }));
+    for (const piece of memoryPieces(region)) {
+      sections.set(piece.section, packPages(piece.pages, (page) => {
+        const host = memory.hostOffset(region, region.baseNumber + (piece.first + page) * IMAGE_PAGE);
+        return memory.bytes.subarray(host, host + IMAGE_PAGE);
+      }));
+    }
   }
   for (const [i, disk] of board.disks.entries()) sections.set(diskSection(disk, i), await (disk.readOnly ? diskChecksum(disk) : readDisk(disk)));
   return sections;
@@ -108,8 +119,10 @@ export async function sectionsProblem(board: SnapshotBoard, sections: Map<string
     if (problem) return `hart ${h}'s ${problem} is corrupt`;
   }
   for (const region of machine.memory.regions) {
-    const problem = packedProblem(sections.get(memorySection(region))!, region.size / IMAGE_PAGE);
-    if (problem) return `its section ${memorySection(region)} is corrupt: ${problem}`;
+    for (const piece of memoryPieces(region)) {
+      const problem = packedProblem(sections.get(piece.section)!, piece.pages);
+      if (problem) return `its section ${piece.section} is corrupt: ${problem}`;
+    }
   }
   for (const [i, disk] of board.disks.entries()) {
     if (disk.readOnly) {
@@ -153,9 +166,11 @@ export async function restoreSections(board: SnapshotBoard, sections: Map<string
   }
   const memory = machine.memory;
   for (const region of memory.regions) {
-    unpackPages(sections.get(memorySection(region))!, region.size / IMAGE_PAGE, (page, bytes) => {
-      memory.bytes.set(bytes, memory.hostOffset(region, region.baseNumber + page * IMAGE_PAGE));
-    }, memoryIsZero ? 'skip' : 'put');
+    for (const piece of memoryPieces(region)) {
+      unpackPages(sections.get(piece.section)!, piece.pages, (page, bytes) => {
+        memory.bytes.set(bytes, memory.hostOffset(region, region.baseNumber + (piece.first + page) * IMAGE_PAGE));
+      }, memoryIsZero ? 'skip' : 'put');
+    }
   }
   for (const [i, disk] of board.disks.entries()) if (!disk.readOnly) await writeDisk(disk, sections.get(diskSection(disk, i))!);
   await board.writeHartImages(hartWords(sections.get('harts')!));
