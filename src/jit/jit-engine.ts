@@ -211,12 +211,14 @@ export class JitEngine {
    */
   private running = false;
   private currentDropped = false;
+  // Made with the first translation (link()): a hart that never translates, or not yet (a
+  // machine just started or restored), does not wait for them.
   /** what the table holds for a page without translated code (page-chain.ts) */
-  private readonly untranslated: Function;
+  private untranslated: Function | undefined;
   /** every host page's translated code (or the stand-in), for the chain */
-  private readonly table: WebAssembly.Table;
+  private table: WebAssembly.Table | undefined;
   /** runs translated pages one after another (page-chain.ts); under the fence policy only */
-  private readonly chain: ChainFunction | undefined;
+  private chain: ChainFunction | undefined;
   readonly stats: JitStatistics = {
     translations: 0, compileSeconds: 0, wasmBytes: 0, translatedInstructions: 0, dropped: 0, kept: 0, calls: 0,
     translatedSeconds: 0, interpretedSeconds: 0,
@@ -277,14 +279,24 @@ export class JitEngine {
       },
     };
     hart.code.onDrop = (hostPage) => this.drop(hostPage);
-    this.untranslated = untranslatedPage(memory.memory, this.memoryPages);
-    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: frames, maximum: frames }, this.untranslated);
+  }
+
+  /** The table of every page's translated code, made (with the chain over it) when first needed. */
+  private link(): WebAssembly.Table {
+    if (this.table) return this.table;
+    const memory = this.hart.bus.memory;
+    const frames = this.units.length;
+    const untranslated = untranslatedPage(memory.memory, this.memoryPages);
+    const table = new WebAssembly.Table({ element: 'anyfunc', initial: frames, maximum: frames }, untranslated);
     // Under the block policy a taken jump ends the slice anyway.
-    if (hart.policy === FlushPolicy.FENCE) {
+    if (this.hart.policy === FlushPolicy.FENCE) {
       const module = new WebAssembly.Module(chainModule(this.slot, this.memoryPages, frames));
-      const instance = new WebAssembly.Instance(module, { m: { memory: memory.memory }, t: { table: this.table } });
+      const instance = new WebAssembly.Instance(module, { m: { memory: memory.memory }, t: { table } });
       this.chain = instance.exports.run as ChainFunction;
     }
+    this.untranslated = untranslated;
+    this.table = table;
+    return table;
   }
 
   /**
@@ -602,7 +614,7 @@ export class JitEngine {
   /** `unit` becomes the translated code of `hostPage`, the current page. */
   private install(hostPage: number, unit: Unit): void {
     this.units[hostPage] = unit;
-    this.table.set(hostPage, unit.run);
+    this.link().set(hostPage, unit.run);
     this.translatedPages.add(hostPage);
     this.hart.code.markTranslated(hostPage);
   }
@@ -658,7 +670,8 @@ export class JitEngine {
 
   private uninstall(hostPage: number): void {
     this.units[hostPage] = undefined;
-    this.table.set(hostPage, this.untranslated);
+    // (a page had translated code: the table is there)
+    this.table!.set(hostPage, this.untranslated!);
     if (this.running && hostPage === this.words[HotWord.CURRENT_PAGE]) this.currentDropped = true;
   }
 
