@@ -198,9 +198,9 @@ export class Machine extends EventEmitter<MachineEvents> {
       this.closeDisks();
       throw e;
     }
-    // The snapshot's sections inflate off this thread while the session starts (the
-    // interpreter's warm-up, the hart threads): the harts are held until it is loaded, and a
-    // file refused ends the start before any of them runs.
+    // The snapshot's sections inflate off this thread while the session starts (hart threads
+    // start and warm up meanwhile): the harts are held until it is loaded, and a file refused
+    // ends the start before any of them runs.
     const reading = this.loadvm ? settled(this.readSnapshot(this.loadvm.file)) : undefined;
     this.abortSignal?.addEventListener('abort', this.onAbort, { once: true });
     this.running = this.session.run().then(
@@ -432,12 +432,12 @@ export class Machine extends EventEmitter<MachineEvents> {
   }
 }
 
-/** A snapshot refused, named by its file. */
 /** `promise`'s outcome as a value: a rejection awaited later is not reported as unhandled meanwhile. */
 function settled<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
   return promise.then((value) => ({ value }), (error: unknown) => ({ error }));
 }
 
+/** A snapshot refused, named by its file. */
 function loadError(file: string, e: unknown): unknown {
   return e instanceof SnapshotError ? new SnapshotError(`cannot load the machine from ${printable(file)}: ${e.message}`) : e;
 }
