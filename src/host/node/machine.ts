@@ -14,7 +14,7 @@ import type { BootImages } from '../../machine/virt-machine.js';
 import { OptionError } from '../../machine/errors.js';
 import { DEFAULT_RAM, driveCountOption, flushPolicyOption, engineOption, hartsOption, ramSizeOption, type FlushPolicyName } from '../../machine/machine-options.js';
 import { formatSize } from '../../machine/size.js';
-import { MachineSession, type EndReason, type SessionEnding, type SnapshotSections } from '../../machine/session.js';
+import { hartsOnThreads, MachineSession, type EndReason, type SessionEnding, type SnapshotSections } from '../../machine/session.js';
 import type { MachineStatistics } from '../../machine/statistics.js';
 import { DEFAULT_BOOTARGS, defaultImage, SHIPPED_IMAGES_DIR } from './default-images.js';
 import { FileDisk, parseDrive, type DriveSpec } from './disk.js';
@@ -528,7 +528,7 @@ export function createMachine(options: MachineOptions = {}): Machine {
       network,
       shares,
       reboot: options.reboot ?? true,
-      warmUp: (options.warmUp ?? true) && (options.loadvm === undefined || harts > 1 || options.hartThreads === true),
+      warmUp: (options.warmUp ?? true) && (options.loadvm === undefined || hartsOnThreads({ harts, hartThreads: options.hartThreads ?? false })),
       // a machine loaded from a snapshot is held from the start, and let go once it is loaded
       startHeld: (options.startHeld ?? false) || options.loadvm !== undefined,
       images: booted?.images ?? (() => readBootImages(options, ramSize).images),

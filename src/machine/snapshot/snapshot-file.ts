@@ -16,7 +16,7 @@ import type { SectionCodec } from './deflate.js';
 export const SNAPSHOT_MAGIC = 'HARTVMSN';
 export const SNAPSHOT_VERSION = 2;
 const PREAMBLE_BYTES = 16;
-/** The header is a shape and a table of a few dozen sections: far below this. */
+/** The header is a shape and a table of sections (a few hundred for the largest RAM): far below this. */
 const MAX_HEADER_BYTES = 1 << 20;
 
 /** What must be the same for a snapshot to load into a machine. */
