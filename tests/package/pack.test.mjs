@@ -27,7 +27,7 @@ before(() => {
   tarball = path.join(work, info.filename);
   writeFileSync(path.join(work, 'files.json'), JSON.stringify(info.files.map((f) => f.path)));
   const files = new Set(info.files.map((f) => f.path));
-  for (const f of ['bin/hartvm.js', 'dist/index.js', 'dist/index.d.ts', 'dist/host/node/cli.js', 'dist/host/node/hart-thread.js', 'images/manifest.json', 'package.json']) {
+  for (const f of ['bin/hartvm.js', 'dist/index.js', 'dist/index.d.ts', 'dist/host/node/cli.js', 'dist/host/node/cli.bundle.js', 'dist/host/node/hart-thread.js', 'dist/host/node/hart-thread.bundle.js', 'images/manifest.json', 'package.json']) {
     assert.ok(files.has(f), `the package lacks ${f}`);
   }
   for (const f of files) assert.ok(!/^(tests|src|\.ci|guest\/tests)\//.test(f), `the package should not hold ${f}`);

@@ -12,7 +12,8 @@ import { startWithOwnThreadCompilation } from './own-thread-compilation.js';
 import { translationWriter } from './jit-dump.js';
 import { adviseHugePages } from './huge-pages.js';
 
-const HART_THREAD = new URL('./hart-thread.js', import.meta.url);
+/** The hart thread's script: the bundled one when this code runs from the command line's bundle. */
+const HART_THREAD = new URL(import.meta.url.endsWith('.bundle.js') ? './hart-thread.bundle.js' : './hart-thread.js', import.meta.url);
 
 function spawnHart(data: HartThreadData): Promise<HartThreadResult> {
   return new Promise((resolve, reject) => {
