@@ -66,6 +66,27 @@ async function monitorClient(socketPath) {
   throw new Error('the monitor socket never took a connection');
 }
 
+/**
+ * `waiting`, or when it fails (a guest that stopped answering), its error with where the harts
+ * are and what their translation stores did, as the monitor at `socketPath` tells.
+ */
+async function withGuestState(waiting, socketPath) {
+  try {
+    return await waiting;
+  } catch (e) {
+    let monitor;
+    const asking = (async () => {
+      monitor = await monitorClient(socketPath);
+      return `${await monitor.ask('info registers')}\n${await monitor.ask('info store')}`;
+    })();
+    const timeout = new Promise((resolve) => setTimeout(resolve, 30000, '(the monitor did not answer within 30 s)').unref());
+    const state = await Promise.race([asking.catch((m) => `(the monitor: ${m.message})`), timeout]);
+    monitor?.destroy();
+    e.message += `\n--- the guest's state then:\n${state}`;
+    throw e;
+  }
+}
+
 /** Boots Linux to the shell with the marks set; returns the guest, its monitor, and the guest's time then. */
 async function bootAndMark(options, mark) {
   const guest = new SerialSession(args(options));
@@ -142,10 +163,12 @@ for (const policy of ['block', 'instruction']) {
     }
     // (under block, without -no-reboot: a reboot boots the images, which a loaded machine reads only then)
     const rebooting = policy === 'block';
-    const loadedArgs = args({ smp: 1, policy, disk, monitor: path.join(tmp, `${policy}-2.sock`) }).filter((a) => !rebooting || a !== '-no-reboot');
+    const loadedMonitor = path.join(tmp, `${policy}-2.sock`);
+    const loadedArgs = args({ smp: 1, policy, disk, monitor: loadedMonitor }).filter((a) => !rebooting || a !== '-no-reboot');
     const loaded = new SerialSession([...loadedArgs, '-loadvm', file]);
     try {
-      assert.equal(await shell(loaded, 'echo $MARK; cat /mnt/snapshot-mark.txt; sleep 1; echo slept'), `${mark}\n${mark}\nslept\n`);
+      const answer = await withGuestState(shell(loaded, 'echo $MARK; cat /mnt/snapshot-mark.txt; sleep 1; echo slept'), loadedMonitor);
+      assert.equal(answer, `${mark}\n${mark}\nslept\n`);
       assert.doesNotMatch(loaded.output, BOOT_MESSAGES);
       if (rebooting) {
         loaded.send('reboot\n');
