@@ -32,9 +32,10 @@ import { readSnapshot, restoreSnapshot, SNAPSHOT_WORDS, snapshotWords, takeSnaps
 import { liveStatisticsBuffer, readLiveStatistics } from '../smp/live-statistics.js';
 import { applyHartImage, HART_IMAGE_WORDS, writeHartImage } from '../cpu/hart-image.js';
 import { HartvmError, SnapshotError } from './errors.js';
-import { boardShape, captureSections, restoreSections, sectionLimits, sectionsProblem, snapshotFileLimit, unsavableDevices, type SnapshotBoard } from './snapshot/board-snapshot.js';
+import { boardShape, captureSections, readRawSections, restoreSections, sectionLimits, sectionsProblem, snapshotFileLimit, storedRaw, unsavableDevices, type SnapshotBoard } from './snapshot/board-snapshot.js';
 import { streamCodec, type SectionCodec } from './snapshot/deflate.js';
-import { decodeSnapshot, encodeSnapshot, SnapshotFormatError } from './snapshot/snapshot-file.js';
+import { decodeSnapshot, encodeSnapshot, SnapshotFormatError, type SnapshotSection } from './snapshot/snapshot-file.js';
+import type { SnapshotSource } from './snapshot/snapshot-source.js';
 import { ConsoleOutput } from './console-output.js';
 import { machineStatistics, type MachineStatistics } from './statistics.js';
 import { TIMEBASE_HZ, VirtMachine, type BootImages, type BusWindow } from './virt-machine.js';
@@ -42,7 +43,8 @@ import { VIRT_MEMMAP } from './virt-layout.js';
 
 /** A snapshot file read and checked against a session's board (MachineSession.readSnapshot). */
 export interface SnapshotSections {
-  readonly sections: Map<string, Uint8Array>;
+  /** raw sections not read yet read from the source readSnapshot() was given, which must stay open until restoreSnapshot() ends */
+  readonly sections: Map<string, SnapshotSection>;
 }
 
 /** What a host gives a session. */
@@ -418,7 +420,7 @@ export class MachineSession {
     const unsavable = unsavableDevices(board);
     if (unsavable.length > 0) throw new SnapshotError(`the board's ${unsavable.join(', ')} cannot be saved`);
     const sections = await this.whileHeld(() => captureSections(board));
-    return encodeSnapshot(boardShape(board), sections, codec);
+    return encodeSnapshot(boardShape(board), sections, codec, storedRaw);
   }
 
   /**
@@ -431,10 +433,11 @@ export class MachineSession {
   }
 
   /**
-   * Snapshot `file`, read and checked against this board (built, running or not) but not
-   * loaded: restoreSnapshot() loads it. Throws SnapshotError, one line, for a file it refuses.
+   * Snapshot `file` (its bytes, or a source to read them from), read and checked against this
+   * board (built, running or not) but not loaded: restoreSnapshot() loads it. Throws
+   * SnapshotError, one line, for a file it refuses.
    */
-  async readSnapshot(file: Uint8Array, codec: SectionCodec = streamCodec): Promise<SnapshotSections> {
+  async readSnapshot(file: Uint8Array | SnapshotSource, codec: SectionCodec = streamCodec): Promise<SnapshotSections> {
     const machine = this.machine;
     if (!machine) throw new SnapshotError('the machine is not built');
     const shape = boardShape(this.snapshotBoard(machine));
@@ -459,10 +462,15 @@ export class MachineSession {
       // console input typed and not yet read (all of it, as -loadvm starts) is for the machine as loaded
       const typed = board.machine.uart.takeUnread();
       try {
-        const problem = await sectionsProblem(board, snapshot.sections);
+        const sections = readRawSections(snapshot.sections, this.memoryIsZero);
+        const problem = await sectionsProblem(board, sections);
         if (problem) throw new SnapshotFormatError(problem);
-        await restoreSections(board, snapshot.sections, this.memoryIsZero);
-        this.memoryIsZero = false;
+        try {
+          await restoreSections(board, sections, this.memoryIsZero);
+        } finally {
+          // (even half loaded: a board that was not zero is never taken for one)
+          this.memoryIsZero = false;
+        }
       } catch (e) {
         throw e instanceof SnapshotFormatError ? new SnapshotError(e.message) : e;
       } finally {

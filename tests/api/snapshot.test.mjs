@@ -111,11 +111,17 @@ test('-loadvm FILE refuses a snapshot of another machine, a truncated, corrupt o
   const good = readFileSync(file);
   const variant = (name, bytes) => { const p = path.join(dir, name); writeFileSync(p, bytes); return p; };
   const newer = Buffer.from(good);
-  newer.writeUInt32LE(3, 8);
+  newer.writeUInt32LE(4, 8);
   const older = Buffer.from(good);
-  older.writeUInt32LE(1, 8);
+  older.writeUInt32LE(2, 8);
   const corrupt = Buffer.from(good);
   corrupt[corrupt.length - 100] ^= 0x55;
+  // a byte of a guest page, which a raw memory section holds as it is (no deflate's check)
+  const header = JSON.parse(good.subarray(16, 16 + good.readUInt32LE(12)).toString());
+  const page = header.sections.find((s) => s.name.startsWith('memory:ram:') && s.packing === 'raw' && s.stored > 4096);
+  assert.ok(page, 'a memory section with pages in it, kept raw');
+  const corruptPage = Buffer.from(good);
+  corruptPage[16 + good.readUInt32LE(12) + page.offset + page.stored - 1000] ^= 0x01;
   const random = Buffer.alloc(good.length);
   for (let i = 0; i < random.length; i++) random[i] = (i * 2654435761) >>> 24;
   const refusals = [
@@ -124,9 +130,10 @@ test('-loadvm FILE refuses a snapshot of another machine, a truncated, corrupt o
     { args: ['--loadvm', variant('truncated.snap', good.subarray(0, good.length >> 1))], message: /it is truncated/ },
     { args: ['-loadvm', variant('tiny.snap', good.subarray(0, 5))], message: /it is truncated/ },
     { args: ['-loadvm', variant('random.snap', random)], message: /it is not a hartvm snapshot/ },
-    { args: ['-loadvm', variant('newer.snap', newer)], message: /it was saved by a newer hartvm \(snapshot format 3; this one reads 2\)/ },
-    { args: ['-loadvm', variant('older.snap', older)], message: /it is in snapshot format 1, which this hartvm does not read/ },
+    { args: ['-loadvm', variant('newer.snap', newer)], message: /it was saved by a newer hartvm \(snapshot format 4; this one reads 3\)/ },
+    { args: ['-loadvm', variant('older.snap', older)], message: /it is in snapshot format 2, which this hartvm does not read/ },
     { args: ['-loadvm', variant('corrupt.snap', corrupt)], message: /its section [\w:-]+ is corrupt/ },
+    { args: ['-loadvm', variant('corrupt-page.snap', corruptPage)], message: new RegExp(`its section ${page.name} is corrupt`) },
     { args: ['-loadvm', path.join(dir, 'missing.snap')], message: /cannot read snapshot .*missing\.snap: no such file or directory/ },
     { args: ['-loadvm', file, '-drive', `file=${variant('disk.img', Buffer.alloc(1 << 20))},format=raw`], message: /it has 0 disks, this machine 1 \(-drive\)/ },
   ];
@@ -142,6 +149,18 @@ test('-loadvm FILE refuses a snapshot of another machine, a truncated, corrupt o
   const { status, stderr } = await hartvm(['-loadvm', file], { kill: 1500 });
   assert.equal(status, 143, stderr);
   assert.equal(stderr, '');
+
+  // a running machine refuses the damaged page before it changes anything (its sum is checked first)
+  const running = createMachine({ bios: 'none', kernel: COUNTER, warmUp: false });
+  try {
+    await running.start();
+    const damaged = path.join(dir, 'corrupt-page.snap');
+    assert.equal(await running.monitorCommand(`loadvm ${damaged}`), `loadvm: cannot load the machine from ${damaged}: its section ${page.name} is corrupt\n`);
+    assert.equal(await running.monitorCommand('info status'), 'VM status: running\n');
+    assert.equal(await running.monitorCommand(`loadvm ${file}`), '');
+  } finally {
+    await running.stop();
+  }
 });
 
 test('loadvm of a file it refuses leaves a running machine running, untouched; savevm to a place it cannot write says so', async () => {
@@ -149,7 +168,7 @@ test('loadvm of a file it refuses leaves a running machine running, untouched; s
   try {
     await machine.start();
     const bad = path.join(dir, 'bad.snap');
-    writeFileSync(bad, 'HARTVMSN\x02\x00\x00\x00\x05\x00\x00\x00{"x":');
+    writeFileSync(bad, 'HARTVMSN\x03\x00\x00\x00\x05\x00\x00\x00{"x":');
     assert.equal(await machine.monitorCommand(`loadvm ${bad}`), `loadvm: cannot load the machine from ${bad}: its header is corrupt\n`);
     assert.match(await machine.monitorCommand(`loadvm ${path.join(dir, 'cli.snap')}`), /^loadvm: cannot load the machine from .*: it is of another machine: it has 1 hart, this machine 2 \(-smp\)\n$/);
     assert.equal(await machine.monitorCommand('info status'), 'VM status: running\n');

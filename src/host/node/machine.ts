@@ -21,7 +21,7 @@ import { FileDisk, parseDrive, type DriveSpec } from './disk.js';
 import { Monitor } from '../../machine/monitor.js';
 import { SnapshotError } from '../../machine/errors.js';
 import { printable } from '../../machine/printable.js';
-import { readSnapshotFile, writeSnapshotFile, zlibCodec } from './snapshot-files.js';
+import { openSnapshotFile, writeSnapshotFile, zlibCodec, type SnapshotFile } from './snapshot-files.js';
 import { nodeSessionHost } from './node-host.js';
 import { PasstNetwork } from './passt.js';
 import { userNetworkOption, type NetworkOption } from '../../machine/network-options.js';
@@ -213,10 +213,12 @@ export class Machine extends EventEmitter<MachineEvents> {
         throw read.error;
       }
       try {
-        await this.session.restoreSnapshot(read.value);
+        await this.session.restoreSnapshot(read.value.snapshot);
       } catch (e) {
         await this.stop(1);
         throw loadError(this.loadvm.file, e);
+      } finally {
+        read.value.file.close();
       }
       if (!this.loadvm.held) this.session.resume();
     }
@@ -243,20 +245,26 @@ export class Machine extends EventEmitter<MachineEvents> {
    * machine's shape, truncated, corrupt or not a snapshot at all.
    */
   async loadSnapshot(file: string): Promise<void> {
-    const snapshot = await this.readSnapshot(file);
+    const read = await this.readSnapshot(file);
     try {
-      await this.session.restoreSnapshot(snapshot);
+      await this.session.restoreSnapshot(read.snapshot);
     } catch (e) {
       throw loadError(file, e);
+    } finally {
+      read.file.close();
     }
   }
 
-  /** Snapshot `file`, read (no more than a snapshot of this machine takes) and checked against the board. */
-  private async readSnapshot(file: string): Promise<SnapshotSections> {
-    const bytes = readSnapshotFile(file, this.session.snapshotFileLimit());
+  /**
+   * Snapshot `file` (no larger than a snapshot of this machine), its sections read and checked
+   * against the board; the file stays open for what restoreSnapshot() reads of it then.
+   */
+  private async readSnapshot(file: string): Promise<{ snapshot: SnapshotSections; file: SnapshotFile }> {
+    const source = openSnapshotFile(file, this.session.snapshotFileLimit());
     try {
-      return await this.session.readSnapshot(bytes, zlibCodec);
+      return { snapshot: await this.session.readSnapshot(source, zlibCodec), file: source };
     } catch (e) {
+      source.close();
       throw loadError(file, e);
     }
   }

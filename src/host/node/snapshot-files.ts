@@ -1,16 +1,18 @@
 // Snapshots of the machine as files on Node (savevm FILE, loadvm FILE, -loadvm FILE): the bytes
 // the session gives, written to a temporary file beside the target and renamed over it, so
-// that a failed save never leaves half a snapshot under the name; and read back whole, no more
-// than a snapshot of this machine can be. Sections are compressed with Node's zlib, off the
-// event loop, at a low level: a snapshot is written far more often than it is shipped.
+// that a failed save never leaves half a snapshot under the name; and read back piece by piece
+// as the session asks, from a file no larger than a snapshot of this machine can be (guest
+// memory goes from the file into guest RAM). Deflated sections are compressed with Node's zlib,
+// off the event loop, at a low level: a snapshot is written far more often than it is shipped.
 
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { deflate, inflate, constants } from 'node:zlib';
 import type { SectionCodec } from '../../machine/snapshot/deflate.js';
+import type { SnapshotSource } from '../../machine/snapshot/snapshot-source.js';
 import { ImageError, SnapshotError } from '../../machine/errors.js';
 import { printable } from '../../machine/printable.js';
-import { fileErrorReason, readUserFile } from './user-file.js';
+import { fileErrorReason, openUserFile } from './user-file.js';
 
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
@@ -47,12 +49,47 @@ export function writeSnapshotFile(file: string, pieces: Uint8Array[]): void {
   }
 }
 
-/** The bytes of snapshot `file`, at most `limit` of them (the most a snapshot of this machine takes). */
-export function readSnapshotFile(file: string, limit: number): Uint8Array {
+/** A snapshot file open for reading, as a SnapshotSource. */
+export interface SnapshotFile extends SnapshotSource {
+  close(): void;
+}
+
+/**
+ * Opens snapshot `file`, which may hold at most `limit` bytes (the most a snapshot of this
+ * machine takes). Throws SnapshotError, one line, when it cannot be read or is larger.
+ */
+export function openSnapshotFile(file: string, limit: number): SnapshotFile {
+  let opened;
   try {
-    return readUserFile('snapshot', file, { bytes: limit, described: 'any snapshot of this machine' });
+    opened = openUserFile('snapshot', file, { bytes: limit, described: 'any snapshot of this machine' });
   } catch (e) {
     if (e instanceof ImageError) throw new SnapshotError(e.message);
     throw e;
   }
+  const { fd, size, fail } = opened;
+  /** Fills `target` from `offset`: the bytes read, fewer where the file ends (or shrank). */
+  const fill = (offset: number, target: Uint8Array): number => {
+    let done = 0;
+    try {
+      while (done < target.length) {
+        const n = readSync(fd, target, done, target.length - done, offset + done);
+        if (n === 0) break;
+        done += n;
+      }
+    } catch (e) {
+      throw new SnapshotError(fail(fileErrorReason(e)).message);
+    }
+    return done;
+  };
+  return {
+    size,
+    read(offset, length) {
+      const bytes = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+      return bytes.subarray(0, fill(offset, bytes));
+    },
+    readInto(offset, target) {
+      if (fill(offset, target) < target.length) throw new RangeError('past the end of the file');
+    },
+    close: () => closeSync(fd),
+  };
 }

@@ -24,6 +24,34 @@ const FIRST_READ_BYTES = 1 << 20;
  * more than `limit` allows.
  */
 export function readUserFile(what: string, path: string, limit = MAX_USER_FILE): Uint8Array {
+  const file = openUserFile(what, path, limit);
+  try {
+    const bytes = readAtMost(file.fd, limit.bytes, file.size);
+    if (!bytes) throw file.fail(`larger than ${limit.described}`);
+    return bytes;
+  } catch (e) {
+    if (e instanceof ImageError) throw e;
+    throw file.fail(fileErrorReason(e));
+  } finally {
+    closeSync(file.fd);
+  }
+}
+
+/** A regular file the user named, open for reading. */
+export interface UserFile {
+  fd: number;
+  /** its size when opened */
+  size: number;
+  /** The error that names the file with `reason`. */
+  fail(reason: string): ImageError;
+}
+
+/**
+ * Opens the file at `path` (see readUserFile) to be read piece by piece; the caller closes its fd.
+ * Throws an ImageError of one line when it cannot be opened, is not a regular file, or is
+ * larger than `limit` allows.
+ */
+export function openUserFile(what: string, path: string, limit = MAX_USER_FILE): UserFile {
   const fail = (reason: string): ImageError => new ImageError(`cannot read ${what} ${printable(path)}: ${reason}`);
   let fd: number;
   try {
@@ -35,14 +63,12 @@ export function readUserFile(what: string, path: string, limit = MAX_USER_FILE):
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw fail(stat.isDirectory() ? 'is a directory' : `not a regular file (${fileKind(stat)})`);
-    const bytes = readAtMost(fd, limit.bytes, stat.size);
-    if (!bytes) throw fail(`larger than ${limit.described}`);
-    return bytes;
+    if (stat.size > limit.bytes) throw fail(`larger than ${limit.described}`);
+    return { fd, size: stat.size, fail };
   } catch (e) {
+    closeSync(fd);
     if (e instanceof ImageError) throw e;
     throw fail(fileErrorReason(e));
-  } finally {
-    closeSync(fd);
   }
 }
 

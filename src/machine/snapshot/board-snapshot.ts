@@ -2,7 +2,8 @@
 //   harts         every hart's image (cpu/hart-image.ts), HART_IMAGE_WORDS words each
 //   devices       every bus device's state (devices/device-state.ts), in bus order, as JSON
 //   memory:NAME:K each memory region (RAM, the boot ROM) in pieces of MEMORY_PIECE bytes, the
-//                 K-th packed (page-image.ts): pieces inflate side by side when loaded
+//                 K-th packed (page-image.ts), kept raw in the file: a board that has not run
+//                 reads their pages straight into guest memory, and sums them there
 //   disk:N        each writable disk's contents, packed: loading puts the disk back as it was,
 //                 so that the guest's page cache in RAM and the disk under it always agree
 //   disk-sum:N    each read-only disk's checksum: the guest cannot change it, the host might
@@ -12,8 +13,9 @@ import type { BlockBackend } from '../../devices/virtio/block.js';
 import { savesState, StateError, type DeviceState } from '../../devices/device-state.js';
 import { HART_IMAGE_WORDS, hartImageProblem } from '../../cpu/hart-image.js';
 import type { VirtMachine } from '../virt-machine.js';
-import { IMAGE_PAGE, packedLimit, packedProblem, packPages, unpackPages } from './page-image.js';
-import { SnapshotFormatError, type MachineShape } from './snapshot-file.js';
+import { bitmapBytes, IMAGE_PAGE, packedLayoutProblem, packedLimit, packedProblem, packPages, presentRuns, unpackPages } from './page-image.js';
+import { RawSection, SnapshotFormatError, type MachineShape, type SnapshotSection } from './snapshot-file.js';
+import { ContentSum } from './content-sum.js';
 
 /** The device states of a board fit in far less (a UART's input queue is the largest part). */
 const MAX_DEVICES_BYTES = 8 << 20;
@@ -67,6 +69,24 @@ function memoryPieces(region: { name: string; size: number }): { section: string
 
 const diskSection = (disk: { readOnly: boolean }, i: number): string => (disk.readOnly ? `disk-sum:${i}` : `disk:${i}`);
 
+/** The sections a snapshot keeps raw (not deflated): guest memory's. */
+export const storedRaw = (name: string): boolean => name.startsWith('memory:');
+
+/**
+ * The sections with every raw one read and checked against its sum, but for guest memory when
+ * `memoryIsZero` (a board that has not run, see restoreSections): those go straight into guest
+ * memory as they load, and are summed there. Throws SnapshotFormatError.
+ */
+export function readRawSections(sections: Map<string, SnapshotSection>, memoryIsZero: boolean): Map<string, SnapshotSection> {
+  return new Map([...sections].map(([name, section]) =>
+    [name, section instanceof RawSection && !(memoryIsZero && storedRaw(name)) ? section.bytes() : section]));
+}
+
+/** A section's bytes (a raw one read and checked). */
+function bytesOf(section: SnapshotSection): Uint8Array {
+  return section instanceof RawSection ? section.bytes() : section;
+}
+
 /** The most bytes each section of a snapshot of a board of `shape` may hold (undefined: no such section). */
 export function sectionLimits(shape: MachineShape, memory: readonly { name: string; size: number }[]): (name: string) => number | undefined {
   const sizes = sectionSizes(shape, memory);
@@ -108,10 +128,10 @@ export async function captureSections(board: SnapshotBoard): Promise<Map<string,
  * halfway is refused with the machine untouched (device states are checked by loading them,
  * and the board's own put back should one fail).
  */
-export async function sectionsProblem(board: SnapshotBoard, sections: Map<string, Uint8Array>): Promise<string | undefined> {
+export async function sectionsProblem(board: SnapshotBoard, sections: Map<string, SnapshotSection>): Promise<string | undefined> {
   const machine = board.machine;
   for (const name of sectionSizes(boardShape(board), machine.memory.regions).keys()) if (!sections.has(name)) return `its section ${name} is missing`;
-  const harts = sections.get('harts')!;
+  const harts = bytesOf(sections.get('harts')!);
   if (harts.length !== board.harts * HART_IMAGE_WORDS * 8) return 'its section harts is cut short';
   const images = hartWords(harts);
   for (let h = 0; h < board.harts; h++) {
@@ -120,17 +140,20 @@ export async function sectionsProblem(board: SnapshotBoard, sections: Map<string
   }
   for (const region of machine.memory.regions) {
     for (const piece of memoryPieces(region)) {
-      const problem = packedProblem(sections.get(piece.section)!, piece.pages);
+      const section = sections.get(piece.section)!;
+      const problem = section instanceof RawSection
+        ? packedLayoutProblem(section.read(0, Math.min(section.length, bitmapBytes(piece.pages))), section.length, piece.pages)
+        : packedProblem(section, piece.pages);
       if (problem) return `its section ${piece.section} is corrupt: ${problem}`;
     }
   }
   for (const [i, disk] of board.disks.entries()) {
     if (disk.readOnly) {
       const now = await diskChecksum(disk);
-      if (!equalBytes(now, sections.get(diskSection(disk, i))!)) return `read-only disk ${i + 1} (vd${String.fromCharCode(97 + i)}) changed since the snapshot was saved`;
+      if (!equalBytes(now, bytesOf(sections.get(diskSection(disk, i))!))) return `read-only disk ${i + 1} (vd${String.fromCharCode(97 + i)}) changed since the snapshot was saved`;
       continue;
     }
-    const problem = packedProblem(sections.get(diskSection(disk, i))!, Math.ceil(disk.size / IMAGE_PAGE));
+    const problem = packedProblem(bytesOf(sections.get(diskSection(disk, i))!), Math.ceil(disk.size / IMAGE_PAGE));
     if (problem) return `its section ${diskSection(disk, i)} is corrupt: ${problem}`;
   }
   return undefined;
@@ -139,14 +162,16 @@ export async function sectionsProblem(board: SnapshotBoard, sections: Map<string
 /**
  * Puts the board back as the sections (found right by sectionsProblem) say. `memoryIsZero`: every
  * memory region holds only zeros now (a board just built, nothing placed, nothing run), so only
- * the snapshot's pages that are not zero need writing.
+ * the snapshot's pages that are not zero need writing; a raw memory section (readRawSections)
+ * is then read straight into guest memory and summed there, and a sum that differs fails the
+ * load with the board half loaded, which a board that never ran can be (its start ends).
  */
-export async function restoreSections(board: SnapshotBoard, sections: Map<string, Uint8Array>, memoryIsZero = false): Promise<void> {
+export async function restoreSections(board: SnapshotBoard, sections: Map<string, SnapshotSection>, memoryIsZero = false): Promise<void> {
   const machine = board.machine;
   const devices = machine.deviceList();
   let states: unknown;
   try {
-    states = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(sections.get('devices')!));
+    states = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytesOf(sections.get('devices')!)));
   } catch {
     throw new SnapshotFormatError('its section devices is corrupt');
   }
@@ -167,13 +192,38 @@ export async function restoreSections(board: SnapshotBoard, sections: Map<string
   const memory = machine.memory;
   for (const region of memory.regions) {
     for (const piece of memoryPieces(region)) {
-      unpackPages(sections.get(piece.section)!, piece.pages, (page, bytes) => {
+      const section = sections.get(piece.section)!;
+      if (section instanceof RawSection && memoryIsZero) {
+        readPagesInPlace(section, piece.pages, (first, count, page) =>
+          memory.forEachRun(region, region.baseNumber + (piece.first + first) * IMAGE_PAGE, count * IMAGE_PAGE, (host, length) =>
+            page(memory.bytes.subarray(host, host + length))));
+        continue;
+      }
+      unpackPages(bytesOf(section), piece.pages, (page, bytes) => {
         memory.bytes.set(bytes, memory.hostOffset(region, region.baseNumber + (piece.first + page) * IMAGE_PAGE));
       }, memoryIsZero ? 'skip' : 'put');
     }
   }
-  for (const [i, disk] of board.disks.entries()) if (!disk.readOnly) await writeDisk(disk, sections.get(diskSection(disk, i))!);
-  await board.writeHartImages(hartWords(sections.get('harts')!));
+  for (const [i, disk] of board.disks.entries()) if (!disk.readOnly) await writeDisk(disk, bytesOf(sections.get(diskSection(disk, i))!));
+  await board.writeHartImages(hartWords(bytesOf(sections.get('harts')!)));
+}
+
+/**
+ * Reads the pages of a raw packed image of `pages` pages where they go: for each run of present
+ * pages, `place(first, count, page)` calls page(target) for each stretch of memory the run
+ * fills, in order. Sums what it read; throws SnapshotFormatError if that is not the section's sum.
+ */
+function readPagesInPlace(section: RawSection, pages: number, place: (first: number, count: number, page: (target: Uint8Array) => void) => void): void {
+  const sum = new ContentSum();
+  const bitmap = section.read(0, bitmapBytes(pages));
+  sum.add(bitmap);
+  let at = bitmap.length;
+  presentRuns(bitmap, pages, (first, count) => place(first, count, (target) => {
+    section.readInto(at, target);
+    sum.add(target);
+    at += target.length;
+  }));
+  if (sum.hex() !== section.sum) throw section.corrupt();
 }
 
 function hartWords(bytes: Uint8Array): BigInt64Array {
@@ -186,15 +236,15 @@ async function readDisk(disk: BlockBackend): Promise<Uint8Array> {
   const pages = Math.ceil(disk.size / IMAGE_PAGE);
   const piece = new Uint8Array(DISK_PIECE);
   const kept: Uint8Array[] = [];
-  const bitmap = new Uint8Array(Math.ceil(pages / 8));
+  const bitmap = new Uint8Array(bitmapBytes(pages));
   for (let at = 0; at < disk.size; at += DISK_PIECE) {
     piece.fill(0);
     const pending = disk.read(at, piece.subarray(0, Math.min(DISK_PIECE, disk.size - at)));
     if (pending) await pending;
     const first = at / IMAGE_PAGE;
     const packed = packPages(Math.min(DISK_PIECE / IMAGE_PAGE, pages - first), (page) => piece.subarray(page * IMAGE_PAGE, (page + 1) * IMAGE_PAGE));
-    const pieceBitmap = Math.ceil(Math.min(DISK_PIECE / IMAGE_PAGE, pages - first) / 8);
-    // DISK_PIECE is a whole number of bitmap bytes, so a piece's bitmap lands on byte boundaries
+    const pieceBitmap = bitmapBytes(Math.min(DISK_PIECE / IMAGE_PAGE, pages - first));
+    // DISK_PIECE is a whole number of bitmap words, so a piece's bitmap lands on word boundaries
     bitmap.set(packed.subarray(0, pieceBitmap), first / 8);
     if (packed.length > pieceBitmap) kept.push(packed.subarray(pieceBitmap));
   }
@@ -229,25 +279,17 @@ async function writeDisk(disk: BlockBackend, packed: Uint8Array): Promise<void> 
   if (flushed) await flushed;
 }
 
-/** A 64-bit checksum of the disk's contents (FNV-1a over 32-bit words, two lanes). */
+/** The disk's contents' ContentSum, its size the seed. */
 async function diskChecksum(disk: BlockBackend): Promise<Uint8Array> {
   const piece = new Uint8Array(DISK_PIECE);
-  let a = 0x811c9dc5, b = 0x01000193 ^ disk.size;
+  const sum = new ContentSum(disk.size);
   for (let at = 0; at < disk.size; at += DISK_PIECE) {
     const view = piece.subarray(0, Math.min(DISK_PIECE, disk.size - at));
-    piece.fill(0);
     const pending = disk.read(at, view);
     if (pending) await pending;
-    const words = new Int32Array(piece.buffer, 0, Math.ceil(view.length / 4));
-    for (let i = 0; i < words.length; i++) {
-      a = Math.imul(a ^ words[i], 0x01000193);
-      b = Math.imul(b ^ words[i] ^ (a >>> 13), 0x5bd1e995);
-    }
+    sum.add(view);
   }
-  const sum = new Uint8Array(8);
-  new DataView(sum.buffer).setInt32(0, a, true);
-  new DataView(sum.buffer).setInt32(4, b, true);
-  return sum;
+  return sum.bytes();
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

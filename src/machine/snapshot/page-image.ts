@@ -1,22 +1,29 @@
 // Memory and disks in a snapshot: most pages of a guest's RAM (and many blocks of a disk) are
 // zero, so an image keeps a bitmap of the 4 KiB pages that are not, then those pages in order.
+// The bitmap takes whole 32-bit words, so that the pages after it lie on word boundaries (a
+// ContentSum of the image is the sum of its bitmap and then of its pages).
 
 export const IMAGE_PAGE = 4096;
 
+/** The bytes of the bitmap of `pages` pages. */
+export function bitmapBytes(pages: number): number {
+  return Math.ceil(pages / 32) * 4;
+}
+
 /** The largest packed image of `pages` pages: every page present. */
 export function packedLimit(pages: number): number {
-  return Math.ceil(pages / 8) + pages * IMAGE_PAGE;
+  return bitmapBytes(pages) + pages * IMAGE_PAGE;
 }
 
 /** Packs `pages` pages, page `i` being `pageAt(i)` (IMAGE_PAGE bytes, copied at once). */
 export function packPages(pages: number, pageAt: (page: number) => Uint8Array): Uint8Array {
-  const bitmapBytes = Math.ceil(pages / 8);
+  const bitmap = bitmapBytes(pages);
   const present: number[] = [];
   for (let page = 0; page < pages; page++) if (!isZero(pageAt(page))) present.push(page);
-  const packed = new Uint8Array(bitmapBytes + present.length * IMAGE_PAGE);
+  const packed = new Uint8Array(bitmap + present.length * IMAGE_PAGE);
   present.forEach((page, i) => {
     packed[page >> 3] |= 1 << (page & 7);
-    packed.set(pageAt(page), bitmapBytes + i * IMAGE_PAGE);
+    packed.set(pageAt(page), bitmap + i * IMAGE_PAGE);
   });
   return packed;
 }
@@ -26,13 +33,29 @@ export function packPages(pages: number, pageAt: (page: number) => Uint8Array): 
  * more, no less); returns the problem, or undefined.
  */
 export function packedProblem(packed: Uint8Array, pages: number): string | undefined {
-  const bitmapBytes = Math.ceil(pages / 8);
-  if (packed.length < bitmapBytes) return 'its page bitmap is cut short';
+  if (packed.length < bitmapBytes(pages)) return 'its page bitmap is cut short';
+  return packedLayoutProblem(packed.subarray(0, bitmapBytes(pages)), packed.length, pages);
+}
+
+/** packedProblem() of an image of `length` bytes whose bitmap is `bitmap`, its pages not read. */
+export function packedLayoutProblem(bitmap: Uint8Array, length: number, pages: number): string | undefined {
+  const bytes = bitmapBytes(pages);
+  if (bitmap.length < bytes || length < bytes) return 'its page bitmap is cut short';
   let present = 0;
-  for (let page = 0; page < pages; page++) if (packed[page >> 3] & (1 << (page & 7))) present++;
-  for (let page = pages; page < bitmapBytes * 8; page++) if (packed[page >> 3] & (1 << (page & 7))) return 'its page bitmap names pages past the end';
-  if (packed.length !== bitmapBytes + present * IMAGE_PAGE) return `it holds ${packed.length - bitmapBytes} bytes of pages where the bitmap says ${present * IMAGE_PAGE}`;
+  for (let page = 0; page < pages; page++) if (bitmap[page >> 3] & (1 << (page & 7))) present++;
+  for (let page = pages; page < bytes * 8; page++) if (bitmap[page >> 3] & (1 << (page & 7))) return 'its page bitmap names pages past the end';
+  if (length !== bytes + present * IMAGE_PAGE) return `it holds ${length - bytes} bytes of pages where the bitmap says ${present * IMAGE_PAGE}`;
   return undefined;
+}
+
+/** Calls `run(first, count)` for each run of pages present in `bitmap` (of `pages` pages), in order. */
+export function presentRuns(bitmap: Uint8Array, pages: number, run: (first: number, count: number) => void): void {
+  for (let page = 0; page < pages;) {
+    if (!(bitmap[page >> 3] & (1 << (page & 7)))) { page++; continue; }
+    const first = page;
+    while (page < pages && bitmap[page >> 3] & (1 << (page & 7))) page++;
+    run(first, page - first);
+  }
 }
 
 /**
@@ -40,9 +63,8 @@ export function packedProblem(packed: Uint8Array, pages: number): string | undef
  * included (a shared zero page) unless `zeroPages` is 'skip' (the place it goes is zero already).
  */
 export function unpackPages(packed: Uint8Array, pages: number, put: (page: number, bytes: Uint8Array) => void, zeroPages: 'put' | 'skip' = 'put'): void {
-  const bitmapBytes = Math.ceil(pages / 8);
   const zero = new Uint8Array(IMAGE_PAGE);
-  let at = bitmapBytes;
+  let at = bitmapBytes(pages);
   for (let page = 0; page < pages; page++) {
     if (packed[page >> 3] & (1 << (page & 7))) {
       put(page, packed.subarray(at, at + IMAGE_PAGE));
