@@ -43,7 +43,7 @@ import { VIRT_MEMMAP } from './virt-layout.js';
 
 /** A snapshot file read and checked against a session's board (MachineSession.readSnapshot). */
 export interface SnapshotSections {
-  /** raw sections not read yet read from the source readSnapshot() was given, which must stay open until restoreSnapshot() ends */
+  /** raw sections are read from the source readSnapshot() was given as restoreSnapshot() loads them: it stays open until then */
   readonly sections: Map<string, SnapshotSection>;
 }
 
