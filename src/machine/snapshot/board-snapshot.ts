@@ -255,28 +255,56 @@ async function readDisk(disk: BlockBackend): Promise<Uint8Array> {
   return out;
 }
 
-/** Writes a packed image back over the whole disk, a piece at a time, and flushes it. */
+/**
+ * Puts a packed image back as the whole disk's contents, a piece at a time: each piece is read
+ * first, and only the runs of pages that differ from the image are written (a disk that has not
+ * changed since the save, the usual case of -loadvm, takes no writes; a snapshot=on disk's
+ * overlay no copy of every sector). Flushes what it wrote.
+ */
 async function writeDisk(disk: BlockBackend, packed: Uint8Array): Promise<void> {
-  const piece = new Uint8Array(DISK_PIECE);
   const pagesPerPiece = DISK_PIECE / IMAGE_PAGE;
-  let pieceStart = 0;
-  const flushPiece = async (): Promise<void> => {
-    const pending = disk.write(pieceStart, piece.subarray(0, Math.min(DISK_PIECE, disk.size - pieceStart)));
-    if (pending) await pending;
-  };
-  const writes: { page: number; bytes: Uint8Array }[] = [];
-  unpackPages(packed, Math.ceil(disk.size / IMAGE_PAGE), (page, bytes) => writes.push({ page, bytes }));
-  for (const { page, bytes } of writes) {
-    const start = Math.floor(page / pagesPerPiece) * DISK_PIECE;
-    if (start !== pieceStart) {
-      await flushPiece();
-      pieceStart = start;
+  const present: { page: number; bytes: Uint8Array }[] = [];
+  unpackPages(packed, Math.ceil(disk.size / IMAGE_PAGE), (page, bytes) => present.push({ page, bytes }), 'skip');
+  const wanted = new Uint8Array(DISK_PIECE);
+  const now = new Uint8Array(DISK_PIECE);
+  let next = 0;
+  let wrote = false;
+  for (let start = 0; start < disk.size; start += DISK_PIECE) {
+    const length = Math.min(DISK_PIECE, disk.size - start);
+    wanted.fill(0);
+    for (; next < present.length && present[next].page < (start + DISK_PIECE) / IMAGE_PAGE; next++) {
+      const { page, bytes } = present[next];
+      const at = (page % pagesPerPiece) * IMAGE_PAGE;
+      wanted.set(bytes.subarray(0, Math.min(IMAGE_PAGE, length - at)), at);
     }
-    piece.set(bytes, (page % pagesPerPiece) * IMAGE_PAGE);
+    const reading = disk.read(start, now.subarray(0, length));
+    if (reading) await reading;
+    for (let at = 0; at < length;) {
+      if (samePage(wanted, now, at, length)) { at += IMAGE_PAGE; continue; }
+      let end = at + IMAGE_PAGE;
+      while (end < length && !samePage(wanted, now, end, length)) end += IMAGE_PAGE;
+      end = Math.min(end, length);
+      const writing = disk.write(start + at, wanted.subarray(at, end));
+      if (writing) await writing;
+      wrote = true;
+      at = end;
+    }
   }
-  if (writes.length > 0) await flushPiece();
+  if (!wrote) return;
   const flushed = disk.flush();
   if (flushed) await flushed;
+}
+
+/** Whether `a` and `b` (pieces of a disk, `length` bytes of them used) hold the same page at `at`. */
+function samePage(a: Uint8Array, b: Uint8Array, at: number, length: number): boolean {
+  const end = Math.min(at + IMAGE_PAGE, length);
+  if ((end - at) % 4 === 0) {
+    const x = new Int32Array(a.buffer, a.byteOffset + at, (end - at) / 4), y = new Int32Array(b.buffer, b.byteOffset + at, (end - at) / 4);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
+  for (let i = at; i < end; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The disk's contents' ContentSum, its size the seed. */
