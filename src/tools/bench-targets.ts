@@ -10,6 +10,8 @@ export const PROGRAM_MIPS_TARGETS: Readonly<Record<string, number>> = { integer:
 export const LINUX_RATIO_TARGET = 2.0;
 /** The SMP case's speed-up from -smp 1 to -smp 2, at least. */
 export const SMP_SPEEDUP_TARGET = 1.8;
+/** The restore case at -smp 1: spawn to the restored shell's answer, seconds, under this (the median). */
+export const RESTORE_TARGET_SECONDS = 0.5;
 
 /** One guest program under one engine, for the summary. */
 export interface ProgramFigure {
@@ -35,6 +37,8 @@ export interface TargetInput {
   bootRatio: EngineFigure[];
   workloadRatio: EngineFigure[];
   smpSpeedUp: EngineFigure[];
+  /** the restore case's median at -smp 1, seconds */
+  restoreSeconds: EngineFigure[];
 }
 
 function verdict(figures: EngineFigure[], met: (value: number) => boolean): string {
@@ -73,6 +77,10 @@ export function formatTargets(input: TargetInput): string {
   if (input.smpSpeedUp.length) {
     out.push(`-smp 2 speed-up over -smp 1: ${list(input.smpSpeedUp, ratio)} — target ≥${SMP_SPEEDUP_TARGET.toFixed(1)}x: ` +
       verdict(input.smpSpeedUp, (v) => v >= SMP_SPEEDUP_TARGET));
+  }
+  if (input.restoreSeconds.length) {
+    out.push(`-loadvm to the shell's answer at -smp 1 (median): ${list(input.restoreSeconds, (v) => `${v.toFixed(2)} s`)} — target <${RESTORE_TARGET_SECONDS} s: ` +
+      verdict(input.restoreSeconds, (v) => v < RESTORE_TARGET_SECONDS));
   }
   return out.length ? `targets (figures from the tables above):\n${out.map((l) => `  ${l}`).join('\n')}\n` : '';
 }

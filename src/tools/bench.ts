@@ -22,6 +22,7 @@ import { formatTargets, type ProgramFigure } from './bench-targets.js';
 import { formatLinuxReport, linuxFailures, runLinuxSection, type LinuxSection } from './bench-linux.js';
 import { formatSmpReport, runSmpSection, smpFailures, type SmpSection } from './bench-smp.js';
 import { browserFailures, formatBrowserReport, runBrowserSection, type BrowserSection, type NodeFigures } from './bench-browser.js';
+import { formatRestoreReport, restoreFailures, restoreMedian, runRestoreSection, type RestoreSection } from './bench-restore.js';
 
 const PROGRAMS = ['integer', 'memory', 'float'] as const;
 type ProgramName = typeof PROGRAMS[number];
@@ -49,6 +50,8 @@ interface Options {
   smp: boolean;
   /** the browser case of the Linux section (bench-browser.ts) */
   browser: boolean;
+  /** the restore case of the Linux section (bench-restore.ts) */
+  restore: boolean;
 }
 
 interface HartvmRun {
@@ -123,13 +126,14 @@ function parseOptions(argv: string[]): Options {
     .option('--no-boot-insns', 'Linux section: skip the extra boot per policy that counts the instructions up to the prompt')
     .option('--no-smp', 'Linux section: skip the SMP case (parallel processes at -smp 1 and -smp 2)')
     .option('--no-browser', 'Linux section: skip the browser case (the page in headless chromium at smp=1 and smp=2)')
+    .option('--no-restore', 'Linux section: skip the restore case (the machine saved at the prompt, started again with -loadvm)')
     .addOption(new Option('--json <file>', 'also write every result as JSON')
       .default(join(ROOT, 'build', 'bench', 'results.json'), 'build/bench/results.json'))
     .allowExcessArguments(false);
   command.parse(argv);
   const o = command.opts<{
     runs: number; slowRuns: number; policy?: PolicyName[]; engine?: EngineName[]; program?: ProgramName[]; qemu: boolean; json: string;
-    linux?: boolean; images?: string; bootInsns: boolean; smp: boolean; browser: boolean;
+    linux?: boolean; images?: string; bootInsns: boolean; smp: boolean; browser: boolean; restore: boolean;
   }>();
   return {
     runs: o.runs,
@@ -146,6 +150,7 @@ function parseOptions(argv: string[]): Options {
     bootInsns: o.bootInsns,
     smp: o.smp,
     browser: o.browser,
+    restore: o.restore,
   };
 }
 
@@ -357,7 +362,7 @@ function tableRows(results: ProgramResult[], withQemu: boolean, withJit: boolean
 }
 
 function printReport(results: ProgramResult[], host: HostInfo, options: Options, qemuRequested: boolean, linux: LinuxSection | undefined,
-  smp: SmpSection | undefined, browser: BrowserSection | undefined): void {
+  smp: SmpSection | undefined, browser: BrowserSection | undefined, restore: RestoreSection | undefined): void {
   const out: string[] = [];
   out.push(`host: Node ${host.node}, ${host.cpu}, ${host.cores} cores`);
   out.push(`reference: ${host.qemu ?? (qemuRequested ? `${QEMU} not installed (skipped)` : 'QEMU skipped (--no-qemu)')}`);
@@ -377,11 +382,16 @@ function printReport(results: ProgramResult[], host: HostInfo, options: Options,
     out.push('');
     out.push(formatBrowserReport(browser, (engine) => nodeFigures(engine, linux, smp)).trimEnd());
   }
+  if (restore) {
+    out.push('');
+    out.push(formatRestoreReport(restore).trimEnd());
+  }
   const targets = formatTargets({
     programs: programFigures(results, options),
     bootRatio: linux ? linuxRatios(linux, options.engines, 'bootSeconds') : [],
     workloadRatio: linux ? linuxRatios(linux, options.engines, 'workloadSeconds') : [],
     smpSpeedUp: smp ? options.engines.map((engine) => ({ engine, value: smpSpeedUp(smp, engine) })) : [],
+    restoreSeconds: restore ? options.engines.map((engine) => ({ engine, value: restoreMedian(restore.series.find((x) => x.engine === engine && x.harts === 1)) })) : [],
   });
   if (targets) {
     out.push('');
@@ -468,10 +478,10 @@ function nodeFigures(engine: EngineName, linux: LinuxSection | undefined, smp: S
 }
 
 function writeJson(file: string, results: ProgramResult[], host: HostInfo, options: Options, linux: LinuxSection | undefined,
-  smp: SmpSection | undefined, browser: BrowserSection | undefined): void {
+  smp: SmpSection | undefined, browser: BrowserSection | undefined, restore: RestoreSection | undefined): void {
   mkdirSync(dirname(file), { recursive: true });
   // `results`: the guest programs (empty with --linux); `linux`: the Linux section (absent with --no-linux).
-  const document = { date: new Date().toISOString(), host, options, results, linux, smp, browser };
+  const document = { date: new Date().toISOString(), host, options, results, linux, smp, browser, restore };
   writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
   progress(`results written to ${file}`);
 }
@@ -497,24 +507,27 @@ async function main(): Promise<number> {
   let linux: LinuxSection | undefined;
   let smp: SmpSection | undefined;
   let browser: BrowserSection | undefined;
+  let restore: RestoreSection | undefined;
   if (options.linuxSection) {
     try {
       linux = await runLinuxSection(effective);
       if (options.smp) smp = await runSmpSection(linux.images, effective.qemu, options.engines);
       if (options.browser) browser = await runBrowserSection(options.runs, options.engines);
+      if (options.restore) restore = await runRestoreSection(linux.images, options.engines);
     } catch (e) {
       progress(`the Linux section could not run: ${(e as Error).message}`);
       return 2;
     }
   }
   const host = hostInfo(qemu);
-  writeJson(options.json, results, host, effective, linux, smp, browser);
-  printReport(results, host, effective, options.qemu, linux, smp, browser);
+  writeJson(options.json, results, host, effective, linux, smp, browser, restore);
+  printReport(results, host, effective, options.qemu, linux, smp, browser, restore);
   const bad = [
     ...results.flatMap((r) => r.policies).filter((p) => p.status !== 'ok').map((p) => `${p.program}/${p.engine}/${p.policy}`),
     ...(linux ? linuxFailures(linux) : []),
     ...(smp ? smpFailures(smp) : []),
     ...(browser ? browserFailures(browser) : []),
+    ...(restore ? restoreFailures(restore) : []),
   ];
   if (bad.length) progress(`${bad.length} run(s) failed or differ from the reference: ${bad.join(', ')}`);
   return bad.length ? 1 : 0;

@@ -1,11 +1,12 @@
 // The benchmark tool's pure parts (src/tools/bench-*.ts): reading hartvm's --stats=json with the
 // translator's figures, the --engine option, which engine/policy pairs run, the tables' engine
-// column, and the target summary computed from the figures it is given.
+// column, the restore table, and the target summary computed from the figures it is given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineRuns, jitCells, listOf, parseHartvmStats, pick, ENGINES } from '../../dist/tools/bench-common.js';
 import { formatTargets } from '../../dist/tools/bench-targets.js';
 import { formatSmpReport } from '../../dist/tools/bench-smp.js';
+import { formatRestoreReport, restoreMedian } from '../../dist/tools/bench-restore.js';
 import { formatLinuxReport, WORKLOAD } from '../../dist/tools/bench-linux.js';
 
 function hart(hartId, instructions, jit) {
@@ -68,6 +69,7 @@ test('target lines are computed from the figures given', () => {
     bootRatio: [{ engine: 'interp', value: 5.1 }, { engine: 'jit', value: 1.9 }],
     workloadRatio: [{ engine: 'interp', value: 6 }, { engine: 'jit', value: 2.5 }],
     smpSpeedUp: [{ engine: 'interp', value: 1.5 }],
+    restoreSeconds: [{ engine: 'interp', value: 0.62 }, { engine: 'jit', value: 0.41 }],
   });
   const lines = text.trimEnd().split('\n');
   assert.equal(lines[0], 'targets (figures from the tables above):');
@@ -76,8 +78,21 @@ test('target lines are computed from the figures given', () => {
   assert.match(lines[3], /boot to prompt.*interp 5\.10x, jit 1\.90x — target ≤2\.0x: met by jit/);
   assert.match(lines[4], /workload.*interp 6\.00x, jit 2\.50x — target ≤2\.0x: not met/);
   assert.match(lines[5], /-smp 2 speed-up over -smp 1: interp 1\.50x — target ≥1\.8x: not met/);
-  assert.equal(lines.length, 6);
-  assert.equal(formatTargets({ programs: [], bootRatio: [], workloadRatio: [], smpSpeedUp: [] }), '');
+  assert.match(lines[6], /-loadvm to the shell's answer at -smp 1 \(median\): interp 0\.62 s, jit 0\.41 s — target <0\.5 s: met by jit/);
+  assert.equal(lines.length, 7);
+  assert.equal(formatTargets({ programs: [], bootRatio: [], workloadRatio: [], smpSpeedUp: [], restoreSeconds: [] }), '');
+});
+
+test('the restore table: the median of each series, its spread, the boot beside it; a failed series says why', () => {
+  const series = [
+    { engine: 'jit', harts: 1, ok: true, bootSeconds: 2.5, seconds: [0.45, 0.39, 0.41, 0.6, 0.38], fileBytes: 22 * 2 ** 20 },
+    { engine: 'jit', harts: 2, ok: false, error: 'boom', seconds: [] },
+  ];
+  assert.equal(restoreMedian(series[0]), 0.41);
+  assert.equal(restoreMedian(series[1]), undefined);
+  const text = formatRestoreReport({ runs: 5, series });
+  assert.match(text, /\njit\s+1\s+2\.50\s+0\.41\s+0\.38 - 0\.60\s+22\.0\n/);
+  assert.match(text, /\njit\s+2\s+-\s+FAILED \(boom\)\s+-\s+-/);
 });
 
 test('the SMP table has a row per engine and one for QEMU', () => {
