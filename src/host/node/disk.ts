@@ -4,12 +4,13 @@
 // they are written back (Ctrl-A S). The image is locked as QEMU locks it (image-lock.ts) for as
 // long as it is open.
 
-import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { BlockBackend } from '../../devices/virtio/block.js';
 import { DiskError, OptionError } from '../../machine/errors.js';
 import { printable } from '../../machine/printable.js';
 import { qemuListParts, qemuSwitch } from '../../machine/qemu-list.js';
 import { lockImage, type ImageUse } from './image-lock.js';
+import { readAt } from './user-file.js';
 
 export interface DriveSpec {
   file: string;
@@ -181,11 +182,7 @@ function writeFully(fd: number, from: Uint8Array, offset: number): void {
   while (done < from.length) done += writeSync(fd, from, done, from.length - done, offset + done);
 }
 
+/** Fills `into` from `offset`, zeros past the file's end. */
 function readFully(fd: number, offset: number, into: Uint8Array): void {
-  let done = 0;
-  while (done < into.length) {
-    const n = readSync(fd, into, done, into.length - done, offset + done);
-    if (n === 0) { into.fill(0, done); return; }
-    done += n;
-  }
+  into.fill(0, readAt(fd, offset, into));
 }

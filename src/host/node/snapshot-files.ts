@@ -5,14 +5,14 @@
 // memory goes from the file into guest RAM). Deflated sections are compressed with Node's zlib,
 // off the event loop, at a low level: a snapshot is written far more often than it is shipped.
 
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { deflate, inflate, constants } from 'node:zlib';
 import type { SectionCodec } from '../../machine/snapshot/deflate.js';
 import type { SnapshotSource } from '../../machine/snapshot/snapshot-source.js';
 import { ImageError, SnapshotError } from '../../machine/errors.js';
 import { printable } from '../../machine/printable.js';
-import { fileErrorReason, openUserFile } from './user-file.js';
+import { fileErrorReason, openUserFile, readAt } from './user-file.js';
 
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
@@ -69,17 +69,11 @@ export function openSnapshotFile(file: string, limit: number): SnapshotFile {
   const { fd, size, fail } = opened;
   /** Fills `target` from `offset`: the bytes read, fewer where the file ends (or shrank). */
   const fill = (offset: number, target: Uint8Array): number => {
-    let done = 0;
     try {
-      while (done < target.length) {
-        const n = readSync(fd, target, done, target.length - done, offset + done);
-        if (n === 0) break;
-        done += n;
-      }
+      return readAt(fd, offset, target);
     } catch (e) {
       throw new SnapshotError(fail(fileErrorReason(e)).message);
     }
-    return done;
   };
   return {
     size,

@@ -89,6 +89,17 @@ function readAtMost(fd: number, limit: number, sizeHint: number): Uint8Array | u
   }
 }
 
+/** Reads into `into` from `offset` of the file, to its end at most: the bytes read (fewer where the file ends). */
+export function readAt(fd: number, offset: number, into: Uint8Array): number {
+  let done = 0;
+  while (done < into.length) {
+    const n = readSync(fd, into, done, into.length - done, offset + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
+}
+
 function fileKind(stat: Stats): string {
   if (stat.isCharacterDevice()) return 'a character device';
   if (stat.isBlockDevice()) return 'a block device';

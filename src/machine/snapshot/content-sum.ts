@@ -14,27 +14,13 @@ export class ContentSum {
 
   /** Adds `bytes` as words; a length that is not a multiple of 4 is taken as padded with zeros. */
   add(bytes: Uint8Array): void {
-    const whole = bytes.length & ~3;
+    // (a view that is not whole aligned words, rare, is summed from a padded copy)
+    const aligned = (bytes.byteOffset & 3) === 0 && (bytes.length & 3) === 0 ? bytes : padded(bytes);
+    const words = new Int32Array(aligned.buffer, aligned.byteOffset, aligned.length >> 2);
     let a = this.a, b = this.b;
-    if ((bytes.byteOffset & 3) === 0) {
-      const words = new Int32Array(bytes.buffer, bytes.byteOffset, whole >> 2);
-      for (let i = 0; i < words.length; i++) {
-        a = Math.imul(a ^ words[i], 0x01000193);
-        b = Math.imul(b ^ words[i] ^ (a >>> 13), 0x5bd1e995);
-      }
-    } else {
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-      for (let at = 0; at < whole; at += 4) {
-        const word = view.getInt32(at, true);
-        a = Math.imul(a ^ word, 0x01000193);
-        b = Math.imul(b ^ word ^ (a >>> 13), 0x5bd1e995);
-      }
-    }
-    if (whole < bytes.length) {
-      let word = 0;
-      for (let i = whole; i < bytes.length; i++) word |= bytes[i] << (8 * (i - whole));
-      a = Math.imul(a ^ word, 0x01000193);
-      b = Math.imul(b ^ word ^ (a >>> 13), 0x5bd1e995);
+    for (let i = 0; i < words.length; i++) {
+      a = Math.imul(a ^ words[i], 0x01000193);
+      b = Math.imul(b ^ words[i] ^ (a >>> 13), 0x5bd1e995);
     }
     this.a = a;
     this.b = b;
@@ -53,4 +39,11 @@ export class ContentSum {
   hex(): string {
     return Array.from(this.bytes(), (v) => v.toString(16).padStart(2, '0')).join('');
   }
+}
+
+/** `bytes` copied into whole words, zeros after them. */
+function padded(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array((bytes.length + 3) & ~3);
+  copy.set(bytes);
+  return copy;
 }
