@@ -238,6 +238,8 @@ export class MachineSession {
   private readImages: BootImages | undefined;
   /** guest memory holds only zeros: built with nothing placed, and nothing has run or written it since */
   private memoryIsZero = false;
+  /** a snapshot is being loaded: typed input stays in pendingInput until the UART has its new state */
+  private inputHeld = false;
   /** stops hart threads reported that the device thread has seen */
   private debugStopsSeen = 0;
   /** why the hart on the calling thread stopped on its own (and the watched address it wrote) */
@@ -459,8 +461,10 @@ export class MachineSession {
   async restoreSnapshot(snapshot: SnapshotSections): Promise<void> {
     await this.whileHeld(async () => {
       const board = this.snapshotBoard(this.machine!);
-      // console input typed and not yet read (all of it, as -loadvm starts) is for the machine as loaded
+      // console input typed and not yet read (all of it, as -loadvm starts) is for the machine as
+      // loaded; what is typed meanwhile waits in pendingInput (the UART's state is replaced)
       const typed = board.machine.uart.takeUnread();
+      this.inputHeld = true;
       try {
         const sections = readRawSections(snapshot.sections, this.memoryIsZero);
         const problem = await sectionsProblem(board, sections);
@@ -475,6 +479,7 @@ export class MachineSession {
         throw e instanceof SnapshotFormatError ? new SnapshotError(e.message) : e;
       } finally {
         board.machine.uart.requeue(typed);
+        this.inputHeld = false;
       }
       this.panicked = false;
       this.recentOutput = '';
@@ -887,6 +892,7 @@ export class MachineSession {
 
   /** Hands queued keyboard input to the UART as its buffer allows. */
   private feedInput(): void {
+    if (this.inputHeld) return;
     const sink: ConsoleInput = this.virtioConsole ?? this.machine!.uart;
     while (this.pendingInput.length > 0 && sink.hasRoomForInput()) {
       const first = this.pendingInput[0];
