@@ -38,9 +38,16 @@ export function ror64(X: Int32Array, d: number, a: number, sh: number): void {
 
 /** unsigned 64-bit a < b on halves */
 export function ltu64(X: Int32Array, a: number, b: number): boolean {
-  const ah = X[a + 1] >>> 0, bh = X[b + 1] >>> 0;
-  return ah < bh || (ah === bh && (X[a] >>> 0) < (X[b] >>> 0));
+  const ah = X[a + 1] ^ SIGN_BIT, bh = X[b + 1] ^ SIGN_BIT;
+  return ah < bh || (ah === bh && (X[a] ^ SIGN_BIT) < (X[b] ^ SIGN_BIT));
 }
+
+/**
+ * XORed into both sides of a signed int32 comparison, it makes it the unsigned one. Unlike
+ * `>>> 0`, whose results from 2^31 on are doubles (from 2^30 on boxed, in a browser's V8), every
+ * value stays an int32: compiled code never meets a number its feedback did not promise.
+ */
+export const SIGN_BIT = -0x80000000;
 
 /** High word of the unsigned 32x32 product: the f64 product is within 2^11, the low word exact. */
 function mulhu32(x: number, y: number): number {

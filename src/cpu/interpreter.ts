@@ -19,7 +19,7 @@ import { ALIGN_MASK_1, ALIGN_MASK_2, ALIGN_MASK_4, ALIGN_MASK_8, STORE_INDEX_MAS
 import type { Mmu } from '../mmu/mmu.js';
 import {
   bswap32, ctz32, div32, divRemUnsigned52, div64, divu32, divu64, ltu64, mulHigh, orcb32, popcount32, rem32, rem64, remu32, remu64,
-  ror64, sll64, sra64, srl64,
+  ror64, SIGN_BIT, sll64, sra64, srl64,
 } from './alu.js';
 import { CODE_PAGES, OpWord, SLOTS_PER_PAGE, type CodeCache } from './code-cache.js';
 import type { Csrs } from './csr.js';
@@ -256,8 +256,8 @@ export function interpret(h: InterpretedHart, budget: number): void {
       case Op.SLTI: X64[(c >>> OpWord.RD & 63)] = X64[(c >>> OpWord.RS1 & 31)] < BigInt(IMM[s]) ? 1n : 0n; off += c >>> OpWord.LENGTH; break;
       case Op.SLTIU: {
         const a = (c >>> OpWord.RS1_X2 & 62), imm = IMM[s];
-        const ah = X32[a + 1] >>> 0, bh = (imm >> 31) >>> 0;
-        const r = ah < bh || (ah === bh && (X32[a] >>> 0) < (imm >>> 0)) ? 1 : 0;
+        const ah = X32[a + 1] ^ SIGN_BIT, bh = (imm >> 31) ^ SIGN_BIT;
+        const r = ah < bh || (ah === bh && (X32[a] ^ SIGN_BIT) < (imm ^ SIGN_BIT)) ? 1 : 0;
         const d = (c >>> OpWord.RD_X2 & 126); X32[d] = r; X32[d + 1] = 0;
         off += c >>> OpWord.LENGTH; break;
       }
