@@ -42,7 +42,8 @@ export class BackgroundUnpacker {
     this.worker = undefined;
   }
 
-  private start(): Worker | undefined {
+  /** Starts the image worker (if it is not running): done early, it is ready when the first image arrives. */
+  start(): Worker | undefined {
     if (this.worker || this.unavailable) return this.worker;
     try {
       this.worker = new Worker(new URL('./image-worker.js', import.meta.url), { type: 'module', name: 'images' });

@@ -7,7 +7,7 @@
 // statistics once a second.
 
 import { MemoryBlockBackend, type BlockBackend } from '../../devices/virtio/block.js';
-import { warmUpInterpreter } from '../../cpu/warm-up.js';
+import { warmUpPasses } from '../../cpu/warm-up.js';
 import { translatedCodeTiersUp } from '../../jit/jit-engine.js';
 import { bootImagesFrom, isLinuxImage, type BootFiles } from '../../machine/boot-images.js';
 import { HartvmError } from '../../machine/errors.js';
@@ -170,11 +170,15 @@ async function loadImages(options: BrowserOptions, pageUrl: string, unpacker: Ba
     const href = resolve(url), name = imageName(href);
     const progress = progressOf(what, name);
     const download = await downloadImage(what, href, progress);
-    if (keepGzip) {
+    if (keepGzip || !isPacked(download)) {
       progress(download.bytes.length, download.total, true);
       return { name, bytes: download.bytes };
     }
-    return { name, bytes: await unpackImage(download, progress) };
+    // unpacked on the image worker, while this one warms up or fetches the rest
+    progress(download.bytes.length, download.total, false);
+    const bytes = await unpacker.unpack(download);
+    progress(download.bytes.length, download.total, true, bytes.length);
+    return { name, bytes };
   };
   /** A disk: its saved copy in the browser's storage if persist has one, else fetched (and saved with persist). */
   const disk = async (index: number): Promise<Disk> => {
@@ -198,7 +202,8 @@ async function loadImages(options: BrowserOptions, pageUrl: string, unpacker: Ba
       return { name, backend: memory, contents: () => memory.data.slice(), close: () => {} };
     }
     progress(download.bytes.length, download.total, false);
-    const bytes = unpacker.unpack(download);
+    // (after the boot images, which the guest needs first)
+    const bytes = bootImages.then(() => unpacker.unpack(download));
     bytes.then((b) => progress(download.bytes.length, download.total, true, b.length), () => {});
     const arriving = new ArrivingDisk(name, size, bytes, readOnly);
     return { name, backend: arriving, contents: () => arriving.contents(), close: () => {} };
@@ -210,11 +215,15 @@ async function loadImages(options: BrowserOptions, pageUrl: string, unpacker: Ba
     progress(download.bytes.length, download.total, true);
     return download.bytes;
   };
-  const [loadvm, firmware, kernel, initrd, ...drives] = await Promise.all([
-    options.loadvm === undefined ? undefined : snapshot(options.loadvm),
+  const boot = [
     options.bios === 'none' ? undefined : image('firmware', options.bios),
     image('kernel', options.kernel),
     options.initrd === undefined ? undefined : image('initrd', options.initrd, true),
+  ] as const;
+  const bootImages: Promise<unknown> = Promise.allSettled(boot);
+  const [loadvm, firmware, kernel, initrd, ...drives] = await Promise.all([
+    options.loadvm === undefined ? undefined : snapshot(options.loadvm),
+    ...boot,
     ...options.drives.map((_, i) => disk(i)),
   ]);
   disks = drives;
@@ -240,13 +249,19 @@ async function loadImages(options: BrowserOptions, pageUrl: string, unpacker: Ba
 async function start(options: BrowserOptions, pageUrl: string): Promise<void> {
   const host = new BrowserSessionHost();
   const unpacker = new BackgroundUnpacker();
+  unpacker.start();
   let statisticsTimer: ReturnType<typeof setInterval> | undefined;
   try {
     post({ type: 'phase', text: 'loading the images' });
     const hartHere = !hartsOnThreads(options);
     const loading = loadImages(options, pageUrl, unpacker);
-    // The hart that runs here warms up while the images are in flight.
-    if (hartHere && options.warmUp) warmUpInterpreter(FLUSH_POLICY_NAMES.indexOf(options.policy) as FlushPolicy);
+    loading.catch(() => {}); // (awaited below, after the warm-up)
+    // The hart that runs here warms up while the images are in flight, a pass at a time: the
+    // downloads' events run in between.
+    if (hartHere && options.warmUp) {
+      const passes = warmUpPasses(FLUSH_POLICY_NAMES.indexOf(options.policy) as FlushPolicy);
+      for (let pass = passes.next(); !pass.done; pass = passes.next(false)) await host.yieldToEvents();
+    }
     const { files, info, loadvm } = await loading;
     const { images, warnings } = bootImagesFrom(files);
     network = options.network && new RelayNetwork(relayUrl(options.network.relay, pageUrl),
