@@ -84,8 +84,13 @@ export class Csrs {
 
   /** mip as software sees it: device lines plus the software-writable bits. */
   mip(): number {
+    return this.mipAt(this.stce ? this.hart.host.mtime() : 0);
+  }
+
+  /** mip with the Sstc timer compared against board time `now` (read by the caller, when stce). */
+  mipAt(now: number): number {
     let bits = this.hart.interruptLines() | this.lo(CsrSlot.MIP_SOFT);
-    if (this.stce) bits = (bits & ~IrqBit.STIP) | (this.hart.host.mtime() >= this.stimecmpNumber ? IrqBit.STIP : 0);
+    if (this.stce) bits = (bits & ~IrqBit.STIP) | (now >= this.stimecmpNumber ? IrqBit.STIP : 0);
     return bits & ALL_IRQS;
   }
 

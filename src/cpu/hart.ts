@@ -31,6 +31,13 @@ import { DOUBLE_NONE, DOUBLE_ZERO } from '../arch/double-field.js';
 const SLICE = 8192;
 /** Traps in a row with no instruction retired after which the hart is stuck (its handler faults). */
 export const TRAP_LOOP_LIMIT = 1000;
+/**
+ * Instructions after which the interrupt checks read the board clock again for the Sstc timer
+ * (sooner when nothing retired since: a hart in wfi). A browser's clock costs a few hundred
+ * nanoseconds, and translated code checks after every CSR instruction a kernel runs; the timer
+ * is seen at most this many instructions late, microseconds.
+ */
+const CLOCK_CHECK_INSTRUCTIONS = 1024;
 
 export interface HartOptions {
   hartId: number;
@@ -78,6 +85,10 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
 
   /** instructions retired since reset (a double: exact to 2^53) */
   retired = DOUBLE_ZERO;
+  /** the board clock as the interrupt checks last read it, the instruction count then, and at the last check */
+  private clockChecked = DOUBLE_ZERO;
+  private clockReadAt = -Infinity;
+  private lastCheckAt = -Infinity;
   /** translation store fast-path hits, added by the interpreter */
   fastHits = DOUBLE_ZERO;
 
@@ -328,10 +339,27 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
 
   // ---- traps and interrupts ---------------------------------------------------------------
 
+  /** The board clock as the interrupt checks see it (CLOCK_CHECK_INSTRUCTIONS). */
+  private clockForChecks(): number {
+    const count = this.retiredBeforeCurrent();
+    if (count - this.clockReadAt >= CLOCK_CHECK_INSTRUCTIONS || count <= this.lastCheckAt) {
+      this.clockChecked = this.host.mtime();
+      this.clockReadAt = count;
+    }
+    this.lastCheckAt = count;
+    return this.clockChecked;
+  }
+
+  /** Pending interrupts (mip) as the interrupt checks see them. */
+  private pendingForChecks(): number {
+    const csrs = this.csrs;
+    return csrs.mipAt(csrs.stce ? this.clockForChecks() : 0);
+  }
+
   /** Whether an interrupt is pending, enabled and allowed at the current privilege (one would be taken now). */
   interruptTakeable(): boolean {
     const csrs = this.csrs;
-    const pending = csrs.mip() & csrs.lo(CsrSlot.MIE);
+    const pending = this.pendingForChecks() & csrs.lo(CsrSlot.MIE);
     if (pending === 0) return false;
     const mideleg = csrs.lo(CsrSlot.MIDELEG);
     const mstatus = csrs.mstatus;
@@ -343,7 +371,7 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
   /** Takes the highest-priority pending and enabled interrupt, if any. */
   private checkInterrupts(): boolean {
     const csrs = this.csrs;
-    const pending = csrs.mip() & csrs.lo(CsrSlot.MIE);
+    const pending = this.pendingForChecks() & csrs.lo(CsrSlot.MIE);
     if (pending === 0) return false;
     this.waiting = false; // wfi wakes on any pending enabled interrupt, taken or not
     const mideleg = csrs.lo(CsrSlot.MIDELEG);

@@ -11,6 +11,8 @@ import { big, StateReader, type DeviceState, type SavesState } from './device-st
 
 const MTIMECMP = 0x4000;
 const MTIME = 0xbff8;
+/** Ticks the board clock, a double counting from zero, does not reach (centuries at the timebase). */
+const UNREACHABLE_TICKS = 2 ** 53;
 
 /** Bytes of the shared register buffer for `harts` harts. */
 export function clintBufferBytes(harts: number): number {
@@ -57,7 +59,9 @@ export class Clint implements MmioDevice, SavesState {
 
   /** MSIP/MTIP lines of a hart. */
   lines(hartId: number): number {
-    return (Atomics.load(this.msip, hartId) ? IrqBit.MSIP : 0) | (this.mtime() >= this.mtimecmpNumber[hartId] ? IrqBit.MTIP : 0);
+    // A timer compare the clock (a double) cannot reach, as firmware leaves it under Sstc, needs no reading of the clock.
+    const compare = this.mtimecmpNumber[hartId];
+    return (Atomics.load(this.msip, hartId) ? IrqBit.MSIP : 0) | (compare < UNREACHABLE_TICKS && this.mtime() >= compare ? IrqBit.MTIP : 0);
   }
 
   /** Ticks until hart `hartId`'s timer fires (Infinity if it is not armed). */

@@ -12,29 +12,43 @@
 export interface BrowserClockOrigin {
   /** `performance.timeOrigin + performance.now()` at the board's time zero, in ms */
   zeroMs: number;
-  /** one BigInt64 word: the largest reading (ticks) returned by any thread */
+  /** the largest reading (ticks) returned by any thread, as Int32 words (see Latest) */
   latest: SharedArrayBuffer;
 }
 
+/**
+ * The words of the largest reading: a sequence number, even while nobody writes and odd while a
+ * thread does, and the reading's high and low 32 bits. Int32 words under Atomics allocate
+ * nothing, where a BigInt64 word makes a BigInt at every reading, and the clock is read at
+ * every interrupt check of every hart.
+ */
+const enum Latest { SEQUENCE, HIGH, LOW, WORDS }
+
 export function browserClockOrigin(): BrowserClockOrigin {
-  return { zeroMs: performance.timeOrigin + performance.now(), latest: new SharedArrayBuffer(8) };
+  return { zeroMs: performance.timeOrigin + performance.now(), latest: new SharedArrayBuffer(Latest.WORDS * 4) };
 }
 
 /** The board clock in whole ticks of `hz` since the origin's zero; never smaller than any thread's last reading. */
 export function browserBoardClock(origin: BrowserClockOrigin, hz: number): () => number {
-  const latest = new BigInt64Array(origin.latest);
+  const latest = new Int32Array(origin.latest);
   const ticksPerMs = hz / 1000;
   // Counting from this worker's own origin keeps the subtraction exact in the doubles' low bits.
   const offsetMs = performance.timeOrigin - origin.zeroMs;
   return () => {
     const own = Math.floor((offsetMs + performance.now()) * ticksPerMs);
-    let seen = Atomics.load(latest, 0);
     for (;;) {
-      const seenTicks = Number(seen);
-      if (own <= seenTicks) return seenTicks;
-      const before = Atomics.compareExchange(latest, 0, seen, BigInt(own));
-      if (before === seen) return own;
-      seen = before;
+      // A consistent pair: read between two equal, even sequence numbers.
+      const sequence = Atomics.load(latest, Latest.SEQUENCE);
+      if (sequence & 1) continue; // another thread is writing its two words
+      const seen = Atomics.load(latest, Latest.HIGH) * 4294967296 + (Atomics.load(latest, Latest.LOW) >>> 0);
+      if (Atomics.load(latest, Latest.SEQUENCE) !== sequence) continue;
+      if (own <= seen) return seen;
+      // Raise it, unless another thread has raised it since it was read: then read it again.
+      if (Atomics.compareExchange(latest, Latest.SEQUENCE, sequence, (sequence + 1) | 0) !== sequence) continue;
+      Atomics.store(latest, Latest.HIGH, Math.floor(own / 4294967296));
+      Atomics.store(latest, Latest.LOW, own | 0);
+      Atomics.store(latest, Latest.SEQUENCE, (sequence + 2) | 0);
+      return own;
     }
   };
 }
