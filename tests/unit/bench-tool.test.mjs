@@ -133,3 +133,13 @@ test('the Linux tables have an engine column and a part column per engine and po
   assert.match(text, /\nhartvm\s+jit\s+fence\s+1\s+4\.000\s+2\.0x\s+3\.000\s+3\.0x\s+1500\.0\s+900\s+80\.0%\s+-\s+ok\n/);
   assert.match(text, /\nworkload part\s+qemu \(s\)\s+interp\/fence \(s\)\s+jit\/fence \(s\)\n/);
 });
+
+test('the browser case takes each figure\'s best over its runs separately', async () => {
+  const { bestOfEach } = await import('../../dist/tools/bench-browser.js');
+  const fastBoot = { engine: 'interp', harts: 1, ok: true, firstOutputSeconds: 1.8, linuxVersionSeconds: 3.8, bootSeconds: 4.5, workloadSeconds: 13, smpSeconds: 15.1 };
+  const fastWork = { engine: 'interp', harts: 1, ok: true, firstOutputSeconds: 2.0, linuxVersionSeconds: 4.1, bootSeconds: 4.9, workloadSeconds: 12, smpSeconds: 8.3 };
+  const best = bestOfEach([fastBoot, fastWork]);
+  assert.deepEqual([best.firstOutputSeconds, best.linuxVersionSeconds, best.bootSeconds, best.workloadSeconds, best.smpSeconds], [1.8, 3.8, 4.5, 12, 8.3]);
+  // a figure no run has (smp=2 runs have no workload) stays undefined
+  assert.equal(bestOfEach([{ ...fastBoot, workloadSeconds: undefined }]).workloadSeconds, undefined);
+});
