@@ -94,8 +94,9 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
 
   /** the pending exception of the instruction being executed */
   trapCause = 0;
-  trapTvalLo = 0;
-  trapTvalHi = 0;
+  /** its tval as words (an address's) */
+  trapTvalLo = DOUBLE_ZERO;
+  trapTvalHi = DOUBLE_ZERO;
 
   /** in wfi with nothing pending */
   waiting = false;
@@ -277,7 +278,9 @@ export class Hart implements MmuHart, CsrHart, InterpretedHart {
       }
       if (this.waiting) break;
       const remaining = maxInsns - (this.retired - start) - (this.trapsTaken - trapsBefore);
-      const budget = policy === FlushPolicy.INSTRUCTION ? 1 : remaining < SLICE ? remaining : SLICE;
+      // (an int32: `retired` is a double, and unoptimized code would store a difference of doubles
+      // into `left` as a double, changing that Smi field's shape: arch/double-field.ts)
+      const budget = policy === FlushPolicy.INSTRUCTION ? 1 : remaining < SLICE ? remaining | 0 : SLICE;
       this.sliceBudget = 0;
       this.left = 0;
       try {
