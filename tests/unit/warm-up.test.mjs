@@ -45,3 +45,23 @@ test('on a hart thread, the warm-up leaves the interpreter optimized by TurboFan
   const status = Number(r.stdout.trim());
   assert.ok(status & TURBOFANNED, `interpret's optimization status: ${status.toString(2)}`);
 });
+
+// A field whose number changes kind (a Smi field given a double) changes the shape of every
+// hart, and optimized code made for the old shape is thrown away: the warm-up must leave a hart
+// shaped as one made before it ran.
+test('the warm-up changes the shape of no hart (its number fields keep their kinds)', () => {
+  const script = `
+    const { warmUpInterpreter } = await import('../../dist/cpu/warm-up.js');
+    const { GuestMemory } = await import('../../dist/bus/guest-memory.js');
+    const { Bus } = await import('../../dist/bus/bus.js');
+    const { Hart } = await import('../../dist/cpu/hart.js');
+    const host = { mtime: () => 0, interruptLines: () => 0, watchedWrite: () => false };
+    const hart = () => new Hart(new Bus(new GuestMemory([{ name: 'ram', base: 0x80000000n, size: 65536, writable: true }])), host, { hartId: 0, policy: 2, sstc: true });
+    const before = hart();
+    warmUpInterpreter();
+    console.log(%HaveSameMap(before, hart()));`;
+  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script],
+    { cwd: new URL('.', import.meta.url), encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), 'true', 'a hart made after the warm-up has the shape of one made before it');
+});
